@@ -1,0 +1,111 @@
+package cparse
+
+import "modernc.org/cc/v4"
+
+// Pos is a position in a C source file as GCC reports it: Line is 1-based;
+// Col is the 1-based byte column; Offset is the 0-based byte offset in the
+// file's own bytes (not cc/v4's Position().Offset).
+type Pos struct {
+	Line, Col, Offset int
+}
+
+// Func is one function declaration or definition at file scope or block scope.
+type Func struct {
+	Name string
+	// Pos is the position of the declarator's name. For a definition produced
+	// by a macro expansion, Pos is the spelling location inside the macro
+	// definition, as GCC reports it, and FromMacro is set.
+	Pos Pos
+	// End is the offset just past the declarator name (for the caret range).
+	End        int
+	Def        bool // a definition (has a body)
+	Static     bool // storage class static
+	Extern     bool // storage class extern
+	Inline     bool // declared inline (any spelling: inline, __inline, __inline__)
+	Prototype  bool // declarator has a parameter type list ("int f(void)", not "int f()")
+	BlockScope bool // declared inside a function body
+	FromMacro  bool // name produced by a macro expansion
+	// BodyStart and BodyEnd are the lines of the opening and closing brace of
+	// a definition's body (0 for declarations).
+	BodyStart, BodyEnd int
+	// Header is the header file the declaration came from, relative to the
+	// tree; empty for declarations in the file itself.
+	Header string
+}
+
+// EmitCall is one call site of an EMIT-family macro (any name matching
+// _?EMIT[A-Z0-9_]*), kept as a call because the front end does not expand
+// those macros.
+type EmitCall struct {
+	Name string // the callee, e.g. "EMIT6_DISP_LH"
+	Pos  Pos    // the callee identifier
+	End  int    // offset just past the closing parenthesis
+	Args []Arg
+	// Comment is the assembler-style comment of the call: the last comment
+	// directly above it (no code between them) or, failing that, a comment
+	// after it on the same line; nil when there is none.
+	Comment *Comment
+	// Func is the name of the enclosing function definition ("" outside one).
+	Func string
+	// Call is the call expression in the AST.
+	Call *cc.PostfixExpression
+}
+
+// Arg is one argument of an EmitCall.
+type Arg struct {
+	Text string // source text, trimmed
+	Pos  Pos
+	Expr cc.ExpressionNode // the argument's AST (an *cc.AssignmentExpression or narrower)
+}
+
+// Comment is a C comment with its text (delimiters removed, trimmed) and position.
+type Comment struct {
+	Text     string
+	Pos      Pos
+	SameLine bool // on the same line as the call, after it
+}
+
+// Macro is one #define in the file itself (not in headers).
+type Macro struct {
+	Name   string
+	Params []string // nil for object-like macros
+	FnLike bool
+	Body   string // replacement list as written, continuation lines joined
+	Pos    Pos    // the macro name in the #define line
+	// EndLine is the last line of the definition (after continuations).
+	EndLine int
+}
+
+// File is everything the checks need to know about one C file.
+type File struct {
+	// Name is the file's name as reported in diagnostics: relative to the
+	// tree (arch/s390/net/bpf_jit_comp.c) when a tree is known.
+	Name string
+	Src  []byte
+	// Lines holds the byte offset of the start of each line; Lines[0] == 0.
+	Lines []int
+
+	Funcs  []Func     // in source order, declarations and definitions, headers excluded
+	Emits  []EmitCall // in source order
+	Macros []Macro    // in source order
+
+	// HeaderProtos holds the names of functions that have a prototype
+	// declared in a header that the file includes (resolved in the tree),
+	// or taken from the embedded prototype index without a tree.
+	HeaderProtos map[string]string // name -> header path (or "index:linux-6.12")
+
+	// AST is the cc/v4 translation unit of the hermetic parse.
+	AST *cc.AST
+}
+
+// Options configure Parse.
+type Options struct {
+	// Tree is a kernel source tree (prepared or not); "" for hermetic mode.
+	Tree string
+	// IncludeDirs are extra -I directories; Defines are -D NAME[=VALUE].
+	IncludeDirs []string
+	Defines     []string
+	// Overlay holds file contents, keyed by tree-relative slash path, that
+	// replace the tree's own (the state after applying patches in memory).
+	Overlay map[string][]byte
+}

@@ -1,0 +1,90 @@
+// Package ktree locates the real Linux 6.12 source tree that integration
+// tests read: Debian's linux-source-6.12, extracted by .ci/kernel-tree into a
+// cache directory that git ignores. Nothing of the kernel is in the repository.
+package ktree
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// JITFile is the tree-relative path of the s390x BPF JIT.
+const JITFile = "arch/s390/net/bpf_jit_comp.c"
+
+var (
+	once    sync.Once
+	treeDir string
+	findErr string
+)
+
+// repoRoot returns the directory holding go.mod, walking up from the
+// working directory of the test.
+func repoRoot() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
+}
+
+func locate() {
+	if d := os.Getenv("TRAMPCHECK_KERNEL_TREE"); d != "" {
+		treeDir = d
+		return
+	}
+	root := repoRoot()
+	if root == "" {
+		findErr = "cannot find the repository root"
+		return
+	}
+	d := filepath.Join(root, ".cache", "kernel", "linux-source-6.12")
+	if _, err := os.Stat(filepath.Join(d, ".extracted")); err == nil {
+		treeDir = d
+		return
+	}
+	// Extract it now when the Debian package is installed.
+	out, err := exec.Command(filepath.Join(root, ".ci", "kernel-tree")).CombinedOutput()
+	if err != nil {
+		findErr = "no kernel tree: " + strings.TrimSpace(string(out))
+		return
+	}
+	treeDir = strings.TrimSpace(string(out))
+}
+
+// Dir returns the root of the real kernel tree. When it is not available the
+// test is skipped, unless TRAMPCHECK_REQUIRE_KERNEL=1 (set by .ci/run), in
+// which case it fails.
+func Dir(tb testing.TB) string {
+	tb.Helper()
+	once.Do(locate)
+	if treeDir == "" {
+		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
+			tb.Fatalf("kernel tree required: %s", findErr)
+		}
+		tb.Skipf("kernel tree not available (%s); install linux-source-6.12 and run .ci/kernel-tree", findErr)
+	}
+	return treeDir
+}
+
+// JIT returns the contents of the real arch/s390/net/bpf_jit_comp.c.
+func JIT(tb testing.TB) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join(Dir(tb), JITFile))
+	if err != nil {
+		tb.Fatalf("reading the real JIT file: %v", err)
+	}
+	return b
+}
