@@ -1,0 +1,197 @@
+//go:build wip
+
+package main
+
+import (
+	"errors"
+	"fmt"
+	"go/token"
+	"go/types"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
+	"github.com/trampcheck/trampcheck/cparse"
+)
+
+// gccFlags maps the checks that mirror a GCC warning to GCC's flag; every
+// other check prints [trampcheck:<name>] in the same place.
+var gccFlags = map[string]string{
+	"missingproto": "-Wmissing-prototypes",
+}
+
+// flagFor returns the flag printed after a check's message.
+func flagFor(check string) string {
+	if f, ok := gccFlags[check]; ok {
+		return f
+	}
+	return "trampcheck:" + check
+}
+
+// unit is one set of C files in one state (the base, or after a patch),
+// read through read, which serves patched contents over the tree.
+type unit struct {
+	files []string                        // names as reported (tree-relative with a tree)
+	read  func(name string) ([]byte, error) // reads a file of the state, or a header under the tree
+}
+
+// analysisMu serialises the configuration of the analyzers' flags, which
+// are package-level state in go/analysis.
+var analysisMu sync.Mutex
+
+// analyze runs the analyzers (and what they require) over u and returns the
+// findings in source order. An error means the files could not be checked
+// completely; no partial result is returned then.
+func analyze(u unit, analyzers []*analysis.Analyzer) ([]report.Finding, error) {
+	fset := token.NewFileSet()
+	pkg := types.NewPackage("trampcheck/c", "c")
+	results := map[*analysis.Analyzer]any{}
+	var diags []struct {
+		a *analysis.Analyzer
+		d analysis.Diagnostic
+	}
+	var mu sync.Mutex
+	var runOne func(a *analysis.Analyzer) error
+	runOne = func(a *analysis.Analyzer) error {
+		if _, done := results[a]; done {
+			return nil
+		}
+		for _, req := range a.Requires {
+			if err := runOne(req); err != nil {
+				return err
+			}
+		}
+		resultOf := map[*analysis.Analyzer]any{}
+		for _, req := range a.Requires {
+			resultOf[req] = results[req]
+		}
+		pass := &analysis.Pass{
+			Analyzer:   a,
+			Fset:       fset,
+			OtherFiles: u.files,
+			Pkg:        pkg,
+			TypesInfo:  &types.Info{},
+			TypesSizes: types.SizesFor("gc", "s390x"),
+			ResultOf:   resultOf,
+			Report: func(d analysis.Diagnostic) {
+				mu.Lock()
+				diags = append(diags, struct {
+					a *analysis.Analyzer
+					d analysis.Diagnostic
+				}{a, d})
+				mu.Unlock()
+			},
+			ReadFile:          u.read,
+			ImportObjectFact:  func(types.Object, analysis.Fact) bool { return false },
+			ImportPackageFact: func(*types.Package, analysis.Fact) bool { return false },
+			ExportObjectFact:  func(types.Object, analysis.Fact) {},
+			ExportPackageFact: func(analysis.Fact) {},
+			AllObjectFacts:    func() []analysis.ObjectFact { return nil },
+			AllPackageFacts:   func() []analysis.PackageFact { return nil },
+		}
+		res, err := a.Run(pass)
+		if err != nil {
+			return err
+		}
+		results[a] = res
+		return nil
+	}
+	for _, a := range analyzers {
+		if err := runOne(a); err != nil {
+			return nil, err
+		}
+	}
+	parsed, _ := results[cparse.Analyzer].(*cparse.Result)
+	var out []report.Finding
+	for _, x := range diags {
+		f, err := toFinding(fset, parsed, x.a.Name, x.d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return a.Message < b.Message
+	})
+	return out, nil
+}
+
+// toFinding resolves a diagnostic's position to GCC's line and display
+// column and attaches the quoted source line and the enclosing symbol.
+func toFinding(fset *token.FileSet, parsed *cparse.Result, check string, d analysis.Diagnostic) (report.Finding, error) {
+	if !d.Pos.IsValid() {
+		return report.Finding{}, fmt.Errorf("%s: diagnostic without a position: %s", check, d.Message)
+	}
+	p := fset.Position(d.Pos)
+	f := report.Finding{
+		File:     p.Filename,
+		Line:     p.Line,
+		Severity: "warning",
+		Check:    check,
+		Flag:     flagFor(check),
+		Message:  d.Message,
+	}
+	var src *cparse.File
+	if parsed != nil {
+		for _, cf := range parsed.Files {
+			if cf.Name == p.Filename {
+				src = cf
+			}
+		}
+	}
+	if src == nil {
+		f.Column = p.Column
+		return f, nil
+	}
+	line := lineText(src, p.Line)
+	f.SourceLine = line
+	f.Column = report.DisplayCol(line, p.Column)
+	if d.End.IsValid() {
+		if e := fset.Position(d.End); e.Line == p.Line && e.Column > p.Column {
+			f.EndColumn = report.DisplayCol(line, e.Column)
+		}
+	}
+	f.Symbol = enclosing(src, p.Line)
+	return f, nil
+}
+
+// lineText returns line n (1-based) of the file without its line ending.
+func lineText(f *cparse.File, n int) string {
+	if n < 1 || n > len(f.Lines) {
+		return ""
+	}
+	start := f.Lines[n-1]
+	end := len(f.Src)
+	if n < len(f.Lines) {
+		end = f.Lines[n]
+	}
+	return strings.TrimRight(string(f.Src[start:end]), "\r\n")
+}
+
+// enclosing names the function definition that contains line n, from the
+// line of its name to its closing brace, or "" at file scope.
+func enclosing(f *cparse.File, n int) string {
+	name := ""
+	for _, fn := range f.Funcs {
+		if fn.Def && !fn.BlockScope && fn.Pos.Line <= n && n <= fn.BodyEnd {
+			name = fn.Name
+		}
+	}
+	return name
+}
+
+// errNoFiles is returned when the inputs name no C file to check.
+var errNoFiles = errors.New("no C file to check")

@@ -1,0 +1,17 @@
+//go:build wip
+
+package main
+
+import (
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/trampcheck/trampcheck/checks/missingproto"
+)
+
+// allAnalyzers is the registry of checks that "trampcheck check" runs, in
+// the order they run. Add a check here when it lands.
+func allAnalyzers() []*analysis.Analyzer {
+	return []*analysis.Analyzer{
+		missingproto.Analyzer,
+	}
+}

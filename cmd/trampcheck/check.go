@@ -1,0 +1,492 @@
+//go:build wip
+
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
+	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/patchset"
+)
+
+func init() {
+	register(&command{
+		Name:    "check",
+		Summary: "run the checks on C files, patches, a series (mbox or directory) or stdin",
+		Run:     runCheck,
+	})
+}
+
+const checkUsage = `usage: trampcheck check [--tree DIR] [-I DIR]... [-D NAME[=VALUE]]... [--format=FORMAT] [--checks=a,b] INPUT...
+
+INPUT is a .c or .h file, a patch (git format-patch or unified diff), an mbox
+holding a series, a directory of .patch files, or - for standard input.
+Patches apply in order, in memory, to the files of --tree (never written).
+Findings in files a patch touches are marked new (">> ") when the patch
+introduced them and old ("   ") when the base already had them.
+
+Exit status: 0 nothing found (in patch mode: nothing new), 1 findings,
+2 the tool could not do its job.
+
+Flags:
+`
+
+// listFlag collects a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(s string) error { *l = append(*l, s); return nil }
+
+// checkConfig is the parsed command line of check (and of the commands that
+// reuse it: the hook and the bot).
+type checkConfig struct {
+	tree     string
+	includes listFlag
+	defines  listFlag
+	format   string
+	checks   string
+}
+
+// addCheckFlags declares the flags shared by every command that checks.
+func addCheckFlags(fs *flag.FlagSet, c *checkConfig) {
+	fs.StringVar(&c.tree, "tree", "", "kernel source `DIR` (prepared or not); without it the file is parsed alone")
+	fs.Var(&c.includes, "I", "extra include `DIR` (repeatable)")
+	fs.Var(&c.defines, "D", "predefine `NAME[=VALUE]` (repeatable)")
+	fs.StringVar(&c.format, "format", "text", "output `FORMAT`: "+strings.Join(formatNames(), ", "))
+	fs.StringVar(&c.checks, "checks", "", "comma-separated `LIST` of checks to run (default: all): "+strings.Join(checkNames(), ", "))
+}
+
+func runCheck(e *env, args []string) int {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	var cfg checkConfig
+	addCheckFlags(fs, &cfg)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), checkUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(e.Stdout)
+			fs.Usage()
+			return exitClean
+		}
+		return exitError
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(e.Stderr, "trampcheck check: no input; give a .c file, a patch, an mbox, a directory or -")
+		return exitError
+	}
+	run, err := checkInputs(e, &cfg, fs.Args())
+	if err != nil {
+		fmt.Fprintf(e.Stderr, "trampcheck: %v\n", oneLine(err))
+		return exitError
+	}
+	if err := writeRun(e.Stdout, &cfg, run); err != nil {
+		fmt.Fprintf(e.Stderr, "trampcheck: %v\n", oneLine(err))
+		return exitError
+	}
+	return statusOf(run)
+}
+
+// statusOf is 1 when the run has findings that count: in patch mode only
+// new ones (a pre-submit check must not fail on what the base already has).
+func statusOf(run *report.Run) int {
+	for _, pr := range run.Results {
+		for _, f := range pr.Findings {
+			if f.New == nil || *f.New {
+				return exitFindings
+			}
+		}
+	}
+	return exitClean
+}
+
+// oneLine keeps an error message on one line.
+func oneLine(err error) string {
+	s := strings.TrimSpace(err.Error())
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// selectedAnalyzers returns the checks named in --checks (all by default).
+func selectedAnalyzers(list string) ([]*analysis.Analyzer, error) {
+	all := allAnalyzers()
+	if list == "" {
+		return all, nil
+	}
+	byName := map[string]*analysis.Analyzer{}
+	for _, a := range all {
+		byName[a.Name] = a
+	}
+	var out []*analysis.Analyzer
+	for _, n := range strings.Split(list, ",") {
+		n = strings.TrimSpace(n)
+		a, ok := byName[n]
+		if !ok {
+			return nil, fmt.Errorf("--checks: unknown check %q (known: %s)", n, strings.Join(checkNames(), ", "))
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// checkNames lists the registered checks.
+func checkNames() []string {
+	var names []string
+	for _, a := range allAnalyzers() {
+		names = append(names, a.Name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// configureFrontEnd passes the tree, -I and -D to the front end's flags.
+func configureFrontEnd(cfg *checkConfig) error {
+	fl := &cparse.Analyzer.Flags
+	set := func(name, v string) error {
+		if fl.Lookup(name) == nil {
+			return fmt.Errorf("front end has no -%s flag", name)
+		}
+		return fl.Set(name, v)
+	}
+	if err := set("tree", cfg.tree); err != nil {
+		return err
+	}
+	for _, d := range cfg.includes {
+		if err := set("I", d); err != nil {
+			return err
+		}
+	}
+	for _, d := range cfg.defines {
+		if err := set("D", d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isCFile reports whether an input names a C source or header.
+func isCFile(name string) bool {
+	return strings.HasSuffix(name, ".c") || strings.HasSuffix(name, ".h")
+}
+
+// checkInputs runs the selected checks over the inputs: C files are checked
+// as they are; patches form one series applied to the tree.
+func checkInputs(e *env, cfg *checkConfig, inputs []string) (*report.Run, error) {
+	analyzers, err := selectedAnalyzers(cfg.checks)
+	if err != nil {
+		return nil, err
+	}
+	analyzers = append([]*analysis.Analyzer{cparse.Analyzer}, analyzers...)
+	if err := analysis.Validate(analyzers); err != nil {
+		return nil, err
+	}
+	var tree *treeFS
+	if cfg.tree != "" {
+		if tree, err = openTree(cfg.tree); err != nil {
+			return nil, err
+		}
+		cfg.tree = tree.root
+	}
+	if err := configureFrontEnd(cfg); err != nil {
+		return nil, err
+	}
+	var cfiles []string
+	var patches []*patchset.Patch
+	for _, in := range inputs {
+		switch {
+		case in == "-":
+			data, err := io.ReadAll(io.LimitReader(e.Stdin, patchset.MaxInputSize+1))
+			if err != nil {
+				return nil, fmt.Errorf("<stdin>: %v", err)
+			}
+			ps, err := patchset.ReadInput("<stdin>", bytes.NewReader(data))
+			if err != nil {
+				return nil, err
+			}
+			patches = append(patches, ps...)
+		case isCFile(in):
+			if err := checkRegular(in); err != nil {
+				return nil, err
+			}
+			cfiles = append(cfiles, in)
+		default:
+			ps, err := patchset.ReadPath(in)
+			if err != nil {
+				return nil, err
+			}
+			patches = append(patches, ps...)
+		}
+	}
+	run := &report.Run{Base: "hermetic (no tree)"}
+	if tree != nil {
+		run.Base = tree.root
+	}
+	if len(cfiles) > 0 {
+		res, err := checkFiles(tree, cfiles, analyzers)
+		if err != nil {
+			return nil, err
+		}
+		run.Results = append(run.Results, res)
+	}
+	if len(patches) > 0 {
+		if tree == nil {
+			return nil, errors.New("patch input needs --tree DIR: the files the patches change are read from the tree")
+		}
+		prs, err := checkSeries(tree, patches, analyzers)
+		if err != nil {
+			return nil, err
+		}
+		run.Patched = true
+		run.Results = append(run.Results, prs...)
+	}
+	return run, nil
+}
+
+// checkRegular refuses inputs that are not regular files (symlinks, devices,
+// directories) with one clear line.
+func checkRegular(path string) error {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return fmt.Errorf("%s: %v", path, errors.Unwrap(err))
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("%s: is a symbolic link; give the file itself", path)
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s: not a regular file", path)
+	}
+	return nil
+}
+
+// checkFiles checks C files as they are on disk. With a tree, a file inside
+// it is named relative to the tree, so positions match the robot's.
+func checkFiles(tree *treeFS, paths []string, analyzers []*analysis.Analyzer) (report.PatchResult, error) {
+	names := make([]string, len(paths))
+	contents := map[string][]byte{}
+	for i, p := range paths {
+		data, err := readLimited(p)
+		if err != nil {
+			return report.PatchResult{}, err
+		}
+		name := filepath.ToSlash(p)
+		if tree != nil {
+			if rel, ok := tree.rel(p); ok {
+				name = rel
+			}
+		}
+		names[i] = name
+		contents[name] = data
+	}
+	u := unit{files: names, read: func(name string) ([]byte, error) {
+		if data, ok := contents[name]; ok {
+			return data, nil
+		}
+		if tree != nil {
+			return tree.ReadFile(name)
+		}
+		return nil, fmt.Errorf("%s: no tree to read it from", name)
+	}}
+	fs, err := analyze(u, analyzers)
+	if err != nil {
+		return report.PatchResult{}, err
+	}
+	files := map[string][]byte{}
+	for _, f := range fs {
+		files[f.File] = contents[f.File]
+	}
+	return report.PatchResult{Findings: fs, Files: files}, nil
+}
+
+// readLimited reads a whole input file, refusing oversized ones.
+func readLimited(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, patchset.MaxInputSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	if len(data) > patchset.MaxInputSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, patchset.MaxInputSize)
+	}
+	return data, nil
+}
+
+// checkSeries applies the patches in order and checks the C files each
+// touches, in the base and after every patch, using every core.
+func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.Analyzer) ([]report.PatchResult, error) {
+	states, err := patchset.Apply(tree, patches)
+	if err != nil {
+		return nil, err
+	}
+	// Unit k+1 is the state after patch k; unit 0 is the base of every file
+	// the series touches.
+	touchedAll := map[string]bool{}
+	for _, st := range states {
+		for _, f := range st.Touched {
+			if isCFile(f) {
+				touchedAll[f] = true
+			}
+		}
+	}
+	units := make([]unit, len(states)+1)
+	base := map[string][]byte{}
+	var baseFiles []string
+	for f := range touchedAll {
+		if data, ok := states[len(states)-1].Base[f]; ok && data != nil {
+			base[f] = data
+			if strings.HasSuffix(f, ".c") {
+				baseFiles = append(baseFiles, f)
+			}
+		}
+	}
+	sort.Strings(baseFiles)
+	units[0] = unit{files: baseFiles, read: overlayReader(tree, base)}
+	for k, st := range states {
+		var files []string
+		for f, data := range st.Files {
+			if strings.HasSuffix(f, ".c") && data != nil {
+				files = append(files, f)
+			}
+		}
+		sort.Strings(files)
+		units[k+1] = unit{files: files, read: overlayReader(tree, st.Files)}
+	}
+	findings := make([][]report.Finding, len(units))
+	errs := make([]error, len(units))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range units {
+		if len(units[i].files) == 0 {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			findings[i], errs[i] = analyze(units[i], analyzers)
+		}(i)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			if i == 0 {
+				return nil, fmt.Errorf("base tree: %w", err)
+			}
+			return nil, fmt.Errorf("%s: after applying: %w", states[i-1].Patch.Source, err)
+		}
+	}
+	// introducedBy maps a finding key to the subject of the first patch
+	// whose state shows it; base findings are not in it.
+	inBase := keys(findings[0])
+	introducedBy := map[string]string{}
+	var results []report.PatchResult
+	for k, st := range states {
+		touched := map[string]bool{}
+		for _, f := range st.Touched {
+			touched[f] = true
+		}
+		prev := previousKeys(findings[0], units[k], findings[k], k)
+		pr := report.PatchResult{Index: k, Mail: mailOf(st.Patch), Files: map[string][]byte{}}
+		for _, f := range findings[k+1] {
+			key := f.Key()
+			if !inBase[key] {
+				if _, ok := introducedBy[key]; !ok {
+					introducedBy[key] = st.Patch.Subject
+				}
+			}
+			if !touched[f.File] {
+				continue
+			}
+			isNew := !prev[key]
+			f.New = &isNew
+			f.Patch = introducedBy[key]
+			if f.Patch == "" {
+				f.Patch = st.Patch.Subject
+			}
+			f.PatchIndex = k
+			pr.Findings = append(pr.Findings, f)
+			pr.Files[f.File] = st.Files[f.File]
+		}
+		results = append(results, pr)
+	}
+	return results, nil
+}
+
+// previousKeys is the set of finding keys of the state before patch k: the
+// files the series touched before patch k as they were then, every other
+// file as in the base.
+func previousKeys(base []report.Finding, prevUnit unit, prev []report.Finding, k int) map[string]bool {
+	if k == 0 {
+		return keys(base)
+	}
+	inPrev := map[string]bool{}
+	for _, f := range prevUnit.files {
+		inPrev[f] = true
+	}
+	m := keys(prev)
+	for _, f := range base {
+		if !inPrev[f.File] {
+			m[f.Key()] = true
+		}
+	}
+	return m
+}
+
+// keys returns the set of finding keys.
+func keys(fs []report.Finding) map[string]bool {
+	m := map[string]bool{}
+	for _, f := range fs {
+		m[f.Key()] = true
+	}
+	return m
+}
+
+// overlayReader serves a state's files over the tree.
+func overlayReader(tree *treeFS, files map[string][]byte) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) {
+		if rel, ok := tree.rel(name); ok {
+			name = rel
+		}
+		if data, ok := files[name]; ok {
+			if data == nil {
+				return nil, fmt.Errorf("%s: deleted by the series", name)
+			}
+			return data, nil
+		}
+		return tree.ReadFile(name)
+	}
+}
+
+// mailOf extracts what replies need from a patch.
+func mailOf(p *patchset.Patch) report.Mail {
+	return report.Mail{
+		Subject:    p.Subject,
+		From:       p.From,
+		To:         p.To,
+		Cc:         p.Cc,
+		MessageID:  p.MessageID,
+		References: p.References,
+		Date:       p.Date,
+	}
+}

@@ -1,0 +1,115 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// TabStop is GCC's default -ftabstop: columns are display columns and tabs
+// in quoted source lines are expanded to this width.
+const TabStop = 8
+
+// DisplayCol converts a 1-based byte column in line to GCC's 1-based display
+// column (tabs advance to the next multiple of TabStop).
+func DisplayCol(line string, byteCol int) int {
+	col := 0
+	for i := 0; i < byteCol-1 && i < len(line); i++ {
+		if line[i] == '\t' {
+			col += TabStop - col%TabStop
+		} else if line[i]&0xc0 != 0x80 { // count UTF-8 lead bytes only
+			col++
+		}
+	}
+	return col + 1
+}
+
+// ExpandTabs returns line with tabs expanded to TabStop, as GCC quotes it.
+func ExpandTabs(line string) string {
+	if !strings.Contains(line, "\t") {
+		return line
+	}
+	var b strings.Builder
+	col := 0
+	for _, r := range line {
+		if r == '\t' {
+			n := TabStop - col%TabStop
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+			continue
+		}
+		b.WriteRune(r)
+		col++
+	}
+	return b.String()
+}
+
+// Header returns GCC's first diagnostic line without any prefix:
+// "file:line:col: warning: message [-Wflag]".
+func (f *Finding) Header() string {
+	s := fmt.Sprintf("%s:%d:%d: %s: %s", f.File, f.Line, f.Column, f.Severity, f.Message)
+	if f.Flag != "" {
+		s += " [" + f.Flag + "]"
+	}
+	return s
+}
+
+// Quote returns the source and caret lines GCC 12 prints under a diagnostic,
+// each ending in a newline, or "" when the source line is unknown.
+func (f *Finding) Quote() string {
+	if f.SourceLine == "" && f.Line == 0 {
+		return ""
+	}
+	num := fmt.Sprint(f.Line)
+	width := max(4, len(num))
+	var b strings.Builder
+	fmt.Fprintf(&b, " %*s | %s\n", width, num, strings.TrimRight(ExpandTabs(f.SourceLine), " "))
+	caret := "^"
+	if f.EndColumn > f.Column+1 {
+		caret += strings.Repeat("~", f.EndColumn-f.Column-1)
+	}
+	fmt.Fprintf(&b, " %*s | %s%s\n", width, "", strings.Repeat(" ", max(0, f.Column-1)), caret)
+	return b.String()
+}
+
+// WriteText writes findings in GCC's format. In patch mode each finding is
+// prefixed as in the kernel test robot's list: ">> " when new, three spaces
+// when old. When the run covers more than one patch, each patch's findings
+// are introduced by a GCC-style context line naming the patch.
+func WriteText(w io.Writer, run *Run) error {
+	seen := map[string]bool{}
+	for _, pr := range run.Results {
+		headed := false
+		for i := range pr.Findings {
+			f := &pr.Findings[i]
+			key := f.Key()
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			if run.Patched && len(run.Results) > 1 && !headed {
+				if _, err := fmt.Fprintf(w, "%s: In patch %d/%d %q:\n", f.File, pr.Index+1, len(run.Results), pr.Mail.Subject); err != nil {
+					return err
+				}
+				headed = true
+			}
+			prefix := ""
+			if f.New != nil {
+				prefix = "   "
+				if *f.New {
+					prefix = ">> "
+				}
+			}
+			if _, err := fmt.Fprintf(w, "%s%s\n%s", prefix, f.Header(), f.Quote()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Key identifies a finding across patch states: file, check, symbol and
+// message, never the line, which moves when a patch adds lines above it.
+func (f *Finding) Key() string {
+	return f.File + "\x00" + f.Check + "\x00" + f.Symbol + "\x00" + f.Message
+}
