@@ -74,7 +74,7 @@ func (f *Finding) Quote() string {
 
 // WriteText writes findings in GCC's format. In patch mode each finding is
 // prefixed as in the kernel test robot's list: ">> " when new, three spaces
-// when old. When the run covers more than one patch, each patch's findings
+// when old, with the quoted source indented to match. When the run covers more than one patch, each patch's findings
 // are introduced by a GCC-style context line naming the patch.
 func WriteText(w io.Writer, run *Run) error {
 	seen := map[string]bool{}
@@ -100,7 +100,12 @@ func WriteText(w io.Writer, run *Run) error {
 					prefix = ">> "
 				}
 			}
-			if _, err := fmt.Fprintf(w, "%s%s\n%s", prefix, f.Header(), f.Quote()); err != nil {
+			quote := f.Quote()
+			if prefix != "" && quote != "" {
+				// The robot indents the quoted lines by the marker's width.
+				quote = "   " + strings.ReplaceAll(strings.TrimSuffix(quote, "\n"), "\n", "\n   ") + "\n"
+			}
+			if _, err := fmt.Fprintf(w, "%s%s\n%s", prefix, f.Header(), quote); err != nil {
 				return err
 			}
 		}
