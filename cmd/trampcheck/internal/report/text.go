@@ -61,14 +61,14 @@ func (f *Finding) Quote() string {
 		return ""
 	}
 	num := fmt.Sprint(f.Line)
-	width := max(4, len(num))
+	width := max(5, len(num)) // GCC right-aligns line numbers in 5 columns at least
 	var b strings.Builder
-	fmt.Fprintf(&b, " %*s | %s\n", width, num, strings.TrimRight(ExpandTabs(f.SourceLine), " "))
+	fmt.Fprintf(&b, "%*s | %s\n", width, num, strings.TrimRight(ExpandTabs(f.SourceLine), " "))
 	caret := "^"
 	if f.EndColumn > f.Column+1 {
 		caret += strings.Repeat("~", f.EndColumn-f.Column-1)
 	}
-	fmt.Fprintf(&b, " %*s | %s%s\n", width, "", strings.Repeat(" ", max(0, f.Column-1)), caret)
+	fmt.Fprintf(&b, "%*s | %s%s\n", width, "", strings.Repeat(" ", max(0, f.Column-1)), caret)
 	return b.String()
 }
 
