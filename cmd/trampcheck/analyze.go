@@ -34,7 +34,7 @@ func flagFor(check string) string {
 // unit is one set of C files in one state (the base, or after a patch),
 // read through read, which serves patched contents over the tree.
 type unit struct {
-	files []string                        // names as reported (tree-relative with a tree)
+	files []string                          // names as reported (tree-relative with a tree)
 	read  func(name string) ([]byte, error) // reads a file of the state, or a header under the tree
 }
 
