@@ -1,6 +1,10 @@
 package cparse
 
-import "modernc.org/cc/v4"
+import (
+	"go/token"
+
+	"modernc.org/cc/v4"
+)
 
 // Pos is a position in a C source file as GCC reports it: Line is 1-based;
 // Col is the 1-based byte column; Offset is the 0-based byte offset in the
@@ -96,6 +100,10 @@ type File struct {
 
 	// AST is the cc/v4 translation unit of the hermetic parse.
 	AST *cc.AST
+
+	// TokFile is the file registered in the analysis pass's FileSet (nil
+	// when parsed outside Analyzer); see TokPos.
+	TokFile *token.File
 }
 
 // Options configure Parse.

@@ -1,0 +1,418 @@
+package cparse
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// KernelIncludeDirs are the include directories of a Kbuild s390x build,
+// relative to the tree, in search order.
+var KernelIncludeDirs = []string{
+	"arch/s390/include",
+	"arch/s390/include/generated",
+	"include",
+	"arch/s390/include/uapi",
+	"arch/s390/include/generated/uapi",
+	"include/uapi",
+	"include/generated/uapi",
+}
+
+// KernelForcedIncludes are the headers Kbuild passes with -include, so they
+// are part of every file's include closure.
+var KernelForcedIncludes = []string{
+	"include/linux/compiler-version.h",
+	"include/linux/kconfig.h",
+	"include/linux/compiler_types.h",
+}
+
+// IndexSource is the HeaderProtos value of names taken from the embedded
+// index (hermetic mode).
+const IndexSource = "index:linux-6.12"
+
+// headerProtos returns the header prototypes for the file: from the tree
+// when opts.Tree is set, else from the embedded index.
+func headerProtos(name string, src []byte, sc *scan, opts Options, read func(string) ([]byte, error)) (map[string]string, error) {
+	if opts.Tree == "" {
+		m := map[string]string{}
+		// The index stands for the kernel headers: a file that includes
+		// none sees no header prototypes.
+		if len(sc.includes()) > 0 {
+			idx, err := embeddedIndex()
+			if err != nil {
+				return nil, err
+			}
+			for n := range idx {
+				m[n] = IndexSource
+			}
+		}
+		// Headers that the overlay changes still count: a patch may add a
+		// prototype to a header.
+		for p, b := range opts.Overlay {
+			if strings.HasSuffix(p, ".h") {
+				for _, n := range ScanPrototypes(b) {
+					m[n] = p
+				}
+			}
+		}
+		return m, nil
+	}
+	closure, err := IncludeClosure(opts.Tree, relName(opts.Tree, name), src, opts, read)
+	if err != nil {
+		return nil, err
+	}
+	m := map[string]string{}
+	for _, h := range closure {
+		for _, n := range h.Protos {
+			if _, dup := m[n]; !dup {
+				m[n] = h.Path
+			}
+		}
+	}
+	return m, nil
+}
+
+// relName returns name relative to tree when it lies inside it.
+func relName(tree, name string) string {
+	if filepath.IsAbs(name) {
+		if r, err := filepath.Rel(tree, name); err == nil && !strings.HasPrefix(r, "..") {
+			return filepath.ToSlash(r)
+		}
+	}
+	return filepath.ToSlash(name)
+}
+
+// Header is one header of an include closure with the names of the
+// functions it declares with a prototype.
+type Header struct {
+	Path   string // relative to the tree (slash form) or absolute for -I dirs outside it
+	Protos []string
+}
+
+// IncludeClosure resolves the #include lines of the file src (named name,
+// relative to tree) in the kernel's include directories plus
+// opts.IncludeDirs, transitively, and scans every header found for
+// prototypes. Headers are read from opts.Overlay first, then with read
+// (absolute path; nil means os.ReadFile). Headers that do not exist (for
+// example generated ones in an unprepared tree) are skipped.
+//
+// Approximations: preprocessor conditionals are not evaluated, so every
+// #include and every declaration counts whatever #if it sits in; macros are
+// not expanded, so an #include of a macro name is skipped and a prototype
+// written through a macro is missed. For -Wmissing-prototypes this errs
+// towards silence: a prototype under a false #ifdef is counted, but a
+// non-static definition whose only prototype is configured out is a
+// build-configuration problem GCC reports in that configuration only.
+func IncludeClosure(tree, name string, src []byte, opts Options, read func(string) ([]byte, error)) ([]Header, error) {
+	if read == nil {
+		read = os.ReadFile
+	}
+	dirs := make([]string, 0, len(KernelIncludeDirs)+len(opts.IncludeDirs))
+	dirs = append(dirs, opts.IncludeDirs...)
+	dirs = append(dirs, KernelIncludeDirs...)
+	r := &resolver{tree: tree, dirs: dirs, overlay: opts.Overlay, read: read, seen: map[string]bool{}}
+	for _, h := range KernelForcedIncludes {
+		r.visit(h)
+	}
+	r.includes(path.Dir(name), scanDirectives(src))
+	r.wg.Wait()
+	if r.err != nil {
+		return nil, r.err
+	}
+	sort.Slice(r.headers, func(i, j int) bool { return r.headers[i].Path < r.headers[j].Path })
+	return r.headers, nil
+}
+
+// resolver walks an include closure, scanning headers concurrently.
+type resolver struct {
+	tree    string
+	dirs    []string
+	overlay map[string][]byte
+	read    func(string) ([]byte, error)
+
+	mu      sync.Mutex
+	seen    map[string]bool
+	headers []Header
+	err     error
+	wg      sync.WaitGroup
+	sem     chan struct{}
+}
+
+// includes resolves the include directives of a file in directory dir.
+func (r *resolver) includes(dir string, incs []include) {
+	for _, in := range incs {
+		var cands []string
+		if !in.angled {
+			cands = append(cands, path.Join(dir, in.path))
+		}
+		for _, d := range r.dirs {
+			cands = append(cands, path.Join(filepath.ToSlash(d), in.path))
+		}
+		for _, c := range cands {
+			if r.exists(c) {
+				r.visit(c)
+				break
+			}
+		}
+	}
+}
+
+// exists reports whether the header p (tree-relative or absolute) exists.
+func (r *resolver) exists(p string) bool {
+	if _, ok := r.overlay[p]; ok {
+		return true
+	}
+	_, err := os.Stat(r.abs(p))
+	return err == nil
+}
+
+func (r *resolver) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(r.tree, filepath.FromSlash(p))
+}
+
+// visit scans header p once, in a goroutine.
+func (r *resolver) visit(p string) {
+	r.mu.Lock()
+	if r.seen[p] {
+		r.mu.Unlock()
+		return
+	}
+	r.seen[p] = true
+	if r.sem == nil {
+		r.sem = make(chan struct{}, 4)
+	}
+	r.mu.Unlock()
+	r.wg.Add(1)
+	go func() {
+		defer r.wg.Done()
+		r.sem <- struct{}{}
+		b, ok := r.overlay[p]
+		var err error
+		if !ok {
+			b, err = r.read(r.abs(p))
+		}
+		<-r.sem
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return
+			}
+			r.mu.Lock()
+			if r.err == nil {
+				r.err = err
+			}
+			r.mu.Unlock()
+			return
+		}
+		protos, incs := scanHeader(b)
+		r.mu.Lock()
+		r.headers = append(r.headers, Header{Path: p, Protos: protos})
+		r.mu.Unlock()
+		r.includes(path.Dir(p), incs)
+	}()
+}
+
+// include is one #include directive.
+type include struct {
+	path   string
+	angled bool
+}
+
+// scanDirectives returns the #include directives of src.
+func scanDirectives(src []byte) []include {
+	s := &scan{src: src}
+	s.run(false)
+	return s.includes()
+}
+
+func (s *scan) includes() []include {
+	var incs []include
+	for _, d := range s.directives {
+		if d.name != "include" && d.name != "include_next" {
+			continue
+		}
+		a := bytes.TrimSpace(s.src[d.argOff:d.end])
+		if len(a) < 2 {
+			continue
+		}
+		switch a[0] {
+		case '<':
+			if e := bytes.IndexByte(a, '>'); e > 0 {
+				incs = append(incs, include{string(a[1:e]), true})
+			}
+		case '"':
+			if e := bytes.IndexByte(a[1:], '"'); e > 0 {
+				incs = append(incs, include{string(a[1 : e+1]), false})
+			}
+		}
+	}
+	return incs
+}
+
+// scanHeader returns the prototypes and includes of a header.
+func scanHeader(src []byte) ([]string, []include) {
+	s := &scan{src: src}
+	s.run(false)
+	return s.prototypes(), s.includes()
+}
+
+// ScanPrototypes returns the names of the functions that the C text src
+// declares with a prototype at file scope, by a token-level scan that
+// neither preprocesses nor parses: a declaration is the token run between
+// ';' and '{...}' at file scope; in it, an identifier directly followed by
+// a non-empty parenthesized list, preceded by a type-like token (an
+// identifier or '*') and not inside parentheses other than its own
+// "(name)", declares a function. typedefs do not
+// count; function definitions do (they declare the function too).
+// Directives are skipped.
+func ScanPrototypes(src []byte) []string {
+	s := &scan{src: src}
+	s.run(false)
+	return s.prototypes()
+}
+
+// skipNames are identifiers followed by '(' that never name a function.
+var skipNames = map[string]bool{
+	"__attribute__": true, "__attribute": true, "__declspec": true, "asm": true, "__asm__": true,
+	"__asm": true, "__typeof__": true, "typeof": true, "__typeof": true, "sizeof": true,
+	"_Alignas": true, "__alignof__": true, "_Static_assert": true, "static_assert": true,
+	"alignas": true, "_Generic": true,
+}
+
+func (s *scan) prototypes() []string {
+	var names []string
+	var cur []tok
+	toks := s.toks
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.kind == tPunct {
+			switch t.ch {
+			case ';':
+				names = s.declProtos(cur, names)
+				cur = cur[:0]
+				continue
+			case '{':
+				j := matchClose(toks, i)
+				if len(cur) > 0 && isPunct(cur[len(cur)-1], ')') {
+					// A function definition: its declarator declares
+					// the function with its parameter list.
+					names = s.declProtos(cur, names)
+					cur = cur[:0]
+				}
+				// Otherwise a struct, union or enum body or an
+				// initializer: leave it out of the declaration.
+				i = j
+				continue
+			}
+		}
+		cur = append(cur, t)
+	}
+	return names
+}
+
+// matchClose returns the index of the token closing the group opened at i.
+func matchClose(toks []tok, i int) int {
+	depth := 0
+	for j := i; j < len(toks); j++ {
+		if toks[j].kind != tPunct {
+			continue
+		}
+		switch toks[j].ch {
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return len(toks) - 1
+}
+
+// declProtos appends the prototype names of one file-scope declaration.
+func (s *scan) declProtos(toks []tok, names []string) []string {
+	if len(toks) == 0 {
+		return names
+	}
+	text := func(t tok) string { return string(s.src[t.off:t.end]) }
+	for _, t := range toks {
+		if t.kind == tIdent {
+			switch text(t) {
+			case "typedef":
+				return names
+			}
+		}
+		if t.kind == tPunct && t.ch == '{' {
+			break
+		}
+	}
+	depth := 0
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.kind == tPunct {
+			switch t.ch {
+			case '(', '[', '{':
+				depth++
+			case ')', ']', '}':
+				depth--
+			case '=':
+				// Skip an initializer up to the next declarator.
+				for i+1 < len(toks) && !(depth == 0 && toks[i+1].kind == tPunct && toks[i+1].ch == ',') {
+					i++
+					if toks[i].kind == tPunct {
+						switch toks[i].ch {
+						case '(', '[', '{':
+							depth++
+						case ')', ']', '}':
+							depth--
+						}
+					}
+				}
+			}
+			continue
+		}
+		if t.kind != tIdent || skipNames[text(t)] {
+			continue
+		}
+		// name ( ... ) at depth 0, or ( name ) ( ... ) at depth 1.
+		j := i + 1
+		wrapped := false
+		if depth == 1 && i > 0 && isPunct(toks[i-1], '(') && j < len(toks) && isPunct(toks[j], ')') {
+			wrapped = true
+			j++
+		}
+		if depth != 0 && !wrapped {
+			continue
+		}
+		if j >= len(toks) || !isPunct(toks[j], '(') {
+			continue
+		}
+		before := i - 1
+		if wrapped {
+			before = i - 2
+		}
+		if before < 0 || !(toks[before].kind == tIdent || isPunct(toks[before], '*')) {
+			continue
+		}
+		if wrapped && (i < 2 || isPunct(toks[i-2], '*')) {
+			continue
+		}
+		k := matchClose(toks, j)
+		if k == j+1 {
+			continue // "f()" is not a prototype
+		}
+		names = append(names, text(t))
+	}
+	return names
+}
+
+func isPunct(t tok, c byte) bool { return t.kind == tPunct && t.ch == c }

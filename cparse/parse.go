@@ -1,0 +1,332 @@
+package cparse
+
+import (
+	_ "embed" // predefined macros and the stub header
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+
+	"modernc.org/cc/v4"
+)
+
+//go:generate sh gen_predefined.sh > predefined_s390x.h
+
+// predefined holds the s390x GCC predefined macros, see gen_predefined.sh.
+//
+//go:embed predefined_s390x.h
+var predefined string
+
+// stub is the hermetic parse's only header.
+//
+//go:embed stub.h
+var stub string
+
+// Limits on the input, so that hostile or broken input fails clearly
+// instead of exhausting memory or the stack.
+const (
+	// MaxFileSize is the largest C file Parse accepts.
+	MaxFileSize = 16 << 20
+	// MaxNesting is the deepest nesting of (), [] and {} Parse accepts.
+	MaxNesting = 200
+	// maxTypedefRetries bounds the "typedef int X;" fallback.
+	maxTypedefRetries = 64
+	// expansionLimit bounds the macro expansion work of one parse.
+	expansionLimit = 50_000_000
+)
+
+// Source names of the hermetic parse's fixed sources.
+const (
+	predefinedName = "<predefined>"
+	builtinName    = "<builtin>"
+	stubName       = "<trampcheck-stub>"
+	typedefsName   = "<trampcheck-typedefs>"
+)
+
+var (
+	abiOnce sync.Once
+	abi     *cc.ABI
+	abiErr  error
+	// cache keeps the scanned fixed sources across parses; it is safe for
+	// concurrent use.
+	cache cc.SourceCache
+)
+
+func s390xABI() (*cc.ABI, error) {
+	abiOnce.Do(func() { abi, abiErr = cc.NewABI("linux", "s390x") })
+	return abi, abiErr
+}
+
+// emitMacro matches the names of the macros whose definitions the hermetic
+// parse blanks so that their invocations stay calls.
+var emitMacro = regexp.MustCompile(`^(_?EMIT[A-Z0-9_]*|REG_SET_SEEN)$`)
+
+// IsEmitMacro reports whether name is one of the EMIT-family macros that
+// the front end keeps as calls (_?EMIT[A-Z0-9_]* and REG_SET_SEEN).
+func IsEmitMacro(name string) bool { return emitMacro.MatchString(name) }
+
+// Error is a problem in the input: Parse could not parse the C file.
+type Error struct {
+	File      string
+	Line, Col int // 1-based; Col is a byte column; 0 when unknown
+	Msg       string
+}
+
+// Error returns the one-line form FILE:LINE:COL: MSG.
+func (e *Error) Error() string {
+	switch {
+	case e.Line > 0 && e.Col > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// Parse parses one C file hermetically: its #include lines and the
+// definitions of the EMIT-family macros are blanked (line numbers are kept),
+// and a small stub header supplies the basic kernel type names. Type names
+// the stub lacks are declared as int and the parse repeated. With
+// opts.Tree, the prototypes of the headers the file includes are collected
+// into File.HeaderProtos; without it, from the embedded Linux 6.12 index.
+//
+// A file that cannot be parsed gives an *Error. Parse is safe for
+// concurrent use.
+func Parse(name string, src []byte, opts Options) (*File, error) {
+	return parse(name, src, opts, nil)
+}
+
+// parse is Parse with a reader for header lookups in tree mode (nil: the
+// overlay, then the file system).
+func parse(name string, src []byte, opts Options, read func(path string) ([]byte, error)) (*File, error) {
+	if len(src) > MaxFileSize {
+		return nil, &Error{File: name, Msg: fmt.Sprintf("file too large: %d bytes, limit %d", len(src), MaxFileSize)}
+	}
+	f := &File{Name: name, Src: src, Lines: lineTable(src)}
+	sc := scanFile(src)
+	if sc.depthErr != nil {
+		l, c := f.lineCol(sc.depthErr.off)
+		return nil, &Error{File: name, Line: l, Col: c, Msg: sc.depthErr.msg}
+	}
+	if err := f.hermetic(name, sc, opts); err != nil {
+		return nil, err
+	}
+	f.Macros = sc.macros(f)
+	if err := f.collect(sc); err != nil {
+		return nil, err
+	}
+	hp, err := headerProtos(name, src, sc, opts, read)
+	if err != nil {
+		return nil, err
+	}
+	f.HeaderProtos = hp
+	return f, nil
+}
+
+// hermetic runs cc.Parse on the blanked file, with the typedef fallback.
+func (f *File) hermetic(name string, sc *scan, opts Options) error {
+	a, err := s390xABI()
+	if err != nil {
+		return fmt.Errorf("cparse: %v", err)
+	}
+	blanked := blank(f.Src, sc)
+	pre := predefined
+	if len(opts.Defines) > 0 {
+		var b strings.Builder
+		b.WriteString(predefined)
+		for _, d := range opts.Defines {
+			k, v, ok := strings.Cut(d, "=")
+			if !ok {
+				v = "1"
+			}
+			fmt.Fprintf(&b, "#define %s %s\n", k, v)
+		}
+		pre = b.String()
+	}
+	var typedefs []string
+	seen := map[string]bool{}
+	for range maxTypedefRetries + 1 {
+		cfg := &cc.Config{ABI: a, SourceCache: &cache, FSOnly: true, ExpansionLimit: expansionLimit}
+		if err := cfg.ApplyOptions("-std=gnu11"); err != nil {
+			return fmt.Errorf("cparse: %v", err)
+		}
+		sources := []cc.Source{
+			{Name: predefinedName, Value: pre},
+			{Name: builtinName, Value: cc.Builtin},
+			{Name: stubName, Value: stub},
+		}
+		if len(typedefs) > 0 {
+			sources = append(sources, cc.Source{Name: typedefsName, Value: strings.Join(typedefs, "")})
+		}
+		sources = append(sources, cc.Source{Name: name, Value: blanked})
+		ast, err := parseSafe(cfg, sources)
+		if err == nil {
+			f.AST = ast
+			return nil
+		}
+		first := firstError(name, err)
+		if id := f.unknownType(first); id != "" && !seen[id] {
+			seen[id] = true
+			typedefs = append(typedefs, "typedef int "+id+";\n")
+			continue
+		}
+		return first
+	}
+	return &Error{File: name, Msg: fmt.Sprintf("too many unknown type names (more than %d)", maxTypedefRetries)}
+}
+
+// parseSafe calls cc.Parse and turns a panic inside it into an error.
+func parseSafe(cfg *cc.Config, sources []cc.Source) (ast *cc.AST, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ast, err = nil, fmt.Errorf("internal parser error: %v", r)
+		}
+	}()
+	return cc.Parse(cfg, sources)
+}
+
+// ccPos matches the position prefix of a cc/v4 error message.
+var ccPos = regexp.MustCompile(`^(.*?):(\d+):(\d+): (.*)$`)
+
+// firstError turns cc's error list into an *Error for the first message.
+func firstError(name string, err error) *Error {
+	msgs := strings.Split(err.Error(), "\n")
+	for _, m := range msgs {
+		if s := ccPos.FindStringSubmatch(m); s != nil {
+			l, _ := strconv.Atoi(s[2])
+			c, _ := strconv.Atoi(s[3])
+			file := s[1]
+			if file != name {
+				// An error in a fixed source: report it against the file.
+				return &Error{File: name, Msg: fmt.Sprintf("%s (in %s:%d:%d)", s[4], file, l, c)}
+			}
+			return &Error{File: name, Line: l, Col: c, Msg: s[4]}
+		}
+	}
+	msg := strings.TrimSpace(msgs[0])
+	if msg == "" {
+		msg = "parse error"
+	}
+	var ce *Error
+	if errors.As(err, &ce) {
+		return ce
+	}
+	return &Error{File: name, Msg: msg}
+}
+
+// unknownType returns the identifier that a parse error is probably about
+// when it is an unknown type name: the identifier at or just before the
+// error position.
+func (f *File) unknownType(e *Error) string {
+	if e.Line <= 0 || e.Line > len(f.Lines) || !strings.Contains(e.Msg, "unexpected") {
+		return ""
+	}
+	off := f.Lines[e.Line-1] + e.Col - 1
+	if off < 0 || off > len(f.Src) {
+		return ""
+	}
+	// The identifier at the error position, when the parser stopped on it
+	// ("unexpected identifier"), else the one before it.
+	if strings.Contains(e.Msg, "unexpected identifier") {
+		if id := identAt(f.Src, off); id != "" {
+			return id
+		}
+	}
+	return identBefore(f.Src, off)
+}
+
+func isIdentByte(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+func identAt(src []byte, off int) string {
+	e := off
+	for e < len(src) && isIdentByte(src[e]) {
+		e++
+	}
+	if e == off || src[off] >= '0' && src[off] <= '9' {
+		return ""
+	}
+	return string(src[off:e])
+}
+
+// identBefore returns the identifier ending before off, skipping white space.
+func identBefore(src []byte, off int) string {
+	e := off
+	for e > 0 && (src[e-1] == ' ' || src[e-1] == '\t' || src[e-1] == '\n') {
+		e--
+	}
+	s := e
+	for s > 0 && isIdentByte(src[s-1]) {
+		s--
+	}
+	if s == e || src[s] >= '0' && src[s] <= '9' {
+		return ""
+	}
+	return string(src[s:e])
+}
+
+// lineTable returns the offsets of the line starts of src.
+func lineTable(src []byte) []int {
+	lines := []int{0}
+	for i, c := range src {
+		if c == '\n' && i+1 < len(src) {
+			lines = append(lines, i+1)
+		}
+	}
+	return lines
+}
+
+// lineCol returns the 1-based line and byte column of offset off.
+func (f *File) lineCol(off int) (line, col int) {
+	lo, hi := 0, len(f.Lines)
+	for hi-lo > 1 {
+		m := (lo + hi) / 2
+		if f.Lines[m] <= off {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return lo + 1, off - f.Lines[lo] + 1
+}
+
+// PosAt returns the Pos of byte offset off in the file.
+func (f *File) PosAt(off int) Pos {
+	l, c := f.lineCol(off)
+	return Pos{Line: l, Col: c, Offset: off}
+}
+
+// posLC returns the Pos of a 1-based line and byte column.
+func (f *File) posLC(line, col int) Pos {
+	if line < 1 || line > len(f.Lines) {
+		return Pos{Line: line, Col: col}
+	}
+	return Pos{Line: line, Col: col, Offset: f.Lines[line-1] + col - 1}
+}
+
+// DisplayCol returns the column of p as GCC 12 prints it by default
+// (-fdiagnostics-column-unit=display, tab stops every 8 columns): tabs
+// advance to the next tab stop and a multi-byte UTF-8 character counts as
+// one column.
+func (f *File) DisplayCol(p Pos) int {
+	if p.Line < 1 || p.Line > len(f.Lines) {
+		return p.Col
+	}
+	start := f.Lines[p.Line-1]
+	end := min(start+p.Col-1, len(f.Src))
+	col := 0
+	for i := start; i < end; i++ {
+		c := f.Src[i]
+		switch {
+		case c == '\t':
+			col = (col/8 + 1) * 8
+		case c&0xc0 == 0x80: // UTF-8 continuation byte
+		default:
+			col++
+		}
+	}
+	return col + 1
+}

@@ -1,0 +1,174 @@
+package cparse
+
+import "strings"
+
+// ident is an identifier occurrence in the file.
+type ident struct {
+	off  int
+	name string
+}
+
+// identsIn returns the identifiers in src[from:to], skipping comments and
+// literals.
+func identsIn(src []byte, from, to int) []ident {
+	var ids []ident
+	for i := from; i < to; {
+		c := src[i]
+		switch {
+		case c == '"' || c == '\'':
+			i = min(quoted(src, i, c), to)
+		case c == '/' && i+1 < to && src[i+1] == '*':
+			e := strings.Index(string(src[i+2:to]), "*/")
+			if e < 0 {
+				return ids
+			}
+			i += 2 + e + 2
+		case c == '/' && i+1 < to && src[i+1] == '/':
+			i = lineEnd(src, i)
+		case c >= '0' && c <= '9':
+			for i < to && (isIdentByte(src[i]) || src[i] == '.') {
+				i++
+			}
+		case isIdentByte(c):
+			j := i
+			for j < to && isIdentByte(src[j]) {
+				j++
+			}
+			ids = append(ids, ident{i, string(src[i:j])})
+			i = j
+		default:
+			i++
+		}
+	}
+	return ids
+}
+
+// macroDef is a #define of the file, for spelling lookups.
+type macroDef struct {
+	params   map[string]bool
+	fnLike   bool
+	bodyOff  int
+	bodyEnd  int
+	defineAt int
+}
+
+// defsBefore returns the last definition of each macro of the file that
+// starts before off.
+func defsBefore(sc *scan, off int) map[string]macroDef {
+	defs := map[string]macroDef{}
+	for _, d := range sc.directives {
+		if d.off >= off {
+			break
+		}
+		switch d.name {
+		case "undef":
+			for _, id := range identsIn(sc.src, d.argOff, d.end) {
+				delete(defs, id.name)
+				break
+			}
+		case "define":
+			name, _, k := sc.defineName(d)
+			if name == "" {
+				continue
+			}
+			m := macroDef{params: map[string]bool{}, bodyOff: k, bodyEnd: d.end, defineAt: d.off}
+			if k < d.end && sc.src[k] == '(' {
+				m.fnLike = true
+				e := strings.IndexByte(string(sc.src[k:d.end]), ')')
+				if e < 0 {
+					e = d.end - k - 1
+				}
+				for _, id := range identsIn(sc.src, k+1, k+e) {
+					m.params[id.name] = true
+				}
+				if strings.Contains(string(sc.src[k:k+e]), "...") {
+					m.params["__VA_ARGS__"] = true
+				}
+				m.bodyOff = k + e + 1
+			}
+			defs[name] = m
+		}
+	}
+	return defs
+}
+
+// spelling returns where GCC locates the identifier name that a macro
+// invocation at off produced (its spelling location): the identifier in a
+// macro body when it is written there, else in the invocation's arguments;
+// for a name made by ## pasting, the left operand. It falls back to the
+// invocation. It returns the position and the end offset of the spelling.
+func (f *File) spelling(sc *scan, off int, name string) (Pos, int) {
+	defs := defsBefore(sc, off)
+	outer := identAt(f.Src, off)
+	// The invocation's arguments: the parenthesized group after the name.
+	var args []ident
+	if m, ok := defs[outer]; ok && m.fnLike {
+		i := skipWS(f.Src, off+len(outer))
+		if i < len(f.Src) && f.Src[i] == '(' {
+			depth := 0
+			end := i
+			for j := i; j < len(f.Src); j++ {
+				if f.Src[j] == '(' {
+					depth++
+				} else if f.Src[j] == ')' {
+					depth--
+					if depth == 0 {
+						end = j
+						break
+					}
+				}
+			}
+			args = identsIn(f.Src, i+1, end)
+		}
+	}
+	// The identifiers the bodies write themselves, following the macros
+	// that the bodies invoke.
+	var body []ident
+	seen := map[string]bool{}
+	queue := []string{outer}
+	for len(queue) > 0 {
+		mn := queue[0]
+		queue = queue[1:]
+		if seen[mn] {
+			continue
+		}
+		seen[mn] = true
+		m, ok := defs[mn]
+		if !ok {
+			continue
+		}
+		for _, id := range identsIn(f.Src, m.bodyOff, m.bodyEnd) {
+			if m.params[id.name] {
+				continue
+			}
+			body = append(body, id)
+			if _, ok := defs[id.name]; ok {
+				queue = append(queue, id.name)
+			}
+		}
+	}
+	find := func(ids []ident, prefix bool) (ident, bool) {
+		for _, id := range ids {
+			if id.name == name || prefix && strings.HasPrefix(name, id.name) {
+				return id, true
+			}
+		}
+		return ident{}, false
+	}
+	for _, try := range []struct {
+		ids    []ident
+		prefix bool
+	}{{body, false}, {args, false}, {body, true}, {args, true}} {
+		if id, ok := find(try.ids, try.prefix); ok {
+			return f.PosAt(id.off), id.off + len(id.name)
+		}
+	}
+	return f.PosAt(off), off + len(outer)
+}
+
+func skipWS(src []byte, i int) int {
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r') {
+		i++
+	}
+	return i
+}
