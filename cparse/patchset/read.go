@@ -174,12 +174,16 @@ func parseInput(name string, data []byte, allowNone bool) ([]*Patch, error) {
 	switch {
 	case isFromLine(lines[0]):
 		mails := splitMbox(lines)
+		rd := isMboxrd(lines, mails)
 		for k, m := range mails {
 			src := name
 			if len(mails) > 1 {
 				src = fmt.Sprintf("%s: mail %d", name, k+1)
 			}
-			raw := unquoteFrom(lines[m.start+1 : m.end])
+			raw := lines[m.start+1 : m.end]
+			if rd {
+				raw = unquoteFrom(raw)
+			}
 			p, skip, err := parseMail(src, raw, m.start+2, len(mails) > 1, k == 0)
 			if err != nil {
 				return nil, err
@@ -282,6 +286,24 @@ func splitMbox(lines [][]byte) []span {
 }
 
 var quotedFrom = regexp.MustCompile(`^>+From `)
+
+// isMboxrd reports whether ">From " lines are quoted "From " lines: the
+// input has some and no "From " line other than the separators. git
+// format-patch without --pretty=mboxrd quotes nothing.
+func isMboxrd(lines [][]byte, mails []span) bool {
+	quoted := false
+	for _, m := range mails {
+		for _, l := range lines[m.start+1 : m.end] {
+			if bytes.HasPrefix(l, []byte("From ")) {
+				return false
+			}
+			if !quoted && quotedFrom.Match(l) {
+				quoted = true
+			}
+		}
+	}
+	return quoted
+}
 
 // unquoteFrom removes one '>' from ">From ", ">>From "... lines (mboxrd).
 func unquoteFrom(lines [][]byte) [][]byte {
