@@ -148,7 +148,12 @@ func isNew(f *Finding) bool { return f.New == nil || *f.New }
 
 // buildReply renders the reply to one patch.
 func buildReply(pr *PatchResult, from *mail.Address, opt *RobotOptions, date time.Time) (Reply, error) {
-	m := &pr.Mail
+	m := pr.Mail
+	m.MessageID = bareID(m.MessageID)
+	m.References = nil
+	for _, r := range pr.Mail.References {
+		m.References = append(m.References, bareID(r))
+	}
 	author, err := mail.ParseAddress(m.From)
 	if err != nil {
 		return Reply{}, fmt.Errorf("from %q: cannot reply to it: %v", m.From, err)
@@ -171,7 +176,7 @@ func buildReply(pr *PatchResult, from *mail.Address, opt *RobotOptions, date tim
 			}
 		}
 	}
-	msgID := replyID(pr, from.Address)
+	msgID := replyID(m.MessageID, pr, from.Address)
 	subject := m.Subject
 	if !strings.HasPrefix(strings.ToLower(subject), "re:") {
 		subject = "Re: " + subject
@@ -180,7 +185,7 @@ func buildReply(pr *PatchResult, from *mail.Address, opt *RobotOptions, date tim
 	if len(refs) == 0 || refs[len(refs)-1] != m.MessageID {
 		refs = append(refs, m.MessageID)
 	}
-	body := robotBody(pr, author, from, msgID, opt)
+	body := robotBody(pr, &m, author, from, msgID, opt)
 
 	var h bytes.Buffer
 	writeAddrHeader(&h, "From", []*mail.Address{from})
@@ -228,9 +233,9 @@ func buildReply(pr *PatchResult, from *mail.Address, opt *RobotOptions, date tim
 
 // replyID derives the reply's Message-ID from the patch's and the findings,
 // so that the same report always gets the same id.
-func replyID(pr *PatchResult, fromAddr string) string {
+func replyID(patchID string, pr *PatchResult, fromAddr string) string {
 	h := sha256.New()
-	io.WriteString(h, pr.Mail.MessageID)
+	io.WriteString(h, patchID)
 	for _, f := range pr.Findings {
 		if isNew(&f) {
 			io.WriteString(h, "\x00"+f.Key())
@@ -241,6 +246,11 @@ func replyID(pr *PatchResult, fromAddr string) string {
 		domain = fromAddr[i+1:]
 	}
 	return "trampcheck-" + hex.EncodeToString(h.Sum(nil))[:20] + "@" + domain
+}
+
+// bareID returns a message id without white space and angle brackets.
+func bareID(id string) string {
+	return strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(id), "<"), ">")
 }
 
 // LoreLink fills a lore URL template with a message id, escaped as lore
@@ -268,7 +278,7 @@ func FirstName(a *mail.Address) string {
 }
 
 // robotBody writes the body in the kernel test robot's layout.
-func robotBody(pr *PatchResult, author, from *mail.Address, msgID string, opt *RobotOptions) string {
+func robotBody(pr *PatchResult, m *Mail, author, from *mail.Address, msgID string, opt *RobotOptions) string {
 	kind, kindUpper := "warnings", "WARNING"
 	for _, f := range pr.Findings {
 		if f.Severity == "error" {
@@ -280,7 +290,7 @@ func robotBody(pr *PatchResult, author, from *mail.Address, msgID string, opt *R
 	fmt.Fprintf(&b, "%s checked this patch and found the following %s:\n\n", opt.Tool, kind)
 	fmt.Fprintf(&b, "[static check %s on %s]\n\n", kindUpper, opt.Base)
 	fmt.Fprintf(&b, "base:          %s\n", opt.Base)
-	fmt.Fprintf(&b, "patch link:    %s\n", LoreLink(opt.LoreURL, pr.Mail.MessageID))
+	fmt.Fprintf(&b, "patch link:    %s\n", LoreLink(opt.LoreURL, m.MessageID))
 	fmt.Fprintf(&b, "patch subject: %s\n", pr.Mail.Subject)
 	fmt.Fprintf(&b, "checker:       %s\n", opt.Tool)
 	if opt.Reproduce != "" {
@@ -297,7 +307,11 @@ func robotBody(pr *PatchResult, author, from *mail.Address, msgID string, opt *R
 		if isNew(f) {
 			prefix = ">> "
 		}
-		fmt.Fprintf(&b, "%s%s\n%s", prefix, f.Header(), f.Quote())
+		quote := f.Quote()
+		if quote != "" { // indented by the marker's width, as the robot does
+			quote = "   " + strings.ReplaceAll(strings.TrimSuffix(quote, "\n"), "\n", "\n   ") + "\n"
+		}
+		fmt.Fprintf(&b, "%s%s\n%s", prefix, f.Header(), quote)
 	}
 	for _, g := range groupNew(pr) {
 		b.WriteString("\n\n")
