@@ -20,7 +20,7 @@ var gasConfigs = []struct {
 	{"empty", Config{}},
 	{"fentry one arg", Config{Args: []Arg{{Size: 8}}, FEntry: []Prog{{Jited: true}}, FuncAddr: 0x12345678}},
 	{"call orig expolines", Config{
-		Args: []Arg{{Size: 8}, {Size: 16}, {Size: 4}, {Size: 8}, {Size: 1}, {Size: 2}, {Size: 16}},
+		Args:    []Arg{{Size: 8}, {Size: 16}, {Size: 4}, {Size: 8}, {Size: 1}, {Size: 2}, {Size: 16}},
 		RetSize: 4, RetSigned: true, Flags: FlagCallOrig | FlagIPArg | FlagRestoreRegs,
 		FEntry: []Prog{{Jited: true, Cookie: 0xffffffff_ffffffff}}, FModRet: []Prog{{}, {Jited: true}}, FExit: []Prog{{Jited: true}},
 		FuncAddr: 0x3ff_e000_1000, Expolines: true,
@@ -30,7 +30,7 @@ var gasConfigs = []struct {
 		FEntry: []Prog{{}, {Jited: true}}, FExit: []Prog{{}},
 	}},
 	{"indirect halfwords", Config{
-		Args: []Arg{{Size: 16}, {Size: 16}, {Size: 16}, {Size: 16}, {Size: 16}, {Size: 16}},
+		Args:    []Arg{{Size: 16}, {Size: 16}, {Size: 16}, {Size: 16}, {Size: 16}, {Size: 16}},
 		RetSize: 2, Flags: FlagIndirect | FlagRetFentryRet, FEntry: []Prog{{Jited: true}},
 		FModRet: []Prog{{Jited: true}}, Expolines: true, FuncAddr: 0x1000,
 	}},
