@@ -59,7 +59,9 @@ func TestApplyLikeGit(t *testing.T) {
 		{name: "moved up", old: map[string]string{"f.c": base}, new: map[string]string{"f.c": f3},
 			drift: func(m map[string]string) { m["f.c"] = lines(m["f.c"], 3, strings.Count(m["f.c"], "\n")) }},
 		{name: "two hunks moved apart", old: map[string]string{"f.c": base}, new: map[string]string{"f.c": f1f9},
-			drift: func(m map[string]string) { m["f.c"] = strings.Replace(m["f.c"], "static int f5", drift+"static int f5", 1) }},
+			drift: func(m map[string]string) {
+				m["f.c"] = strings.Replace(m["f.c"], "static int f5", drift+"static int f5", 1)
+			}},
 		{name: "nearest of two matches", old: map[string]string{"f.c": dup}, new: map[string]string{"f.c": dupNew},
 			drift: func(m map[string]string) { m["f.c"] = strings.Replace(m["f.c"], "/* pad */\n", "", 15) }},
 		{name: "nearest of two matches after", old: map[string]string{"f.c": dup}, new: map[string]string{"f.c": dupNew},
