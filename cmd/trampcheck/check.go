@@ -58,6 +58,7 @@ type checkConfig struct {
 	defines  listFlag
 	format   string
 	checks   string
+	integ    integrationFlags // --from, --lore-url (formats_integrations.go)
 }
 
 // addCheckFlags declares the flags shared by every command that checks.
@@ -67,6 +68,7 @@ func addCheckFlags(fs *flag.FlagSet, c *checkConfig) {
 	fs.Var(&c.defines, "D", "predefine `NAME[=VALUE]` (repeatable)")
 	fs.StringVar(&c.format, "format", "text", "output `FORMAT`: "+strings.Join(formatNames(), ", "))
 	fs.StringVar(&c.checks, "checks", "", "comma-separated `LIST` of checks to run (default: all): "+strings.Join(checkNames(), ", "))
+	addIntegrationFlags(fs, &c.integ)
 }
 
 func runCheck(e *env, args []string) int {
