@@ -306,8 +306,12 @@ func (g *gen) invoke(b *builder, p Prog, k Kind, index int, save bool) error {
 	}
 	g.callR1(b)
 	if save {
-		if err := g.extend(b, R2); err != nil {
-			return fmt.Errorf("%s program %d: %w", k, index+1, err)
+		if !g.extend(b, R2) {
+			ret := "void"
+			if g.cfg.RetSize != 0 {
+				ret = strconv.Itoa(g.cfg.RetSize) + " bytes"
+			}
+			return reject(EINVAL, fmt.Sprintf("%s program %d keeps its return value, but the traced function returns %s (only 1, 2, 4 or 8 bytes can be extended)", k, index+1, ret))
 		}
 		b.STG(R2, f.RetVal, R15)
 	}
@@ -324,8 +328,9 @@ func (g *gen) invoke(b *builder, p Prog, k Kind, index int, save bool) error {
 
 // extend widens a return value of RetSize bytes in r to 64 bits, as the
 // BPF calling convention expects (the s390x ABI leaves the upper bits
-// unspecified for shorter types).
-func (g *gen) extend(b *builder, r Reg) error {
+// unspecified for shorter types). It reports false for sizes that cannot
+// be extended.
+func (g *gen) extend(b *builder, r Reg) bool {
 	signed := g.cfg.RetSigned
 	switch g.cfg.RetSize {
 	case 1:
@@ -348,9 +353,9 @@ func (g *gen) extend(b *builder, r Reg) error {
 		}
 	case 8:
 	default:
-		return reject(EINVAL, fmt.Sprintf("its return value is kept but the traced function returns %d bytes (only 1, 2, 4 or 8 can be extended)", g.cfg.RetSize))
+		return false
 	}
-	return nil
+	return true
 }
 
 // skipLabels caches the names of the per-program skip labels.
