@@ -55,6 +55,12 @@ type EmitCall struct {
 	Call *cc.PostfixExpression
 }
 
+// Ref is one use of an identifier in an expression.
+type Ref struct {
+	Name string
+	Pos  Pos // of the invocation when the identifier comes from a macro expansion
+}
+
 // Arg is one argument of an EmitCall.
 type Arg struct {
 	Text string // source text, trimmed
@@ -90,6 +96,10 @@ type File struct {
 	Lines []int
 
 	Funcs  []Func     // in source order, declarations and definitions, headers excluded
+	// Refs are the identifiers used in expressions (calls, address-of,
+	// sizeof, initializers) that do not name a parameter or local variable
+	// of the enclosing function, in source order.
+	Refs   []Ref
 	Emits  []EmitCall // in source order
 	Macros []Macro    // in source order
 

@@ -113,6 +113,10 @@ type collector struct {
 	fn           string // the enclosing function definition
 	calls        []*cc.PostfixExpression
 	callFns      []string
+	// locals are the parameter and variable names of the function
+	// definition being walked; refs its identifier uses.
+	locals map[string]bool
+	refs   []Ref
 }
 
 func (f *File) collect(sc *scan) error {
@@ -127,7 +131,9 @@ func (f *File) collect(sc *scan) error {
 			c.funcDef(ed.FunctionDefinition.DeclarationSpecifiers, ed.FunctionDefinition.Declarator,
 				ed.FunctionDefinition.CompoundStatement, false)
 		case cc.ExternalDeclarationDecl:
+			c.refs = c.refs[:0]
 			c.decl(ed.Declaration, false)
+			c.f.Refs = append(c.f.Refs, c.refs...)
 		}
 	}
 	c.emits()
@@ -155,11 +161,53 @@ func (c *collector) funcDef(ds *cc.DeclarationSpecifiers, d *cc.Declarator, body
 	}
 	c.f.Funcs = append(c.f.Funcs, fn)
 	outer := c.fn
-	if !block {
-		c.fn = fn.Name
+	if block {
+		c.walk(reflect.ValueOf(body), true)
+		return
 	}
+	c.fn = fn.Name
+	c.locals = map[string]bool{}
+	c.params(d)
+	c.refs = c.refs[:0]
 	c.walk(reflect.ValueOf(body), true)
+	for _, r := range c.refs {
+		if !c.locals[r.Name] {
+			c.f.Refs = append(c.f.Refs, r)
+		}
+	}
+	c.locals = nil
 	c.fn = outer
+}
+
+// params adds the parameter names of a function declarator to c.locals.
+func (c *collector) params(d *cc.Declarator) {
+	for dd := d.DirectDeclarator; dd != nil; dd = dd.DirectDeclarator {
+		switch dd.Case {
+		case cc.DirectDeclaratorFuncParam:
+			if dd.ParameterTypeList != nil {
+				for l := dd.ParameterTypeList.ParameterList; l != nil; l = l.ParameterList {
+					if pd := l.ParameterDeclaration; pd != nil && pd.Declarator != nil {
+						if name, _, ok := declName(pd.Declarator); ok {
+							c.locals[name.SrcStr()] = true
+						}
+					}
+				}
+			}
+		case cc.DirectDeclaratorFuncIdent:
+			for l := dd.IdentifierList; l != nil; l = l.IdentifierList {
+				for _, t := range []cc.Token{l.Token, l.Token2} {
+					if t.Ch == rune(cc.IDENTIFIER) {
+						c.locals[t.SrcStr()] = true
+					}
+				}
+			}
+		case cc.DirectDeclaratorDecl:
+			if dd.Declarator != nil {
+				c.params(dd.Declarator)
+			}
+			return
+		}
+	}
 }
 
 // newFunc builds the Func of a function declarator.
@@ -218,13 +266,16 @@ func (c *collector) decl(d *cc.Declaration, block bool) {
 		if deriv == derivNone && s.typedefName != "" {
 			_, isFunc = c.funcTypedefs[s.typedefName]
 		}
+		if !isFunc && block && c.locals != nil {
+			c.locals[name.SrcStr()] = true
+		}
 		if !isFunc || !c.inFile(name) {
 			continue
 		}
 		c.f.Funcs = append(c.f.Funcs, c.newFunc(name, s, deriv, block))
 	}
-	if block {
-		// Initializers may hold calls.
+	{
+		// Initializers may hold calls and references.
 		for l := d.InitDeclaratorList; l != nil; l = l.InitDeclaratorList {
 			if l.InitDeclarator != nil && l.InitDeclarator.Initializer != nil {
 				c.walk(reflect.ValueOf(l.InitDeclarator.Initializer), true)
@@ -236,6 +287,7 @@ func (c *collector) decl(d *cc.Declaration, block bool) {
 var (
 	declType    = reflect.TypeOf((*cc.Declaration)(nil))
 	postfixType = reflect.TypeOf((*cc.PostfixExpression)(nil))
+	primaryType = reflect.TypeOf((*cc.PrimaryExpression)(nil))
 	blockType   = reflect.TypeOf((*cc.BlockItem)(nil))
 	tokenType   = reflect.TypeOf(cc.Token{})
 )
@@ -261,6 +313,12 @@ func (c *collector) walk(v reflect.Value, top bool) {
 			if bi.Case == cc.BlockItemFuncDef {
 				c.funcDef(bi.DeclarationSpecifiers, bi.Declarator, bi.CompoundStatement, true)
 				return
+			}
+		case primaryType:
+			pr := v.Interface().(*cc.PrimaryExpression)
+			if pr.Case == cc.PrimaryExpressionIdent && c.inFile(pr.Token) {
+				p := pr.Token.Position()
+				c.refs = append(c.refs, Ref{Name: pr.Token.SrcStr(), Pos: c.f.posLC(p.Line, p.Column)})
 			}
 		case postfixType:
 			pe := v.Interface().(*cc.PostfixExpression)

@@ -24,6 +24,11 @@
 //     after the definition; a previous "static int f();" without a
 //     parameter list does not exempt "int f() {...}" either;
 //   - K&R definitions ("int f(a) int a; {...}") are reported;
+//   - otherwise, GCC's second warning of the flag, "'f' was used with no
+//     prototype before its definition", for any definition (static,
+//     inline and main included) that has earlier file-scope declarations,
+//     none a prototype, and was used (called, address taken, in sizeof)
+//     before;
 //   - a definition produced by a macro is reported where GCC does: at the
 //     spelling of the name, inside the macro definition or in the
 //     invocation's arguments.

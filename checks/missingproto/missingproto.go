@@ -2,7 +2,6 @@ package missingproto
 
 import (
 	"fmt"
-	"go/token"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -25,43 +24,67 @@ func run(pass *analysis.Pass) (any, error) {
 		return nil, fmt.Errorf("missingproto: no front end result")
 	}
 	for _, f := range res.Files {
-		for _, fn := range Find(f) {
-			pos := f.TokPos(fn.Pos.Offset)
+		for _, w := range Find(f) {
+			pos := f.TokPos(w.Func.Pos.Offset)
 			if !pos.IsValid() {
 				return nil, fmt.Errorf("%s: file not registered in the pass", f.Name)
 			}
-			end := f.TokPos(fn.End)
-			if !end.IsValid() {
-				end = token.NoPos
-			}
 			pass.Report(analysis.Diagnostic{
 				Pos:      pos,
-				End:      end,
+				End:      f.TokPos(w.Func.End),
 				Category: "missingproto",
-				Message:  fmt.Sprintf("no previous prototype for '%s'", fn.Name),
+				Message:  w.Message,
 			})
 		}
 	}
 	return nil, nil
 }
 
-// Find returns the definitions of f that GCC's -Wmissing-prototypes
-// reports, in source order.
-func Find(f *cparse.File) []cparse.Func {
-	var out []cparse.Func
-	protos := map[string]bool{} // file-scope prototypes seen so far
+// Warning is one -Wmissing-prototypes warning.
+type Warning struct {
+	Func    cparse.Func
+	Message string // GCC's text, without the flag
+}
+
+// Find returns the warnings GCC's -Wmissing-prototypes gives for f, in
+// source order. GCC has two: "no previous prototype for 'f'" for a global
+// (non-static, non-inline, not main) definition with no previous
+// file-scope prototype, and otherwise "'f' was used with no prototype
+// before its definition" when f has earlier file-scope declarations, none
+// of them a prototype, and was used before (called, its address taken,
+// even inside sizeof).
+func Find(f *cparse.File) []Warning {
+	var out []Warning
+	protos := map[string]bool{}   // file-scope prototypes seen so far
+	declared := map[string]bool{} // file-scope declarations seen so far
 	for _, fn := range f.Funcs {
 		if fn.BlockScope {
 			continue
 		}
-		if fn.Def && !fn.Static && !fn.Inline && fn.Name != "main" && !protos[fn.Name] {
-			if _, inHeader := f.HeaderProtos[fn.Name]; !inHeader {
-				out = append(out, fn)
+		if fn.Def {
+			_, inHeader := f.HeaderProtos[fn.Name]
+			proto := protos[fn.Name] || inHeader
+			switch {
+			case !fn.Static && !fn.Inline && fn.Name != "main" && !proto:
+				out = append(out, Warning{fn, fmt.Sprintf("no previous prototype for '%s'", fn.Name)})
+			case declared[fn.Name] && !proto && usedBefore(f, fn):
+				out = append(out, Warning{fn, fmt.Sprintf("'%s' was used with no prototype before its definition", fn.Name)})
 			}
 		}
+		declared[fn.Name] = true
 		if fn.Prototype {
 			protos[fn.Name] = true
 		}
 	}
 	return out
+}
+
+// usedBefore reports whether f uses the name of fn before its definition.
+func usedBefore(f *cparse.File, fn cparse.Func) bool {
+	for _, r := range f.Refs {
+		if r.Name == fn.Name && r.Pos.Offset < fn.Pos.Offset {
+			return true
+		}
+	}
+	return false
 }
