@@ -102,3 +102,12 @@ func (f *File) TokPos(off int) token.Pos {
 	}
 	return f.TokFile.Pos(off)
 }
+
+// Configure sets the options Analyzer runs with, replacing whatever its
+// flags held: drivers that run it many times in one process call it once
+// per configuration instead of setting the repeatable flags.
+func Configure(o Options) {
+	flagTree = o.Tree
+	flagInclude = append(stringList(nil), o.IncludeDirs...)
+	flagDefine = append(stringList(nil), o.Defines...)
+}

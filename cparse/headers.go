@@ -118,7 +118,9 @@ func IncludeClosure(tree, name string, src []byte, opts Options, read func(strin
 	dirs = append(dirs, KernelIncludeDirs...)
 	r := &resolver{tree: tree, dirs: dirs, overlay: opts.Overlay, read: read, seen: map[string]bool{}}
 	for _, h := range KernelForcedIncludes {
-		r.visit(h)
+		if r.exists(h) { // a tree that is not a kernel tree lacks them
+			r.visit(h)
+		}
 	}
 	r.includes(path.Dir(name), scanDirectives(src))
 	r.wg.Wait()

@@ -1,5 +1,3 @@
-//go:build wip
-
 package main
 
 import (
@@ -158,29 +156,9 @@ func checkNames() []string {
 	return names
 }
 
-// configureFrontEnd passes the tree, -I and -D to the front end's flags.
-func configureFrontEnd(cfg *checkConfig) error {
-	fl := &cparse.Analyzer.Flags
-	set := func(name, v string) error {
-		if fl.Lookup(name) == nil {
-			return fmt.Errorf("front end has no -%s flag", name)
-		}
-		return fl.Set(name, v)
-	}
-	if err := set("tree", cfg.tree); err != nil {
-		return err
-	}
-	for _, d := range cfg.includes {
-		if err := set("I", d); err != nil {
-			return err
-		}
-	}
-	for _, d := range cfg.defines {
-		if err := set("D", d); err != nil {
-			return err
-		}
-	}
-	return nil
+// configureFrontEnd passes the tree, -I and -D to the front end.
+func configureFrontEnd(cfg *checkConfig) {
+	cparse.Configure(cparse.Options{Tree: cfg.tree, IncludeDirs: cfg.includes, Defines: cfg.defines})
 }
 
 // isCFile reports whether an input names a C source or header.
@@ -206,9 +184,7 @@ func checkInputs(e *env, cfg *checkConfig, inputs []string) (*report.Run, error)
 		}
 		cfg.tree = tree.root
 	}
-	if err := configureFrontEnd(cfg); err != nil {
-		return nil, err
-	}
+	configureFrontEnd(cfg)
 	var cfiles []string
 	var patches []*patchset.Patch
 	for _, in := range inputs {
