@@ -1,6 +1,11 @@
 package tramp
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/trampcheck/trampcheck/refimpl"
+)
 
 // Reg is a general register, %r0..%r15.
 type Reg uint8
@@ -93,44 +98,56 @@ const (
 	fmtSSa
 )
 
-// opInfo describes one instruction: its GNU mnemonic, format and opcode.
-// For two-part opcodes (RI, RIL, RXY, RSY) opcode holds the first byte in
-// bits 8-15 and the second part in bits 0-7 (RI/RIL: a nibble; RXY/RSY: the
-// last byte of the instruction).
+// opInfo describes one instruction: its format and its refimpl table
+// entry, which gives the GNU mnemonic and encodes it.
 type opInfo struct {
-	name   string
 	format format
-	op1    uint8 // first opcode byte
-	op2    uint8 // RRE: second opcode byte; RI/RIL: opcode nibble; RXY/RSY: last byte
+	code   refimpl.Opcode
+	insn   *refimpl.Insn // filled in by init
+	name   string        // GNU base mnemonic, from insn
 }
 
 var ops = [nOps]opInfo{
-	opBASR:  {"basr", fmtRR, 0x0d, 0},
-	opBCR:   {"bcr", fmtRR, 0x07, 0},
-	opLGR:   {"lgr", fmtRRE, 0xb9, 0x04},
-	opLTGR:  {"ltgr", fmtRRE, 0xb9, 0x02},
-	opLGBR:  {"lgbr", fmtRRE, 0xb9, 0x06},
-	opLGHR:  {"lghr", fmtRRE, 0xb9, 0x07},
-	opLGFR:  {"lgfr", fmtRRE, 0xb9, 0x14},
-	opLLGFR: {"llgfr", fmtRRE, 0xb9, 0x16},
-	opLLGCR: {"llgcr", fmtRRE, 0xb9, 0x84},
-	opLLGHR: {"llghr", fmtRRE, 0xb9, 0x85},
-	opAGHI:  {"aghi", fmtRIa, 0xa7, 0xb},
-	opLGHI:  {"lghi", fmtRIa, 0xa7, 0x9},
-	opBRC:   {"brc", fmtRIc, 0xa7, 0x4},
-	opLLIHF: {"llihf", fmtRILa, 0xc0, 0xe},
-	opOILF:  {"oilf", fmtRILa, 0xc0, 0xd},
-	opBRASL: {"brasl", fmtRILb, 0xc0, 0x5},
-	opEXRL:  {"exrl", fmtRILb, 0xc6, 0x0},
-	opBRCL:  {"brcl", fmtRILc, 0xc0, 0x4},
-	opLA:    {"la", fmtRXa, 0x41, 0},
-	opSTG:   {"stg", fmtRXYa, 0xe3, 0x24},
-	opLG:    {"lg", fmtRXYa, 0xe3, 0x04},
-	opLTG:   {"ltg", fmtRXYa, 0xe3, 0x02},
-	opSTMG:  {"stmg", fmtRSYa, 0xeb, 0x24},
-	opLMG:   {"lmg", fmtRSYa, 0xeb, 0x04},
-	opMVC:   {"mvc", fmtSSa, 0xd2, 0},
-	opXC:    {"xc", fmtSSa, 0xd7, 0},
+	opBASR:  {format: fmtRR, code: refimpl.OpBASR},
+	opBCR:   {format: fmtRR, code: refimpl.OpBCR},
+	opLGR:   {format: fmtRRE, code: refimpl.OpLGR},
+	opLTGR:  {format: fmtRRE, code: refimpl.OpLTGR},
+	opLGBR:  {format: fmtRRE, code: refimpl.OpLGBR},
+	opLGHR:  {format: fmtRRE, code: refimpl.OpLGHR},
+	opLGFR:  {format: fmtRRE, code: refimpl.OpLGFR},
+	opLLGFR: {format: fmtRRE, code: refimpl.OpLLGFR},
+	opLLGCR: {format: fmtRRE, code: refimpl.OpLLGCR},
+	opLLGHR: {format: fmtRRE, code: refimpl.OpLLGHR},
+	opAGHI:  {format: fmtRIa, code: refimpl.OpAGHI},
+	opLGHI:  {format: fmtRIa, code: refimpl.OpLGHI},
+	opBRC:   {format: fmtRIc, code: refimpl.OpBRC},
+	opLLIHF: {format: fmtRILa, code: refimpl.OpLLIHF},
+	opOILF:  {format: fmtRILa, code: refimpl.OpOILF},
+	opBRASL: {format: fmtRILb, code: refimpl.OpBRASL},
+	opEXRL:  {format: fmtRILb, code: refimpl.OpEXRL},
+	opBRCL:  {format: fmtRILc, code: refimpl.OpBRCL},
+	opLA:    {format: fmtRXa, code: refimpl.OpLA},
+	opSTG:   {format: fmtRXYa, code: refimpl.OpSTG},
+	opLG:    {format: fmtRXYa, code: refimpl.OpLG},
+	opLTG:   {format: fmtRXYa, code: refimpl.OpLTG},
+	opSTMG:  {format: fmtRSYa, code: refimpl.OpSTMG},
+	opLMG:   {format: fmtRSYa, code: refimpl.OpLMG},
+	opMVC:   {format: fmtSSa, code: refimpl.OpMVC},
+	opXC:    {format: fmtSSa, code: refimpl.OpXC},
+}
+
+func init() {
+	for i := range ops {
+		o := &ops[i]
+		if op(i) == opNone {
+			continue
+		}
+		in, ok := refimpl.ByOpcode(o.code)
+		if !ok || in.Len() != formatLen[o.format] {
+			panic(fmt.Sprintf("tramp: refimpl has no %d-byte instruction %#x", formatLen[o.format], uint16(o.code)))
+		}
+		o.insn, o.name = in, in.Mnemonic
+	}
 }
 
 // formatLen is the length in bytes of each format.

@@ -1,72 +1,28 @@
 package tramp
 
-import (
-	"fmt"
-	"strconv"
-)
+import "strconv"
 
-// encode appends the machine code of in to dst. It fails when an operand
-// does not fit its field (the kernel's EMIT macros would silently truncate
-// or corrupt neighbouring fields instead).
+// encode appends the machine code of in to dst, encoded by refimpl from
+// the operands in GNU order. Operands that do not fit their fields are
+// errors (the kernel's EMIT macros would silently truncate them or corrupt
+// neighbouring fields instead).
 func encode(dst []byte, in inst) ([]byte, error) {
 	info := &ops[in.op]
+	var a [6]int64
+	var n int
 	switch info.format {
-	case fmtRR: // OP[0-7] R1[8-11] R2[12-15]
-		return append(dst, info.op1, byte(in.r1)<<4|byte(in.r2)), nil
-	case fmtRRE: // OP[0-15] ////[16-23] R1[24-27] R2[28-31]
-		return append(dst, info.op1, info.op2, 0, byte(in.r1)<<4|byte(in.r2)), nil
-	case fmtRIa, fmtRIc: // OP1[0-7] R1/M1[8-11] OP2[12-15] I2/RI2[16-31]
-		v := in.imm
-		if info.format == fmtRIc {
-			if v&1 != 0 {
-				return dst, fmt.Errorf("%s: odd branch offset %d", info.name, v)
-			}
-			v >>= 1
-		}
-		if v < -1<<15 || v >= 1<<15 {
-			return dst, fmt.Errorf("%s: immediate %d does not fit 16 bits", info.name, v)
-		}
-		return append(dst, info.op1, byte(in.r1)<<4|info.op2, byte(v>>8), byte(v)), nil
-	case fmtRILa, fmtRILb, fmtRILc: // OP1[0-7] R1/M1[8-11] OP2[12-15] I2/RI2[16-47]
-		v := in.imm
-		if info.format == fmtRILa {
-			if v < -1<<31 || v >= 1<<32 {
-				return dst, fmt.Errorf("%s: immediate %d does not fit 32 bits", info.name, v)
-			}
-		} else {
-			if v&1 != 0 {
-				return dst, fmt.Errorf("%s: odd branch offset %d", info.name, v)
-			}
-			v >>= 1
-			if v < -1<<31 || v >= 1<<31 {
-				return dst, fmt.Errorf("%s: branch offset %d does not fit 32 bits", info.name, in.imm)
-			}
-		}
-		return append(dst, info.op1, byte(in.r1)<<4|info.op2, byte(v>>24), byte(v>>16), byte(v>>8), byte(v)), nil
-	case fmtRXa: // OP[0-7] R1[8-11] X2[12-15] B2[16-19] D2[20-31]
-		if in.d1 < 0 || in.d1 > 0xfff {
-			return dst, fmt.Errorf("%s: displacement %d does not fit 12 bits", info.name, in.d1)
-		}
-		return append(dst, info.op1, byte(in.r1)<<4|byte(in.r2), byte(in.b1)<<4|byte(in.d1>>8), byte(in.d1)), nil
-	case fmtRXYa, fmtRSYa: // OP1[0-7] R1[8-11] X2/R3[12-15] B2[16-19] DL2[20-31] DH2[32-39] OP2[40-47]
-		if in.d1 < -1<<19 || in.d1 >= 1<<19 {
-			return dst, fmt.Errorf("%s: displacement %d does not fit 20 bits", info.name, in.d1)
-		}
-		dl, dh := in.d1&0xfff, in.d1>>12
-		return append(dst, info.op1, byte(in.r1)<<4|byte(in.r2), byte(in.b1)<<4|byte(dl>>8), byte(dl), byte(dh), info.op2), nil
-	case fmtSSa: // OP[0-7] L[8-15] B1[16-19] D1[20-31] B2[32-35] D2[36-47]
-		if in.l < 1 || in.l > 256 {
-			return dst, fmt.Errorf("%s: length %d is not 1..256", info.name, in.l)
-		}
-		for _, d := range [2]int32{in.d1, in.d2} {
-			if d < 0 || d > 0xfff {
-				return dst, fmt.Errorf("%s: displacement %d does not fit 12 bits", info.name, d)
-			}
-		}
-		return append(dst, info.op1, byte(in.l-1), byte(in.b1)<<4|byte(in.d1>>8), byte(in.d1),
-			byte(in.b2)<<4|byte(in.d2>>8), byte(in.d2)), nil
+	case fmtRR, fmtRRE: // r1,r2 (bcr: m1,r2)
+		a[0], a[1], n = int64(in.r1), int64(in.r2), 2
+	case fmtRIa, fmtRILa, fmtRIc, fmtRILb, fmtRILc: // r1,i2 or m1/r1,target
+		a[0], a[1], n = int64(in.r1), in.imm, 2
+	case fmtRXa, fmtRXYa: // r1,d2(x2,b2)
+		a[0], a[1], a[2], a[3], n = int64(in.r1), int64(in.d1), int64(in.r2), int64(in.b1), 4
+	case fmtRSYa: // r1,r3,d2(b2)
+		a[0], a[1], a[2], a[3], n = int64(in.r1), int64(in.r2), int64(in.d1), int64(in.b1), 4
+	case fmtSSa: // d1(l,b1),d2(b2)
+		a[0], a[1], a[2], a[3], a[4], n = int64(in.d1), int64(in.l), int64(in.b1), int64(in.d2), int64(in.b2), 5
 	}
-	return dst, fmt.Errorf("unknown instruction %d", in.op)
+	return info.insn.AppendEncode(dst, a[:n]...)
 }
 
 // appendReg appends "%rN".
