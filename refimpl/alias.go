@@ -29,13 +29,13 @@ var condNames = []struct {
 }
 
 // crbNames are the mask suffixes of the compare-and-branch instructions
-// (crj, cgij, ...).
+// (crj, cgij, ...); the first name of each mask is the one objdump prints.
 var crbNames = []struct {
 	mask int64
 	name string
 }{
-	{2, "h"}, {2, "nle"}, {4, "l"}, {4, "nhe"}, {6, "lh"}, {6, "ne"}, {8, "e"}, {8, "nlh"},
-	{10, "he"}, {10, "nl"}, {12, "le"}, {12, "nh"},
+	{2, "h"}, {2, "nle"}, {4, "l"}, {4, "nhe"}, {6, "ne"}, {6, "lh"}, {8, "e"}, {8, "nlh"},
+	{10, "nl"}, {10, "he"}, {12, "nh"}, {12, "le"},
 }
 
 // objdump's choices: branch-on-condition suffix per mask, and

@@ -102,7 +102,12 @@ func AppendText(dst []byte, d *Inst, pc int64) []byte {
 			}
 		case OperandAddrXB:
 			dst = strconv.AppendInt(dst, a[i], 10)
-			if a[i+1] != 0 {
+			if a[i+1] != 0 && a[i+2] == 0 && in.Opcode == OpBC && a[0] == 0 {
+				// objdump 2.40 prints nop's index without the base
+				// and without the closing parenthesis: "nop\t16(%r2".
+				dst = append(dst, '(')
+				dst = appendReg(dst, a[i+1])
+			} else if a[i+1] != 0 {
 				dst = append(dst, '(')
 				dst = appendReg(dst, a[i+1])
 				dst = append(dst, ',')

@@ -18,6 +18,7 @@
 //	(*Insn).Operands() []Operand         // GNU operand order: Kind, Signed, Bits, Min(), Max(), Fields
 //	(*Insn).OperandFields(k) []string    // which format fields hold operand k ("DL2","DH2","X2","B2")
 //	Format.Fields() []Field              // bit layout: {Name, Offs, Bits}, bit 0 = MSB of byte 0
+//	(*Insn).Fields(), (*Insn).Field(name) // the same, named per instruction (bcr: M1)
 //	Format.Field(name), Field.Extract(b), Format.Len(), LengthOf(firstByte)
 //
 // Opcode constants are named Op<MNEMONIC> (OpSTG, OpBRCL, ...), each
@@ -71,7 +72,8 @@
 // without operand for bcr 0,%r0; D(X,B) printed as D, D(%rB) or
 // D(%rX,%rB) (index without base prints the base as %r0); D(L,B) always
 // with its base; immediates signed or unsigned per instruction; relative
-// targets as the absolute address in 0x hex (64-bit wrap below zero). RRE
+// targets as the absolute address in 0x hex (64-bit wrap below zero);
+// objdump 2.40's truncated "nop\tD(%rX" for bc 0 with an index and no base. RRE
 // words with bits 16-23 set and RS-a shifts with R3 set print as objdump
 // does: ".long\t0x%08x" over 4 bytes. Bytes of unknown opcodes are an
 // error (ErrUnknownOpcode), not a guess.

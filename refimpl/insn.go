@@ -18,6 +18,7 @@ type Insn struct {
 
 	operands []Operand
 	nargs    int
+	fields   []Field
 }
 
 // OperandKind says how an operand is written in GNU syntax.
@@ -105,6 +106,21 @@ func (in *Insn) Len() int { return in.Format.Len() }
 // String returns the mnemonic.
 func (in *Insn) String() string { return in.Mnemonic }
 
+// Fields returns the bit layout of the instruction: its format's fields,
+// named as for this instruction (bcr's RR field 8-11 is M1, not R1). The
+// slice is shared.
+func (in *Insn) Fields() []Field { return in.fields }
+
+// Field returns the instruction's field with the given name ("DL2", "M1").
+func (in *Insn) Field(name string) (Field, bool) {
+	for _, fd := range in.fields {
+		if fd.Name == name {
+			return fd, true
+		}
+	}
+	return Field{}, false
+}
+
 // OperandFields returns the names of the format fields holding operand k
 // (in GNU order), or nil when k is out of range.
 func (in *Insn) OperandFields(k int) []string {
@@ -179,6 +195,11 @@ func init() {
 	for i := range table {
 		in := &table[i]
 		in.operands = operandsFor(in)
+		in.fields = in.Format.Fields()
+		if in.Opcode == OpBCR {
+			in.fields = append([]Field(nil), in.fields...)
+			in.fields[1].Name = "M1"
+		}
 		for _, o := range in.operands {
 			in.nargs += o.Kind.NArgs()
 		}
