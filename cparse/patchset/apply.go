@@ -163,6 +163,14 @@ func Apply(tree Reader, patches []*Patch) ([]*State, error) {
 	states := make([]*State, 0, len(patches))
 	for _, p := range patches {
 		st := &State{Patch: p}
+		a.startCur = make(map[string][]byte, len(a.cur))
+		for k, v := range a.cur {
+			a.startCur[k] = v
+		}
+		a.startGone = make(map[string]bool, len(a.gone))
+		for k, v := range a.gone {
+			a.startGone[k] = v
+		}
 		for _, fd := range p.Files {
 			if err := a.file(p, fd, st); err != nil {
 				return states, err
@@ -187,6 +195,36 @@ type applier struct {
 	cur  map[string][]byte // contents of files touched so far
 	gone map[string]bool   // files deleted or renamed away by the series
 	base map[string][]byte // original tree contents of files read so far
+	// startCur and startGone are cur and gone before the current patch:
+	// rename and copy sources are read there, as git apply does.
+	startCur  map[string][]byte
+	startGone map[string]bool
+}
+
+// source returns the contents of a rename or copy source as it was before
+// the current patch.
+func (a *applier) source(p *Patch, path string) ([]byte, error) {
+	if b, ok := a.startCur[path]; ok {
+		return b, nil
+	}
+	if a.startGone[path] {
+		return nil, errorf(p.Source, path, "file was deleted by an earlier patch")
+	}
+	if b, ok := a.base[path]; ok {
+		return b, nil
+	}
+	b, err := a.tree.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, errorf(p.Source, path, "file not found in the tree")
+	}
+	if err != nil {
+		return nil, errorf(p.Source, path, "cannot read from the tree: %v", err)
+	}
+	if b == nil {
+		b = []byte{}
+	}
+	a.base[path] = b
+	return b, nil
 }
 
 // get returns the current contents of path; ok is false when it does not exist.
@@ -285,7 +323,7 @@ func (a *applier) file(p *Patch, fd *diff.FileDiff, st *State) error {
 		st.Touched = append(st.Touched, op.old)
 		st.Removed = append(st.Removed, op.old)
 	case opRename, opCopy:
-		src, err := a.mustGet(p, op.old)
+		src, err := a.source(p, op.old)
 		if err != nil {
 			return err
 		}
@@ -300,7 +338,7 @@ func (a *applier) file(p *Patch, fd *diff.FileDiff, st *State) error {
 			delete(a.cur, op.old)
 			a.gone[op.old] = true
 			st.Removed = append(st.Removed, op.old)
-		} else {
+		} else if _, ok := a.cur[op.old]; !ok && !a.gone[op.old] {
 			a.cur[op.old] = src
 		}
 		a.cur[op.new] = out

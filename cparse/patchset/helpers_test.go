@@ -132,3 +132,20 @@ func itoa(i int) string {
 	}
 	return itoa(i/10) + d[i%10:i%10+1]
 }
+
+// gitMailinfo returns the patch part of a mail as git mailinfo extracts it
+// (decoding quoted-printable and base64 bodies).
+func gitMailinfo(tb testing.TB, input []byte) []byte {
+	tb.Helper()
+	needGit(tb)
+	dir := tb.TempDir()
+	out, err := gitErr(dir, input, "mailinfo", "msg", "patch")
+	if err != nil {
+		tb.Fatalf("git mailinfo: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "patch"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b
+}
