@@ -1,0 +1,28 @@
+// Package interp executes the s390x BPF trampoline generator of
+// arch/s390/net/bpf_jit_comp.c as written in the file under check.
+//
+// Compile turns the cc/v4 AST of the file (as parsed by cparse, with the EMIT
+// macros blanked so that their invocations stay calls) into a tree of Go
+// closures: identifiers are resolved to frame slots, struct fields to byte
+// offsets and types to value normalisers once, at compile time. The EMIT
+// macros are evaluated from their own definitions in the file: every call site
+// is expanded textually with its argument text, parsed once and compiled in the
+// scope of the call, so a patch that breaks a macro changes the output.
+//
+// A Machine then runs the file's arch_bpf_trampoline_size and
+// arch_prepare_bpf_trampoline for one Config, exactly as the kernel drives them
+// (a sizing pass with a NULL prg_buf, then the writing pass, with the state
+// that carries over in the C code). Memory is a set of flat big-endian byte
+// regions: the image, the objects the configuration describes (struct
+// btf_func_model, struct bpf_tramp_links, links, programs, the
+// bpf_tramp_image), the file's globals and a stack for locals whose address is
+// taken or that are aggregates. Every byte stored into the image remembers the
+// C line of the EMIT call site that produced it and the chain of calls that led
+// there.
+//
+// What the file takes from kernel headers comes from an explicit environment
+// model (see Env and DefaultEnv): constants, struct layouts, kernel functions
+// and addresses documented for Linux 6.12 on s390x. An identifier the model
+// lacks is a compile error naming it. Runaway loops, deep recursion and huge
+// allocations stop the run with an error (see Limits).
+package interp

@@ -1,0 +1,485 @@
+package interp
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// FuncModel mirrors struct btf_func_model.
+type FuncModel struct {
+	RetSize, RetFlags uint8
+	NrArgs            uint8
+	ArgSize           [12]uint8
+	ArgFlags          [12]uint8
+}
+
+// Prog describes one BPF program of a link.
+type Prog struct {
+	Addr    uint64 // address of struct bpf_prog (0: placed by the machine)
+	BpfFunc uint64 // p->bpf_func
+	Jited   bool   // p->jited
+	Enter   uint64 // what bpf_trampoline_enter(p) returns
+	Exit    uint64 // what bpf_trampoline_exit(p) returns
+}
+
+// Link is one struct bpf_tramp_link.
+type Link struct {
+	Cookie uint64
+	Prog   Prog
+}
+
+// Config is one input of the trampoline generator, as the kernel passes it
+// to arch_bpf_trampoline_size and arch_prepare_bpf_trampoline.
+type Config struct {
+	Model FuncModel
+	Flags uint32
+	// Links holds the links indexed by BPF_TRAMP_FENTRY (0), FEXIT (1) and
+	// MODIFY_RETURN (2).
+	Links      [3][]Link
+	FuncAddr   uint64 // func_addr / orig_call
+	Image      uint64 // address of the image
+	Im         uint64 // address of struct bpf_tramp_image
+	TrampEnter uint64 // __bpf_tramp_enter
+	TrampExit  uint64 // __bpf_tramp_exit
+	Expolines  bool   // nospec_uses_trampoline()
+}
+
+// Limits bound one run.
+type Limits struct {
+	Steps int // loop iterations plus calls
+	Depth int // call depth
+	Stack int // bytes of stack for locals
+	Image int // largest image the generator may ask for
+}
+
+// DefaultLimits are generous for the real generator (which needs a few
+// thousand steps, depth 4 and under 1 KiB of stack).
+var DefaultLimits = Limits{Steps: 1 << 20, Depth: 64, Stack: 1 << 20, Image: 1 << 20}
+
+// Site is where an emitted byte came from: a node of the tree of EMIT call
+// sites and calls of file functions. An EMIT node has Macro set and Line is
+// the line of the EMIT call; a call node has Func set and Line is the line
+// of the call; a store outside any EMIT has neither.
+type Site struct {
+	Line   int
+	Macro  string
+	Func   string
+	Parent *Site
+	kids   []*Site
+}
+
+func (s *Site) child(line int, macro string) *Site {
+	for _, k := range s.kids {
+		if k.Line == line && k.Macro == macro {
+			return k
+		}
+	}
+	k := &Site{Line: line, Macro: macro, Parent: s}
+	s.kids = append(s.kids, k)
+	return k
+}
+
+func (s *Site) callChild(line int, fn string) *Site {
+	for _, k := range s.kids {
+		if k.Line == line && k.Func == fn && k.Macro == "" {
+			return k
+		}
+	}
+	k := &Site{Line: line, Func: fn, Parent: s}
+	s.kids = append(s.kids, k)
+	return k
+}
+
+// Chain returns the path from the outermost call to s, without the root.
+func (s *Site) Chain() []*Site {
+	var out []*Site
+	for x := s; x != nil && x.Parent != nil; x = x.Parent {
+		out = append(out, x)
+	}
+	for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+		out[i], out[j] = out[j], out[i]
+	}
+	return out
+}
+
+// Key is a stable description of s: the lines of its chain.
+func (s *Site) Key() string {
+	var b strings.Builder
+	for i, x := range s.Chain() {
+		if i > 0 {
+			b.WriteByte('/')
+		}
+		fmt.Fprintf(&b, "%d", x.Line)
+	}
+	return b.String()
+}
+
+// String describes s, innermost first: "EMIT6_DISP_LH at line 2504 (load_imm64, called from line 2778)".
+func (s *Site) String() string {
+	if s == nil {
+		return "unknown site"
+	}
+	var b strings.Builder
+	switch {
+	case s.Macro != "":
+		fmt.Fprintf(&b, "%s at line %d", s.Macro, s.Line)
+	case s.Func != "":
+		fmt.Fprintf(&b, "call of %s at line %d", s.Func, s.Line)
+	default:
+		fmt.Fprintf(&b, "store at line %d", s.Line)
+	}
+	var via []string
+	for x := s.Parent; x != nil && x.Parent != nil; x = x.Parent {
+		via = append(via, fmt.Sprintf("%s called from line %d", x.Func, x.Line))
+	}
+	if len(via) > 0 {
+		fmt.Fprintf(&b, " (in %s)", strings.Join(via, ", "))
+	}
+	return b.String()
+}
+
+// Result is the outcome of one run.
+type Result struct {
+	// Size is what arch_bpf_trampoline_size returned.
+	Size int
+	// Ret is what arch_prepare_bpf_trampoline returned: the length of the
+	// code or a negative errno.
+	Ret int
+	// Code is the image, Ret bytes (nil when Ret <= 0). It is owned by the
+	// Machine and valid until its next run.
+	Code []byte
+	// Sites holds, for each byte of Code, the site of its last store (nil
+	// for bytes never stored).
+	Sites []*Site
+	// Steps is the number of steps the run took.
+	Steps int
+}
+
+// RuntimeError is a failure of the C code while running: an invalid access,
+// a division by zero or an exceeded limit.
+type RuntimeError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *RuntimeError) Error() string {
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// frame is the activation of a file function.
+type frame struct {
+	m    *Machine
+	s    []uint64
+	base uint64
+	ret  uint64
+}
+
+// Machine runs a Program. It is not safe for concurrent use; create one
+// per goroutine.
+type Machine struct {
+	p     *Program
+	lim   Limits
+	mem   memory
+	cfg   *Config
+	steps int
+	depth int
+	line  int
+	site  *Site
+	root  *Site
+
+	slots  []uint64
+	sp     int
+	frames []*frame
+
+	gbase   uint64
+	globals *region
+	arena   *region
+	stackLo uint64 // bottom of the stack (grows up)
+	stackP  uint64
+	heapP   uint64
+	image   *region
+	imStr   *region
+	progs   map[uint64]*Prog
+	sites   []*Site
+}
+
+// Address-space layout of a Machine (away from typical kernel addresses).
+const (
+	globalsBase = 0x0000_0100_0000_0000
+	arenaBase   = 0x0000_0200_0000_0000
+	heapSize    = 64 << 10
+)
+
+// NewMachine returns a machine for p with limits lim (zero fields take
+// DefaultLimits).
+func (p *Program) NewMachine(lim Limits) *Machine {
+	if lim.Steps <= 0 {
+		lim.Steps = DefaultLimits.Steps
+	}
+	if lim.Depth <= 0 {
+		lim.Depth = DefaultLimits.Depth
+	}
+	if lim.Stack <= 0 {
+		lim.Stack = DefaultLimits.Stack
+	}
+	if lim.Image <= 0 {
+		lim.Image = DefaultLimits.Image
+	}
+	m := &Machine{p: p, lim: lim}
+	m.mem.m = m
+	m.root = &Site{}
+	m.slots = make([]uint64, 4096)
+	m.globals = &region{name: "globals", base: globalsBase, buf: make([]byte, max(len(p.ginit), 8))}
+	m.gbase = globalsBase
+	m.arena = &region{name: "stack and heap", base: arenaBase, buf: make([]byte, heapSize+lim.Stack)}
+	m.image = &region{name: "image"}
+	m.imStr = &region{name: "struct bpf_tramp_image", buf: make([]byte, ImageStructSize)}
+	m.progs = map[uint64]*Prog{}
+	return m
+}
+
+// fail stops the run with a RuntimeError at the current line.
+func (m *Machine) fail(format string, args ...any) {
+	panic(&RuntimeError{File: m.p.file.Name, Line: m.line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (m *Machine) storeSite() *Site {
+	if m.site.Macro != "" {
+		return m.site
+	}
+	return m.site.child(m.line, "")
+}
+
+func (m *Machine) funcAddr(name string) uint64 {
+	m.fail("the address of function %s is not modelled", name)
+	return 0
+}
+
+func (m *Machine) progHook(p uint64, enter bool) uint64 {
+	pr, ok := m.progs[p]
+	if !ok {
+		m.fail("bpf_trampoline_enter/exit of %#x, which is no program of the configuration", p)
+	}
+	if enter {
+		return pr.Enter
+	}
+	return pr.Exit
+}
+
+func (m *Machine) memset(p uint64, v byte, n uint64) {
+	if n > uint64(m.lim.Image)+uint64(m.lim.Stack) {
+		m.fail("memset of %d bytes exceeds the memory limit", n)
+	}
+	b, r, off := m.mem.bytes(p, int(n))
+	for i := range b {
+		b[i] = v
+	}
+	if r != nil && r.sites != nil {
+		s := m.storeSite()
+		for i := range b {
+			r.sites[off+i] = s
+		}
+	}
+}
+
+// call runs file function fn with arguments vals (already converted).
+func (m *Machine) call(fn *function, vals []uint64, line int) uint64 {
+	m.depth++
+	if m.depth > m.lim.Depth {
+		m.fail("call depth limit of %d exceeded calling %s (runaway recursion?)", m.lim.Depth, fn.name)
+	}
+	m.steps--
+	if m.steps < 0 {
+		m.fail("step limit of %d exceeded", m.lim.Steps)
+	}
+	if fn.body == nil {
+		m.fail("%s is not compiled", fn.name)
+	}
+	for len(m.frames) <= m.depth {
+		m.frames = append(m.frames, &frame{m: m})
+	}
+	fr := m.frames[m.depth]
+	sp := m.sp
+	if sp+fn.nslots > len(m.slots) {
+		m.fail("too many locals (call depth %d)", m.depth)
+	}
+	fr.s = m.slots[sp : sp+fn.nslots]
+	clear(fr.s)
+	m.sp += fn.nslots
+	stackP := m.stackP
+	if fn.memSize > 0 {
+		size := uint64(fn.memSize+7) &^ 7
+		if m.stackP+size > m.stackLo+uint64(m.lim.Stack) {
+			m.fail("stack limit of %d bytes exceeded in %s", m.lim.Stack, fn.name)
+		}
+		fr.base = m.stackP
+		m.stackP += size
+		off := fr.base - m.arena.base
+		clear(m.arena.buf[off : off+size])
+	}
+	fr.ret = 0
+	for i, p := range fn.params {
+		if i >= len(vals) {
+			break
+		}
+		if p.slot >= 0 {
+			fr.s[p.slot] = vals[i]
+		} else {
+			m.mem.store(fr.base+uint64(p.off), p.t.size, vals[i])
+		}
+	}
+	saved, savedLine := m.site, m.line
+	if line > 0 {
+		m.site = saved.callChild(line, fn.name)
+	}
+	fn.body(fr)
+	m.site, m.line = saved, savedLine
+	r := fr.ret
+	m.sp = sp
+	m.stackP = stackP
+	m.depth--
+	return r
+}
+
+// heapAlloc reserves n zeroed bytes of the heap part of the arena.
+func (m *Machine) heapAlloc(n int) (uint64, error) {
+	n = (n + 7) &^ 7
+	if m.heapP+uint64(n) > arenaBase+heapSize {
+		return 0, errors.New("configuration too large for the heap")
+	}
+	a := m.heapP
+	m.heapP += uint64(n)
+	return a, nil
+}
+
+// setup lays out the configuration in memory.
+func (m *Machine) setup(cfg *Config) (mPtr, linksPtr uint64, err error) {
+	m.cfg = cfg
+	m.steps = m.lim.Steps
+	m.depth, m.sp, m.line = 0, 0, 0
+	m.site = m.root
+	copy(m.globals.buf, m.p.ginit)
+	clear(m.arena.buf[:heapSize])
+	m.heapP = arenaBase
+	m.stackLo = arenaBase + heapSize
+	m.stackP = m.stackLo
+	clear(m.progs)
+	m.mem.regs = m.mem.regs[:0]
+	m.mem.last = nil
+	_ = m.mem.add(m.arena)
+	if err := m.mem.add(m.globals); err != nil {
+		return 0, 0, err
+	}
+	m.imStr.base = cfg.Im
+	clear(m.imStr.buf)
+	if err := m.mem.add(m.imStr); err != nil {
+		return 0, 0, fmt.Errorf("config: %v", err)
+	}
+	if mPtr, err = m.heapAlloc(ModelSize); err != nil {
+		return 0, 0, err
+	}
+	mb := m.arena.buf[mPtr-arenaBase:]
+	mb[0], mb[1], mb[2] = cfg.Model.RetSize, cfg.Model.RetFlags, cfg.Model.NrArgs
+	copy(mb[3:15], cfg.Model.ArgSize[:])
+	copy(mb[15:27], cfg.Model.ArgFlags[:])
+	if linksPtr, err = m.heapAlloc(3 * LinksSize); err != nil {
+		return 0, 0, err
+	}
+	for kind, links := range cfg.Links {
+		if len(links) > maxTrampLinks {
+			return 0, 0, fmt.Errorf("config: %d links of kind %d, at most %d", len(links), kind, maxTrampLinks)
+		}
+		tl := linksPtr + uint64(kind*LinksSize)
+		putBE(m.arena.buf[tl+linksNrOff-arenaBase:], 4, uint64(len(links)))
+		for i := range links {
+			l := &links[i]
+			la, err := m.heapAlloc(LinkSize)
+			if err != nil {
+				return 0, 0, err
+			}
+			putBE(m.arena.buf[tl+uint64(8*i)-arenaBase:], 8, la)
+			pa := l.Prog.Addr
+			if pa == 0 {
+				if pa, err = m.heapAlloc(ProgSize); err != nil {
+					return 0, 0, err
+				}
+			} else if _, dup := m.progs[pa]; !dup {
+				r := &region{name: fmt.Sprintf("struct bpf_prog at %#x", pa), base: pa, buf: make([]byte, ProgSize)}
+				if err := m.mem.add(r); err != nil {
+					return 0, 0, fmt.Errorf("config: %v", err)
+				}
+			}
+			m.progs[pa] = &l.Prog
+			putBE(m.arena.buf[la+LinkProgOff-arenaBase:], 8, pa)
+			putBE(m.arena.buf[la+LinkCookieOff-arenaBase:], 8, l.Cookie)
+			m.mem.store(pa+ProgBpfFuncOff, 8, l.Prog.BpfFunc)
+			if l.Prog.Jited {
+				m.mem.store(pa+ProgJitedOff, 1, 1)
+			} else {
+				m.mem.store(pa+ProgJitedOff, 1, 0)
+			}
+		}
+	}
+	return mPtr, linksPtr, nil
+}
+
+// Run executes arch_bpf_trampoline_size and then arch_prepare_bpf_trampoline
+// of the file for cfg, with image_end = image + size, as the kernel does.
+// Errors are *RuntimeError (the C code failed) or configuration errors.
+func (m *Machine) Run(cfg *Config) (res *Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			re, ok := r.(*RuntimeError)
+			if !ok {
+				panic(r)
+			}
+			res, err = nil, re
+		}
+	}()
+	mPtr, linksPtr, err := m.setup(cfg)
+	if err != nil {
+		return nil, err
+	}
+	flags := uint64(cfg.Flags)
+	size := int64(int32(m.call(m.p.sizeFn, []uint64{mPtr, flags, linksPtr, cfg.FuncAddr}, 0)))
+	res = &Result{Size: int(size)}
+	if size < 0 {
+		res.Ret = int(size)
+		res.Steps = m.lim.Steps - m.steps
+		return res, nil
+	}
+	if size > int64(m.lim.Image) {
+		return nil, &RuntimeError{File: m.p.file.Name, Line: m.p.sizeFn.line,
+			Msg: fmt.Sprintf("trampoline size %d exceeds the image limit of %d bytes", size, m.lim.Image)}
+	}
+	// The region is larger than the image so that a writing pass that emits
+	// more than the sizing pass is seen (as a divergence), not a crash.
+	n := int(size)*2 + 64
+	if cap(m.image.buf) < n {
+		m.image.buf = make([]byte, n)
+		m.sites = make([]*Site, n)
+	}
+	m.image.buf = m.image.buf[:n]
+	m.image.sites = m.sites[:n]
+	clear(m.image.buf)
+	clear(m.image.sites)
+	m.image.base = cfg.Image
+	if err := m.mem.add(m.image); err != nil {
+		return nil, fmt.Errorf("config: %v", err)
+	}
+	m.site = m.root
+	m.line = 0
+	ret := int64(int32(m.call(m.p.prepFn, []uint64{cfg.Im, cfg.Image, cfg.Image + uint64(size), mPtr, flags, linksPtr, cfg.FuncAddr}, 0)))
+	res.Ret = int(ret)
+	res.Steps = m.lim.Steps - m.steps
+	if ret > 0 {
+		if ret > int64(n) {
+			ret = int64(n)
+		}
+		res.Code = m.image.buf[:ret]
+		res.Sites = m.image.sites[:ret]
+	}
+	return res, nil
+}
