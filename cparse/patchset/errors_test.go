@@ -1,0 +1,172 @@
+package patchset
+
+import (
+	"errors"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// plainPatch changes line 2 of a three-line file "a\nb\nc\n".
+const plainPatch = "--- a/f.c\n+++ b/f.c\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
+
+func TestParseErrors(t *testing.T) {
+	random := make([]byte, 4096)
+	rand.New(rand.NewSource(1)).Read(random)
+	printable := []byte(strings.Map(func(r rune) rune {
+		if r < 32 && r != '\n' {
+			return 'x'
+		}
+		return r
+	}, string(random)))
+	manyMails := strings.Repeat("From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001\nFrom: A <a@example.com>\nSubject: [PATCH] x\n\n---\n"+plainPatch+"\n", MaxPatches+1)
+	var manyHunks strings.Builder
+	manyHunks.WriteString("--- a/f.c\n+++ b/f.c\n")
+	for i := 0; i <= MaxHunks; i++ {
+		manyHunks.WriteString("@@ -1 +1 @@\n-a\n+b\n")
+	}
+	tests := []struct {
+		name  string
+		input []byte
+		want  string
+	}{
+		{"NUL on line 3", []byte("a\nb\nc\x00\n"), "in: line 3: NUL byte: binary data, not a patch"},
+		{"random bytes", random, "in: line 1: NUL byte: binary data, not a patch"},
+		{"random text", printable, "in: no diff found"},
+		{"long line", []byte("x\n" + strings.Repeat("y", MaxLineLength+1) + "\n"), "in: line 2: line longer than 1024 KiB"},
+		{"too many patches", []byte(manyMails), "in: more than 1000 patches"},
+		{"too many hunks", []byte(manyHunks.String()), "in: line 1: more than 10000 hunks in one patch"},
+		{"too large", make([]byte, MaxInputSize+1), "in: input larger than 64 MiB"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("in", tc.input)
+			var e *Error
+			if !errors.As(err, &e) || err.Error() != tc.want {
+				t.Errorf("got %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLineEndings(t *testing.T) {
+	tree := MapReader{"f.c": []byte("a\nb\nc\n")}
+	mailText := "From: A <a@example.com>\nSubject: [PATCH] crlf\n\nMessage.\n---\n" + plainPatch
+	tests := []struct {
+		name    string
+		input   string
+		want    string // f.c after the patch, "" for an error
+		wantErr string
+	}{
+		{"LF", plainPatch, "a\nB\nc\n", ""},
+		{"CRLF mail (transport)", strings.ReplaceAll(mailText, "\n", "\r\n"), "a\nB\nc\n", ""},
+		{"CRLF plain diff (transport)", strings.ReplaceAll(plainPatch, "\n", "\r\n"), "a\nB\nc\n", ""},
+		{"CR in one context line", strings.Replace(plainPatch, " a\n", " a\r\n", 1), "", "in: hunk 1 of f.c: does not apply at line 1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ps, err := Parse("in", []byte(tc.input))
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			st, err := Apply(tree, ps)
+			if tc.wantErr != "" {
+				if err == nil || err.Error() != tc.wantErr {
+					t.Fatalf("got %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Apply: %v", err)
+			}
+			if got := string(st[0].Files["f.c"]); got != tc.want {
+				t.Errorf("got %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestCleanPath(t *testing.T) {
+	tests := []struct {
+		in, want, err string
+	}{
+		{"arch/s390/net/bpf_jit_comp.c", "arch/s390/net/bpf_jit_comp.c", ""},
+		{"./arch//s390/./x.c", "arch/s390/x.c", ""},
+		{"x/", "x", ""},
+		{"", "", "empty path"},
+		{"/etc/passwd", "", "absolute path /etc/passwd"},
+		{"a/../b", "", "path a/../b has a .. component"},
+		{"..", "", "path .. has a .. component"},
+		{"./.", "", "path ./. names no file"},
+		{"a\x00b", "", "path contains a NUL byte"},
+		{"..x/y", "..x/y", ""},
+	}
+	for _, tc := range tests {
+		got, err := CleanPath(tc.in)
+		gotErr := ""
+		if err != nil {
+			gotErr = err.Error()
+		}
+		if got != tc.want || gotErr != tc.err {
+			t.Errorf("CleanPath(%q): got %q, %q, want %q, %q", tc.in, got, gotErr, tc.want, tc.err)
+		}
+	}
+}
+
+func TestReadPathErrors(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty")
+	if err := os.Mkdir(empty, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	covers := filepath.Join(dir, "covers")
+	writeFiles(t, covers, map[string]string{"0000-cover-letter.patch": "From: A <a@example.com>\nSubject: [PATCH 0/1] c\n\nBlurb.\n"})
+	missing := filepath.Join(dir, "missing.patch")
+	tests := []struct {
+		path, want string
+	}{
+		{missing, missing + ": no such file or directory"},
+		{empty, empty + ": directory holds no *.patch file"},
+		{covers, covers + ": no patches found (only cover letters)"},
+	}
+	for _, tc := range tests {
+		_, err := ReadPath(tc.path)
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("ReadPath(%s): got %v, want %q", tc.path, err, tc.want)
+		}
+	}
+}
+
+func TestDirReader(t *testing.T) {
+	dir := t.TempDir()
+	tree := filepath.Join(dir, "tree")
+	writeFiles(t, tree, map[string]string{"f.c": "a\nb\nc\n"})
+	writeFiles(t, dir, map[string]string{"secret.c": "a\nb\nc\n"})
+	if err := os.Symlink(filepath.Join(dir, "secret.c"), filepath.Join(tree, "link.c")); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		file    string
+		wantErr bool
+	}{
+		{"f.c", false},
+		{"link.c", true}, // a symbolic link leading outside the tree
+		{"../secret.c", true},
+		{"missing.c", true},
+	}
+	for _, tc := range tests {
+		_, err := DirReader(tree).ReadFile(tc.file)
+		if (err != nil) != tc.wantErr {
+			t.Errorf("ReadFile(%s): got error %v, want error %v", tc.file, err, tc.wantErr)
+		}
+	}
+	ps, err := Parse("in", []byte(strings.ReplaceAll(plainPatch, "f.c", "link.c")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Apply(DirReader(tree), ps); err == nil || !strings.HasPrefix(err.Error(), "in: link.c: cannot read from the tree: ") {
+		t.Errorf("Apply through an escaping link: got %v, want a read error", err)
+	}
+}
