@@ -1,0 +1,553 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
+	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/patchset"
+)
+
+func init() {
+	register(&command{
+		Name:    "hook",
+		Summary: "install or run the git send-email sendemail-validate hook",
+		Run:     runHook,
+	})
+}
+
+const hookUsage = `usage: trampcheck hook install [--repo DIR] [--force]
+       trampcheck hook run [check flags] MAILFILE [SMTP-HEADERS-FILE]
+
+install writes a sendemail-validate hook into the repository's hooks
+directory (core.hooksPath is honoured) that runs "trampcheck hook run" on
+every mail git send-email is about to send. It refuses to replace a hook it
+did not write unless --force is given.
+
+run checks the patch mail MAILFILE (- for standard input) against the
+repository it runs in: the work tree's HEAD when the patch applies to it,
+or, when the series is already committed, the parent of its first commit
+(found by patch-id, else by applying the patch in reverse). When git sets
+GIT_SENDEMAIL_FILE_COUNTER and GIT_SENDEMAIL_FILE_TOTAL (git 2.42 and
+later), the mails are collected and the whole series is checked at the last
+one. Exit status 1 (new findings) or 2 (could not check) stops git
+send-email; "git send-email --no-validate" skips the hook.
+`
+
+// hookSignature marks hooks written by trampcheck; install replaces only
+// hooks that carry it.
+const hookSignature = "# trampcheck sendemail-validate hook"
+
+func runHook(e *env, args []string) int {
+	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" || args[0] == "-help" {
+		w := e.Stderr
+		if len(args) > 0 {
+			w = e.Stdout
+		}
+		fmt.Fprint(w, hookUsage)
+		if len(args) == 0 {
+			return exitError
+		}
+		return exitClean
+	}
+	switch args[0] {
+	case "install":
+		return runHookInstall(e, args[1:])
+	case "run":
+		return runHookRun(e, args[1:])
+	}
+	fmt.Fprintf(e.Stderr, "trampcheck hook: unknown subcommand %q; want install or run\n", args[0])
+	return exitError
+}
+
+func runHookInstall(e *env, args []string) int {
+	fs := flag.NewFlagSet("hook install", flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	repo := fs.String("repo", ".", "the git repository `DIR`")
+	force := fs.Bool("force", false, "replace an existing sendemail-validate hook that trampcheck did not write")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitClean
+		}
+		return exitError
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.Stderr, "trampcheck hook install: unexpected argument %q\n", fs.Arg(0))
+		return exitError
+	}
+	path, err := installHook(*repo, *force)
+	if err != nil {
+		fmt.Fprintf(e.Stderr, "trampcheck hook install: %v\n", oneLine(err))
+		return exitError
+	}
+	fmt.Fprintf(e.Stdout, "installed %s\n", path)
+	return exitClean
+}
+
+// installHook writes the hook and returns its path.
+func installHook(repo string, force bool) (string, error) {
+	out, err := git(repo, nil, nil, "rev-parse", "--git-path", "hooks")
+	if err != nil {
+		return "", fmt.Errorf("--repo %s: %v", repo, err)
+	}
+	dir := strings.TrimSpace(string(out))
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(repo, dir)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("%s: %v", dir, errors.Unwrap(err))
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	path := filepath.Join(dir, "sendemail-validate")
+	if old, err := os.ReadFile(path); err == nil {
+		if !bytes.Contains(old, []byte(hookSignature)) && !force {
+			return "", fmt.Errorf("%s: a hook trampcheck did not write is in place; use --force to replace it", path)
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("%s: %v", path, errors.Unwrap(err))
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("cannot find the trampcheck binary: %v", err)
+	}
+	if real, err := filepath.EvalSymlinks(self); err == nil {
+		self = real
+	}
+	tmp, err := os.CreateTemp(dir, ".sendemail-validate-*")
+	if err != nil {
+		return "", fmt.Errorf("%s: %v", dir, errors.Unwrap(err))
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(hookScript(self)); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	if err := tmp.Chmod(0o755); err != nil {
+		tmp.Close()
+		return "", err
+	}
+	if err := tmp.Close(); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", fmt.Errorf("%s: %v", path, errors.Unwrap(err))
+	}
+	return path, nil
+}
+
+// hookScript is the hook: it runs the trampcheck that installed it, or the
+// one on PATH when that binary is gone.
+func hookScript(binary string) string {
+	return "#!/bin/sh\n" +
+		hookSignature + " (written by \"trampcheck hook install\"; delete it to uninstall)\n" +
+		"# Checks each mail git send-email is about to send; a non-zero exit stops the sending.\n" +
+		"tc=" + shellQuote(binary) + "\n" +
+		"[ -x \"$tc\" ] || tc=trampcheck\n" +
+		"exec \"$tc\" hook run \"$@\"\n"
+}
+
+// shellQuote quotes s for sh.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func runHookRun(e *env, args []string) int {
+	fs := flag.NewFlagSet("hook run", flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	var cfg checkConfig
+	addCheckFlags(fs, &cfg)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitClean
+		}
+		return exitError
+	}
+	if fs.NArg() < 1 || fs.NArg() > 2 {
+		fmt.Fprintln(e.Stderr, "trampcheck hook run: want MAILFILE [SMTP-HEADERS-FILE]")
+		return exitError
+	}
+	name := fs.Arg(0)
+	status, err := hookRun(e, &cfg, name)
+	if err != nil {
+		fmt.Fprintf(e.Stderr, "trampcheck: %v\n", oneLine(err))
+		fmt.Fprintln(e.Stderr, "trampcheck: (git send-email --no-validate skips this check)")
+		return exitError
+	}
+	return status
+}
+
+// hookRun checks one mail, or collects it and checks the series at the last.
+func hookRun(e *env, cfg *checkConfig, name string) (int, error) {
+	var data []byte
+	var err error
+	if name == "-" {
+		data, err = io.ReadAll(io.LimitReader(e.Stdin, patchset.MaxInputSize+1))
+		name = "<stdin>"
+	} else {
+		data, err = readLimited(name)
+	}
+	if err != nil {
+		return 0, err
+	}
+	mails := [][]byte{data}
+	counter, total := sendemailCounters()
+	if total > 1 {
+		var done bool
+		mails, done, err = collectMail(data, counter, total)
+		if err != nil {
+			return 0, err
+		}
+		if !done {
+			return exitClean, nil
+		}
+		name = fmt.Sprintf("series of %d mails", total)
+	}
+	mbox := joinMbox(mails)
+	patches, err := patchset.Parse(name, mbox)
+	if err != nil {
+		var pe *patchset.Error
+		if errors.As(err, &pe) && (strings.Contains(pe.Msg, "only a cover letter") || pe.Msg == "no diff found") {
+			return exitClean, nil // a cover letter or a mail without a diff: nothing to check
+		}
+		return 0, err
+	}
+	tree := cfg.tree
+	if tree == "" {
+		dir, cleanup, err := hookBase(mails, patches)
+		if err != nil {
+			return 0, err
+		}
+		defer cleanup()
+		tree = dir
+	}
+	cfg.tree = tree
+	run, err := checkPatches(cfg, patches)
+	if err != nil {
+		return 0, err
+	}
+	if err := writeRun(e.Stdout, cfg, run); err != nil {
+		return 0, err
+	}
+	return statusOf(run), nil
+}
+
+// sendemailCounters reads GIT_SENDEMAIL_FILE_COUNTER and _TOTAL (0, 0 when
+// unset or malformed).
+func sendemailCounters() (counter, total int) {
+	c, err1 := strconv.Atoi(os.Getenv("GIT_SENDEMAIL_FILE_COUNTER"))
+	t, err2 := strconv.Atoi(os.Getenv("GIT_SENDEMAIL_FILE_TOTAL"))
+	if err1 != nil || err2 != nil || c < 1 || t < 1 || c > t {
+		return 0, 0
+	}
+	return c, t
+}
+
+// collectMail stores mail counter of total in the repository's git dir and,
+// at the last one, returns all of them in order.
+func collectMail(data []byte, counter, total int) ([][]byte, bool, error) {
+	out, err := git("", nil, nil, "rev-parse", "--git-path", "trampcheck-sendemail")
+	if err != nil {
+		return nil, false, fmt.Errorf("collecting the series: %v", err)
+	}
+	dir := strings.TrimSpace(string(out))
+	if counter == 1 {
+		if err := os.RemoveAll(dir); err != nil {
+			return nil, false, err
+		}
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, false, fmt.Errorf("%s: %v", dir, errors.Unwrap(err))
+	}
+	if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%04d.eml", counter)), data, 0o600); err != nil {
+		return nil, false, fmt.Errorf("%s: %v", dir, errors.Unwrap(err))
+	}
+	if counter < total {
+		return nil, false, nil
+	}
+	defer os.RemoveAll(dir)
+	var mails [][]byte
+	for i := 1; i <= total; i++ {
+		m, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("%04d.eml", i)))
+		if err != nil {
+			return nil, false, fmt.Errorf("mail %d of %d was not collected (did git send-email run the hook for every mail?): %v", i, total, errors.Unwrap(err))
+		}
+		mails = append(mails, m)
+	}
+	return mails, true, nil
+}
+
+// mboxFromLine separates the mails joined by joinMbox.
+const mboxFromLine = "From trampcheck Mon Sep 17 00:00:00 2001\n"
+
+var quotedFrom = regexp.MustCompile(`(?m)^(>*From )`)
+
+// joinMbox makes one mboxrd input of mails: a mail that is already an mbox
+// (git format-patch's "From <sha>" line) keeps its separator; "From " lines
+// inside a mail are quoted.
+func joinMbox(mails [][]byte) []byte {
+	if len(mails) == 1 {
+		return mails[0]
+	}
+	var b bytes.Buffer
+	for _, m := range mails {
+		if bytes.HasPrefix(m, []byte("From ")) {
+			i := bytes.IndexByte(m, '\n')
+			b.Write(m[:i+1])
+			m = m[i+1:]
+		} else {
+			b.WriteString(mboxFromLine)
+		}
+		b.Write(quotedFrom.ReplaceAll(m, []byte(">$1")))
+		if !bytes.HasSuffix(m, []byte("\n")) {
+			b.WriteByte('\n')
+		}
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+// git runs a git command in dir ("" for the working directory) with extra
+// environment and standard input, and returns its standard output; the
+// error holds the first line git printed on standard error.
+func git(dir string, env []string, stdin []byte, args ...string) ([]byte, error) {
+	sub := args[0]
+	if dir != "" {
+		args = append([]string{"-C", dir}, args...)
+	}
+	cmd := exec.Command("git", args...)
+	cmd.Env = append(os.Environ(), env...)
+	if stdin != nil {
+		cmd.Stdin = bytes.NewReader(stdin)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i]
+		}
+		if msg == "" {
+			msg = err.Error()
+		}
+		return out, fmt.Errorf("git %s: %s", sub, msg)
+	}
+	return out, nil
+}
+
+// checkPatches checks a series against cfg.tree with the selected checks.
+func checkPatches(cfg *checkConfig, patches []*patchset.Patch) (*report.Run, error) {
+	analyzers, err := selectedAnalyzers(cfg.checks)
+	if err != nil {
+		return nil, err
+	}
+	analyzers = append([]*analysis.Analyzer{cparse.Analyzer}, analyzers...)
+	if err := analysis.Validate(analyzers); err != nil {
+		return nil, err
+	}
+	tree, err := openTree(cfg.tree)
+	if err != nil {
+		return nil, err
+	}
+	cfg.tree = tree.root
+	configureFrontEnd(cfg)
+	prs, err := checkSeries(tree, patches, analyzers)
+	if err != nil {
+		return nil, err
+	}
+	return &report.Run{Base: tree.root, Patched: true, Results: prs}, nil
+}
+
+// gitRevReader reads files of a commit from the object store.
+type gitRevReader struct {
+	top, rev string
+}
+
+// ReadFile returns the file at path in the commit.
+func (g gitRevReader) ReadFile(path string) ([]byte, error) {
+	clean, err := patchset.CleanPath(path)
+	if err != nil {
+		return nil, err
+	}
+	out, err := git(g.top, nil, nil, "cat-file", "blob", g.rev+":"+clean)
+	if err != nil {
+		return nil, &fs.PathError{Op: "read", Path: clean, Err: fs.ErrNotExist}
+	}
+	return out, nil
+}
+
+// maxFullExport is the size of a repository (in files) up to which the hook
+// exports every file of the base; larger ones (a kernel) get the touched
+// directories and the include directories.
+const maxFullExport = 5000
+
+// hookBase finds the state the series applies to and writes its files into
+// a temporary directory: HEAD when the series applies to it, else the
+// parent of the commit that holds the first patch (by patch-id), else HEAD
+// with the series applied in reverse.
+func hookBase(mails [][]byte, patches []*patchset.Patch) (string, func(), error) {
+	out, err := git("", nil, nil, "rev-parse", "--show-toplevel")
+	if err != nil {
+		return "", nil, fmt.Errorf("not in a git work tree (give --tree DIR): %v", err)
+	}
+	top := strings.TrimSpace(string(out))
+	tmp, err := os.MkdirTemp("", "trampcheck-hook-")
+	if err != nil {
+		return "", nil, err
+	}
+	cleanup := func() { os.RemoveAll(tmp) }
+	fail := func(err error) (string, func(), error) {
+		cleanup()
+		return "", nil, err
+	}
+	index := []string{"GIT_INDEX_FILE=" + filepath.Join(tmp, "index")}
+	var base string
+	if _, err := patchset.Apply(gitRevReader{top, "HEAD"}, patches); err == nil {
+		base = "HEAD"
+	} else if c := committedAt(top, mails); c != "" {
+		base = c + "^"
+		if _, err := git(top, nil, nil, "rev-parse", "--verify", "-q", base); err != nil {
+			base = emptyTree(top) // the series starts at the root commit
+		}
+	}
+	if base != "" {
+		if _, err := git(top, index, nil, "read-tree", base); err != nil {
+			return fail(err)
+		}
+	} else {
+		// Applied in reverse, last patch first, to HEAD in the temporary index.
+		if _, err := git(top, index, nil, "read-tree", "HEAD"); err != nil {
+			return fail(err)
+		}
+		for i := len(mails) - 1; i >= 0; i-- {
+			if !hasDiff(mails[i]) {
+				continue // a cover letter
+			}
+			if _, err := git(top, index, mails[i], "apply", "--cached", "-R", "-"); err != nil {
+				return fail(fmt.Errorf("%s: the series applies neither to HEAD nor in reverse from it, and no commit of HEAD's history holds it", patches[0].Source))
+			}
+		}
+	}
+	listed, err := git(top, index, nil, "ls-files", "-z")
+	if err != nil {
+		return fail(err)
+	}
+	files := strings.Split(strings.TrimSuffix(string(listed), "\x00"), "\x00")
+	if len(files) > maxFullExport {
+		files = exportSubset(files, patches)
+	}
+	treeDir := filepath.Join(tmp, "tree")
+	if _, err := git(top, index, []byte(strings.Join(files, "\x00")), "checkout-index", "-z", "--stdin", "--prefix="+treeDir+"/"); err != nil {
+		return fail(err)
+	}
+	if err := os.MkdirAll(treeDir, 0o755); err != nil {
+		return fail(err)
+	}
+	return treeDir, cleanup, nil
+}
+
+// emptyTree returns git's empty tree object id.
+func emptyTree(top string) string {
+	out, err := git(top, nil, []byte{}, "hash-object", "-t", "tree", "--stdin")
+	if err != nil {
+		return "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// maxPatchIDCommits bounds the history searched for a committed patch.
+const maxPatchIDCommits = 1000
+
+// hasDiff reports whether a mail holds a diff hunk.
+func hasDiff(mail []byte) bool {
+	return bytes.Contains(mail, []byte("\n@@ -"))
+}
+
+// committedAt returns the commit of HEAD's recent history whose patch-id
+// equals that of the first mail with a diff, or "".
+func committedAt(top string, mails [][]byte) string {
+	want := ""
+	for _, m := range mails {
+		if !hasDiff(m) {
+			continue
+		}
+		out, err := git(top, nil, m, "patch-id", "--stable")
+		if err != nil || len(bytes.Fields(out)) == 0 {
+			return ""
+		}
+		want = string(bytes.Fields(out)[0])
+		break
+	}
+	if want == "" {
+		return ""
+	}
+	cmd := exec.Command("git", "-C", top, "log", "-p", "--no-color", "--no-merges", "-n", strconv.Itoa(maxPatchIDCommits), "HEAD")
+	logOut, err := cmd.Output()
+	if err != nil {
+		return ""
+	}
+	ids, err := git(top, nil, logOut, "patch-id", "--stable")
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(ids), "\n") {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == want {
+			return f[1]
+		}
+	}
+	return ""
+}
+
+// exportSubset keeps the files a check of the patches can read in a large
+// tree: those in the directories the patches touch and the include
+// directories (include/, arch/*/include/ of the touched architectures).
+func exportSubset(files []string, patches []*patchset.Patch) []string {
+	prefixes := map[string]bool{"include/": true}
+	for _, p := range patches {
+		for _, fd := range p.Files {
+			for _, name := range []string{fd.OrigName, fd.NewName} {
+				name = strings.TrimPrefix(strings.TrimPrefix(name, "a/"), "b/")
+				if name == "" || name == "/dev/null" {
+					continue
+				}
+				if d := filepath.ToSlash(filepath.Dir(name)); d != "." {
+					prefixes[d+"/"] = true
+				}
+				if parts := strings.SplitN(name, "/", 3); len(parts) == 3 && parts[0] == "arch" {
+					prefixes["arch/"+parts[1]+"/include/"] = true
+				}
+			}
+		}
+	}
+	var list []string
+	for p := range prefixes {
+		list = append(list, p)
+	}
+	sort.Strings(list)
+	var out []string
+	for _, f := range files {
+		for _, p := range list {
+			if strings.HasPrefix(f, p) {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out
+}
