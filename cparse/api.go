@@ -95,7 +95,7 @@ type File struct {
 	// Lines holds the byte offset of the start of each line; Lines[0] == 0.
 	Lines []int
 
-	Funcs  []Func     // in source order, declarations and definitions, headers excluded
+	Funcs []Func // in source order, declarations and definitions, headers excluded
 	// Refs are the identifiers used in expressions (calls, address-of,
 	// sizeof, initializers) that do not name a parameter or local variable
 	// of the enclosing function, in source order.

@@ -140,6 +140,7 @@ type resolver struct {
 
 	mu      sync.Mutex
 	seen    map[string]bool
+	found   sync.Map // include path -> resolved path ("" when missing), for angled includes
 	headers []Header
 	err     error
 	wg      sync.WaitGroup
@@ -149,6 +150,14 @@ type resolver struct {
 // includes resolves the include directives of a file in directory dir.
 func (r *resolver) includes(dir string, incs []include) {
 	for _, in := range incs {
+		if in.angled {
+			if p, ok := r.found.Load(in.path); ok {
+				if p != "" {
+					r.visit(p.(string))
+				}
+				continue
+			}
+		}
 		var cands []string
 		if !in.angled {
 			cands = append(cands, path.Join(dir, in.path))
@@ -156,11 +165,18 @@ func (r *resolver) includes(dir string, incs []include) {
 		for _, d := range r.dirs {
 			cands = append(cands, path.Join(filepath.ToSlash(d), in.path))
 		}
+		res := ""
 		for _, c := range cands {
 			if r.exists(c) {
-				r.visit(c)
+				res = c
 				break
 			}
+		}
+		if in.angled {
+			r.found.Store(in.path, res)
+		}
+		if res != "" {
+			r.visit(res)
 		}
 	}
 }
@@ -259,11 +275,18 @@ func (s *scan) includes() []include {
 	return incs
 }
 
+// tokPool recycles the token buffers of header scans.
+var tokPool = sync.Pool{New: func() any { return new([]tok) }}
+
 // scanHeader returns the prototypes and includes of a header.
 func scanHeader(src []byte) ([]string, []include) {
-	s := &scan{src: src}
+	buf := tokPool.Get().(*[]tok)
+	s := &scan{src: src, toks: (*buf)[:0]}
 	s.run(false)
-	return s.prototypes(), s.includes()
+	protos, incs := s.prototypes(), s.includes()
+	*buf = s.toks[:0]
+	tokPool.Put(buf)
+	return protos, incs
 }
 
 // ScanPrototypes returns the names of the functions that the C text src
@@ -347,14 +370,8 @@ func (s *scan) declProtos(toks []tok, names []string) []string {
 	}
 	text := func(t tok) string { return string(s.src[t.off:t.end]) }
 	for _, t := range toks {
-		if t.kind == tIdent {
-			switch text(t) {
-			case "typedef":
-				return names
-			}
-		}
-		if t.kind == tPunct && t.ch == '{' {
-			break
+		if t.kind == tIdent && string(s.src[t.off:t.end]) == "typedef" {
+			return names
 		}
 	}
 	depth := 0
@@ -382,7 +399,7 @@ func (s *scan) declProtos(toks []tok, names []string) []string {
 			}
 			continue
 		}
-		if t.kind != tIdent || skipNames[text(t)] {
+		if t.kind != tIdent || skipNames[string(s.src[t.off:t.end])] {
 			continue
 		}
 		// name ( ... ) at depth 0, or ( name ) ( ... ) at depth 1.

@@ -178,8 +178,7 @@ func (s *scan) run(keepComments bool) {
 				depth = max(depth-1, 0)
 			}
 		}
-		line += bytes.Count(src[i:t.end], []byte{'\n'})
-		s.toks = append(s.toks, t)
+		s.toks = append(s.toks, t) // a token never spans a newline
 		i = t.end
 	}
 }

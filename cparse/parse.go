@@ -101,6 +101,9 @@ func Parse(name string, src []byte, opts Options) (*File, error) {
 // parse is Parse with a reader for header lookups in tree mode (nil: the
 // overlay, then the file system).
 func parse(name string, src []byte, opts Options, read func(path string) ([]byte, error)) (*File, error) {
+	if opts.Tree != "" {
+		name = relName(opts.Tree, name)
+	}
 	if len(src) > MaxFileSize {
 		return nil, &Error{File: name, Msg: fmt.Sprintf("file too large: %d bytes, limit %d", len(src), MaxFileSize)}
 	}

@@ -1,0 +1,325 @@
+package cparse_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/ktree"
+)
+
+// stripC returns src with comments, string and character literals replaced
+// by spaces (newlines kept): an independent, regexp-free-of-the-parser view
+// for counting call sites.
+func stripC(src []byte) []byte {
+	out := bytes.Clone(src)
+	for i := 0; i < len(out); i++ {
+		switch {
+		case out[i] == '/' && i+1 < len(out) && out[i+1] == '*':
+			e := bytes.Index(out[i+2:], []byte("*/"))
+			end := len(out)
+			if e >= 0 {
+				end = i + 2 + e + 2
+			}
+			blankRange(out, i, end)
+			i = end - 1
+		case out[i] == '/' && i+1 < len(out) && out[i+1] == '/':
+			e := bytes.IndexByte(out[i:], '\n')
+			end := len(out)
+			if e >= 0 {
+				end = i + e
+			}
+			blankRange(out, i, end)
+			i = end - 1
+		case out[i] == '"' || out[i] == '\'':
+			q := out[i]
+			j := i + 1
+			for j < len(out) && out[j] != q && out[j] != '\n' {
+				if out[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			blankRange(out, i, min(j+1, len(out)))
+			i = j
+		}
+	}
+	return out
+}
+
+func blankRange(b []byte, from, to int) {
+	for i := from; i < to; i++ {
+		if b[i] != '\n' {
+			b[i] = ' '
+		}
+	}
+}
+
+var (
+	emitCallText = regexp.MustCompile(`\b(_?EMIT[A-Z0-9_]*|REG_SET_SEEN)\s*\(`)
+	defineLine   = regexp.MustCompile(`^\s*#\s*define\s+(\w+)`)
+)
+
+// textEmits counts EMIT-family call sites by text: lines of the stripped
+// source outside the #define blocks of EMIT-family macros.
+func textEmits(src []byte) (lines []int) {
+	inDefine := false
+	skip := false
+	for i, line := range strings.Split(string(stripC(src)), "\n") {
+		if !inDefine {
+			if m := defineLine.FindStringSubmatch(line); m != nil {
+				inDefine = true
+				skip = regexp.MustCompile(`^(_?EMIT[A-Z0-9_]*|REG_SET_SEEN)$`).MatchString(m[1])
+			}
+		}
+		if !(inDefine && skip) {
+			body := line
+			if inDefine {
+				// A #define of another macro: its body counts as
+				// code only after the name.
+				body = defineLine.ReplaceAllString(line, "")
+			}
+			for range emitCallText.FindAllStringIndex(body, -1) {
+				lines = append(lines, i+1)
+			}
+		}
+		if inDefine && !strings.HasSuffix(strings.TrimRight(line, " \t"), "\\") {
+			inDefine = false
+		}
+	}
+	return lines
+}
+
+func TestRealFileHermetic(t *testing.T) {
+	src := ktree.JIT(t)
+	f, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := textEmits(src)
+	if got := len(f.Emits); got != len(want) || got != 291 {
+		t.Errorf("EMIT call sites: got %d, want %d by text (291 measured)", got, len(want))
+	}
+	for i := 0; i < min(len(want), len(f.Emits)); i++ {
+		if f.Emits[i].Pos.Line != want[i] {
+			t.Errorf("EMIT %d: got line %d, want %d", i, f.Emits[i].Pos.Line, want[i])
+			break
+		}
+	}
+	lines := strings.Split(string(src), "\n")
+	for _, e := range f.Emits {
+		if !strings.HasPrefix(string(src[e.Pos.Offset:]), e.Name+"(") && !strings.HasPrefix(string(src[e.Pos.Offset:]), e.Name+" (") {
+			t.Errorf("%d:%d: got %s, source says %q", e.Pos.Line, e.Pos.Col, e.Name, lines[e.Pos.Line-1])
+		}
+		if e.End <= e.Pos.Offset || src[e.End-1] != ')' {
+			t.Errorf("%d: %s: End %d does not follow a ')'", e.Pos.Line, e.Name, e.End)
+		}
+		// The independent comment oracle: the nearest non-blank line
+		// above the call ends a comment and no code sits between.
+		above := ""
+		for l := e.Pos.Line - 2; l >= 0; l-- {
+			if s := strings.TrimSpace(lines[l]); s != "" {
+				above = s
+				break
+			}
+		}
+		prefix := strings.TrimSpace(lines[e.Pos.Line-1][:e.Pos.Col-1])
+		wantAbove := strings.HasSuffix(above, "*/") && prefix == "" || strings.HasSuffix(prefix, "*/")
+		gotAbove := e.Comment != nil && !e.Comment.SameLine
+		if gotAbove != wantAbove {
+			t.Errorf("%d: %s: comment above: got %v, want %v (line above %q)", e.Pos.Line, e.Name, gotAbove, wantAbove, above)
+		}
+		if gotAbove {
+			ct := e.Comment.Text
+			if !strings.Contains(above, ct) && !strings.Contains(string(src[e.Comment.Pos.Offset:e.Pos.Offset]), ct) {
+				t.Errorf("%d: %s: comment %q not found above", e.Pos.Line, e.Name, ct)
+			}
+		}
+	}
+	// The trampoline's stores carry their assembler comments.
+	found := false
+	for _, e := range f.Emits {
+		if e.Func == "__arch_prepare_bpf_trampoline" && e.Comment != nil && strings.HasPrefix(e.Comment.Text, "stg %r2,retval_off(%r15)") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no EMIT in __arch_prepare_bpf_trampoline with the comment 'stg %%r2,retval_off(%%r15)'")
+	}
+	// Functions: the non-static definitions.
+	var global []string
+	for _, fn := range f.Funcs {
+		if fn.Def && !fn.Static && !fn.BlockScope {
+			global = append(global, fn.Name)
+		}
+	}
+	if len(global) != 13 {
+		t.Errorf("non-static definitions: got %d %v, want 13", len(global), global)
+	}
+	for _, fn := range f.Funcs {
+		if fn.Name == "__arch_prepare_bpf_trampoline" && fn.Def {
+			if fn.Pos.Line != 2609 || fn.Pos.Col != 12 || !fn.Static || fn.BodyStart == 0 {
+				t.Errorf("__arch_prepare_bpf_trampoline: got %+v, want static at 2609:12", fn)
+			}
+		}
+	}
+	// Macros: the file's own #defines, EMIT family included.
+	names := map[string]bool{}
+	for _, m := range f.Macros {
+		names[m.Name] = true
+		if m.Name == "EMIT6_DISP_LH" && (len(m.Params) != 6 || !m.FnLike || m.EndLine <= m.Pos.Line) {
+			t.Errorf("EMIT6_DISP_LH: got %+v", m)
+		}
+	}
+	defs := 0
+	for _, line := range lines {
+		if defineLine.MatchString(line) {
+			defs++
+		}
+	}
+	if len(f.Macros) != defs {
+		t.Errorf("macros: got %d, want %d #define lines", len(f.Macros), defs)
+	}
+	// Without a tree, the embedded index supplies the header prototypes.
+	for _, n := range global {
+		if f.HeaderProtos[n] == "" {
+			t.Errorf("%s: no header prototype from the index", n)
+		}
+	}
+}
+
+func TestRealFileTree(t *testing.T) {
+	tree := ktree.Dir(t)
+	src := ktree.JIT(t)
+	f, err := cparse.Parse(filepath.Join(tree, ktree.JITFile), src, cparse.Options{Tree: tree})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Name != ktree.JITFile {
+		t.Errorf("name: got %q, want %q", f.Name, ktree.JITFile)
+	}
+	want := map[string]string{
+		"arch_prepare_bpf_trampoline": "include/linux/bpf.h",
+		"arch_bpf_trampoline_size":    "include/linux/bpf.h",
+		"bpf_int_jit_compile":         "include/linux/filter.h",
+		"ex_handler_bpf":              "arch/s390/include/asm/extable.h",
+	}
+	for n, h := range want {
+		if got := f.HeaderProtos[n]; got != h {
+			t.Errorf("HeaderProtos[%s]: got %q, want %q", n, got, h)
+		}
+	}
+	for _, n := range []string{"invoke_bpf_prog", "__arch_prepare_bpf_trampoline"} {
+		if h, ok := f.HeaderProtos[n]; ok {
+			t.Errorf("HeaderProtos[%s]: got %q, want none", n, h)
+		}
+	}
+	// An overlay replaces a tree header: a patch adding a prototype.
+	bpfh, err := os.ReadFile(filepath.Join(tree, "include/linux/bpf.h"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	patched := append(bytes.Clone(bpfh), []byte("\nint invoke_bpf_prog(void *tjit);\n")...)
+	f2, err := cparse.Parse(ktree.JITFile, src, cparse.Options{Tree: tree,
+		Overlay: map[string][]byte{"include/linux/bpf.h": patched}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f2.HeaderProtos["invoke_bpf_prog"]; got != "include/linux/bpf.h" {
+		t.Errorf("with overlay: HeaderProtos[invoke_bpf_prog]: got %q, want include/linux/bpf.h", got)
+	}
+}
+
+// TestIndexUpToDate regenerates the prototype index from the real tree
+// and compares it with the embedded one.
+func TestIndexUpToDate(t *testing.T) {
+	tree := ktree.Dir(t)
+	got, err := cparse.GenerateIndex(tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != cparse.EmbeddedIndex() {
+		gl, wl := strings.Split(got, "\n"), strings.Split(cparse.EmbeddedIndex(), "\n")
+		for i := 0; i < max(len(gl), len(wl)); i++ {
+			var g, w string
+			if i < len(gl) {
+				g = gl[i]
+			}
+			if i < len(wl) {
+				w = wl[i]
+			}
+			if g != w {
+				t.Fatalf("regenerated index differs at line %d: got %q, want (embedded) %q; run go generate ./cparse", i+1, g, w)
+			}
+		}
+	}
+	idx, err := cparse.ParseIndex(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idx["bpf_int_jit_compile"] != "include/linux/filter.h" {
+		t.Errorf("index: bpf_int_jit_compile: got %q, want include/linux/filter.h", idx["bpf_int_jit_compile"])
+	}
+}
+
+// TestConcurrentParse parses base and patched states in parallel, as the
+// driver does; run with -race.
+func TestConcurrentParse(t *testing.T) {
+	src := ktree.JIT(t)
+	patched := bytes.Replace(src, []byte("static int invoke_bpf_prog("), []byte("int invoke_bpf_prog("), 1)
+	var wg sync.WaitGroup
+	counts := make([]int, 8)
+	errs := make([]error, 8)
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := src
+			if i%2 == 1 {
+				s = patched
+			}
+			f, err := cparse.Parse(ktree.JITFile, s, cparse.Options{})
+			errs[i] = err
+			if err == nil {
+				for _, fn := range f.Funcs {
+					if fn.Def && !fn.Static {
+						counts[i]++
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range 8 {
+		want := 13 + i%2
+		if errs[i] != nil || counts[i] != want {
+			t.Errorf("parse %d: got %d non-static definitions (err %v), want %d", i, counts[i], errs[i], want)
+		}
+	}
+}
+
+func BenchmarkParseJIT(b *testing.B) {
+	src := ktree.JIT(b)
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := cparse.Parse(ktree.JITFile, src, cparse.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkHeaderProtos(b *testing.B) {
+	tree := ktree.Dir(b)
+	src := ktree.JIT(b)
+	for b.Loop() {
+		hs, err := cparse.IncludeClosure(tree, ktree.JITFile, src, cparse.Options{Tree: tree}, nil)
+		if err != nil || len(hs) < 100 {
+			b.Fatalf("closure: %d headers, err %v", len(hs), err)
+		}
+	}
+}
