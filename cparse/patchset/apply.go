@@ -351,7 +351,7 @@ func (a *applier) file(p *Patch, fd *diff.FileDiff, st *State) error {
 // splitKeep splits b into lines that keep their "\n"; the last line may
 // lack it.
 func splitKeep(b []byte) [][]byte {
-	var out [][]byte
+	out := make([][]byte, 0, bytes.Count(b, []byte{'\n'})+1)
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
@@ -454,8 +454,9 @@ func applyHunks(p *Patch, name string, src []byte, hunks []*diff.Hunk) ([]byte, 
 		}
 		npatched = append(npatched, patched[at+len(pre):]...)
 		img, patched = nimg, npatched
-		// A line without "\n" can only be the last one.
-		for i := 0; i+1 < len(img); i++ {
+		// A line without "\n" can only be the last one; only the new lines
+		// and the one before them can break that rule.
+		for i := max(at-1, 0); i < at+len(post) && i+1 < len(img); i++ {
 			if len(img[i]) == 0 || img[i][len(img[i])-1] != '\n' {
 				return nil, errorf(p.Source, place, "leaves a line without newline in the middle of the file")
 			}

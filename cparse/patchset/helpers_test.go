@@ -149,3 +149,12 @@ func gitMailinfo(tb testing.TB, input []byte) []byte {
 	}
 	return b
 }
+
+func readFile(tb testing.TB, p string) ([]byte, error) {
+	tb.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return b, nil
+}
