@@ -171,7 +171,7 @@ func TestOldFindingInBase(t *testing.T) {
 }
 
 // unifiedDiff makes a -p1 unified diff with diff(1).
-func unifiedDiff(t *testing.T, name, before, after string) string {
+func unifiedDiff(t testing.TB, name, before, after string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, side := range []struct{ dir, text string }{{"a", before}, {"b", after}} {

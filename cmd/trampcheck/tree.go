@@ -4,9 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 )
@@ -14,7 +18,8 @@ import (
 // treeFS reads files of a kernel tree, read-only, refusing any path that
 // leaves it (absolute paths, "..", symbolic links that point outside).
 type treeFS struct {
-	root string // absolute, symbolic links resolved
+	root string   // absolute, symbolic links resolved
+	dirs sync.Map // tree-relative directory -> its real path, checked to be inside root
 }
 
 // openTree validates a --tree argument.
@@ -47,6 +52,11 @@ func (t *treeFS) rel(p string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
+	if r, ok := strings.CutPrefix(abs, t.root+string(filepath.Separator)); ok {
+		// Already spelled under the tree's real root (the front end's
+		// header lookups): ReadFile checks the links on the way down.
+		return filepath.ToSlash(r), true
+	}
 	if real, err := filepath.EvalSymlinks(abs); err == nil {
 		abs = real
 	}
@@ -55,6 +65,59 @@ func (t *treeFS) rel(p string) (string, bool) {
 		return "", false
 	}
 	return filepath.ToSlash(r), true
+}
+
+// resolve returns the real path of the tree-relative clean path, refusing
+// one that a symbolic link takes outside the tree. Directories are resolved
+// once and remembered: a header closure reads hundreds of files from a few
+// dozen directories.
+func (t *treeFS) resolve(clean string) (string, error) {
+	dir, base := path.Split(clean)
+	realDir, err := t.resolveDir(strings.TrimSuffix(dir, "/"))
+	if err != nil {
+		return "", fmt.Errorf("%s: %v", clean, err)
+	}
+	full := filepath.Join(realDir, base)
+	fi, err := os.Lstat(full)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", clean, fs.ErrNotExist)
+	}
+	if fi.Mode()&os.ModeSymlink == 0 {
+		return full, nil
+	}
+	real, err := filepath.EvalSymlinks(full)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", clean, fs.ErrNotExist)
+	}
+	if !t.inside(real) {
+		return "", fmt.Errorf("%s: resolves outside the tree %s", clean, t.root)
+	}
+	return real, nil
+}
+
+// resolveDir resolves a tree-relative directory ("" for the root).
+func (t *treeFS) resolveDir(dir string) (string, error) {
+	if dir == "" || dir == "." {
+		return t.root, nil
+	}
+	if v, ok := t.dirs.Load(dir); ok {
+		return v.(string), nil
+	}
+	real, err := filepath.EvalSymlinks(filepath.Join(t.root, filepath.FromSlash(dir)))
+	if err != nil {
+		return "", fs.ErrNotExist
+	}
+	if !t.inside(real) {
+		return "", fmt.Errorf("directory %s resolves outside the tree %s", dir, t.root)
+	}
+	t.dirs.Store(dir, real)
+	return real, nil
+}
+
+// inside reports whether the real path p lies in the tree.
+func (t *treeFS) inside(p string) bool {
+	r, err := filepath.Rel(t.root, p)
+	return err == nil && r != ".." && !strings.HasPrefix(r, "../") && !filepath.IsAbs(r)
 }
 
 // ReadFile reads a tree-relative (slash) path, or an absolute path inside
@@ -71,17 +134,13 @@ func (t *treeFS) ReadFile(name string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	full := filepath.Join(t.root, filepath.FromSlash(clean))
-	real, err := filepath.EvalSymlinks(full)
+	real, err := t.resolve(clean)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not in the tree %s", clean, t.root)
+		return nil, err
 	}
-	if r, err := filepath.Rel(t.root, real); err != nil || r == ".." || strings.HasPrefix(r, "../") {
-		return nil, fmt.Errorf("%s: resolves outside the tree %s", clean, t.root)
-	}
-	f, err := os.OpenFile(real, os.O_RDONLY, 0)
+	f, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", clean, errors.Unwrap(err))
+		return nil, fmt.Errorf("%s: %w", clean, errors.Unwrap(err))
 	}
 	defer f.Close()
 	fi, err := f.Stat()
