@@ -105,6 +105,9 @@ func assemble(dst []byte, line string, pc int64, absolute bool) ([]byte, error) 
 		mn, rest = s[:i], s[i+1:]
 	}
 	mn = strings.ToLower(mn)
+	if size, ok := dataDirectives[mn]; ok {
+		return assembleData(dst, rest, size)
+	}
 	var in *Insn
 	var alias *Alias
 	if x, ok := byMnemonic[mn]; ok {
@@ -314,4 +317,37 @@ func parseOperand(dst []int64, s string, o Operand, pc int64, absolute bool) ([]
 func isNumberStart(s string) bool {
 	s = strings.TrimSpace(s)
 	return s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '(' || s[0] == '-' || s[0] == '+')
+}
+
+// dataDirectives are the data directives objdump prints for words it cannot
+// decode (".long\t0x89123456"), with their size in bytes.
+var dataDirectives = map[string]int{".byte": 1, ".short": 2, ".long": 4, ".quad": 8}
+
+// assembleData encodes the comma-separated values of a data directive,
+// big-endian.
+func assembleData(dst []byte, rest string, size int) ([]byte, error) {
+	ops, err := splitOperands(rest)
+	if err != nil {
+		return dst, err
+	}
+	if len(ops) == 0 {
+		return dst, errors.New("data directive without values")
+	}
+	start := len(dst)
+	for _, o := range ops {
+		v, err := evalExpr(o, false, 0)
+		if err != nil {
+			return dst[:start], err
+		}
+		if size < 8 {
+			lo, hi := -(int64(1) << (8*size - 1)), int64(1)<<(8*size)-1
+			if v.c < lo || v.c > hi {
+				return dst[:start], &OperandError{What: "value", Value: v.c, Min: lo, Max: hi}
+			}
+		}
+		for i := size - 1; i >= 0; i-- {
+			dst = append(dst, byte(uint64(v.c)>>(8*i)))
+		}
+	}
+	return dst, nil
 }

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"bufio"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/trampcheck/trampcheck/refimpl"
+)
+
+func init() {
+	register(&command{
+		Name:    "asm",
+		Summary: "assemble s390x instructions in GNU syntax to hex, byte-exact with GNU as",
+		Run:     runAsm,
+	})
+}
+
+const asmUsage = `usage: trampcheck asm [--origin ADDR] [INSN...]
+
+Assembles s390x instructions written in GNU assembler syntax, as the JIT's
+comments and objdump write them ("stg %r2,160(%r15)", "brcl 7,.+36",
+"jghe .-8", "mvc 176(8,%r15),320(%r15)"). Each argument, or each line of
+standard input when there are none, is one instruction; the output is one
+lowercase hex string per instruction, in order. Blank and comment-only
+lines (#, /* */) are skipped.
+
+Relative targets are .+N, .-N or . (bytes from the instruction). Without
+--origin a plain number N means .+N, as GNU as reads it. With --origin the
+instructions are one stream starting at ADDR, and a plain number is an
+absolute target address, as objdump prints it ("jg 0x264"). Whole objdump -d
+output can be piped in: instruction lines ("   0:\tc0 f4 00 00 00 03 \tjg\t0x6")
+are assembled at their address, header and label lines are skipped. The data
+directives objdump prints for undecodable words (.long, .short, .byte) and
+.quad are accepted.
+
+Exit status: 0 all assembled, 2 bad input (the message names the line).
+
+Flags:
+`
+
+// objdumpNoise reports the lines of objdump -d output that hold no
+// instruction: the file and section headers, symbol labels and "...".
+func objdumpNoise(line string) bool {
+	t := strings.TrimSpace(line)
+	return strings.Contains(t, ":     file format ") ||
+		strings.HasPrefix(t, "Disassembly of section ") ||
+		t == "..." ||
+		strings.HasSuffix(t, ">:") && !strings.Contains(t, "\t")
+}
+
+// objdumpLineRE matches an objdump -d instruction line: address, bytes,
+// text.
+var objdumpLineRE = regexp.MustCompile(`^\s*([0-9a-f]+):\t(?:[0-9a-f]{2} )+\s*\t(.*)$`)
+
+func runAsm(e *env, args []string) int {
+	fs := flag.NewFlagSet("asm", flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	origin := fs.String("origin", "", "address `ADDR` of the first instruction; plain numbers are absolute targets")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), asmUsage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(e.Stdout)
+			fs.Usage()
+			return exitClean
+		}
+		return exitError
+	}
+	absolute := *origin != ""
+	var pc int64
+	if absolute {
+		v, err := strconv.ParseInt(*origin, 0, 64)
+		if err != nil || v < 0 {
+			fmt.Fprintf(e.Stderr, "trampcheck asm: bad --origin %q: want a non-negative number\n", *origin)
+			return exitError
+		}
+		pc = v
+	}
+	w := bufio.NewWriter(e.Stdout)
+	defer w.Flush()
+	var buf []byte
+	one := func(where, line string) bool {
+		if objdumpNoise(line) {
+			return true
+		}
+		text, at := line, pc
+		if m := objdumpLineRE.FindStringSubmatch(line); m != nil {
+			a, err := strconv.ParseUint(m[1], 16, 63)
+			if err == nil {
+				text, at = m[2], int64(a)
+				absolute = true
+			}
+		}
+		var err error
+		buf, err = refimpl.AppendAssemble(buf[:0], text, at, absolute)
+		if errors.Is(err, refimpl.ErrEmpty) {
+			return true
+		}
+		if err != nil {
+			w.Flush()
+			fmt.Fprintf(e.Stderr, "trampcheck asm: %s: %q: %v\n", where, line, err)
+			return false
+		}
+		pc = at + int64(len(buf))
+		w.WriteString(hex.EncodeToString(buf))
+		w.WriteByte('\n')
+		return true
+	}
+	if fs.NArg() > 0 {
+		for i, a := range fs.Args() {
+			if !one(fmt.Sprintf("argument %d", i+1), a) {
+				return exitError
+			}
+		}
+		return exitClean
+	}
+	sc := bufio.NewScanner(e.Stdin)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	n := 0
+	for sc.Scan() {
+		n++
+		if !one(fmt.Sprintf("line %d", n), strings.TrimRight(sc.Text(), "\r")) {
+			return exitError
+		}
+	}
+	if err := sc.Err(); err != nil {
+		w.Flush()
+		fmt.Fprintf(e.Stderr, "trampcheck asm: reading standard input: %v\n", err)
+		return exitError
+	}
+	return exitClean
+}
