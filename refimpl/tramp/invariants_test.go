@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/refimpl"
 )
 
 // checkFrame checks the frame layout contract of f.
@@ -74,6 +76,16 @@ func checkCode(t *testing.T, desc string, c Config, p *Program) {
 			t.Errorf("%s: offset %d %q: got %d bytes, want %d by its opcode", desc, in.Off, in.Text, len(in.Bytes), want)
 		}
 		off += len(in.Bytes)
+		// refimpl's objdump-exact disassembler reads the bytes back as the
+		// listed text (with the target made absolute, as objdump prints it).
+		dis, n, err := refimpl.Disassemble(in.Bytes, int64(in.Off))
+		wantText := in.Text
+		if tgt, ok := in.Target(); ok {
+			wantText = wantText[:strings.LastIndexByte(wantText, '.')] + "0x" + strconv.FormatInt(int64(tgt), 16)
+		}
+		if err != nil || n != len(in.Bytes) || dis != wantText {
+			t.Errorf("%s: offset %d: refimpl disassembles % x as %q (%d bytes, %v), want %q", desc, in.Off, in.Bytes, dis, n, err, wantText)
+		}
 		// Displacements in the text equal the encoded fields (nothing was
 		// truncated).
 		var fields []int
