@@ -3,6 +3,7 @@ package cparse
 import (
 	"bytes"
 	"errors"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path"
@@ -110,13 +111,14 @@ type Header struct {
 // non-static definition whose only prototype is configured out is a
 // build-configuration problem GCC reports in that configuration only.
 func IncludeClosure(tree, name string, src []byte, opts Options, read func(string) ([]byte, error)) ([]Header, error) {
+	osRead := read == nil
 	if read == nil {
 		read = os.ReadFile
 	}
 	dirs := make([]string, 0, len(KernelIncludeDirs)+len(opts.IncludeDirs))
 	dirs = append(dirs, opts.IncludeDirs...)
 	dirs = append(dirs, KernelIncludeDirs...)
-	r := &resolver{tree: tree, dirs: dirs, overlay: opts.Overlay, read: read, seen: map[string]bool{}}
+	r := &resolver{tree: tree, dirs: dirs, overlay: opts.Overlay, read: read, osRead: osRead, seen: map[string]bool{}}
 	for _, h := range KernelForcedIncludes {
 		if r.exists(h) { // a tree that is not a kernel tree lacks them
 			r.visit(h)
@@ -137,6 +139,7 @@ type resolver struct {
 	dirs    []string
 	overlay map[string][]byte
 	read    func(string) ([]byte, error)
+	osRead  bool // read is os.ReadFile: the stat-keyed cache applies
 
 	mu      sync.Mutex
 	seen    map[string]bool
@@ -215,7 +218,13 @@ func (r *resolver) visit(p string) {
 		r.sem <- struct{}{}
 		b, ok := r.overlay[p]
 		var err error
-		if !ok {
+		var protos []string
+		var incs []include
+		cached := false
+		if !ok && r.osRead && !headerCacheOff {
+			protos, incs, cached, err = statCached(r.abs(p))
+		}
+		if !ok && !cached && err == nil {
 			b, err = r.read(r.abs(p))
 		}
 		<-r.sem
@@ -230,7 +239,12 @@ func (r *resolver) visit(p string) {
 			r.mu.Unlock()
 			return
 		}
-		protos, incs := scanHeader(b)
+		if !cached {
+			protos, incs = scanCached(b)
+			if !ok && r.osRead && !headerCacheOff {
+				storeStat(r.abs(p), protos, incs)
+			}
+		}
 		r.mu.Lock()
 		r.headers = append(r.headers, Header{Path: p, Protos: protos})
 		r.mu.Unlock()
@@ -275,13 +289,90 @@ func (s *scan) includes() []include {
 	return incs
 }
 
+// headerCacheOff disables the header scan caches (benchmarks of the cold
+// scan).
+var headerCacheOff bool
+
+// scanEntry is a cached header scan.
+type scanEntry struct {
+	size    int64
+	modTime int64
+	protos  []string
+	incs    []include
+}
+
+// Header scans are cached across calls: by path, size and modification
+// time when headers come from the file system, and by content otherwise.
+// Both caches are dropped whole when they grow past maxCacheEntries.
+const maxCacheEntries = 50_000
+
+var (
+	cacheMu      sync.Mutex
+	statCache    = map[string]scanEntry{}
+	contentCache = map[uint64]scanEntry{}
+	contentSeed  = maphash.MakeSeed()
+)
+
+// statCached returns the cached scan of the file at abs when its size and
+// modification time are unchanged.
+func statCached(abs string) (protos []string, incs []include, ok bool, err error) {
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	cacheMu.Lock()
+	e, hit := statCache[abs]
+	cacheMu.Unlock()
+	if hit && e.size == fi.Size() && e.modTime == fi.ModTime().UnixNano() {
+		return e.protos, e.incs, true, nil
+	}
+	return nil, nil, false, nil
+}
+
+// storeStat caches the scan of the file at abs.
+func storeStat(abs string, protos []string, incs []include) {
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return
+	}
+	cacheMu.Lock()
+	defer cacheMu.Unlock()
+	if len(statCache) >= maxCacheEntries {
+		statCache = map[string]scanEntry{}
+	}
+	statCache[abs] = scanEntry{size: fi.Size(), modTime: fi.ModTime().UnixNano(), protos: protos, incs: incs}
+}
+
+// scanCached scans a header's contents, reusing an earlier scan of the
+// same bytes.
+func scanCached(b []byte) ([]string, []include) {
+	if headerCacheOff {
+		return scanHeader(b)
+	}
+	h := maphash.Bytes(contentSeed, b)
+	cacheMu.Lock()
+	e, hit := contentCache[h]
+	cacheMu.Unlock()
+	if hit && e.size == int64(len(b)) {
+		return e.protos, e.incs
+	}
+	protos, incs := scanHeader(b)
+	cacheMu.Lock()
+	if len(contentCache) >= maxCacheEntries {
+		contentCache = map[uint64]scanEntry{}
+	}
+	contentCache[h] = scanEntry{size: int64(len(b)), protos: protos, incs: incs}
+	cacheMu.Unlock()
+	return protos, incs
+}
+
 // tokPool recycles the token buffers of header scans.
 var tokPool = sync.Pool{New: func() any { return new([]tok) }}
 
 // scanHeader returns the prototypes and includes of a header.
 func scanHeader(src []byte) ([]string, []include) {
 	buf := tokPool.Get().(*[]tok)
-	s := &scan{src: src, toks: (*buf)[:0]}
+	s := &scan{src: src, toks: (*buf)[:0], fileScope: true}
 	s.run(false)
 	protos, incs := s.prototypes(), s.includes()
 	*buf = s.toks[:0]
@@ -299,7 +390,7 @@ func scanHeader(src []byte) ([]string, []include) {
 // count; function definitions do (they declare the function too).
 // Directives are skipped.
 func ScanPrototypes(src []byte) []string {
-	s := &scan{src: src}
+	s := &scan{src: src, fileScope: true}
 	s.run(false)
 	return s.prototypes()
 }

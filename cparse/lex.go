@@ -50,6 +50,9 @@ type scan struct {
 	directives []directive
 	comments   []comment
 	depthErr   *depthError
+	// fileScope keeps only the tokens outside braces (and the braces
+	// themselves): enough for the prototype scan of headers.
+	fileScope bool
 }
 
 // scanFile lexes src. keepComments records comments.
@@ -65,6 +68,7 @@ func (s *scan) run(keepComments bool) {
 	lineStart := true // only white space since the last newline
 	line := 1
 	depth := 0
+	braces := 0
 	i := 0
 	for i < n {
 		c := src[i]
@@ -174,9 +178,31 @@ func (s *scan) run(keepComments bool) {
 				if depth > MaxNesting && s.depthErr == nil {
 					s.depthErr = &depthError{i, fmt.Sprintf("nesting deeper than %d levels", MaxNesting)}
 				}
+				if c == '{' {
+					braces++
+					if s.fileScope && braces > 1 {
+						i = t.end
+						continue
+					}
+				}
 			case ')', ']', '}':
 				depth = max(depth-1, 0)
+				if c == '}' {
+					braces = max(braces-1, 0)
+					if s.fileScope && braces > 0 {
+						i = t.end
+						continue
+					}
+				}
 			}
+		}
+		if s.fileScope && braces > 0 && t.kind != tPunct {
+			i = t.end
+			continue
+		}
+		if s.fileScope && braces > 0 && t.ch != '{' && t.ch != '}' {
+			i = t.end
+			continue
 		}
 		s.toks = append(s.toks, t) // a token never spans a newline
 		i = t.end

@@ -313,13 +313,25 @@ func BenchmarkParseJIT(b *testing.B) {
 	}
 }
 
+// BenchmarkHeaderProtos measures the include closure scan in tree mode:
+// cold (every header read and scanned) and cached (headers unchanged since
+// the last call, as when the driver checks base and patched states).
 func BenchmarkHeaderProtos(b *testing.B) {
 	tree := ktree.Dir(b)
 	src := ktree.JIT(b)
-	for b.Loop() {
-		hs, err := cparse.IncludeClosure(tree, ktree.JITFile, src, cparse.Options{Tree: tree}, nil)
-		if err != nil || len(hs) < 100 {
-			b.Fatalf("closure: %d headers, err %v", len(hs), err)
-		}
+	for _, bc := range []struct {
+		name  string
+		cache bool
+	}{{"cold", false}, {"cached", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			cparse.SetHeaderCache(bc.cache)
+			defer cparse.SetHeaderCache(true)
+			for b.Loop() {
+				hs, err := cparse.IncludeClosure(tree, ktree.JITFile, src, cparse.Options{Tree: tree}, nil)
+				if err != nil || len(hs) < 100 {
+					b.Fatalf("closure: %d headers, err %v", len(hs), err)
+				}
+			}
+		})
 	}
 }
