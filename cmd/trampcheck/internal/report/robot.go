@@ -494,7 +494,7 @@ func writeAddrHeader(b *bytes.Buffer, name string, addrs []*mail.Address) {
 // when it is a plain phrase, quoted or RFC 2047 encoded otherwise.
 func addrString(a *mail.Address) string {
 	if a.Name == "" {
-		return "<" + a.Address + ">"
+		return a.Address
 	}
 	for _, r := range a.Name {
 		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(" !#$%&'*+-/=?^_`{|}~", r)) {
