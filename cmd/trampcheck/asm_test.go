@@ -3,11 +3,17 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/cparse/ktree"
+	"github.com/trampcheck/trampcheck/refimpl"
 )
 
 // asmCLI runs a subcommand in-process with stdin and returns stdout,
@@ -188,4 +194,128 @@ func TestAsmReadsObjdump(t *testing.T) {
 			t.Errorf("line %d: got %s, want %s (objdump's bytes)", i+1, got[i], want[i])
 		}
 	}
+}
+
+// emitCallRE finds the EMIT macro calls of the real JIT.
+var emitCallRE = regexp.MustCompile(`\b(_?EMIT(?:2|4|6)\w*|EMIT_ATOMIC)\(`)
+
+// callArgs returns the argument text of the call whose "(" is just before
+// src[start:], up to the matching ")".
+func callArgs(src string, start int) string {
+	depth := 1
+	for i := start; i < len(src); i++ {
+		switch src[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth--; depth == 0 {
+				return src[start:i]
+			}
+		}
+	}
+	return src[start:]
+}
+
+// firstArg returns the first top-level argument of an argument list.
+func firstArg(args string) string {
+	depth := 0
+	for i := 0; i < len(args); i++ {
+		switch args[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				return args[:i]
+			}
+		}
+	}
+	return args
+}
+
+// TestTableCoversRealJIT reads the real arch/s390/net/bpf_jit_comp.c and
+// checks that every opcode literal of its EMIT calls identifies an
+// instruction of the refimpl table, and that every instruction the encoding
+// notes mark as emitted (JIT column) is among them or named in a comment.
+func TestTableCoversRealJIT(t *testing.T) {
+	src := string(ktree.JIT(t))
+	op2RE := regexp.MustCompile(`\b0x00[0-9a-fA-F]{2}\b`)
+	found := map[string]bool{}
+	check := func(code []byte, where string) {
+		in, err := refimpl.Identify(code)
+		if err != nil {
+			t.Errorf("%s: opcode bytes % x: %v", where, code, err)
+			return
+		}
+		found[in.Mnemonic] = true
+	}
+	litRE := regexp.MustCompile(`\b0x[0-9a-fA-F]+\b`)
+	calls := 0
+	for _, m := range emitCallRE.FindAllStringSubmatchIndex(src, -1) {
+		macro := src[m[2]:m[3]]
+		eol := strings.IndexByte(src[m[0]:], '\n')
+		if eol < 0 || strings.HasSuffix(strings.TrimSpace(src[m[0]:m[0]+eol]), "\\") {
+			continue // inside a macro definition
+		}
+		line := 1 + strings.Count(src[:m[0]], "\n")
+		args := callArgs(src, m[1])
+		first := firstArg(args)
+		if macro == "EMIT_ATOMIC" {
+			first = args // EMIT_ATOMIC(op32, op64)
+		}
+		for _, lit := range litRE.FindAllString(first, -1) {
+			where := fmt.Sprintf("%s:%d: %s(%s", ktree.JITFile, line, macro, lit)
+			v, err := strconv.ParseUint(lit, 0, 64)
+			if err != nil {
+				t.Fatalf("%s: %v", where, err)
+			}
+			if v < 0x100 && macro != "EMIT_ATOMIC" {
+				continue // a mask or shift count, not an opcode
+			}
+			calls++
+			switch {
+			case macro == "EMIT_ATOMIC":
+				check([]byte{0xeb, 0, 0, 0, 0, byte(v)}, where)
+			case v > 0xffffffff:
+				// bpf_skip's EMIT6_PCREL_RIL(0xc0f4000000, ...) stores the
+				// literal through a u32, which drops its top byte.
+				t.Logf("%s: literal wider than 32 bits (the u32 store truncates it to %#x)", where, uint32(v))
+			case strings.Contains(macro, "EMIT2"):
+				check([]byte{byte(v >> 8), byte(v)}, where)
+			case strings.Contains(macro, "EMIT4"):
+				check([]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}, where)
+			default: // EMIT6: OP2 in the second argument for E3, EB, EC
+				w := []byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v), 0, 0}
+				if w[0] == 0xe3 || w[0] == 0xeb || w[0] == 0xec {
+					for _, l := range op2RE.FindAllString(args, -1) {
+						op2, _ := strconv.ParseUint(l, 0, 16)
+						w[5] = byte(op2)
+						check(append([]byte(nil), w...), where)
+					}
+				} else {
+					check(w, where)
+				}
+			}
+		}
+	}
+	if calls < 100 {
+		t.Fatalf("found only %d EMIT calls with opcode literals", calls)
+	}
+	// Instructions the encoding notes mark as emitted must show up as a
+	// literal or in the GNU-syntax comments above the EMIT calls.
+	commentRE := regexp.MustCompile(`/\*\s*([a-z]+)\s`)
+	for _, m := range commentRE.FindAllStringSubmatch(src, -1) {
+		if in, ok := refimpl.Lookup(m[1]); ok {
+			found[in.Mnemonic] = true
+		} else if a, ok := refimpl.LookupAlias(m[1]); ok {
+			found[a.Insn.Mnemonic] = true
+		}
+	}
+	for _, in := range refimpl.Insns() {
+		if in.JIT != "" && !found[in.Mnemonic] {
+			t.Errorf("%s is marked as emitted by the JIT (%s) but the real file neither emits its opcode literally nor names it", in.Mnemonic, in.JIT)
+		}
+	}
+	t.Logf("%d EMIT calls, %d instructions seen", calls, len(found))
 }
