@@ -140,6 +140,7 @@ type resolver struct {
 	overlay map[string][]byte
 	read    func(string) ([]byte, error)
 	osRead  bool // read is os.ReadFile: the stat-keyed cache applies
+	created map[string][]byte // headers found only through read
 
 	mu      sync.Mutex
 	seen    map[string]bool
@@ -184,13 +185,30 @@ func (r *resolver) includes(dir string, incs []include) {
 	}
 }
 
-// exists reports whether the header p (tree-relative or absolute) exists.
+// exists reports whether the header p (tree-relative or absolute) exists:
+// in the overlay, on disk, or, with a reader other than os.ReadFile (the
+// driver's, which serves files that patches create), through the reader.
 func (r *resolver) exists(p string) bool {
 	if _, ok := r.overlay[p]; ok {
 		return true
 	}
-	_, err := os.Stat(r.abs(p))
-	return err == nil
+	if _, err := os.Stat(r.abs(p)); err == nil {
+		return true
+	}
+	if r.osRead {
+		return false
+	}
+	b, err := r.read(r.abs(p))
+	if err != nil {
+		return false
+	}
+	r.mu.Lock()
+	if r.created == nil {
+		r.created = map[string][]byte{}
+	}
+	r.created[p] = b
+	r.mu.Unlock()
+	return true
 }
 
 func (r *resolver) abs(p string) string {
@@ -217,12 +235,19 @@ func (r *resolver) visit(p string) {
 		defer r.wg.Done()
 		r.sem <- struct{}{}
 		b, ok := r.overlay[p]
+		if !ok {
+			r.mu.Lock()
+			b, ok = r.created[p]
+			r.mu.Unlock()
+		}
 		var err error
 		var protos []string
 		var incs []include
+		var st scanEntry
 		cached := false
 		if !ok && r.osRead && !headerCacheOff {
-			protos, incs, cached, err = statCached(r.abs(p))
+			st, cached, err = statCached(r.abs(p))
+			protos, incs = st.protos, st.incs
 		}
 		if !ok && !cached && err == nil {
 			b, err = r.read(r.abs(p))
@@ -242,7 +267,8 @@ func (r *resolver) visit(p string) {
 		if !cached {
 			protos, incs = scanCached(b)
 			if !ok && r.osRead && !headerCacheOff {
-				storeStat(r.abs(p), protos, incs)
+				st.protos, st.incs = protos, incs
+				storeStat(r.abs(p), st)
 			}
 		}
 		r.mu.Lock()
@@ -315,32 +341,32 @@ var (
 
 // statCached returns the cached scan of the file at abs when its size and
 // modification time are unchanged.
-func statCached(abs string) (protos []string, incs []include, ok bool, err error) {
+// The stat is taken before the file is read, so a file changed in between
+// is scanned again next time.
+func statCached(abs string) (e scanEntry, ok bool, err error) {
 	fi, err := os.Stat(abs)
 	if err != nil {
-		return nil, nil, false, err
+		return e, false, err
 	}
 	cacheMu.Lock()
-	e, hit := statCache[abs]
+	c, hit := statCache[abs]
 	cacheMu.Unlock()
-	if hit && e.size == fi.Size() && e.modTime == fi.ModTime().UnixNano() {
-		return e.protos, e.incs, true, nil
+	e = scanEntry{size: fi.Size(), modTime: fi.ModTime().UnixNano()}
+	if hit && c.size == e.size && c.modTime == e.modTime {
+		return c, true, nil
 	}
-	return nil, nil, false, nil
+	return e, false, nil
 }
 
-// storeStat caches the scan of the file at abs.
-func storeStat(abs string, protos []string, incs []include) {
-	fi, err := os.Stat(abs)
-	if err != nil {
-		return
-	}
+// storeStat caches the scan of the file at abs, with the size and time of
+// the stat taken before reading it.
+func storeStat(abs string, e scanEntry) {
 	cacheMu.Lock()
 	defer cacheMu.Unlock()
 	if len(statCache) >= maxCacheEntries {
 		statCache = map[string]scanEntry{}
 	}
-	statCache[abs] = scanEntry{size: fi.Size(), modTime: fi.ModTime().UnixNano(), protos: protos, incs: incs}
+	statCache[abs] = e
 }
 
 // scanCached scans a header's contents, reusing an earlier scan of the
@@ -385,7 +411,7 @@ func scanHeader(src []byte) ([]string, []include) {
 // neither preprocesses nor parses: a declaration is the token run between
 // ';' and '{...}' at file scope; in it, an identifier directly followed by
 // a non-empty parenthesized list, preceded by a type-like token (an
-// identifier or '*') and not inside parentheses other than its own
+// identifier or '*') or by the ',' of a declarator list, and not inside parentheses other than its own
 // "(name)", declares a function. typedefs do not
 // count; function definitions do (they declare the function too).
 // Directives are skipped.
@@ -510,7 +536,7 @@ func (s *scan) declProtos(toks []tok, names []string) []string {
 		if wrapped {
 			before = i - 2
 		}
-		if before < 0 || !(toks[before].kind == tIdent || isPunct(toks[before], '*')) {
+		if before < 0 || !(toks[before].kind == tIdent || isPunct(toks[before], '*') || isPunct(toks[before], ',')) {
 			continue
 		}
 		if wrapped && (i < 2 || isPunct(toks[i-2], '*')) {

@@ -170,7 +170,7 @@ func (f *File) hermetic(name string, sc *scan, opts Options) error {
 			return nil
 		}
 		first := firstError(name, err)
-		if id := f.unknownType(first); id != "" && !seen[id] {
+		if id := f.unknownType(first, seen); id != "" {
 			seen[id] = true
 			typedefs = append(typedefs, "typedef int "+id+";\n")
 			continue
@@ -219,25 +219,55 @@ func firstError(name string, err error) *Error {
 	return &Error{File: name, Msg: msg}
 }
 
-// unknownType returns the identifier that a parse error is probably about
-// when it is an unknown type name: the identifier at or just before the
-// error position.
-func (f *File) unknownType(e *Error) string {
+// unknownType returns the identifier that a parse error is probably
+// about when it is an unknown type name: the nearest identifier before the
+// error position (skipping '(', ')', '*' and white space, as in "T x",
+// "(T)x" and "(T *)p"), else the one at it. Keywords and names already
+// tried are skipped.
+func (f *File) unknownType(e *Error, seen map[string]bool) string {
 	if e.Line <= 0 || e.Line > len(f.Lines) || !strings.Contains(e.Msg, "unexpected") {
 		return ""
 	}
-	off := f.Lines[e.Line-1] + e.Col - 1
-	if off < 0 || off > len(f.Src) {
+	off := min(f.Lines[e.Line-1]+e.Col-1, len(f.Src))
+	if off < 0 {
 		return ""
 	}
-	// The identifier at the error position, when the parser stopped on it
-	// ("unexpected identifier"), else the one before it.
-	if strings.Contains(e.Msg, "unexpected identifier") {
-		if id := identAt(f.Src, off); id != "" {
+	ok := func(id string) bool { return id != "" && !seen[id] && !cKeywords[id] }
+	i := off
+	for range 4 {
+		for i > 0 && strings.IndexByte(" \t\n()*", f.Src[i-1]) >= 0 {
+			i--
+		}
+		s := i
+		for s > 0 && isIdentByte(f.Src[s-1]) {
+			s--
+		}
+		if s == i {
+			break
+		}
+		if id := string(f.Src[s:i]); ok(id) && !(id[0] >= '0' && id[0] <= '9') {
 			return id
 		}
+		i = s
 	}
-	return identBefore(f.Src, off)
+	if id := identAt(f.Src, off); ok(id) {
+		return id
+	}
+	return ""
+}
+
+// cKeywords are the words that can never be a typedef name.
+var cKeywords = map[string]bool{}
+
+func init() {
+	for _, k := range strings.Fields(`auto break case char const continue default do double else enum
+		extern float for goto if inline int long register restrict return short signed sizeof static
+		struct switch typedef union unsigned void volatile while _Bool _Complex _Alignas _Alignof
+		_Atomic _Generic _Noreturn _Static_assert _Thread_local __attribute__ __attribute
+		__inline __inline__ __restrict __restrict__ __signed__ __volatile__ __const __const__
+		typeof __typeof__ __typeof asm __asm__ __asm __extension__ __label__ __builtin_va_list`) {
+		cKeywords[k] = true
+	}
 }
 
 func isIdentByte(c byte) bool {
