@@ -139,7 +139,7 @@ type resolver struct {
 	dirs    []string
 	overlay map[string][]byte
 	read    func(string) ([]byte, error)
-	osRead  bool // read is os.ReadFile: the stat-keyed cache applies
+	osRead  bool              // read is os.ReadFile: the stat-keyed cache applies
 	created map[string][]byte // headers found only through read
 
 	mu      sync.Mutex
