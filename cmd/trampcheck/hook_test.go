@@ -319,3 +319,51 @@ func TestHookInstall(t *testing.T) {
 		t.Errorf("install into a missing repo: got exit %d and %q, want 2 naming it", code, out)
 	}
 }
+
+// TestHookRunB4 feeds each patch of a committed series on standard input,
+// as b4 prep --check does with b4.prep-perpatch-check-cmd: each patch is
+// checked against the parent of its own commit, and the output is
+// checkpatch-style.
+func TestHookRunB4(t *testing.T) {
+	bin := buildTrampcheck(t)
+	r := newGitRepo(t)
+	r.write("lib.c", hookBaseC)
+	r.git("add", "lib.c")
+	r.git("commit", "-q", "-m", "lib: base")
+	r.write("lib.c", hookGoodC)
+	r.git("commit", "-q", "-a", "-m", "lib: add added_fn()")
+	r.write("lib.c", strings.Replace(strings.Replace(hookGoodC, "return helper(y);", "return helper(y) + 1;", 1), "static int added_fn", "int added_fn", 1))
+	r.git("commit", "-q", "-a", "-m", "lib: export added_fn()")
+	pdir := t.TempDir()
+	files := strings.Fields(r.git("format-patch", "-2", "-o", pdir))
+	if len(files) != 2 {
+		t.Fatalf("format-patch: got %d files, want 2", len(files))
+	}
+	wants := []struct {
+		out  string
+		code int
+	}{
+		{"", 0},
+		{"lib.c:7: WARNING: no previous prototype for 'added_fn' [-Wmissing-prototypes]\n", 1},
+	}
+	for i, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command(bin, "hook", "run", "--format=b4", "-")
+		cmd.Dir = r.dir
+		cmd.Env = cleanEnv(r.env)
+		cmd.Stdin = bytes.NewReader(data)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err = cmd.Run()
+		code := 0
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		if stdout.String() != wants[i].out || code != wants[i].code {
+			t.Errorf("patch %d: got %q (exit %d, stderr %q), want %q (exit %d)", i+1, stdout.String(), code, stderr.String(), wants[i].out, wants[i].code)
+		}
+	}
+}
