@@ -12,7 +12,7 @@ import (
 	"modernc.org/cc/v4"
 )
 
-//go:generate sh gen_predefined.sh > predefined_s390x.h
+//go:generate sh -c "sh gen_predefined.sh > predefined_s390x.h"
 
 // predefined holds the s390x GCC predefined macros, see gen_predefined.sh.
 //
