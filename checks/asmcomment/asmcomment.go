@@ -1,0 +1,796 @@
+package asmcomment
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/trampcheck/trampcheck/checks/emitmacro/cexpr"
+	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/refimpl"
+)
+
+// Analyzer checks every EMIT call against its assembler comment.
+var Analyzer = &analysis.Analyzer{
+	Name:     "asmcomment",
+	Doc:      doc,
+	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/asmcomment",
+	Requires: []*analysis.Analyzer{cparse.Analyzer},
+	Run:      run,
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	res, _ := pass.ResultOf[cparse.Analyzer].(*cparse.Result)
+	if res == nil {
+		return nil, fmt.Errorf("asmcomment: no front end result")
+	}
+	for _, f := range res.Files {
+		for _, fd := range Check(f) {
+			pass.Report(analysis.Diagnostic{Pos: f.TokPos(fd.Offset), Message: fd.Message})
+		}
+	}
+	return nil, nil
+}
+
+// Finding is one disagreement, at a byte offset of the file.
+type Finding struct {
+	Offset int
+	Line   int
+	Func   string
+	Call   string // the EMIT macro
+	// Comment is the assembly text of the comment.
+	Comment string
+	Message string
+}
+
+// checker holds what is known about one file.
+type checker struct {
+	f    *cparse.File
+	env  *cexpr.Env
+	m    *cexpr.Machine
+	out  []Finding
+	fn   map[string]string // per function: the text of its body
+	call *cparse.EmitCall
+	cm   *asmComment
+}
+
+// Check runs the check over one parsed file.
+func Check(f *cparse.File) []Finding {
+	env := cexpr.NewEnv(f)
+	c := &checker{f: f, env: env, m: env.Machine(), fn: map[string]string{}}
+	for i := range f.Emits {
+		call := &f.Emits[i]
+		text, ok := c.commentOf(call)
+		if !ok {
+			continue
+		}
+		cm := parseComment(text)
+		if cm == nil {
+			continue
+		}
+		alts := emits(c.m, call)
+		if alts == nil {
+			continue
+		}
+		c.call, c.cm = call, cm
+		c.checkCall(alts)
+	}
+	return c.out
+}
+
+// soleComment matches a line holding only a one-line block comment.
+var soleComment = regexp.MustCompile(`^\s*/\*(.*)\*/\s*$`)
+
+// between matches the lines that may stand between a comment and the EMIT
+// it describes: an if or else header, a simple assignment.
+var between = regexp.MustCompile(`^\s*(if\s*\(.*\)|else|\}\s*else\s*\{?|\{|[A-Za-z_][A-Za-z0-9_>.\-]*\s*(\||\+)?=\s*[^=;(]*;)\s*$`)
+
+// commentOf returns the comment of an EMIT call: the front end's, or else
+// a one-line comment above an if header or a simple assignment that
+// precedes the call ("/* brcl 8,skip */ patch = jit->prg; EMIT...").
+func (c *checker) commentOf(call *cparse.EmitCall) (string, bool) {
+	if call.Comment != nil {
+		return call.Comment.Text, true
+	}
+	line := call.Pos.Line - 1
+	// The call's own line must start with the call.
+	if !strings.HasPrefix(strings.TrimSpace(c.line(call.Pos.Line)), call.Name+"(") {
+		return "", false
+	}
+	for skipped := 0; line >= 1 && skipped <= 2; line-- {
+		l := c.line(line)
+		if m := soleComment.FindStringSubmatch(l); m != nil {
+			if skipped == 0 {
+				return "", false // the front end would have taken it
+			}
+			return strings.TrimSpace(m[1]), true
+		}
+		if !between.MatchString(l) {
+			return "", false
+		}
+		skipped++
+	}
+	return "", false
+}
+
+// line returns line n (1-based) of the file.
+func (c *checker) line(n int) string {
+	f := c.f
+	if n < 1 || n > len(f.Lines) {
+		return ""
+	}
+	end := len(f.Src)
+	if n < len(f.Lines) {
+		end = f.Lines[n]
+	}
+	return strings.TrimRight(string(f.Src[f.Lines[n-1]:end]), "\r\n")
+}
+
+func (c *checker) report(format string, args ...any) {
+	c.out = append(c.out, Finding{
+		Offset:  c.call.Pos.Offset,
+		Line:    c.call.Pos.Line,
+		Func:    c.call.Func,
+		Call:    c.call.Name,
+		Comment: c.cm.Text,
+		Message: fmt.Sprintf(format, args...),
+	})
+}
+
+// checkCall compares the comment with the alternatives the call emits.
+func (c *checker) checkCall(alts []*emitted) {
+	cm := c.cm
+	for i, mn := range cm.Mnemonics {
+		if cm.Insns[i] == nil {
+			c.report("comment says %s, which is not an s390x mnemonic, but %s emits %s", mn, c.call.Name, alts[min(i, len(alts)-1)].describe())
+			return
+		}
+	}
+	for _, e := range alts {
+		if e.Wide != "" {
+			c.report("comment says %s (%s) but %s emits %s: opcode %s", cm.Mnemonics[0], opcodeText(cm.Insns[0]), c.call.Name, e.describe(), e.Wide)
+			return
+		}
+	}
+	if msg := c.syntax(); msg != "" {
+		c.report("comment %q is not valid assembly for %s: %s", cm.Text, cm.Mnemonics[0], msg)
+		return
+	}
+	// Pair the comment's alternatives with the call's.
+	type pair struct {
+		k int // comment alternative
+		e *emitted
+	}
+	var pairs []pair
+	if len(cm.Mnemonics) == len(alts) {
+		for i, e := range alts {
+			pairs = append(pairs, pair{i, e})
+		}
+	} else {
+		for _, e := range alts {
+			k := -1
+			for i, in := range cm.Insns {
+				if in == e.Insn {
+					k = i
+				}
+			}
+			if k < 0 {
+				k = 0
+			}
+			pairs = append(pairs, pair{k, e})
+		}
+	}
+	for _, p := range pairs {
+		in := cm.Insns[p.k]
+		if in != p.e.Insn {
+			c.report("comment says %s (%s) but %s emits %s", cm.Mnemonics[p.k], opcodeText(in), c.call.Name, p.e.describe())
+			return
+		}
+		if c.operands(p.k, p.e) {
+			return
+		}
+	}
+}
+
+// operandList returns the instruction's operands as the comment writes
+// them (an extended mnemonic implies its mask operand) and the index of
+// the implied mask operand (-1 for none).
+func (c *checker) operandList(k int) ([]refimpl.Operand, int) {
+	in := c.cm.Insns[k]
+	ops := in.Operands()
+	mask := c.cm.Masks[k]
+	if mask < 0 {
+		return ops, -1
+	}
+	al := aliasOf(c.cm.Mnemonics[k])
+	idx := 0
+	if al != nil {
+		idx = al.MaskArg
+	}
+	out := append(append([]refimpl.Operand(nil), ops[:idx]...), ops[idx+1:]...)
+	return out, idx
+}
+
+// syntax checks the comment's operands against what its (first)
+// instruction takes; it returns a reason when they do not fit.
+func (c *checker) syntax() string {
+	cm := c.cm
+	for k := range cm.Mnemonics {
+		ops, _ := c.operandList(k)
+		if len(cm.Operands) == 0 && aliasOf(cm.Mnemonics[k]) != nil && aliasOf(cm.Mnemonics[k]).Optional {
+			continue
+		}
+		if len(cm.Operands) != len(ops) {
+			return fmt.Sprintf("%s takes %d operands (%s), the comment has %d", cm.Mnemonics[k], len(ops), shape(ops), len(cm.Operands))
+		}
+		for i, o := range ops {
+			s := cm.Operands[i]
+			switch o.Kind {
+			case refimpl.OperandGPR:
+				if !isRegOperand(s) {
+					return fmt.Sprintf("operand %d (%s) must be a register, not %s", i+1, shapeOf(o), s)
+				}
+			case refimpl.OperandMask, refimpl.OperandImm, refimpl.OperandRel:
+				if strings.HasPrefix(s, "%") {
+					return fmt.Sprintf("operand %d (%s) must be a value, not the register %s", i+1, shapeOf(o), s)
+				}
+				if _, _, ok := splitAddr(s); ok {
+					return fmt.Sprintf("operand %d (%s) must be a value, not the address %s", i+1, shapeOf(o), s)
+				}
+			default:
+				_, inner, ok := splitAddr(s)
+				if !ok {
+					if strings.HasPrefix(s, "%") || o.Kind == refimpl.OperandAddrLB {
+						return fmt.Sprintf("operand %d (%s) must be an address, not %s", i+1, shapeOf(o), s)
+					}
+					continue // a displacement alone: base 0
+				}
+				want := map[refimpl.OperandKind][2]int{refimpl.OperandAddrB: {1, 1}, refimpl.OperandAddrXB: {1, 2}, refimpl.OperandAddrLB: {2, 2}}[o.Kind]
+				if len(inner) < want[0] || len(inner) > want[1] {
+					if o.Kind == refimpl.OperandAddrLB {
+						return fmt.Sprintf("operand %d (%s) lacks its length: %s", i+1, shapeOf(o), s)
+					}
+					return fmt.Sprintf("operand %d (%s) has %d parts in parentheses: %s", i+1, shapeOf(o), len(inner), s)
+				}
+				b := inner[len(inner)-1]
+				if !isRegOperand(b) {
+					return fmt.Sprintf("operand %d (%s): base %s is not a register", i+1, shapeOf(o), b)
+				}
+				if o.Kind == refimpl.OperandAddrXB && len(inner) == 2 && !isRegOperand(inner[0]) {
+					return fmt.Sprintf("operand %d (%s): index %s is not a register", i+1, shapeOf(o), inner[0])
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// shape writes an operand list in the manual's notation: "R1,D2(X2,B2)".
+func shape(ops []refimpl.Operand) string {
+	var s []string
+	for _, o := range ops {
+		s = append(s, shapeOf(o))
+	}
+	return strings.Join(s, ",")
+}
+
+func shapeOf(o refimpl.Operand) string {
+	f := o.Fields
+	switch o.Kind {
+	case refimpl.OperandAddrB:
+		return fmt.Sprintf("D(%s)", f[len(f)-1])
+	case refimpl.OperandAddrXB:
+		return fmt.Sprintf("D(%s,%s)", f[len(f)-2], f[len(f)-1])
+	case refimpl.OperandAddrLB:
+		return fmt.Sprintf("%s(L,%s)", f[0], f[2])
+	}
+	return f[0]
+}
+
+var regNameRE = regexp.MustCompile(`^%[A-Za-z][A-Za-z0-9_]*$`)
+
+// isRegOperand reports whether s is written as a register: %rN, a
+// symbolic %name, or a plain number (GNU as accepts "bcr 14,0").
+func isRegOperand(s string) bool {
+	if regNameRE.MatchString(s) {
+		return true
+	}
+	_, err := strconv.ParseInt(s, 0, 64)
+	return err == nil
+}
+
+// aliasRegs are the kernel's names for its fixed registers in comments.
+var aliasRegs = map[string]string{
+	"w0": "REG_W0", "w1": "REG_W1", "l": "REG_L", "bfp": "BPF_REG_FP", "fp": "BPF_REG_FP",
+	"b0": "BPF_REG_0", "b1": "BPF_REG_1", "b2": "BPF_REG_2", "b3": "BPF_REG_3", "b4": "BPF_REG_4",
+	"b5": "BPF_REG_5", "b6": "BPF_REG_6", "b7": "BPF_REG_7", "b8": "BPF_REG_8", "b9": "BPF_REG_9",
+}
+
+// regVal is a register as a comment or a call gives it: a number or a name.
+type regVal struct {
+	known bool
+	n     int64
+	name  string // symbolic name, normalised
+	text  string
+}
+
+func (r regVal) String() string {
+	if r.known {
+		return fmt.Sprintf("%%r%d", r.n)
+	}
+	return r.text
+}
+
+// commentReg resolves a register operand of the comment.
+func (c *checker) commentReg(s string) regVal {
+	if strings.HasPrefix(s, "%r") {
+		if n, err := strconv.Atoi(s[2:]); err == nil && n >= 0 && n <= 15 {
+			return regVal{known: true, n: int64(n), text: s}
+		}
+	}
+	if n, err := strconv.ParseInt(s, 0, 64); err == nil {
+		return regVal{known: true, n: n, text: s}
+	}
+	name := strings.TrimPrefix(s, "%")
+	if m, ok := aliasRegs[name]; ok {
+		if h, ok := c.env.Reg(c.m, m); ok {
+			return regVal{known: true, n: h, text: s}
+		}
+	}
+	return regVal{name: name, text: s}
+}
+
+// sourceReg resolves the register a field source gives.
+func (c *checker) sourceReg(s *source) regVal {
+	if s.Known {
+		return regVal{known: true, n: s.Val}
+	}
+	if s.Reg {
+		if h, ok := c.env.Reg(c.m, s.Text); ok {
+			return regVal{known: true, n: h, text: s.Text}
+		}
+	} else if v, err := c.m.Eval(s.Node); err == nil {
+		return regVal{known: true, n: v.Int64(), text: s.Text}
+	}
+	name := s.Text
+	if s.Node != nil {
+		if p, ok := cexpr.Path(s.Node); ok {
+			name = p[strings.LastIndexAny(p, ">.")+1:]
+		}
+	}
+	name = strings.TrimSuffix(name, "_reg")
+	return regVal{name: name, text: s.Text}
+}
+
+// operands compares the comment's operands of alternative k with what e
+// emits; it reports the first disagreement and returns true then.
+func (c *checker) operands(k int, e *emitted) bool {
+	ops, maskIdx := c.operandList(k)
+	in := c.cm.Insns[k]
+	if maskIdx >= 0 {
+		all := in.Operands()
+		if s := e.Fields[all[maskIdx].Fields[0]]; s != nil {
+			if c.value(fmt.Sprint(c.cm.Masks[k]), s, "mask", "") {
+				return true
+			}
+		}
+	}
+	// Symbolic register names of the comment, to recognise swaps.
+	names := map[string]bool{}
+	for _, s := range c.cm.Operands {
+		for _, r := range symRegRE.FindAllString(s, -1) {
+			names[strings.TrimPrefix(r, "%")] = true
+		}
+	}
+	for i, o := range ops {
+		s := c.cm.Operands[i]
+		switch o.Kind {
+		case refimpl.OperandGPR:
+			if c.reg(s, e.Fields[o.Fields[0]], o.Fields[0], names) {
+				return true
+			}
+		case refimpl.OperandMask:
+			if c.value(s, e.Fields[o.Fields[0]], "mask", "") {
+				return true
+			}
+		case refimpl.OperandImm:
+			if c.value(s, e.Fields[o.Fields[0]], "immediate", "") {
+				return true
+			}
+		case refimpl.OperandRel:
+			if c.target(s, e.Fields[o.Fields[0]]) {
+				return true
+			}
+		default:
+			d, inner, ok := splitAddr(s)
+			if !ok {
+				d, inner = s, []string{"0"}
+			}
+			dfield := o.Fields[0]
+			if dfield == "DL2" {
+				dfield = "D2"
+			}
+			f := o.Fields
+			switch o.Kind {
+			case refimpl.OperandAddrB:
+				if c.reg(inner[0], e.Fields[f[len(f)-1]], f[len(f)-1], names) {
+					return true
+				}
+			case refimpl.OperandAddrLB:
+				if c.length(inner[0], e.Fields["L"]) {
+					return true
+				}
+				if c.reg(inner[1], e.Fields[f[2]], f[2], names) {
+					return true
+				}
+			case refimpl.OperandAddrXB:
+				if c.indexBase(inner, e.Fields[f[len(f)-2]], e.Fields[f[len(f)-1]], names) {
+					return true
+				}
+			}
+			if c.value(d, e.Fields[dfield], "displacement", dfield) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// reg compares a register operand.
+func (c *checker) reg(s string, src *source, field string, names map[string]bool) bool {
+	if src == nil {
+		return false
+	}
+	a, b := c.commentReg(s), c.sourceReg(src)
+	switch {
+	case a.known && b.known:
+		if a.n != b.n {
+			c.report("%s: comment says %s in %s but %s emits %s (%s)", c.cm.Mnemonics[0], s, field, c.call.Name, b, srcText(src, b))
+			return true
+		}
+	case !a.known && !b.known:
+		if a.name != b.name && names[b.name] {
+			c.report("%s: comment says %s in %s but %s emits %s there", c.cm.Mnemonics[0], s, field, c.call.Name, src.Text)
+			return true
+		}
+	}
+	return false
+}
+
+func srcText(src *source, r regVal) string {
+	if src.Known {
+		return "opcode constant"
+	}
+	return src.Text
+}
+
+// indexBase compares the registers of D(X,B) or D(B): the hardware adds
+// index and base, so the comment's registers are compared as a set with
+// the emitted ones (register 0 meaning none).
+func (c *checker) indexBase(inner []string, x, b *source, names map[string]bool) bool {
+	var want []regVal
+	for _, s := range inner {
+		r := c.commentReg(s)
+		if r.known && r.n == 0 {
+			continue
+		}
+		want = append(want, r)
+	}
+	var got []regVal
+	var gotSrc []*source
+	for _, s := range []*source{x, b} {
+		if s == nil {
+			continue
+		}
+		r := c.sourceReg(s)
+		if r.known && r.n == 0 {
+			continue
+		}
+		got = append(got, r)
+		gotSrc = append(gotSrc, s)
+	}
+	same := func(a, b regVal) bool {
+		if a.known && b.known {
+			return a.n == b.n
+		}
+		if !a.known && !b.known {
+			return a.name == b.name
+		}
+		return false
+	}
+	used := make([]bool, len(got))
+	for _, w := range want {
+		found := false
+		for j, g := range got {
+			if !used[j] && same(w, g) {
+				used[j], found = true, true
+				break
+			}
+		}
+		if found {
+			continue
+		}
+		// A definite mismatch: the comment names a register the call
+		// cannot emit (every emitted register is known, or a named one
+		// that the comment also names elsewhere).
+		definite := true
+		for j, g := range got {
+			if used[j] {
+				continue
+			}
+			if !g.known && !(w.known || names[g.name]) || !w.known && g.known {
+				definite = false
+			}
+		}
+		if definite {
+			var gs []string
+			for j, g := range got {
+				if g.known {
+					gs = append(gs, g.String())
+				} else {
+					gs = append(gs, gotSrc[j].Text)
+				}
+			}
+			if len(gs) == 0 {
+				gs = []string{"no register"}
+			}
+			c.report("%s: comment says index/base %s but %s emits %s", c.cm.Mnemonics[0], strings.Join(inner, ","), c.call.Name, strings.Join(gs, ","))
+			return true
+		}
+	}
+	for j, g := range got {
+		if !used[j] && g.known && len(want) < len(got) {
+			// An emitted register the comment does not mention.
+			c.report("%s: comment says index/base %s but %s also emits %s", c.cm.Mnemonics[0], strings.Join(inner, ","), c.call.Name, g)
+			return true
+		}
+	}
+	return false
+}
+
+// valueOf resolves a comment value: a constant when it evaluates.
+func (c *checker) commentValue(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, true
+	}
+	v, err := c.m.EvalText(s)
+	if err != nil {
+		return 0, false
+	}
+	return v.Int64(), true
+}
+
+// sourceValue resolves a field source to a constant when it evaluates.
+func (c *checker) sourceValue(s *source) (int64, bool) {
+	if s.Known {
+		return s.Val, true
+	}
+	if s.Node == nil {
+		return 0, false
+	}
+	v, err := c.m.Eval(s.Node)
+	if err != nil {
+		return 0, false
+	}
+	return v.Int64() >> s.Shr, true
+}
+
+// value compares a displacement, immediate or mask.
+func (c *checker) value(s string, src *source, what, field string) bool {
+	if src == nil {
+		return false
+	}
+	a, aok := c.commentValue(s)
+	b, bok := c.sourceValue(src)
+	if aok && bok {
+		if field == "D2" && src.Known {
+			// A 12-bit field holds the value modulo 4096.
+			a &= 0xfff
+		}
+		if a != b && !(what == "immediate" && uint64(a)&0xffffffff == uint64(b)&0xffffffff) {
+			from := src.Text
+			if src.Known {
+				from = "opcode constant"
+			}
+			c.report("%s: comment says %s %s but %s emits %d (%s)", c.cm.Mnemonics[0], what, s, c.call.Name, b, from)
+			return true
+		}
+		return false
+	}
+	if aok || bok || src.Node == nil || strings.HasPrefix(s, "<") {
+		return false
+	}
+	return c.symbolic(s, src, what)
+}
+
+var symRegRE = regexp.MustCompile(`%[A-Za-z][A-Za-z0-9_]*`)
+
+var identRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+
+// symbolic compares a symbolic comment value with a symbolic argument.
+func (c *checker) symbolic(s string, src *source, what string) bool {
+	cids := identRE.FindAllString(s, -1)
+	sids := cexpr.Idents(src.Node)
+	if len(cids) == 0 {
+		return false
+	}
+	for _, a := range cids {
+		for _, b := range sids {
+			if a == b || len(a) >= 3 && len(b) >= 3 && (strings.Contains(a, b) || strings.Contains(b, a)) {
+				return c.sign(s, src, what)
+			}
+		}
+	}
+	// No name in common: a disagreement when the comment names a sibling
+	// of the argument (another member of the same object, another local of
+	// the function).
+	base, isMember := "", false
+	if p, ok := cexpr.Path(src.Node); ok {
+		if i := strings.LastIndexAny(p, ">."); i > 0 {
+			base, isMember = p[:i+1], true
+		}
+	}
+	for _, a := range cids {
+		if isMember && c.usesMember(c.call.Func, base, a) || !isMember && isIdent(src.Node) && c.usesPlain(c.call.Func, a) {
+			c.report("%s: comment says %s %s but %s emits %s", c.cm.Mnemonics[0], what, s, c.call.Name, src.Text)
+			return true
+		}
+	}
+	return false
+}
+
+func isIdent(n cexpr.Node) bool {
+	_, ok := n.(*cexpr.Ident)
+	return ok
+}
+
+// sign reports a comment value and an argument that agree on names but
+// not on sign ("aghi %r15,-stack_size" against tjit->stack_size).
+func (c *checker) sign(s string, src *source, what string) bool {
+	neg := strings.HasPrefix(strings.TrimSpace(s), "-")
+	u, ok := src.Node.(*cexpr.Unary)
+	sneg := ok && u.Op == "-"
+	if neg != sneg && src.Shr == 0 {
+		c.report("%s: comment says %s %s but %s emits %s (sign differs)", c.cm.Mnemonics[0], what, s, c.call.Name, src.Text)
+		return true
+	}
+	return false
+}
+
+// length compares the length of an SS operand: the L field holds length-1.
+func (c *checker) length(s string, src *source) bool {
+	if src == nil {
+		return false
+	}
+	a, aok := c.commentValue(s)
+	if src.Known {
+		if aok && a != src.Val+1 {
+			c.report("%s: comment says length %s but %s emits length %d (L field %#x)", c.cm.Mnemonics[0], s, c.call.Name, src.Val+1, src.Val)
+			return true
+		}
+		return false
+	}
+	if v, ok := c.sourceValue(src); ok && aok && a != v+1 {
+		c.report("%s: comment says length %s but %s emits length %d (%s + 1)", c.cm.Mnemonics[0], s, c.call.Name, v+1, src.Text)
+		return true
+	}
+	return false
+}
+
+var dotRE = regexp.MustCompile(`^\.\s*(([-+])\s*(\w+))?$`)
+
+// target compares a branch target written relative to the location
+// counter (".+10", ".") with the call's.
+func (c *checker) target(s string, src *source) bool {
+	if src == nil || src.Node == nil {
+		return false
+	}
+	m := dotRE.FindStringSubmatch(s)
+	if m == nil {
+		return false
+	}
+	want := int64(0)
+	if m[1] != "" {
+		n, err := strconv.ParseInt(m[3], 0, 64)
+		if err != nil {
+			return false
+		}
+		if m[2] == "-" {
+			n = -n
+		}
+		want = n
+	}
+	var got int64
+	switch src.Role {
+	case rolePCRel:
+		v, ok := c.sourceValue(src)
+		if !ok {
+			return false
+		}
+		got = v
+	case roleTgt:
+		// jit->prg + N
+		mm := cexpr.Machine{Macros: c.m.Macros, Consts: c.m.Consts, Vars: map[string]cexpr.Value{"jit->prg": cexpr.Int(0)}}
+		v, err := mm.Eval(src.Node)
+		if err != nil {
+			return false
+		}
+		got = v.Int64()
+	default:
+		return false
+	}
+	if got != want {
+		c.report("%s: comment says target %s but %s branches to .%+d (%s)", c.cm.Mnemonics[0], s, c.call.Name, got, src.Text)
+		return true
+	}
+	return false
+}
+
+// funcText returns the source of function fn's body.
+func (c *checker) funcText(fn string) string {
+	if t, ok := c.fn[fn]; ok {
+		return t
+	}
+	t := ""
+	for _, f := range c.f.Funcs {
+		if f.Name != fn || !f.Def || f.BlockScope || f.BodyStart == 0 {
+			continue
+		}
+		start := c.f.Lines[f.BodyStart-1]
+		end := len(c.f.Src)
+		if f.BodyEnd < len(c.f.Lines) {
+			end = c.f.Lines[f.BodyEnd]
+		}
+		t = string(c.f.Src[start:end])
+	}
+	c.fn[fn] = t
+	return t
+}
+
+// usesMember reports whether function fn's code accesses member x of
+// base ("tjit->" + "retval_off").
+func (c *checker) usesMember(fn, base, x string) bool {
+	return containsWord(c.funcText(fn), base+x)
+}
+
+// usesPlain reports whether function fn's code uses x as a plain name
+// (not after -> or .).
+func (c *checker) usesPlain(fn, x string) bool {
+	t := c.funcText(fn)
+	for i := 0; ; {
+		j := strings.Index(t[i:], x)
+		if j < 0 {
+			return false
+		}
+		j += i
+		if isWordAt(t, j, len(x)) && !(j >= 1 && t[j-1] == '.') && !(j >= 2 && t[j-2:j] == "->") {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func containsWord(t, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(t[i:], w)
+		if j < 0 {
+			return false
+		}
+		j += i
+		if isWordAt(t, j, len(w)) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isWordAt(t string, j, n int) bool {
+	isw := func(b byte) bool {
+		return b == '_' || b >= '0' && b <= '9' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z'
+	}
+	return (j == 0 || !isw(t[j-1])) && (j+n >= len(t) || !isw(t[j+n]))
+}

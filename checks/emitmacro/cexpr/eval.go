@@ -1,0 +1,485 @@
+package cexpr
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// MacroDef is one #define as the checks see it (see cparse.Macro).
+type MacroDef struct {
+	Name   string
+	Params []string
+	FnLike bool
+	Body   string
+
+	parsed bool
+	node   Node
+	err    error
+}
+
+// Parsed returns the parsed replacement list (parsed once).
+func (d *MacroDef) Parsed() (Node, error) {
+	if !d.parsed {
+		d.parsed = true
+		d.node, d.err = ParseBody(d.Body)
+	}
+	return d.node, d.err
+}
+
+// Store is one store through a pointer made by evaluated code.
+type Store struct {
+	Off  int64 // offset from BufBase
+	Size int   // bytes
+	Val  uint64
+}
+
+// BufBase is the address the machine gives jit->prg_buf.
+const BufBase = 1 << 40
+
+// ErrUnknown wraps failures caused by an identifier or construct the
+// machine has no value for (as opposed to a malformed fragment).
+var ErrUnknown = errors.New("unknown value")
+
+// Machine evaluates fragments. Its zero value knows no names; fill Macros,
+// Consts and Vars before use.
+type Machine struct {
+	// Macros holds the file's #defines by name.
+	Macros map[string]*MacroDef
+	// Consts holds constants from outside the file (kernel headers).
+	Consts map[string]Value
+	// Reg2Hex maps BPF register numbers to s390x registers (the file's
+	// reg2hex array); reg() and reg_high() use it.
+	Reg2Hex map[int64]int64
+	// Vars holds named lvalues such as "jit->prg" (member paths as written).
+	Vars map[string]Value
+	// Arrays serves element reads of named arrays ("addrs").
+	Arrays map[string]func(i int64) (Value, error)
+	// Stores collects the stores made through pointers, in order.
+	Stores []Store
+
+	locals []local
+	parsed map[string]parsedExpr
+	depth  int
+	steps  int
+}
+
+// local is a local variable or macro parameter; the machine keeps them in a
+// stack and looks names up from the top (macro expansion sees its
+// caller's names).
+type local struct {
+	name string
+	v    Value
+}
+
+// maxDepth bounds nested macro expansion; maxSteps bounds the work of one
+// evaluation.
+const (
+	maxDepth = 64
+	maxSteps = 100000
+)
+
+// Eval evaluates an expression or statement node.
+func (m *Machine) Eval(n Node) (Value, error) {
+	m.steps = 0
+	return m.eval(n)
+}
+
+// EvalText parses and evaluates an expression; parses are cached.
+func (m *Machine) EvalText(src string) (Value, error) {
+	if m.parsed == nil {
+		m.parsed = map[string]parsedExpr{}
+	}
+	p, ok := m.parsed[src]
+	if !ok {
+		p.n, p.err = ParseExpr(src)
+		m.parsed[src] = p
+	}
+	if p.err != nil {
+		return Value{}, p.err
+	}
+	return m.Eval(p.n)
+}
+
+type parsedExpr struct {
+	n   Node
+	err error
+}
+
+func unknownf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrUnknown, fmt.Sprintf(format, args...))
+}
+
+func (m *Machine) lookup(name string) (Value, bool) {
+	for i := len(m.locals) - 1; i >= 0; i-- {
+		if m.locals[i].name == name {
+			return m.locals[i].v, true
+		}
+	}
+	return Value{}, false
+}
+
+func (m *Machine) setLocal(name string, v Value) bool {
+	for i := len(m.locals) - 1; i >= 0; i-- {
+		if m.locals[i].name == name {
+			m.locals[i].v = Convert(v, m.locals[i].v.T)
+			return true
+		}
+	}
+	return false
+}
+
+// Path renders an identifier/member chain ("jit->prg", "probe.arena_reg");
+// ok is false for anything else.
+func Path(n Node) (string, bool) {
+	switch n := n.(type) {
+	case *Ident:
+		return n.Name, true
+	case *Member:
+		b, ok := Path(n.X)
+		if !ok {
+			return "", false
+		}
+		if n.Arrow {
+			return b + "->" + n.Name, true
+		}
+		return b + "." + n.Name, true
+	}
+	return "", false
+}
+
+func (m *Machine) eval(n Node) (Value, error) {
+	m.steps++
+	if m.steps > maxSteps {
+		return Value{}, fmt.Errorf("evaluation too long")
+	}
+	switch n := n.(type) {
+	case nil:
+		return Value{}, unknownf("no expression")
+	case *Num:
+		return n.Val, nil
+	case *Ident:
+		return m.ident(n.Name)
+	case *Member:
+		p, ok := Path(n)
+		if !ok {
+			return Value{}, unknownf("member of a computed value")
+		}
+		if v, ok := m.Vars[p]; ok {
+			return v, nil
+		}
+		return Value{}, unknownf("%s", p)
+	case *Unary:
+		if n.Op == "*" {
+			return Value{}, unknownf("load through a pointer")
+		}
+		if n.Op == "&" {
+			return Value{}, unknownf("address of")
+		}
+		x, err := m.eval(n.X)
+		if err != nil {
+			return Value{}, err
+		}
+		x = promote(x)
+		switch n.Op {
+		case "-":
+			return Convert(Value{-x.Bits, x.T}, x.T), nil
+		case "~":
+			return Convert(Value{^x.Bits, x.T}, x.T), nil
+		case "!":
+			return boolVal(x.Bits == 0), nil
+		}
+		return x, nil
+	case *Cast:
+		x, err := m.eval(n.X)
+		if err != nil {
+			return Value{}, err
+		}
+		if n.Ptr > 0 {
+			return Convert(x, TUlong), nil
+		}
+		return Convert(x, n.T), nil
+	case *Sizeof:
+		if n.Ptr > 0 {
+			return Value{8, TUlong}, nil
+		}
+		if strings.HasPrefix(n.Text, "struct ") || n.Text == "void" {
+			return Value{}, unknownf("sizeof(%s)", n.Text)
+		}
+		return Value{uint64(n.T.Bits / 8), TUlong}, nil
+	case *Binary:
+		return m.binary(n)
+	case *Cond:
+		c, err := m.eval(n.C)
+		if err != nil {
+			return Value{}, err
+		}
+		if c.Bits != 0 {
+			return m.eval(n.T)
+		}
+		return m.eval(n.F)
+	case *Index:
+		p, ok := Path(n.X)
+		if !ok {
+			return Value{}, unknownf("index of a computed value")
+		}
+		i, err := m.eval(n.I)
+		if err != nil {
+			return Value{}, err
+		}
+		if p == "reg2hex" && m.Reg2Hex != nil {
+			h, ok := m.Reg2Hex[i.Int64()]
+			if !ok {
+				return Value{}, fmt.Errorf("reg2hex[%d] is not defined", i.Int64())
+			}
+			return Int(h), nil
+		}
+		if f := m.Arrays[p]; f != nil {
+			return f(i.Int64())
+		}
+		return Value{}, unknownf("%s[]", p)
+	case *Call:
+		return m.call(n)
+	case *StmtExpr:
+		return m.block(n.Body)
+	case *Block:
+		return m.block(n)
+	case *Decl:
+		v := Int(0)
+		if n.Init != nil {
+			var err error
+			if v, err = m.eval(n.Init); err != nil {
+				return Value{}, err
+			}
+		}
+		t := n.T
+		if n.Ptr > 0 {
+			t = TUlong
+		}
+		m.locals = append(m.locals, local{n.Name, Convert(v, t)})
+		return Value{}, nil
+	case *If:
+		c, err := m.eval(n.C)
+		if err != nil {
+			return Value{}, err
+		}
+		if c.Bits != 0 {
+			_, err = m.eval(n.Then)
+		} else if n.Else != nil {
+			_, err = m.eval(n.Else)
+		}
+		return Value{}, err
+	case *DoWhile:
+		for range 1000 {
+			if _, err := m.eval(n.Body); err != nil {
+				return Value{}, err
+			}
+			c, err := m.eval(n.C)
+			if err != nil {
+				return Value{}, err
+			}
+			if c.Bits == 0 {
+				return Value{}, nil
+			}
+		}
+		return Value{}, fmt.Errorf("loop does not end")
+	case *ExprStmt:
+		return m.eval(n.X)
+	case *Empty:
+		return Value{}, nil
+	}
+	return Value{}, fmt.Errorf("unsupported construct %T", n)
+}
+
+func (m *Machine) block(b *Block) (Value, error) {
+	mark := len(m.locals)
+	defer func() { m.locals = m.locals[:mark] }()
+	var last Value
+	for _, s := range b.Stmts {
+		v, err := m.eval(s)
+		if err != nil {
+			return Value{}, err
+		}
+		last = v
+		if _, ok := s.(*ExprStmt); !ok {
+			last = Value{}
+		}
+	}
+	return last, nil
+}
+
+func (m *Machine) ident(name string) (Value, error) {
+	if v, ok := m.lookup(name); ok {
+		return v, nil
+	}
+	if d := m.Macros[name]; d != nil && !d.FnLike {
+		if m.depth >= maxDepth {
+			return Value{}, fmt.Errorf("macro expansion too deep at %s", name)
+		}
+		body, err := d.Parsed()
+		if err != nil {
+			return Value{}, unknownf("macro %s: %v", name, err)
+		}
+		m.depth++
+		defer func() { m.depth-- }()
+		// A macro does not expand inside its own expansion.
+		saved := m.Macros[name]
+		m.Macros[name] = nil
+		defer func() { m.Macros[name] = saved }()
+		return m.eval(body)
+	}
+	if v, ok := m.Consts[name]; ok {
+		return v, nil
+	}
+	if v, ok := m.Vars[name]; ok {
+		return v, nil
+	}
+	return Value{}, unknownf("%s", name)
+}
+
+func (m *Machine) binary(n *Binary) (Value, error) {
+	if n.Op == "," {
+		if _, err := m.eval(n.X); err != nil {
+			return Value{}, err
+		}
+		return m.eval(n.Y)
+	}
+	if assignOps[n.Op] {
+		y, err := m.eval(n.Y)
+		if err != nil {
+			return Value{}, err
+		}
+		if n.Op != "=" {
+			x, err := m.eval(n.X)
+			if err != nil {
+				return Value{}, err
+			}
+			if y, err = binop(strings.TrimSuffix(n.Op, "="), x, y); err != nil {
+				return Value{}, err
+			}
+		}
+		return y, m.assign(n.X, y)
+	}
+	x, err := m.eval(n.X)
+	if err != nil {
+		return Value{}, err
+	}
+	if n.Op == "&&" && x.Bits == 0 || n.Op == "||" && x.Bits != 0 {
+		return boolVal(n.Op == "||"), nil
+	}
+	y, err := m.eval(n.Y)
+	if err != nil {
+		return Value{}, err
+	}
+	return binop(n.Op, x, y)
+}
+
+func (m *Machine) assign(lv Node, v Value) error {
+	switch l := lv.(type) {
+	case *Ident:
+		if m.setLocal(l.Name, v) {
+			return nil
+		}
+	case *Member:
+		p, _ := Path(l)
+		if old, ok := m.Vars[p]; ok {
+			m.Vars[p] = Convert(v, old.T)
+			return nil
+		}
+		if m.Vars != nil && p != "" {
+			m.Vars[p] = v
+			return nil
+		}
+	case *Unary:
+		if c, ok := l.X.(*Cast); ok && l.Op == "*" && c.Ptr == 1 {
+			addr, err := m.eval(c.X)
+			if err != nil {
+				return err
+			}
+			size := int(c.T.Bits / 8)
+			m.Stores = append(m.Stores, Store{Off: int64(addr.Bits) - BufBase, Size: size, Val: Convert(v, Type{c.T.Bits, false}).Uint64()})
+			return nil
+		}
+	}
+	return unknownf("assignment to %T", lv)
+}
+
+func (m *Machine) call(c *Call) (Value, error) {
+	switch c.Fn {
+	case "reg", "reg_high":
+		if m.Macros[c.Fn] == nil {
+			var regs []int64
+			for _, a := range c.Args {
+				v, err := m.eval(a)
+				if err != nil {
+					return Value{}, err
+				}
+				h, ok := m.Reg2Hex[v.Int64()]
+				if !ok {
+					return Value{}, fmt.Errorf("reg2hex[%d] is not defined", v.Int64())
+				}
+				regs = append(regs, h)
+			}
+			if c.Fn == "reg" && len(regs) == 2 {
+				return Value{uint64(regs[0]<<4 | regs[1]), TUint}, nil
+			}
+			if c.Fn == "reg_high" && len(regs) == 1 {
+				return Value{uint64(regs[0] << 4), TUint}, nil
+			}
+			return Value{}, fmt.Errorf("%s: wrong number of arguments", c.Fn)
+		}
+	case "reg_set_seen":
+		return Value{}, nil
+	case "BUILD_BUG_ON":
+		if len(c.Args) == 1 {
+			v, err := m.eval(c.Args[0])
+			if err != nil {
+				return Value{}, err
+			}
+			if v.Bits != 0 {
+				return Value{}, fmt.Errorf("BUILD_BUG_ON(%s) fails", c.Texts[0])
+			}
+			return Value{}, nil
+		}
+	}
+	d := m.Macros[c.Fn]
+	if d == nil || !d.FnLike {
+		if c.Fn == "REG_SET_SEEN" {
+			return Value{}, nil
+		}
+		return Value{}, unknownf("call of %s", c.Fn)
+	}
+	if len(c.Args) != len(d.Params) {
+		return Value{}, fmt.Errorf("macro %s takes %d arguments, got %d", d.Name, len(d.Params), len(c.Args))
+	}
+	if m.depth >= maxDepth {
+		return Value{}, fmt.Errorf("macro expansion too deep at %s", d.Name)
+	}
+	mark := len(m.locals)
+	for i, a := range c.Args {
+		v, err := m.eval(a)
+		if err != nil {
+			m.locals = m.locals[:mark]
+			return Value{}, err
+		}
+		// Bound after all arguments are evaluated: an argument sees the
+		// caller's names, not the parameters.
+		m.locals = append(m.locals, local{"\x00" + d.Params[i], v})
+	}
+	for i := mark; i < len(m.locals); i++ {
+		m.locals[i].name = m.locals[i].name[1:]
+	}
+	body, err := d.Parsed()
+	if err != nil {
+		return Value{}, fmt.Errorf("macro %s: %v", d.Name, err)
+	}
+	m.depth++
+	saved := m.Macros[c.Fn]
+	m.Macros[c.Fn] = nil
+	defer func() {
+		m.Macros[c.Fn] = saved
+		m.locals = m.locals[:mark]
+		m.depth--
+	}()
+	return m.eval(body)
+}

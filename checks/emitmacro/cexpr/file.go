@@ -1,0 +1,149 @@
+package cexpr
+
+import (
+	"fmt"
+	"modernc.org/token"
+	"strings"
+
+	"modernc.org/cc/v4"
+
+	"github.com/trampcheck/trampcheck/cparse"
+)
+
+// KernelConsts are the values the JIT file takes from kernel headers
+// (Linux 6.12, s390x defconfig; see docs/kernel-ground-truth.md). The file's
+// own #defines take precedence.
+var KernelConsts = map[string]int64{
+	"BPF_REG_0": 0, "BPF_REG_1": 1, "BPF_REG_2": 2, "BPF_REG_3": 3, "BPF_REG_4": 4,
+	"BPF_REG_5": 5, "BPF_REG_6": 6, "BPF_REG_7": 7, "BPF_REG_8": 8, "BPF_REG_9": 9,
+	"BPF_REG_10": 10, "BPF_REG_FP": 10, "BPF_REG_AX": 11,
+	"MAX_BPF_REG": 11, "MAX_BPF_EXT_REG": 12, "MAX_BPF_JIT_REG": 12,
+	"STACK_FRAME_OVERHEAD": 160, "MAX_TAIL_CALL_CNT": 33, "MAX_BPF_FUNC_ARGS": 12,
+	"BPF_MAX_TRAMP_LINKS": 27, "true": 1, "false": 0, "NULL": 0,
+}
+
+// Env is what the encoding checks know about one C file: its macros, its
+// register mapping and a machine to evaluate fragments of it.
+type Env struct {
+	File    *cparse.File
+	Macros  map[string]*MacroDef
+	Reg2Hex map[int64]int64
+	// Reg2HexErr says why Reg2Hex is empty.
+	Reg2HexErr error
+}
+
+// NewEnv collects the macros and the reg2hex array of f.
+func NewEnv(f *cparse.File) *Env {
+	e := &Env{File: f, Macros: map[string]*MacroDef{}}
+	for _, m := range f.Macros {
+		e.Macros[m.Name] = &MacroDef{Name: m.Name, Params: m.Params, FnLike: m.FnLike, Body: m.Body}
+	}
+	e.Reg2Hex, e.Reg2HexErr = e.reg2hex()
+	return e
+}
+
+// Machine returns a fresh machine over the file's macros and constants.
+func (e *Env) Machine() *Machine {
+	m := &Machine{Macros: map[string]*MacroDef{}, Consts: map[string]Value{}, Reg2Hex: e.Reg2Hex, Vars: map[string]Value{}}
+	for k, v := range e.Macros {
+		m.Macros[k] = v
+	}
+	for k, v := range KernelConsts {
+		m.Consts[k] = Int(v)
+	}
+	return m
+}
+
+// Reg returns the s390x register that the BPF register expression text
+// selects (REG_15, BPF_REG_0, REG_W1, a number), or ok false.
+func (e *Env) Reg(m *Machine, text string) (int64, bool) {
+	v, err := m.EvalText(text)
+	if err != nil {
+		return 0, false
+	}
+	h, ok := e.Reg2Hex[v.Int64()]
+	return h, ok
+}
+
+// reg2hex reads the file's reg2hex initializer: the declaration is found in
+// the AST, its designators and values are evaluated over the file's macros.
+func (e *Env) reg2hex() (map[int64]int64, error) {
+	f := e.File
+	if f.AST == nil {
+		return nil, fmt.Errorf("no AST")
+	}
+	var il *cc.InitializerList
+	for tu := f.AST.TranslationUnit; tu != nil && il == nil; tu = tu.TranslationUnit {
+		ed := tu.ExternalDeclaration
+		if ed == nil || ed.Declaration == nil {
+			continue
+		}
+		for l := ed.Declaration.InitDeclaratorList; l != nil; l = l.InitDeclaratorList {
+			id := l.InitDeclarator
+			if id != nil && id.Declarator != nil && id.Declarator.Name() == "reg2hex" && id.Initializer != nil {
+				il = id.Initializer.InitializerList
+				break
+			}
+		}
+	}
+	if il == nil {
+		return nil, fmt.Errorf("no reg2hex initializer")
+	}
+	m := e.Machine()
+	out := map[int64]int64{}
+	next := int64(0)
+	for ; il != nil; il = il.InitializerList {
+		if il.Initializer == nil || il.Initializer.AssignmentExpression == nil {
+			continue
+		}
+		idx := next
+		if d := il.Designation; d != nil && d.DesignatorList != nil && d.DesignatorList.Designator != nil {
+			ds := d.DesignatorList.Designator
+			text, ok := e.between(ds.Token, ds.Token2)
+			if !ok {
+				return nil, fmt.Errorf("reg2hex: cannot read a designator")
+			}
+			v, err := m.EvalText(text)
+			if err != nil {
+				return nil, fmt.Errorf("reg2hex: [%s]: %v", text, err)
+			}
+			idx = v.Int64()
+		}
+		start, ok := e.offset(il.Initializer.AssignmentExpression.Position())
+		if !ok {
+			return nil, fmt.Errorf("reg2hex: cannot locate a value")
+		}
+		end := start
+		for end < len(f.Src) && f.Src[end] != ',' && f.Src[end] != '}' {
+			end++
+		}
+		v, err := m.EvalText(string(f.Src[start:end]))
+		if err != nil {
+			return nil, fmt.Errorf("reg2hex: %v", err)
+		}
+		out[idx] = v.Int64()
+		next = idx + 1
+	}
+	return out, nil
+}
+
+// offset converts a cc position in the file to a byte offset.
+func (e *Env) offset(p token.Position) (int, bool) {
+	if p.Line < 1 || p.Line > len(e.File.Lines) {
+		return 0, false
+	}
+	return e.File.Lines[p.Line-1] + p.Column - 1, true
+}
+
+func (e *Env) between(a, b cc.Token) (string, bool) {
+	s, ok1 := e.tokOff(a)
+	t, ok2 := e.tokOff(b)
+	if !ok1 || !ok2 || t <= s {
+		return "", false
+	}
+	return strings.TrimSpace(string(e.File.Src[s+len(a.SrcStr()) : t])), true
+}
+
+func (e *Env) tokOff(t cc.Token) (int, bool) {
+	return e.offset(t.Position())
+}

@@ -1,0 +1,47 @@
+// Package emitmacro defines an Analyzer that evaluates the EMIT macro
+// definitions of the file under check and compares what they encode with
+// the reference s390x encoder.
+//
+// # Analyzer emitmacro
+//
+// emitmacro: EMIT macro places an operand in the wrong field
+//
+// The s390x BPF JIT builds every instruction through a family of macros
+// (EMIT2 for RR, EMIT4 for RRE, EMIT4_DISP for RX/RS, EMIT6_DISP_LH for
+// RXY/RSY, EMIT6_PCREL_RILB for RIL-b, ...). The check takes the
+// definitions from the file itself, so a patch that changes a macro is
+// checked too, and evaluates each one with a small C interpreter (integer
+// types, shifts, masks, casts, statement expressions and nested macro
+// calls; the stores through jit->prg_buf are captured) over sweeps of
+// operands: every register, boundary and random displacements, immediates,
+// masks and branch targets. The bytes are compared with refimpl's encoder
+// for the format the macro produces; a macro that encodes any in-range
+// operand wrongly is reported at its definition, with the call that shows
+// it.
+//
+// Bad:
+//
+//	#define EMIT4_DISP(op, b1, b2, disp)			\
+//	({							\
+//		_EMIT4_DISP((op) | reg_high(b1) << 16 |		\
+//			    reg_high(b2) << 4, (disp));		\
+//	})
+//
+// reports "EMIT4_DISP places X2,B2 wrongly: EMIT4_DISP(0x41000000, ...) emits ...".
+//
+// Fixed:
+//
+//	#define EMIT4_DISP(op, b1, b2, disp)			\
+//	({							\
+//		_EMIT4_DISP((op) | reg_high(b1) << 16 |		\
+//			    reg_high(b2) << 8, (disp));		\
+//	})
+package emitmacro
+
+// doc is the Analyzer's documentation: a one-line title, then details.
+const doc = `EMIT macro places an operand in the wrong field
+
+emitmacro evaluates the file's EMIT macro definitions over sweeps of
+registers, displacements, immediates, masks and branch targets and
+compares the bytes with the reference encoder of the format each macro
+produces.`

@@ -1,0 +1,511 @@
+package emitmacro
+
+import (
+	"errors"
+	"fmt"
+	"math/rand"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/trampcheck/trampcheck/checks/emitmacro/cexpr"
+	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/refimpl"
+)
+
+// Analyzer evaluates the file's EMIT macro definitions over operand
+// sweeps and compares the bytes with the reference encoder.
+var Analyzer = &analysis.Analyzer{
+	Name:     "emitmacro",
+	Doc:      doc,
+	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/emitmacro",
+	Requires: []*analysis.Analyzer{cparse.Analyzer},
+	Run:      run,
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	res, _ := pass.ResultOf[cparse.Analyzer].(*cparse.Result)
+	if res == nil {
+		return nil, fmt.Errorf("emitmacro: no front end result")
+	}
+	for _, f := range res.Files {
+		for _, fd := range Check(f) {
+			pass.Report(analysis.Diagnostic{Pos: f.TokPos(fd.Offset), Message: fd.Message})
+		}
+	}
+	return nil, nil
+}
+
+// Finding is one wrongly encoding macro, at its definition.
+type Finding struct {
+	Offset  int
+	Line    int
+	Macro   string
+	Message string
+}
+
+// kind is what a macro parameter is.
+type kind uint8
+
+const (
+	kOp     kind = iota + 1 // the first opcode word (32 bits, or 16 for 2-byte macros)
+	kOp2                    // the second opcode word (bits 32-47)
+	kReg                    // a BPF register number, into Fields
+	kDisp                   // a displacement (D2, or DL2/DH2)
+	kImm                    // the immediate of the instruction
+	kMask                   // a 4-bit mask into Fields[0]
+	kMaskHi                 // a mask already shifted left by 12 (EMIT6_PCREL)
+	kTarget                 // a branch target as a program offset
+	kPCRel                  // a branch distance in bytes
+	kIndex                  // an instruction index into addrs[] (EMIT6_PCREL's i and off)
+)
+
+type param struct {
+	Kind   kind
+	Fields []string
+}
+
+// mspec says what a macro must encode: a representative instruction, the
+// meaning of each parameter, and the fields the opcode words fix.
+type mspec struct {
+	Insn   string
+	Params []param
+	Fixed  map[string]int64 // fields held by the opcode words
+	Words  int              // 2, 4 or 6: how the macro takes its opcode (16-bit, 32-bit, 32+16)
+	Raw    bool             // the parameters are raw instruction words
+	Disp12 bool             // the displacement is 12 bits only (_EMIT6_DISP)
+}
+
+func p(k kind, f ...string) param { return param{k, f} }
+
+// specs lists the EMIT macros of the kernel (docs/kernel-ground-truth.md).
+var specs = map[string]mspec{
+	"_EMIT2":           {Insn: "lr", Params: []param{p(kOp)}, Words: 2, Raw: true},
+	"_EMIT4":           {Insn: "lgr", Params: []param{p(kOp)}, Words: 4, Raw: true},
+	"_EMIT6":           {Insn: "lg", Params: []param{p(kOp), p(kOp2)}, Words: 6, Raw: true},
+	"EMIT2":            {Insn: "lr", Params: []param{p(kOp), p(kReg, "R1"), p(kReg, "R2")}, Words: 2},
+	"EMIT4":            {Insn: "lgr", Params: []param{p(kOp), p(kReg, "R1"), p(kReg, "R2")}, Words: 4},
+	"EMIT4_RRF":        {Insn: "ngrk", Params: []param{p(kOp), p(kReg, "R1"), p(kReg, "R2"), p(kReg, "R3")}, Words: 4},
+	"_EMIT4_DISP":      {Insn: "la", Params: []param{p(kOp), p(kDisp)}, Words: 4, Fixed: map[string]int64{"R1": 1, "X2": 2, "B2": 15}},
+	"EMIT4_DISP":       {Insn: "la", Params: []param{p(kOp), p(kReg, "R1"), p(kReg, "B2"), p(kDisp)}, Words: 4},
+	"EMIT4_IMM":        {Insn: "aghi", Params: []param{p(kOp), p(kReg, "R1"), p(kImm)}, Words: 4},
+	"EMIT4_PCREL":      {Insn: "brc", Params: []param{p(kOp), p(kPCRel)}, Words: 4, Fixed: map[string]int64{"M1": 15}},
+	"EMIT4_PCREL_RIC":  {Insn: "brc", Params: []param{p(kOp), p(kMask, "M1"), p(kTarget)}, Words: 4},
+	"_EMIT6_DISP":      {Insn: "stmg", Params: []param{p(kOp), p(kOp2), p(kDisp)}, Words: 6, Fixed: map[string]int64{"R1": 6, "R3": 15, "B2": 15}, Disp12: true},
+	"_EMIT6_DISP_LH":   {Insn: "lg", Params: []param{p(kOp), p(kOp2), p(kDisp)}, Words: 6, Fixed: map[string]int64{"R1": 1, "X2": 2, "B2": 15}},
+	"EMIT6_DISP_LH":    {Insn: "lg", Params: []param{p(kOp), p(kOp2), p(kReg, "R1"), p(kReg, "X2"), p(kReg, "B2"), p(kDisp)}, Words: 6},
+	"EMIT6_PCREL_RIEB": {Insn: "cgrj", Params: []param{p(kOp), p(kOp2), p(kReg, "R1"), p(kReg, "R2"), p(kMask, "M3"), p(kTarget)}, Words: 6},
+	"EMIT6_PCREL_RIEC": {Insn: "clij", Params: []param{p(kOp), p(kOp2), p(kReg, "R1"), p(kImm), p(kMask, "M3"), p(kTarget)}, Words: 6},
+	"EMIT6_PCREL":      {Insn: "cgrj", Params: []param{p(kOp), p(kOp2), p(kReg, "R1"), p(kReg, "R2"), p(kIndex), p(kIndex), p(kMaskHi, "M3")}, Words: 6},
+	"EMIT6_PCREL_RILB": {Insn: "brasl", Params: []param{p(kOp), p(kReg, "R1"), p(kTarget)}, Words: 4},
+	"EMIT6_PCREL_RIL":  {Insn: "brcl", Params: []param{p(kOp), p(kTarget)}, Words: 4, Fixed: map[string]int64{"M1": 15}},
+	"EMIT6_PCREL_RILC": {Insn: "brcl", Params: []param{p(kOp), p(kMask, "M1"), p(kTarget)}, Words: 4},
+	"_EMIT6_IMM":       {Insn: "iilf", Params: []param{p(kOp), p(kImm)}, Words: 4, Fixed: map[string]int64{"R1": 7}},
+	"EMIT6_IMM":        {Insn: "lgfi", Params: []param{p(kOp), p(kReg, "R1"), p(kImm)}, Words: 4},
+	"EMIT_ZERO":        {Insn: "llgfr", Params: []param{p(kReg, "R1", "R2")}},
+}
+
+// Check evaluates the EMIT macros defined in f.
+func Check(f *cparse.File) []Finding {
+	env := cexpr.NewEnv(f)
+	var out []Finding
+	if env.Reg2Hex == nil {
+		return nil
+	}
+	for _, md := range f.Macros {
+		sp, ok := specs[md.Name]
+		if !ok || !md.FnLike || len(md.Params) != len(sp.Params) {
+			continue
+		}
+		if msg := checkMacro(env, md.Name, sp); msg != "" {
+			out = append(out, Finding{Offset: md.Pos.Offset, Line: md.Pos.Line, Macro: md.Name, Message: msg})
+		}
+	}
+	return out
+}
+
+// operands is one case of a sweep: a value per parameter (BPF register
+// numbers for registers) and the program counter.
+type operands struct {
+	vals []int64
+	prg  int64
+	rel  int64 // branch distance in bytes (branch macros)
+}
+
+// fieldsOf assigns the reference instruction's fields for a case.
+func fieldsOf(sp mspec, in *refimpl.Insn, reg2hex map[int64]int64, c operands) map[string]int64 {
+	fv := map[string]int64{}
+	for k, v := range sp.Fixed {
+		fv[k] = v
+	}
+	for i, pr := range sp.Params {
+		v := c.vals[i]
+		switch pr.Kind {
+		case kReg:
+			for _, f := range pr.Fields {
+				fv[f] = reg2hex[v]
+			}
+		case kMask:
+			fv[pr.Fields[0]] = v
+		case kMaskHi:
+			fv[pr.Fields[0]] = v >> 12
+		case kDisp:
+			fv["D"] = v
+		case kImm:
+			fv["I"] = v
+		case kTarget, kPCRel, kIndex:
+			fv["T"] = c.rel
+		}
+	}
+	return fv
+}
+
+// encodeRef encodes the reference instruction with field values fv.
+func encodeRef(in *refimpl.Insn, fv map[string]int64) ([]byte, string, error) {
+	var args []int64
+	var text []string
+	for _, o := range in.Operands() {
+		f := o.Fields
+		switch o.Kind {
+		case refimpl.OperandGPR:
+			args = append(args, fv[f[0]])
+			text = append(text, fmt.Sprintf("%%r%d", fv[f[0]]))
+		case refimpl.OperandMask:
+			args = append(args, fv[f[0]])
+			text = append(text, fmt.Sprint(fv[f[0]]))
+		case refimpl.OperandImm:
+			args = append(args, fv["I"])
+			text = append(text, fmt.Sprint(fv["I"]))
+		case refimpl.OperandRel:
+			args = append(args, fv["T"])
+			text = append(text, fmt.Sprintf(".%+d", fv["T"]))
+		case refimpl.OperandAddrB:
+			args = append(args, fv["D"], fv[f[len(f)-1]])
+			text = append(text, fmt.Sprintf("%d(%%r%d)", fv["D"], fv[f[len(f)-1]]))
+		case refimpl.OperandAddrXB:
+			args = append(args, fv["D"], fv[f[len(f)-2]], fv[f[len(f)-1]])
+			text = append(text, fmt.Sprintf("%d(%%r%d,%%r%d)", fv["D"], fv[f[len(f)-2]], fv[f[len(f)-1]]))
+		default:
+			return nil, "", fmt.Errorf("operand kind %v not swept", o.Kind)
+		}
+	}
+	b, err := in.Encode(args...)
+	return b, in.Mnemonic + " " + strings.Join(text, ","), err
+}
+
+// opWords returns the opcode words a macro takes for the reference
+// instruction with the fixed fields set (registers and operands zero).
+func opWords(sp mspec, in *refimpl.Insn, fv map[string]int64) (uint64, uint64) {
+	var b [6]byte
+	// Encode with every operand zero: what is set are the opcode bits.
+	var bits uint64
+	enc, _, err := encodeRef(in, map[string]int64{})
+	if err == nil {
+		copy(b[:], enc)
+	}
+	for i := range 6 {
+		bits = bits<<8 | uint64(b[i])
+	}
+	for name, v := range fv {
+		fd, ok := in.Format.Field(name)
+		if !ok {
+			continue
+		}
+		shift := 48 - uint(fd.Offs) - uint(fd.Bits)
+		bits = bits&^((1<<fd.Bits-1)<<shift) | uint64(v)&(1<<fd.Bits-1)<<shift
+	}
+	switch sp.Words {
+	case 2:
+		return bits >> 32, 0
+	case 4, 0:
+		return bits >> 16, 0
+	}
+	return bits >> 16, bits & 0xffff
+}
+
+// checkMacro sweeps one macro; it returns a message for the first case
+// that encodes wrongly, or "".
+func checkMacro(env *cexpr.Env, name string, sp mspec) string {
+	in, ok := refimpl.Lookup(sp.Insn)
+	if !ok {
+		return ""
+	}
+	m := env.Machine()
+	rng := rand.New(rand.NewSource(1))
+	regs := bpfRegs(env.Reg2Hex)
+	vars := map[string]cexpr.Value{}
+	var target int64
+	m.Arrays = map[string]func(int64) (cexpr.Value, error){
+		"addrs": func(int64) (cexpr.Value, error) { return cexpr.Value{Bits: uint64(target), T: cexpr.TUint}, nil },
+	}
+	for _, c := range sweep(sp, in, regs, rng) {
+		fv := fieldsOf(sp, in, env.Reg2Hex, c)
+		want, text, err := encodeRef(in, fv)
+		if err != nil {
+			continue // not an encodable case of the reference instruction
+		}
+		args := make([]cexpr.Node, len(c.vals))
+		texts := make([]string, len(c.vals))
+		op1, op2 := opWords(sp, in, sp.Fixed)
+		for i, pr := range sp.Params {
+			v := c.vals[i]
+			switch pr.Kind {
+			case kOp:
+				v = int64(op1)
+				if sp.Raw {
+					v = int64(rawWord(want, sp.Words, 0))
+				}
+			case kOp2:
+				v = int64(op2)
+				if sp.Raw {
+					v = int64(rawWord(want, sp.Words, 1))
+				}
+			}
+			c.vals[i] = v
+			args[i] = &cexpr.Num{Val: cexpr.Convert(cexpr.Value{Bits: uint64(v), T: cexpr.TLong}, cexpr.TLong), Text: fmt.Sprintf("%#x", v)}
+			if v < 0 {
+				texts[i] = fmt.Sprint(v)
+			} else if pr.Kind == kOp || pr.Kind == kOp2 || pr.Kind == kMaskHi {
+				texts[i] = fmt.Sprintf("%#x", v)
+			} else {
+				texts[i] = fmt.Sprint(v)
+			}
+			if pr.Kind == kReg {
+				texts[i] = regName(v)
+			}
+		}
+		tgt := c.prg + c.rel
+		vars["jit->prg_buf"] = cexpr.Value{Bits: cexpr.BufBase, T: cexpr.TUlong}
+		vars["jit->prg"] = cexpr.Convert(cexpr.Value{Bits: uint64(c.prg), T: cexpr.TLong}, cexpr.TInt)
+		for _, k := range []string{"jit->seen", "jit->lit32", "jit->lit64", "jit->base_ip"} {
+			vars[k] = cexpr.Value{T: cexpr.TUint}
+		}
+		vars["fp->aux->verifier_zext"] = cexpr.Value{T: cexpr.Type{Bits: 8}}
+		m.Vars = vars
+		target = tgt
+		m.Stores = nil
+		call := fmt.Sprintf("%s(%s)", name, strings.Join(texts, ", "))
+		_, err = m.Eval(&cexpr.Call{Fn: name, Args: args, Texts: texts})
+		if err != nil {
+			if errors.Is(err, cexpr.ErrUnknown) {
+				return ""
+			}
+			return fmt.Sprintf("%s fails for %s: %v", name, call, err)
+		}
+		got, msg := collect(m, c.prg, len(want))
+		if msg != "" {
+			return fmt.Sprintf("%s %s for %s, want %d bytes (%s)", name, msg, call, len(want), text)
+		}
+		if string(got) != string(want) {
+			return fmt.Sprintf("%s places %s wrongly: %s emits %x, want %x (%s)", name, diffFields(in, got, want), call, got, want, text)
+		}
+	}
+	return ""
+}
+
+// rawWord returns word k of the instruction bytes b as a raw macro takes it.
+func rawWord(b []byte, words, k int) uint64 {
+	var v uint64
+	for i := range 6 {
+		v <<= 8
+		if i < len(b) {
+			v |= uint64(b[i])
+		}
+	}
+	switch words {
+	case 2:
+		return v >> 32
+	case 4:
+		return v >> 16
+	}
+	if k == 0 {
+		return v >> 16
+	}
+	return v & 0xffff
+}
+
+// collect assembles the bytes stored at prg and checks that the macro
+// advanced jit->prg by n.
+func collect(m *cexpr.Machine, prg int64, n int) ([]byte, string) {
+	buf := map[int64]byte{}
+	for _, s := range m.Stores {
+		for i := range s.Size {
+			buf[s.Off+int64(i)] = byte(s.Val >> (8 * (s.Size - 1 - i)))
+		}
+	}
+	out := make([]byte, n)
+	for i := range n {
+		b, ok := buf[prg+int64(i)]
+		if !ok {
+			return nil, fmt.Sprintf("does not store byte %d", i)
+		}
+		out[i] = b
+	}
+	for off := range buf {
+		if off < prg || off >= prg+int64(n) {
+			return nil, fmt.Sprintf("stores outside its instruction (at %+d)", off-prg)
+		}
+	}
+	if v := m.Vars["jit->prg"].Int64(); v != prg+int64(n) {
+		return nil, fmt.Sprintf("advances jit->prg by %d", v-prg)
+	}
+	return out, ""
+}
+
+// diffFields names the fields in which got and want differ.
+func diffFields(in *refimpl.Insn, got, want []byte) string {
+	var names []string
+	for _, fd := range in.Format.Fields() {
+		if fd.Extract(got) != fd.Extract(want) {
+			names = append(names, fd.Name)
+		}
+	}
+	if len(names) == 0 {
+		return "bits"
+	}
+	return strings.Join(names, ",")
+}
+
+// bpfRegs returns BPF register numbers whose s390x registers set each bit
+// of a register field alone, none and all (0, 1, 2, 4, 8, 15), so that a
+// shift or mask error shows; registers not in reg2hex are skipped.
+func bpfRegs(reg2hex map[int64]int64) []int64 {
+	var out []int64
+	for _, want := range []int64{0, 1, 2, 4, 8, 15} {
+		for i := int64(0); i < 64; i++ {
+			if h, ok := reg2hex[i]; ok && h == want {
+				out = append(out, i)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// regName writes a BPF register number as the kernel would.
+func regName(v int64) string { return fmt.Sprint(v) }
+
+// Boundary values of the operands.
+var (
+	disp12 = []int64{0, 1, 0x7ff, 0x800, 0xffe, 0xfff}
+	disp20 = []int64{-524288, -4097, -4096, -1, 0, 1, 0xfff, 0x1000, 0x7ffff}
+	masks  = []int64{0, 1, 2, 4, 7, 8, 10, 12, 14, 15}
+	prgs   = []int64{0, 0x10002}
+)
+
+// immRange returns the accepted immediates of the instruction.
+func immRange(in *refimpl.Insn) (lo, hi int64) {
+	for _, o := range in.Operands() {
+		if o.Kind == refimpl.OperandImm {
+			return o.Min(), o.Max()
+		}
+	}
+	return 0, 0
+}
+
+// relRange returns the reachable branch distances in bytes, limited to
+// what a C int program offset can express.
+func relRange(in *refimpl.Insn) (lo, hi int64) {
+	for _, o := range in.Operands() {
+		if o.Kind == refimpl.OperandRel {
+			lo, hi = o.Min(), o.Max()
+		}
+	}
+	return max(lo, -1<<31), min(hi, 1<<31-2)
+}
+
+// sweep returns the cases for one macro: every boundary value of each
+// parameter with the others at defaults, and random combinations.
+func sweep(sp mspec, in *refimpl.Insn, regs []int64, rng *rand.Rand) []operands {
+	ilo, ihi := immRange(in)
+	rlo, rhi := relRange(in)
+	values := func(pr param) []int64 {
+		switch pr.Kind {
+		case kReg:
+			return regs
+		case kDisp:
+			if sp.Disp12 || in.Format == refimpl.FormatRXa || in.Format == refimpl.FormatRSa {
+				return disp12
+			}
+			return disp20
+		case kImm:
+			out := []int64{ilo, ilo + 1, -1, 0, 1, ihi - 1, ihi}
+			if ilo == 0 {
+				out = []int64{0, 1, 0x7f, 0x80, ihi / 2, ihi/2 + 1, ihi - 1, ihi}
+			}
+			return out
+		case kMask:
+			return masks
+		case kMaskHi:
+			out := make([]int64, len(masks))
+			for i, m := range masks {
+				out[i] = m << 12
+			}
+			return out
+		}
+		return []int64{0}
+	}
+	isBranch := false
+	for _, pr := range sp.Params {
+		if pr.Kind == kTarget || pr.Kind == kPCRel || pr.Kind == kIndex {
+			isBranch = true
+		}
+	}
+	def := make([]int64, len(sp.Params))
+	for i, pr := range sp.Params {
+		v := values(pr)
+		def[i] = v[len(v)/2]
+	}
+	var out []operands
+	add := func(vals []int64, prg, rel int64) {
+		out = append(out, operands{vals: append([]int64(nil), vals...), prg: prg, rel: rel})
+	}
+	for i, pr := range sp.Params {
+		for _, v := range values(pr) {
+			vals := append([]int64(nil), def...)
+			vals[i] = v
+			add(vals, 0x100, 2)
+		}
+	}
+	if isBranch {
+		for _, prg := range prgs {
+			for _, rel := range []int64{rlo, rlo + 2, -2, 0, 2, 0x7ffe, rhi - 2, rhi} {
+				if prg+rel < 0 && prg != 0 {
+					continue
+				}
+				add(def, prg, rel)
+			}
+		}
+	}
+	for range 8 {
+		vals := make([]int64, len(sp.Params))
+		for i, pr := range sp.Params {
+			v := values(pr)
+			vals[i] = v[rng.Intn(len(v))]
+			switch pr.Kind {
+			case kDisp, kImm:
+				lo, hi := v[0], v[len(v)-1]
+				vals[i] = lo + rng.Int63n(hi-lo+1)
+			}
+		}
+		rel := int64(0)
+		if isBranch {
+			rel = (rlo/2 + rng.Int63n((rhi-rlo)/2+1)) * 2
+		}
+		add(vals, 0x100, rel)
+	}
+	// Fill target parameters from prg and rel.
+	for k := range out {
+		for i, pr := range sp.Params {
+			switch pr.Kind {
+			case kTarget:
+				out[k].vals[i] = out[k].prg + out[k].rel
+			case kPCRel:
+				out[k].vals[i] = out[k].rel
+			case kIndex:
+				out[k].vals[i] = 0
+			}
+		}
+	}
+	return out
+}
