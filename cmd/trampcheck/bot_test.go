@@ -124,8 +124,10 @@ func TestBotAnswersOffendingPatchesOnce(t *testing.T) {
 	tree, mbox, offending := botFixture(t)
 	out := filepath.Join(t.TempDir(), "out")
 	sent := filepath.Join(t.TempDir(), "sent.mbox")
-	args := []string{"bot", "--out", out, "--tree", tree, "--from", "trampcheck bot <bot@example.com>",
-		"--sendmail", "{ echo 'From bot Thu Jan  1 00:00:00 1970'; cat; echo; } >> " + shellQuote(sent), mbox}
+	args := []string{
+		"bot", "--out", out, "--tree", tree, "--from", "trampcheck bot <bot@example.com>",
+		"--sendmail", "{ echo 'From bot Thu Jan  1 00:00:00 1970'; cat; echo; } >> " + shellQuote(sent), mbox,
+	}
 	stdout, stderr, code := runCmd(args...)
 	if code != exitFindings {
 		t.Fatalf("first run: got exit %d, want %d\nstdout: %s\nstderr: %s", code, exitFindings, stdout, stderr)
