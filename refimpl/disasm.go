@@ -201,7 +201,13 @@ func AddrWidth(vma int64, size int) int {
 // and a tab before the text. On error it returns the lines before the bad
 // instruction and a *ListingError.
 func AppendListing(dst []byte, code []byte, pc int64) ([]byte, error) {
-	width := AddrWidth(pc, len(code))
+	return AppendListingWidth(dst, code, pc, AddrWidth(pc, len(code)))
+}
+
+// AppendListingWidth is AppendListing with the address column width given
+// (see AddrWidth): objdump takes it from the end of the whole section, which
+// may be longer than code (GNU as pads .text to a multiple of 4).
+func AppendListingWidth(dst []byte, code []byte, pc int64, width int) ([]byte, error) {
 	for off := 0; off < len(code); {
 		line := len(dst)
 		addr := uint64(pc) + uint64(off)

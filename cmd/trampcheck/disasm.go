@@ -28,11 +28,18 @@ s390x-linux-gnu-objdump -d prints them for a section holding the bytes:
 
      OFFSET:<TAB>BYTES<TAB>MNEMONIC<TAB>OPERANDS
 
-the offset in hex right-aligned in objdump's column (4, 8, ... characters,
-from the end address), the bytes as "xx " pairs padded to six bytes, then
-objdump's mnemonic (extended forms such as jg, jghe, br, nopr) and operands
-(relative targets as absolute hex addresses). objdump's file and section
-header lines are not printed.
+the offset in hex right-aligned in objdump's column (4, 8, 12 or 16
+characters, from the end address of the section GNU as would make of the
+bytes, padded to a multiple of 4), the bytes as "xx " pairs padded to six
+bytes, then objdump's mnemonic (extended forms such as jg, jghe, br, nopr)
+and operands (relative targets as absolute hex addresses). Words objdump
+cannot decode although the opcode is known print as ".long\t0x...".
+
+Normalisation against "s390x-linux-gnu-objdump -d file.o": keep only its
+instruction lines (drop the "file format", "Disassembly of section" and
+"<symbol>:" lines); the lines are then identical, leading spaces of the
+offset included. objdump also lists the padding GNU as adds when the code
+ends at 2 mod 4 (07 07, "nopr\t%r7"); disasm lists only the given bytes.
 
 Exit status: 0 all decoded, 2 bad input: odd number of hex digits, a
 non-hex character, an unknown opcode or a truncated instruction (the
@@ -81,7 +88,10 @@ func runDisasm(e *env, args []string) int {
 	if err != nil {
 		return fail("%s: %v", where, err)
 	}
-	out, err := refimpl.AppendListing(nil, code, pc)
+	// objdump sizes the address column from the end of the section; GNU as
+	// pads .text to a multiple of 4.
+	width := refimpl.AddrWidth(pc, (len(code)+3)&^3)
+	out, err := refimpl.AppendListingWidth(nil, code, pc, width)
 	e.Stdout.Write(out)
 	if err != nil {
 		return fail("%s: %v", where, err)

@@ -78,3 +78,31 @@ func TestDisasmErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestDisasmAddressWidth compares the address column at the sizes where
+// objdump widens it (the end of the section reaching 0x1000), including a
+// size GNU as pads.
+func TestDisasmAddressWidth(t *testing.T) {
+	for _, n := range []int{0x7fe, 0x7ff, 0x800} { // lr instructions of 2 bytes
+		lines := make([]string, n)
+		for i := range lines {
+			lines[i] = "lr %r1,%r2"
+		}
+		dis := assembleWithGas(t, lines)
+		var want []string
+		for _, l := range strings.Split(dis, "\n") {
+			if objdumpLineRE.MatchString(l) && !strings.HasSuffix(l, "nopr\t%r7") {
+				want = append(want, l)
+			}
+		}
+		out, errOut, code := asmCLI(strings.Repeat("1812", n), "disasm")
+		if code != exitClean {
+			t.Fatalf("disasm: exit %d: %s", code, errOut)
+		}
+		got := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(got) != len(want) || got[0] != want[0] || got[len(got)-1] != want[len(want)-1] {
+			t.Errorf("%d bytes: got %d lines %q .. %q, want %d lines %q .. %q (objdump)",
+				2*n, len(got), got[0], got[len(got)-1], len(want), want[0], want[len(want)-1])
+		}
+	}
+}
