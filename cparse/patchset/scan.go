@@ -148,9 +148,25 @@ func (d *diffText) file(i int) (*diff.FileDiff, int, int, error) {
 	case git && !hasHeader && hasIndex && !newOrDeleted:
 		return nil, 0, 0, errorf(d.input, d.place(start), "truncated file diff: content change without --- and +++ lines")
 	}
-	text := bytes.Join(d.lines[start:i], []byte{'\n'})
-	text = append(text, '\n')
+	var text []byte
+	inHunks := false
+	for _, l := range d.lines[start:i] {
+		inHunks = inHunks || bytes.HasPrefix(l, []byte("@@ "))
+		// Drop what follows a tab in the ---/+++ lines (diff -u's
+		// timestamps): git ignores it, go-diff fails on what it cannot
+		// parse as a time.
+		if !inHunks && (bytes.HasPrefix(l, []byte("--- ")) || bytes.HasPrefix(l, []byte("+++ "))) {
+			if t := bytes.IndexByte(l, '\t'); t >= 0 {
+				l = l[:t]
+			}
+		}
+		text = append(text, l...)
+		text = append(text, '\n')
+	}
 	fds, err := diff.ParseMultiFileDiffOptions(text, diff.ParseOptions{KeepCR: true})
+	if err == nil && len(fds) == 0 {
+		return nil, 0, 0, errorf(d.input, d.place(start), "file diff header without changes")
+	}
 	if err != nil || len(fds) != 1 {
 		if err == nil {
 			err = fmt.Errorf("got %d file diffs, want 1", len(fds))
