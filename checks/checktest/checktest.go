@@ -307,14 +307,22 @@ func ParseWants(name string, src []byte) ([]Expectation, error) {
 	return out, nil
 }
 
+// reporter is the part of testing.TB that check uses.
+type reporter interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatal(args ...any)
+}
+
 // check compares the diagnostics with the expectations of files.
-func check(t *testing.T, out *Outcome, files []checked) {
+func check(t reporter, out *Outcome, files []checked) {
 	t.Helper()
 	var wants []Expectation
 	for _, f := range files {
 		w, err := ParseWants(f.name, f.src)
 		if err != nil {
 			t.Fatal(err)
+			return
 		}
 		wants = append(wants, w...)
 	}
