@@ -225,8 +225,10 @@ func TestRealFileTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	patched := append(bytes.Clone(bpfh), []byte("\nint invoke_bpf_prog(void *tjit);\n")...)
-	f2, err := cparse.Parse(ktree.JITFile, src, cparse.Options{Tree: tree,
-		Overlay: map[string][]byte{"include/linux/bpf.h": patched}})
+	f2, err := cparse.Parse(ktree.JITFile, src, cparse.Options{
+		Tree:    tree,
+		Overlay: map[string][]byte{"include/linux/bpf.h": patched},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -222,8 +222,10 @@ func analyze(names []string, read func(string) ([]byte, error), opts cparse.Opti
 			ReadFile:   read,
 			Report: func(d analysis.Diagnostic) {
 				p := fset.Position(d.Pos)
-				x := Diagnostic{Analyzer: a.Name, File: p.Filename, Line: p.Line, Col: p.Column,
-					Message: d.Message, Category: d.Category}
+				x := Diagnostic{
+					Analyzer: a.Name, File: p.Filename, Line: p.Line, Col: p.Column,
+					Message: d.Message, Category: d.Category,
+				}
 				if d.End.IsValid() {
 					if e := fset.Position(d.End); e.Line == p.Line {
 						x.EndCol = e.Column
