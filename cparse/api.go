@@ -51,8 +51,12 @@ type EmitCall struct {
 	Comment *Comment
 	// Func is the name of the enclosing function definition ("" outside one).
 	Func string
-	// Call is the call expression in the AST.
+	// Call is the call expression in the AST (nil for calls in macro
+	// bodies, see File.MacroEmits).
 	Call *cc.PostfixExpression
+	// Macro names the macro whose replacement list holds the call, for
+	// File.MacroEmits; "" for calls in code.
+	Macro string
 }
 
 // Ref is one use of an identifier in an expression.
@@ -101,6 +105,12 @@ type File struct {
 	// of the enclosing function, in source order.
 	Refs   []Ref
 	Emits  []EmitCall // in source order
+	// MacroEmits are the EMIT-family calls written inside the replacement
+	// lists of the file's #defines (for example EMIT_ATOMIC, defined in
+	// bpf_jit_insn, emits three instructions), found by the lexer: Args
+	// have no Expr and Call is nil. The EMIT primitives calling each other
+	// (EMIT6_PCREL_RILC calls _EMIT6) are included; filter on Macro.
+	MacroEmits []EmitCall
 	Macros []Macro    // in source order
 
 	// HeaderProtos holds the names of functions that have a prototype
@@ -120,7 +130,8 @@ type File struct {
 type Options struct {
 	// Tree is a kernel source tree (prepared or not); "" for hermetic mode.
 	Tree string
-	// IncludeDirs are extra -I directories; Defines are -D NAME[=VALUE].
+	// IncludeDirs are extra -I directories, searched before the kernel's
+	// (relative ones are relative to the tree); Defines are -D NAME[=VALUE].
 	IncludeDirs []string
 	Defines     []string
 	// Overlay holds file contents, keyed by tree-relative slash path, that

@@ -137,7 +137,93 @@ func (f *File) collect(sc *scan) error {
 		}
 	}
 	c.emits()
+	f.MacroEmits = f.macroEmits(sc)
 	return nil
+}
+
+// macroEmits finds the EMIT-family calls in the replacement lists of the
+// file's #defines.
+func (f *File) macroEmits(sc *scan) []EmitCall {
+	var out []EmitCall
+	for _, d := range sc.directives {
+		if d.name != "define" {
+			continue
+		}
+		name, _, k := sc.defineName(d)
+		if name == "" {
+			continue
+		}
+		body := k
+		if k < d.end && f.Src[k] == '(' {
+			if e := bytes.IndexByte(f.Src[k:d.end], ')'); e >= 0 {
+				body = k + e + 1
+			}
+		}
+		ids := identsIn(f.Src, body, d.end)
+		for _, id := range ids {
+			if !IsEmitMacro(id.name) {
+				continue
+			}
+			open := skipWS(f.Src, id.off+len(id.name))
+			if open >= d.end || f.Src[open] != '(' {
+				continue
+			}
+			e := EmitCall{Name: id.name, Pos: f.PosAt(id.off), Macro: name, Func: f.funcAtLine(d.line)}
+			e.Args, e.End = f.splitArgs(open, d.end)
+			e.Comment = f.commentOf(sc, id.off, e.End)
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// splitArgs splits the parenthesized argument list opening at open (text
+// only) and returns the arguments and the offset past the ')'.
+func (f *File) splitArgs(open, limit int) ([]Arg, int) {
+	var args []Arg
+	src := f.Src
+	depth := 0
+	start := open + 1
+	add := func(end int) {
+		text := strings.TrimSpace(strings.ReplaceAll(string(src[start:end]), "\\\n", " "))
+		off := start
+		for off < end && strings.IndexByte(" \t\n\\", src[off]) >= 0 {
+			off++
+		}
+		if text != "" || len(args) > 0 {
+			args = append(args, Arg{Text: text, Pos: f.PosAt(off)})
+		}
+	}
+	for i := open; i < limit; i++ {
+		switch c := src[i]; c {
+		case '"', '\'':
+			i = quoted(src, i, c) - 1
+		case '(', '[', '{':
+			depth++
+		case ')', ']', '}':
+			depth--
+			if depth == 0 {
+				add(i)
+				return args, i + 1
+			}
+		case ',':
+			if depth == 1 {
+				add(i)
+				start = i + 1
+			}
+		}
+	}
+	return args, limit
+}
+
+// funcAtLine returns the function definition whose body holds line.
+func (f *File) funcAtLine(line int) string {
+	for _, fn := range f.Funcs {
+		if fn.Def && !fn.BlockScope && fn.BodyStart <= line && line <= fn.BodyEnd {
+			return fn.Name
+		}
+	}
+	return ""
 }
 
 // inFile reports whether a token comes from the file (not from the stub
@@ -428,7 +514,8 @@ func (f *File) commentOf(sc *scan, off, end int) *Comment {
 	k := sort.Search(len(cs), func(i int) bool { return cs[i].off >= off })
 	if k > 0 {
 		cm := cs[k-1]
-		if len(bytes.TrimSpace(f.Src[cm.end:off])) == 0 {
+		// White space only, line continuations of a #define included.
+		if len(bytes.TrimSpace(bytes.ReplaceAll(f.Src[cm.end:off], []byte("\\\n"), nil))) == 0 {
 			return f.newComment(cm, false)
 		}
 	}

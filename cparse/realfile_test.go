@@ -151,6 +151,27 @@ func TestRealFileHermetic(t *testing.T) {
 	if !found {
 		t.Errorf("no EMIT in __arch_prepare_bpf_trampoline with the comment 'stg %%r2,retval_off(%%r15)'")
 	}
+	// The EMITs inside EMIT_ATOMIC's replacement list (a macro defined in
+	// bpf_jit_insn), each checked against the source line it names.
+	var atomic []string
+	for _, e := range f.MacroEmits {
+		if e.Macro != "EMIT_ATOMIC" {
+			continue
+		}
+		atomic = append(atomic, e.Name)
+		if e.Func != "bpf_jit_insn" || e.Call != nil || !strings.Contains(lines[e.Pos.Line-1], e.Name+"(") {
+			t.Errorf("EMIT_ATOMIC: %s at %d: got func %q, line %q", e.Name, e.Pos.Line, e.Func, lines[e.Pos.Line-1])
+		}
+		if e.Comment != nil && !strings.Contains(lines[e.Comment.Pos.Line-1], e.Comment.Text) {
+			t.Errorf("EMIT_ATOMIC: %s: comment %q not on line %d", e.Name, e.Comment.Text, e.Comment.Pos.Line)
+		}
+		if e.Name == "EMIT6_DISP_LH" && (len(e.Args) != 6 || e.Comment == nil || !strings.Contains(e.Comment.Text, "%arena")) {
+			t.Errorf("EMIT_ATOMIC: EMIT6_DISP_LH: got %d args, comment %+v; want 6 and the %%arena comment", len(e.Args), e.Comment)
+		}
+	}
+	if want := []string{"EMIT6_DISP_LH", "_EMIT2", "EMIT_ZERO"}; strings.Join(atomic, " ") != strings.Join(want, " ") {
+		t.Errorf("EMIT_ATOMIC body: got %v, want %v", atomic, want)
+	}
 	// Functions: the non-static definitions.
 	var global []string
 	for _, fn := range f.Funcs {
