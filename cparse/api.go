@@ -103,15 +103,15 @@ type File struct {
 	// Refs are the identifiers used in expressions (calls, address-of,
 	// sizeof, initializers) that do not name a parameter or local variable
 	// of the enclosing function, in source order.
-	Refs   []Ref
-	Emits  []EmitCall // in source order
+	Refs  []Ref
+	Emits []EmitCall // in source order
 	// MacroEmits are the EMIT-family calls written inside the replacement
 	// lists of the file's #defines (for example EMIT_ATOMIC, defined in
 	// bpf_jit_insn, emits three instructions), found by the lexer: Args
 	// have no Expr and Call is nil. The EMIT primitives calling each other
 	// (EMIT6_PCREL_RILC calls _EMIT6) are included; filter on Macro.
 	MacroEmits []EmitCall
-	Macros []Macro    // in source order
+	Macros     []Macro // in source order
 
 	// HeaderProtos holds the names of functions that have a prototype
 	// declared in a header that the file includes (resolved in the tree),
