@@ -36,8 +36,7 @@ func AppendAssemble(dst []byte, line string, pc int64, absolute bool) ([]byte, e
 // ErrEmpty is returned for a line holding no instruction.
 var ErrEmpty = errors.New("no instruction")
 
-// stripComment removes # and /* */ comments and a trailing statement
-// separator.
+// stripComment removes # and /* */ comments.
 func stripComment(s string) (string, error) {
 	for {
 		i := strings.Index(s, "/*")
@@ -53,14 +52,7 @@ func stripComment(s string) (string, error) {
 	if i := strings.IndexByte(s, '#'); i >= 0 {
 		s = s[:i]
 	}
-	s = strings.TrimSpace(s)
-	if strings.HasSuffix(s, ";") {
-		s = strings.TrimSpace(s[:len(s)-1])
-	}
-	if strings.ContainsRune(s, ';') {
-		return "", errors.New("more than one instruction on the line")
-	}
-	return s, nil
+	return strings.TrimSpace(s), nil
 }
 
 // splitOperands splits at commas outside parentheses.
@@ -97,9 +89,24 @@ func assemble(dst []byte, line string, pc int64, absolute bool) ([]byte, error) 
 	if err != nil {
 		return dst, err
 	}
-	if s == "" {
+	// Statements separated by ";" follow each other.
+	start := len(dst)
+	for stmt := range strings.SplitSeq(s, ";") {
+		stmt = strings.TrimSpace(stmt)
+		if stmt == "" {
+			continue
+		}
+		if dst, err = assembleOne(dst, stmt, pc+int64(len(dst)-start), absolute); err != nil {
+			return dst[:start], err
+		}
+	}
+	if len(dst) == start {
 		return dst, ErrEmpty
 	}
+	return dst, nil
+}
+
+func assembleOne(dst []byte, s string, pc int64, absolute bool) ([]byte, error) {
 	mn, rest := s, ""
 	if i := strings.IndexAny(s, " \t"); i >= 0 {
 		mn, rest = s[:i], s[i+1:]
@@ -197,7 +204,7 @@ func splitAddr(s string) (disp string, inner []string, err error) {
 			if depth == 0 {
 				if strings.TrimSpace(s[:i]) == "" {
 					// "(8)" is an expression; "(%r2)" lacks a displacement.
-					if strings.ContainsAny(s, "%,") {
+					if hasReg(s) || strings.Contains(s, ",") {
 						return "", nil, errors.New("missing displacement")
 					}
 					return s, nil, nil
@@ -221,13 +228,13 @@ func parseOperand(dst []int64, s string, o Operand, pc int64, absolute bool) ([]
 		r, err := parseReg(s)
 		return append(dst, r), err
 	case OperandMask, OperandImm:
-		if strings.Contains(s, "%") {
+		if hasReg(s) {
 			return nil, errors.New("register where a number is expected")
 		}
 		v, err := evalExpr(s, false, 0)
 		return append(dst, v.c), err
 	case OperandRel:
-		if strings.Contains(s, "%") {
+		if hasReg(s) {
 			return nil, errors.New("register where a target is expected")
 		}
 		v, err := evalExpr(s, true, 0)
@@ -248,7 +255,7 @@ func parseOperand(dst []int64, s string, o Operand, pc int64, absolute bool) ([]
 	if err != nil {
 		return nil, err
 	}
-	if strings.Contains(dispStr, "%") {
+	if hasReg(dispStr) {
 		return nil, errors.New("register where a displacement is expected")
 	}
 	d, err := evalExpr(dispStr, false, 0)
@@ -314,6 +321,17 @@ func parseOperand(dst []int64, s string, o Operand, pc int64, absolute bool) ([]
 	return nil, fmt.Errorf("cannot parse operand kind %v", o.Kind)
 }
 
+// hasReg reports whether s names a register ("%r2", "%f0"): a % followed by
+// a letter. A % between numbers is the modulo operator.
+func hasReg(s string) bool {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == '%' && (s[i+1] >= 'a' && s[i+1] <= 'z' || s[i+1] >= 'A' && s[i+1] <= 'Z') {
+			return true
+		}
+	}
+	return false
+}
+
 func isNumberStart(s string) bool {
 	s = strings.TrimSpace(s)
 	return s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '(' || s[0] == '-' || s[0] == '+')
@@ -321,7 +339,10 @@ func isNumberStart(s string) bool {
 
 // dataDirectives are the data directives objdump prints for words it cannot
 // decode (".long\t0x89123456"), with their size in bytes.
-var dataDirectives = map[string]int{".byte": 1, ".short": 2, ".long": 4, ".quad": 8}
+var dataDirectives = map[string]int{
+	".byte": 1, ".short": 2, ".hword": 2, ".word": 2, ".2byte": 2,
+	".long": 4, ".int": 4, ".4byte": 4, ".quad": 8, ".8byte": 8,
+}
 
 // assembleData encodes the comma-separated values of a data directive,
 // big-endian.

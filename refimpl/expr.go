@@ -87,10 +87,12 @@ func (p *exprParser) level(next func() (exprVal, error), ops map[string]binop, o
 }
 
 var (
-	opsOr  = map[string]binop{"|": func(a, b int64) (int64, error) { return a | b, nil }}
-	opsXor = map[string]binop{"^": func(a, b int64) (int64, error) { return a ^ b, nil }}
-	opsAnd = map[string]binop{"&": func(a, b int64) (int64, error) { return a & b, nil }}
-	opsSh  = map[string]binop{
+	opsBit = map[string]binop{
+		"|": func(a, b int64) (int64, error) { return a | b, nil },
+		"^": func(a, b int64) (int64, error) { return a ^ b, nil },
+		"&": func(a, b int64) (int64, error) { return a & b, nil },
+	}
+	opsMul = map[string]binop{
 		"<<": func(a, b int64) (int64, error) {
 			if b < 0 || b > 63 {
 				return 0, errors.New("bad shift count")
@@ -103,8 +105,6 @@ var (
 			}
 			return a >> b, nil
 		},
-	}
-	opsMul = map[string]binop{
 		"*": func(a, b int64) (int64, error) {
 			hi, lo := bits.Mul64(uint64(abs(a)), uint64(abs(b)))
 			if hi != 0 || lo > 1<<62 {
@@ -134,26 +134,17 @@ func abs(a int64) int64 {
 	return a
 }
 
+// GNU as' precedence, unlike C's: * / % << >> bind tightest, then the
+// bitwise | & ^ (one level, left to right), then + and -.
+
 func (p *exprParser) or() (exprVal, error) {
-	return p.level(p.xor, opsOr, []string{"|"})
-}
-
-func (p *exprParser) xor() (exprVal, error) {
-	return p.level(p.and, opsXor, []string{"^"})
-}
-
-func (p *exprParser) and() (exprVal, error) {
-	return p.level(p.shift, opsAnd, []string{"&"})
-}
-
-func (p *exprParser) shift() (exprVal, error) {
-	return p.level(p.sum, opsSh, []string{"<<", ">>"})
+	return p.sum()
 }
 
 const limit = 1 << 62
 
 func (p *exprParser) sum() (exprVal, error) {
-	v, err := p.product()
+	v, err := p.bitwise()
 	if err != nil {
 		return v, err
 	}
@@ -168,7 +159,7 @@ func (p *exprParser) sum() (exprVal, error) {
 			return v, nil
 		}
 		p.i++
-		w, err := p.product()
+		w, err := p.bitwise()
 		if err != nil {
 			return v, err
 		}
@@ -180,8 +171,12 @@ func (p *exprParser) sum() (exprVal, error) {
 	}
 }
 
+func (p *exprParser) bitwise() (exprVal, error) {
+	return p.level(p.product, opsBit, []string{"|", "^", "&"})
+}
+
 func (p *exprParser) product() (exprVal, error) {
-	return p.level(p.unary, opsMul, []string{"*", "/", "%"})
+	return p.level(p.unary, opsMul, []string{"*", "/", "%", "<<", ">>"})
 }
 
 func (p *exprParser) unary() (exprVal, error) {
@@ -215,6 +210,17 @@ func (p *exprParser) unary() (exprVal, error) {
 		}
 		p.i++
 		return v, nil
+	case '\'':
+		// A character constant: 'a (GNU as also takes a closing quote).
+		if p.i+1 >= len(p.s) {
+			return exprVal{}, errors.New("missing character after '")
+		}
+		c := p.s[p.i+1]
+		p.i += 2
+		if p.i < len(p.s) && p.s[p.i] == '\'' {
+			p.i++
+		}
+		return exprVal{c: int64(c)}, nil
 	case '.':
 		if !p.dotsOK {
 			return exprVal{}, errNoDot()
