@@ -149,6 +149,10 @@ type State struct {
 	Touched []string
 	// Removed lists the paths this patch deleted or renamed away.
 	Removed []string
+	// Added holds, for each file this patch changed or created, the
+	// 1-based lines of its new contents (in Files) that the patch's "+"
+	// lines produced, in increasing order; nil when it added none.
+	Added map[string][]int
 	// Base holds the original tree contents of every file touched so far
 	// that existed in the tree (files created by the series are absent).
 	Base map[string][]byte
@@ -159,10 +163,16 @@ type State struct {
 // the package documentation. The byte slices in the states are shared
 // between states and with the tree: do not modify them.
 func Apply(tree Reader, patches []*Patch) ([]*State, error) {
+	if tree == nil {
+		tree = MapReader{}
+	}
 	a := &applier{tree: tree, cur: map[string][]byte{}, gone: map[string]bool{}, base: map[string][]byte{}}
 	states := make([]*State, 0, len(patches))
 	for _, p := range patches {
-		st := &State{Patch: p}
+		if p == nil {
+			return states, errorf("<nil patch>", "", "nil patch")
+		}
+		st := &State{Patch: p, Added: map[string][]int{}}
 		a.startCur = make(map[string][]byte, len(a.cur))
 		for k, v := range a.cur {
 			a.startCur[k] = v
@@ -279,6 +289,9 @@ func (a *applier) mustNotExist(p *Patch, path string) error {
 
 // file applies one file diff of patch p.
 func (a *applier) file(p *Patch, fd *diff.FileDiff, st *State) error {
+	if fd == nil {
+		return errorf(p.Source, "", "nil file diff")
+	}
 	op, err := operation(fd)
 	if err != nil {
 		return errorf(p.Source, "", "%v", err)
@@ -289,29 +302,31 @@ func (a *applier) file(p *Patch, fd *diff.FileDiff, st *State) error {
 		if err != nil {
 			return err
 		}
-		out, err := applyHunks(p, op.old, src, fd.Hunks)
+		out, added, err := applyHunks(p, op.old, src, fd.Hunks)
 		if err != nil {
 			return err
 		}
 		a.cur[op.old] = out
 		st.Touched = append(st.Touched, op.old)
+		st.Added[op.old] = added
 	case opNew:
 		if err := a.mustNotExist(p, op.new); err != nil {
 			return err
 		}
-		out, err := applyHunks(p, op.new, nil, fd.Hunks)
+		out, added, err := applyHunks(p, op.new, nil, fd.Hunks)
 		if err != nil {
 			return err
 		}
 		a.cur[op.new] = out
 		delete(a.gone, op.new)
 		st.Touched = append(st.Touched, op.new)
+		st.Added[op.new] = added
 	case opDelete:
 		src, err := a.mustGet(p, op.old)
 		if err != nil {
 			return err
 		}
-		out, err := applyHunks(p, op.old, src, fd.Hunks)
+		out, _, err := applyHunks(p, op.old, src, fd.Hunks)
 		if err != nil {
 			return err
 		}
@@ -330,10 +345,11 @@ func (a *applier) file(p *Patch, fd *diff.FileDiff, st *State) error {
 		if err := a.mustNotExist(p, op.new); err != nil {
 			return err
 		}
-		out, err := applyHunks(p, op.new, src, fd.Hunks)
+		out, added, err := applyHunks(p, op.new, src, fd.Hunks)
 		if err != nil {
 			return err
 		}
+		st.Added[op.new] = added
 		if op.kind == opRename {
 			delete(a.cur, op.old)
 			a.gone[op.old] = true
@@ -347,6 +363,12 @@ func (a *applier) file(p *Patch, fd *diff.FileDiff, st *State) error {
 	}
 	return nil
 }
+
+// Marks of lines produced by hunks.
+const (
+	lineContext = 1 + iota // a context line of a hunk
+	lineAdded              // a "+" line of a hunk
+)
 
 // splitKeep splits b into lines that keep their "\n"; the last line may
 // lack it.
@@ -367,7 +389,7 @@ func splitKeep(b []byte) [][]byte {
 // images returns the lines a hunk expects (pre) and the lines it leaves
 // (post), each with its "\n" unless it is an incomplete last line, and the
 // numbers of context lines before and after the changes.
-func images(h *diff.Hunk) (pre, post [][]byte, leading, trailing int, err error) {
+func images(h *diff.Hunk) (pre, post [][]byte, added []bool, leading, trailing int, err error) {
 	off := 0
 	first, last := -1, -1
 	for i, l := range splitKeep(h.Body) {
@@ -381,6 +403,7 @@ func images(h *diff.Hunk) (pre, post [][]byte, leading, trailing int, err error)
 		case ' ':
 			pre = append(pre, body)
 			post = append(post, body)
+			added = append(added, false)
 		case '-':
 			if h.OrigNoNewlineAt > 0 && int(h.OrigNoNewlineAt) == off {
 				body = bytes.TrimSuffix(body, []byte{'\n'})
@@ -388,8 +411,9 @@ func images(h *diff.Hunk) (pre, post [][]byte, leading, trailing int, err error)
 			pre = append(pre, body)
 		case '+':
 			post = append(post, body)
+			added = append(added, true)
 		default:
-			return nil, nil, 0, 0, fmt.Errorf("bad line %.40q", l)
+			return nil, nil, nil, 0, 0, fmt.Errorf("bad line %.40q", l)
 		}
 		if c != ' ' {
 			if first < 0 {
@@ -406,32 +430,34 @@ func images(h *diff.Hunk) (pre, post [][]byte, leading, trailing int, err error)
 		}
 	}
 	if len(pre) != int(h.OrigLines) || len(post) != int(h.NewLines) {
-		return nil, nil, 0, 0, fmt.Errorf("has %d old and %d new lines, its header says %d and %d", len(pre), len(post), h.OrigLines, h.NewLines)
+		return nil, nil, nil, 0, 0, fmt.Errorf("has %d old and %d new lines, its header says %d and %d", len(pre), len(post), h.OrigLines, h.NewLines)
 	}
 	if first < 0 {
 		trailing = 0
 	}
-	return pre, post, leading, trailing, nil
+	return pre, post, added, leading, trailing, nil
 }
 
 // applyHunks applies the hunks of one file diff to src with git apply's
 // rules (no fuzz): each hunk is tried at its stated line, then at the
 // nearest lines after and before, alternately; lines changed by an earlier
 // hunk never match again.
-func applyHunks(p *Patch, name string, src []byte, hunks []*diff.Hunk) ([]byte, error) {
+func applyHunks(p *Patch, name string, src []byte, hunks []*diff.Hunk) ([]byte, []int, error) {
 	if len(hunks) == 0 {
-		return src, nil
+		return src, nil, nil
 	}
 	img := splitKeep(src)
-	patched := make([]bool, len(img))
+	// patched marks the lines hunks have produced: lineContext for their
+	// context lines, lineAdded for their "+" lines.
+	patched := make([]uint8, len(img))
 	for k, h := range hunks {
 		place := fmt.Sprintf("hunk %d of %s", k+1, name)
-		pre, post, leading, trailing, err := images(h)
+		pre, post, added, leading, trailing, err := images(h)
 		if err != nil {
-			return nil, errorf(p.Source, place, "corrupt hunk: %v", err)
+			return nil, nil, errorf(p.Source, place, "corrupt hunk: %v", err)
 		}
 		if leading == 0 && trailing == 0 && h.OrigStartLine > 1 {
-			return nil, errorf(p.Source, place, "hunk without context lines (diff -U0) is not supported: git apply would place it at the end of the file")
+			return nil, nil, errorf(p.Source, place, "hunk without context lines (diff -U0) is not supported: git apply would place it at the end of the file")
 		}
 		matchBeginning := h.OrigStartLine <= 1
 		matchEnd := trailing == 0
@@ -441,16 +467,20 @@ func applyHunks(p *Patch, name string, src []byte, hunks []*diff.Hunk) ([]byte, 
 		}
 		at := findPos(img, patched, pre, pos, matchBeginning, matchEnd)
 		if at < 0 {
-			return nil, errorf(p.Source, place, "does not apply at line %d", h.OrigStartLine)
+			return nil, nil, errorf(p.Source, place, "does not apply at line %d", h.OrigStartLine)
 		}
 		nimg := make([][]byte, 0, len(img)-len(pre)+len(post))
 		nimg = append(nimg, img[:at]...)
 		nimg = append(nimg, post...)
 		nimg = append(nimg, img[at+len(pre):]...)
-		npatched := make([]bool, 0, len(nimg))
+		npatched := make([]uint8, 0, len(nimg))
 		npatched = append(npatched, patched[:at]...)
-		for range post {
-			npatched = append(npatched, true)
+		for _, a := range added {
+			if a {
+				npatched = append(npatched, lineAdded)
+			} else {
+				npatched = append(npatched, lineContext)
+			}
 		}
 		npatched = append(npatched, patched[at+len(pre):]...)
 		img, patched = nimg, npatched
@@ -458,7 +488,7 @@ func applyHunks(p *Patch, name string, src []byte, hunks []*diff.Hunk) ([]byte, 
 		// and the one before them can break that rule.
 		for i := max(at-1, 0); i < at+len(post) && i+1 < len(img); i++ {
 			if len(img[i]) == 0 || img[i][len(img[i])-1] != '\n' {
-				return nil, errorf(p.Source, place, "leaves a line without newline in the middle of the file")
+				return nil, nil, errorf(p.Source, place, "leaves a line without newline in the middle of the file")
 			}
 		}
 	}
@@ -467,15 +497,19 @@ func applyHunks(p *Patch, name string, src []byte, hunks []*diff.Hunk) ([]byte, 
 		n += len(l)
 	}
 	out := make([]byte, 0, n)
-	for _, l := range img {
+	var lines []int
+	for i, l := range img {
 		out = append(out, l...)
+		if patched[i] == lineAdded {
+			lines = append(lines, i+1)
+		}
 	}
-	return out, nil
+	return out, lines, nil
 }
 
 // findPos is git apply's find_pos: the line where pre matches img, searching
 // from line outward (line, line+1, line-1, line+2, ...), or -1.
-func findPos(img [][]byte, patched []bool, pre [][]byte, line int, matchBeginning, matchEnd bool) int {
+func findPos(img [][]byte, patched []uint8, pre [][]byte, line int, matchBeginning, matchEnd bool) int {
 	if len(pre) > len(img) {
 		return -1
 	}
@@ -518,7 +552,7 @@ func findPos(img [][]byte, patched []bool, pre [][]byte, line int, matchBeginnin
 }
 
 // matchAt reports whether pre matches img at line at.
-func matchAt(img [][]byte, patched []bool, pre [][]byte, at int, matchBeginning, matchEnd bool) bool {
+func matchAt(img [][]byte, patched []uint8, pre [][]byte, at int, matchBeginning, matchEnd bool) bool {
 	if matchBeginning && at != 0 {
 		return false
 	}
@@ -526,7 +560,7 @@ func matchAt(img [][]byte, patched []bool, pre [][]byte, at int, matchBeginning,
 		return false
 	}
 	for i, l := range pre {
-		if patched[at+i] || !bytes.Equal(img[at+i], l) {
+		if patched[at+i] != 0 || !bytes.Equal(img[at+i], l) {
 			return false
 		}
 	}

@@ -2,6 +2,7 @@ package patchset
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -134,6 +135,16 @@ func TestApplyLikeGit(t *testing.T) {
 				g, inOurs := got[p]
 				if inGit != inOurs || w != string(g) {
 					t.Errorf("%s: got %q (present %v), want git's %q (present %v)", p, g, inOurs, w, inGit)
+				}
+				if !inOurs {
+					continue
+				}
+				old := tree[p]
+				if p == "g.c" {
+					old = tree["f.c"] // the rename's source
+				}
+				if gotA, wantA := fmt.Sprint(states[0].Added[p]), fmt.Sprint(gitAddedLines(t, old, w)); gotA != wantA && !(gotA == "[]" && wantA == "[]") {
+					t.Errorf("%s: got Added %s, want %s (git diff -U0)", p, gotA, wantA)
 				}
 			}
 		})

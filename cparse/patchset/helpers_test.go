@@ -4,6 +4,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -157,4 +159,31 @@ func readFile(tb testing.TB, p string) ([]byte, error) {
 		tb.Fatal(err)
 	}
 	return b, nil
+}
+
+var hunkNew = regexp.MustCompile(`(?m)^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@`)
+
+// gitAddedLines returns the 1-based lines of new that "git diff -U0" of
+// old and new shows as added.
+func gitAddedLines(tb testing.TB, old, new string) []int {
+	tb.Helper()
+	needGit(tb)
+	dir := tb.TempDir()
+	writeFiles(tb, dir, map[string]string{"old": old, "new": new})
+	out, err := gitErr(dir, nil, "diff", "--no-index", "-U0", "old", "new")
+	if err != nil && !strings.Contains(out, "@@") && old != new {
+		tb.Fatalf("git diff: %v\n%s", err, out)
+	}
+	var lines []int
+	for _, m := range hunkNew.FindAllStringSubmatch(out, -1) {
+		start, _ := strconv.Atoi(m[1])
+		n := 1
+		if m[2] != "" {
+			n, _ = strconv.Atoi(m[2])
+		}
+		for i := 0; i < n; i++ {
+			lines = append(lines, start+i)
+		}
+	}
+	return lines
 }

@@ -95,7 +95,7 @@ func ReadPath(path string) ([]*Patch, error) {
 	if len(out) == 0 {
 		return nil, errorf(path, "", "no patches found (only cover letters)")
 	}
-	return out, nil
+	return orderSeries(path, out)
 }
 
 func unwrapPathError(err error) error {
@@ -221,7 +221,7 @@ func parseInput(name string, data []byte, allowNone bool) ([]*Patch, error) {
 	if len(out) == 0 && !allowNone {
 		return nil, errorf(name, "", "no patches found (only a cover letter)")
 	}
-	return out, nil
+	return orderSeries(name, out)
 }
 
 // normalizeCRLF turns CRLF line ends into LF when every line of data ends
@@ -462,8 +462,10 @@ func decodeBody(h mail.Header, body []byte) ([]byte, bool, error) {
 					return nil, false, fmt.Errorf("malformed multipart body: %v", err)
 				}
 				pt, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
-				if pt != "" && !strings.HasPrefix(pt, "text/") && pt != "application/x-patch" && pt != "application/x-diff" {
-					continue
+				switch pt {
+				case "", "text/plain", "text/x-patch", "text/x-diff", "application/x-patch", "application/x-diff":
+				default:
+					continue // HTML alternatives, signatures, nested multiparts
 				}
 				b, err := io.ReadAll(io.LimitReader(part, MaxInputSize))
 				if err != nil {
@@ -626,4 +628,41 @@ func trimBlank(lines [][]byte) string {
 		return ""
 	}
 	return string(bytes.Join(lines, []byte{'\n'})) + "\n"
+}
+
+// orderSeries puts the patches of one input or directory in N/M order when
+// all of them have an index and the same total (mboxes from a list archive
+// are not always in order), and refuses a series that holds the same patch
+// twice or patches of different versions.
+func orderSeries(name string, ps []*Patch) ([]*Patch, error) {
+	if len(ps) < 2 {
+		return ps, nil
+	}
+	indexed := true
+	for _, p := range ps {
+		if p.Index == 0 || p.Total != ps[0].Total {
+			indexed = false
+		}
+		if p.Version != 0 && ps[0].Version != 0 && p.Version != ps[0].Version {
+			return nil, errorf(name, "", "mixes versions: %s is v%d, %s is v%d", within(name, ps[0].Source), ps[0].Version, within(name, p.Source), p.Version)
+		}
+	}
+	if !indexed {
+		return ps, nil
+	}
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Index < ps[j].Index })
+	for i := 1; i < len(ps); i++ {
+		if ps[i].Index == ps[i-1].Index {
+			return nil, errorf(name, "", "%s and %s are both patch %d/%d", within(name, ps[i-1].Source), within(name, ps[i].Source), ps[i].Index, ps[i].Total)
+		}
+	}
+	return ps, nil
+}
+
+// within shortens a patch's Source for a message about input name.
+func within(name, source string) string {
+	if s, ok := strings.CutPrefix(source, name+": "); ok {
+		return s
+	}
+	return source
 }
