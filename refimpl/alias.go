@@ -23,9 +23,26 @@ var condNames = []struct {
 	mask int64
 	name string
 }{
-	{1, "o"}, {2, "h"}, {2, "p"}, {3, "nle"}, {4, "l"}, {4, "m"}, {5, "nhe"}, {6, "lh"},
-	{7, "ne"}, {7, "nz"}, {8, "e"}, {8, "z"}, {9, "nlh"}, {10, "he"}, {11, "nl"}, {11, "nm"},
-	{12, "le"}, {13, "nh"}, {13, "np"}, {14, "no"},
+	{1, "o"},
+	{2, "h"},
+	{2, "p"},
+	{3, "nle"},
+	{4, "l"},
+	{4, "m"},
+	{5, "nhe"},
+	{6, "lh"},
+	{7, "ne"},
+	{7, "nz"},
+	{8, "e"},
+	{8, "z"},
+	{9, "nlh"},
+	{10, "he"},
+	{11, "nl"},
+	{11, "nm"},
+	{12, "le"},
+	{13, "nh"},
+	{13, "np"},
+	{14, "no"},
 }
 
 // crbNames are the mask suffixes of the compare-and-branch instructions
@@ -34,8 +51,18 @@ var crbNames = []struct {
 	mask int64
 	name string
 }{
-	{2, "h"}, {2, "nle"}, {4, "l"}, {4, "nhe"}, {6, "ne"}, {6, "lh"}, {8, "e"}, {8, "nlh"},
-	{10, "nl"}, {10, "he"}, {12, "nh"}, {12, "le"},
+	{2, "h"},
+	{2, "nle"},
+	{4, "l"},
+	{4, "nhe"},
+	{6, "ne"},
+	{6, "lh"},
+	{8, "e"},
+	{8, "nlh"},
+	{10, "nl"},
+	{10, "he"},
+	{12, "nh"},
+	{12, "le"},
 }
 
 // objdump's choices: branch-on-condition suffix per mask, and

@@ -234,7 +234,7 @@ func (p *exprParser) unary() (exprVal, error) {
 // number parses decimal, 0x hex, 0b binary or 0-prefixed octal, as GNU as.
 func (p *exprParser) number() (exprVal, error) {
 	start := p.i
-	for p.i < len(p.s) && (isAlnum(p.s[p.i])) {
+	for p.i < len(p.s) && isAlnum(p.s[p.i]) {
 		p.i++
 	}
 	tok := p.s[start:p.i]

@@ -156,9 +156,10 @@ func (g *gen) rel(v int64) string {
 func (g *gen) opVals(in *Insn, k int, o Operand, corner int) []int64 {
 	reg := func() int64 {
 		v := g.pick(0, 15, g.rangeVal(0, 15))
-		if corner == 0 {
+		switch corner {
+		case 0:
 			v = 0
-		} else if corner == 1 {
+		case 1:
 			v = 15
 		}
 		if k == 0 && in.EvenR1 {

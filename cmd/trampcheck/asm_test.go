@@ -93,10 +93,16 @@ func TestAsmErrors(t *testing.T) {
 		wantOut string
 		wantErr string
 	}{
-		{"lgr %r1,%r2\nlgr %r3,%r4\nstg %r2,600000(%r15)\n", nil, "b9040012\nb9040034\n",
-			`trampcheck asm: line 3: "stg %r2,600000(%r15)": displacement 600000 out of range -524288..524287` + "\n"},
-		{"", []string{"lgr %r1,%r2", "frob %r1"}, "b9040012\n",
-			`trampcheck asm: argument 2: "frob %r1": unknown mnemonic "frob"` + "\n"},
+		{
+			"lgr %r1,%r2\nlgr %r3,%r4\nstg %r2,600000(%r15)\n", nil, "b9040012\nb9040034\n",
+			`trampcheck asm: line 3: "stg %r2,600000(%r15)": displacement 600000 out of range -524288..524287` + "\n",
+		},
+		{
+			"",
+			[]string{"lgr %r1,%r2", "frob %r1"},
+			"b9040012\n",
+			`trampcheck asm: argument 2: "frob %r1": unknown mnemonic "frob"` + "\n",
+		},
 		{"la %r1,4096(%r2)\n", nil, "", `trampcheck asm: line 1: "la %r1,4096(%r2)": displacement 4096 out of range 0..4095` + "\n"},
 		{"dsgr %r3,%r4\n", nil, "", `trampcheck asm: line 1: "dsgr %r3,%r4": register 3 is odd but names a register pair` + "\n"},
 		{"mvc 0(257,%r1),0(%r2)\n", nil, "", `trampcheck asm: line 1: "mvc 0(257,%r1),0(%r2)": length 257 out of range 1..256` + "\n"},

@@ -65,8 +65,10 @@ func TestDisasmErrors(t *testing.T) {
 		wantErr string
 	}{
 		{"e320f0a0002", "", "trampcheck disasm: standard input: odd number of hex digits (11)\n"},
-		{"e320f0a00024\nc0f4", "   0:\te3 20 f0 a0 00 24 \tstg\t%r2,160(%r15)\n",
-			"trampcheck disasm: standard input: offset 0x6: truncated instruction c0 f4\n"},
+		{
+			"e320f0a00024\nc0f4", "   0:\te3 20 f0 a0 00 24 \tstg\t%r2,160(%r15)\n",
+			"trampcheck disasm: standard input: offset 0x6: truncated instruction c0 f4\n",
+		},
 		{"e3 20 zz", "", "trampcheck disasm: standard input: line 1 column 7: 'z' is not a hex digit\n"},
 		{"ffffffffffff", "", "trampcheck disasm: standard input: offset 0x0: unknown opcode ff ff ff ff ff ff\n"},
 		{"  \n", "", "trampcheck disasm: standard input: no hex digits\n"},
