@@ -84,7 +84,7 @@ func gasBytes(t *testing.T, src string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	data, err := f.Section(".text").Data()
 	if err != nil {
 		t.Fatal(err)

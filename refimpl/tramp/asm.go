@@ -171,5 +171,4 @@ type inst struct {
 	l   int32 // SS: length in bytes (1..256)
 	imm int64 // I2, or the branch target relative to this instruction in bytes
 	off int32 // offset of the instruction in the trampoline
-	lab int32 // index+1 into the label names of the program; 0 = none
 }

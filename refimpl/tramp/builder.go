@@ -8,9 +8,9 @@ type builder struct {
 	pc    int    // offset of the next instruction
 	write bool   // the writing pass
 	insts []inst // the writing pass's instructions
-	names []string
-	// labelAt is the label to attach to the next recorded instruction
-	// (index+1 into names), 0 for none.
+	// names and labelAt are the labels of the writing pass and their
+	// offsets, in order.
+	names   []string
 	labelAt []int32
 }
 

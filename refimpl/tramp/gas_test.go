@@ -62,7 +62,7 @@ func assemble(t *testing.T, src string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	sec := f.Section(".text")
 	if sec == nil {
 		t.Fatal("no .text in the object")
