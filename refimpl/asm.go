@@ -13,9 +13,16 @@ import (
 //
 // Accepted syntax: base and extended mnemonics (case-insensitive), registers
 // as %rN or plain numbers, D(X,B) with X or B omitted ("8(%r2)", "8(,%r2)",
-// "8"), D(L,B) and D(L), integer expressions with + - * / % << >> & | ^ ~ and
-// parentheses over decimal, 0x hex, 0b binary and 0-prefixed octal numbers,
-// and comments after # or in /* */.
+// "8"), D(L,B) and D(L), integer expressions with GNU as' operators and
+// precedence (* / % << >> over | ^ & over + -; unary - + ~; parentheses)
+// over decimal, 0x hex, 0b binary, 0-prefixed octal and 'c character
+// constants, comments after # or in /* */, statements separated by ";"
+// (their bytes are concatenated), and the data directives .byte, .short,
+// .hword, .word, .2byte, .long, .int, .4byte, .quad, .8byte (big-endian).
+//
+// Deliberate differences from GNU as, which it accepts silently: an odd
+// relative offset (gas drops the low bit) and a register where a number
+// is expected ("lg %r1,%r2" is displacement 2 for gas) are errors here.
 func Assemble(line string) ([]byte, error) {
 	return assemble(nil, line, 0, false)
 }

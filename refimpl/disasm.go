@@ -131,6 +131,12 @@ func AppendText(dst []byte, d *Inst, pc int64) []byte {
 	return dst
 }
 
+// Text returns objdump's text of d at address pc (see AppendText).
+func (d *Inst) Text(pc int64) string {
+	var buf [64]byte
+	return string(AppendText(buf[:0], d, pc))
+}
+
 // appendInsnText decodes one instruction at code[0:] and appends its text;
 // it returns the number of bytes used. Encodings objdump rejects print as
 // objdump prints them (".long\t0x...").

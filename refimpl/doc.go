@@ -55,13 +55,19 @@
 //
 //	Assemble(line) ([]byte, error)          // targets relative to the instruction: .+N, .-N, N
 //	AssembleAt(line, pc) ([]byte, error)    // plain numbers are absolute addresses (objdump's "jg 0x264")
+//	AppendAssemble(dst, line, pc, absolute)
+//
+// Errors are *OperandError (range, odd pair, odd offset) or plain errors for
+// syntax ("unknown mnemonic", "lgr takes 2 operands, got 1"), and ErrEmpty
+// for a line with no statement. Syntax accepted: see Assemble.
 //
 // # Disassembler
 //
 //	Decode(b) (Inst, error)                 // Inst{Insn, Len, NArgs, Args (as for Encode), Reserved}
 //	Disassemble(code, pc) (text, n, err)    // "jge\t0x24", exactly objdump's mnemonic and operands
-//	AppendText(dst, *Inst, pc)
+//	AppendText(dst, *Inst, pc), (*Inst).Text(pc)
 //	Listing(code, pc), AppendListing(dst, code, pc) // objdump -d lines "   0:\tc0 84 ... \tjge\t0x24\n"
+//	AppendListingWidth(dst, code, pc, width)        // with the address column width of a larger section
 //	AddrWidth(vma, size)                    // objdump's address column width (4, 8, 12, 16)
 //
 // objdump's conventions, reproduced: the extended mnemonic of branch on

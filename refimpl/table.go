@@ -1,7 +1,7 @@
 package refimpl
 
 // Opcode is an operation code as the Principles of Operation writes it:
-// 8 bits for RR, RRE-less one-byte formats (RR, RX, RS, SS: 0x18), 12 bits
+// 8 bits for the one-byte-opcode formats (RR, RX, RS, SS: 0x18), 12 bits
 // for RI and RIL (OP1<<4 | OP2: 0xA78 for lhi), 16 bits for RRE and RRF
 // (0xB904) and for the six-byte formats with OP2 in bits 40-47
 // (OP1<<8 | OP2: 0xE304 for lg).

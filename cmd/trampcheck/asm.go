@@ -27,8 +27,14 @@ Assembles s390x instructions written in GNU assembler syntax, as the JIT's
 comments and objdump write them ("stg %r2,160(%r15)", "brcl 7,.+36",
 "jghe .-8", "mvc 176(8,%r15),320(%r15)"). Each argument, or each line of
 standard input when there are none, is one instruction; the output is one
-lowercase hex string per instruction, in order. Blank and comment-only
-lines (#, /* */) are skipped.
+lowercase hex string per line, in order (statements separated by ";" on
+one line print together). Blank and comment-only lines (#, /* */) are
+skipped.
+
+Syntax is GNU as': base and extended mnemonics (j, jg, jghe, br, nopr, bnor,
+jnop, clijh, ...; case-insensitive), registers %r0-%r15 or plain numbers,
+D(X,B) with X or B omitted, D(L,B), and integer expressions with GNU as'
+operators and precedence (0x hex, 0b binary, 0-prefixed octal, 'c).
 
 Relative targets are .+N, .-N or . (bytes from the instruction). Without
 --origin a plain number N means .+N, as GNU as reads it. With --origin the
