@@ -42,11 +42,15 @@ func jitSeries(tb testing.TB) (mbox string, contents []string) {
 	dir := newRepo(tb, map[string]string{ktree.JITFile: real})
 	steps := [][]edit{
 		{{at: "static void load_imm64(struct bpf_jit *jit, int dst_reg, u64 val)", insert: "/* Load a 64-bit immediate into dst_reg. */\n"}},
-		{{at: "static int alloc_stack(struct bpf_tramp_jit *tjit, size_t size)", insert: "/* Reserve size bytes in the trampoline frame. */\n"},
-			{at: "int arch_bpf_trampoline_size(const struct btf_func_model *m, u32 flags,", insert: "/* The size of the trampoline for m. */\n"}},
-		{{at: "/* Load a 64-bit immediate into dst_reg. */", del: true},
+		{
+			{at: "static int alloc_stack(struct bpf_tramp_jit *tjit, size_t size)", insert: "/* Reserve size bytes in the trampoline frame. */\n"},
+			{at: "int arch_bpf_trampoline_size(const struct btf_func_model *m, u32 flags,", insert: "/* The size of the trampoline for m. */\n"},
+		},
+		{
+			{at: "/* Load a 64-bit immediate into dst_reg. */", del: true},
 			{at: "static const int reg2hex[] = {", insert: "/* Map BPF registers to s390 registers. */\n"},
-			{at: "void arch_bpf_stack_walk(bool (*consume_fn)(void *, u64, u64, u64),", insert: "/* Walk the stack for BPF. */\n"}},
+			{at: "void arch_bpf_stack_walk(bool (*consume_fn)(void *, u64, u64, u64),", insert: "/* Walk the stack for BPF. */\n"},
+		},
 	}
 	contents = []string{real}
 	cur := real

@@ -70,7 +70,7 @@ func (d DirReader) ReadFile(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer root.Close()
+	defer func() { _ = root.Close() }() // read only: nothing to flush
 	return root.ReadFile(p)
 }
 

@@ -66,7 +66,7 @@ func ReadPath(path string) ([]*Patch, error) {
 		if err != nil {
 			return nil, errorf(path, "", "%v", unwrapPathError(err))
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }() // read only: nothing to flush
 		return ReadInput(path, f)
 	}
 	names, err := filepath.Glob(filepath.Join(path, "*.patch"))
@@ -113,7 +113,7 @@ func readLimited(name string, r io.Reader) ([]byte, error) {
 		if err != nil {
 			return nil, errorf(name, "", "%v", unwrapPathError(err))
 		}
-		defer f.Close()
+		defer func() { _ = f.Close() }() // read only: nothing to flush
 		r = f
 	}
 	data, err := io.ReadAll(io.LimitReader(r, MaxInputSize+1))
@@ -455,11 +455,11 @@ func decodeBody(h mail.Header, body []byte) ([]byte, bool, error) {
 			var out []byte
 			for {
 				part, err := mr.NextRawPart()
-				if err == io.EOF {
+				if errors.Is(err, io.EOF) {
 					break
 				}
 				if err != nil {
-					return nil, false, fmt.Errorf("malformed multipart body: %v", err)
+					return nil, false, fmt.Errorf("malformed multipart body: %w", err)
 				}
 				pt, _, _ := mime.ParseMediaType(part.Header.Get("Content-Type"))
 				switch pt {
@@ -469,7 +469,7 @@ func decodeBody(h mail.Header, body []byte) ([]byte, bool, error) {
 				}
 				b, err := io.ReadAll(io.LimitReader(part, MaxInputSize))
 				if err != nil {
-					return nil, false, fmt.Errorf("malformed multipart body: %v", err)
+					return nil, false, fmt.Errorf("malformed multipart body: %w", err)
 				}
 				b, err = decodeCTE(part.Header.Get("Content-Transfer-Encoding"), b)
 				if err != nil {
@@ -504,7 +504,7 @@ func decodeCTE(cte string, b []byte) ([]byte, error) {
 	case "quoted-printable":
 		out, err := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(b)))
 		if err != nil {
-			return nil, fmt.Errorf("bad quoted-printable body: %v", err)
+			return nil, fmt.Errorf("bad quoted-printable body: %w", err)
 		}
 		return out, nil
 	case "base64":
@@ -517,7 +517,7 @@ func decodeCTE(cte string, b []byte) ([]byte, error) {
 		out := make([]byte, base64.StdEncoding.DecodedLen(len(clean)))
 		n, err := base64.StdEncoding.Decode(out, clean)
 		if err != nil {
-			return nil, fmt.Errorf("bad base64 body: %v", err)
+			return nil, fmt.Errorf("bad base64 body: %w", err)
 		}
 		return out[:n], nil
 	case "", "7bit", "8bit", "binary":

@@ -91,7 +91,7 @@ func TestSeriesForms(t *testing.T) {
 				if ferr != nil {
 					t.Fatal(ferr)
 				}
-				defer f.Close()
+				defer func() { _ = f.Close() }() // read only: nothing to flush
 				saved := os.Stdin
 				os.Stdin = f
 				ps, err = ReadPath("-")
