@@ -34,7 +34,8 @@ const (
 	// maxTypedefRetries bounds the "typedef int X;" fallback.
 	maxTypedefRetries = 64
 	// expansionLimit bounds the macro expansion work of one parse.
-	expansionLimit = 50_000_000
+	// The real JIT needs about 50,000.
+	expansionLimit = 5_000_000
 )
 
 // Source names of the hermetic parse's fixed sources.
@@ -112,6 +113,9 @@ func parse(name string, src []byte, opts Options, read func(path string) ([]byte
 	if sc.depthErr != nil {
 		l, c := f.lineCol(sc.depthErr.off)
 		return nil, &Error{File: name, Line: l, Col: c, Msg: sc.depthErr.msg}
+	}
+	if err := f.checkNesting(sc); err != nil {
+		return nil, err
 	}
 	if err := f.hermetic(name, sc, opts); err != nil {
 		return nil, err

@@ -35,6 +35,11 @@ func TestParseErrors(t *testing.T) {
 		{"garbage", "int a;\n\x00\x01\x02 @@@ ###\n", 2},
 		{"bad directive", "#if\nint a;\n#endif\n", 1},
 		{"unterminated #if", "#if 1\nint a;\n", 0},
+		{"macro nesting bomb", "#define B(x) ((((((((((x))))))))))\n" +
+			"#define C(x) B(B(B(B(B(B(B(B(B(B(x))))))))))\n" +
+			"#define D(x) C(C(C(C(C(C(C(C(C(C(x))))))))))\n" +
+			"#define E(x) D(D(D(D(D(D(D(D(D(D(x))))))))))\n" +
+			"int a;\nint v = E(E(E(E(1))));\n", 6},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, err := cparse.Parse("bad.c", []byte(tc.src), cparse.Options{})
@@ -56,6 +61,14 @@ func TestParseErrors(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestMacroNestingAllowed(t *testing.T) {
+	src := "#define B(x) ((((((((((x))))))))))\n#define C(x) B(B(B(x)))\nint v = C(C(1));\nint f(void);\n"
+	f, err := cparse.Parse("ok.c", []byte(src), cparse.Options{})
+	if err != nil || len(f.Funcs) != 1 {
+		t.Fatalf("got %v, want a parse with one function", err)
 	}
 }
 
