@@ -391,3 +391,42 @@ func setField(b []byte, fd Field, v uint64) {
 		}
 	}
 }
+
+// TestOracleRandomFields fills every non-opcode bit of each instruction
+// with random values (fixed seed), writes the words with .byte so that GNU
+// as cannot normalise them, and compares the whole listing with objdump -d.
+func TestOracleRandomFields(t *testing.T) {
+	b := needBinutils(t)
+	g := newGen()
+	var lines []string
+	var code []byte
+	for _, in := range Insns() {
+		s, _ := exampleLine(in)
+		enc, err := Assemble(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 24 {
+			w := append([]byte(nil), enc...)
+			for _, fd := range in.Fields() {
+				if strings.HasPrefix(fd.Name, "OP") {
+					continue
+				}
+				setField(w, fd, g.r.Uint64()&(1<<fd.Bits-1))
+			}
+			code = append(code, w...)
+			for _, c := range w {
+				lines = append(lines, fmt.Sprintf(".byte 0x%02x", c))
+			}
+		}
+	}
+	res := b.run(t, lines, marchFlag, true)
+	if !bytes.Equal(res.code[:len(code)], code) {
+		t.Fatalf("gas wrote other bytes than the .byte lines")
+	}
+	listing, err := Listing(res.code, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareListing(t, strings.Split(strings.TrimSuffix(listing, "\n"), "\n"), res.listing)
+}
