@@ -263,7 +263,7 @@ type bot struct {
 // load reads the state and counts the replies already in the index.
 func (b *bot) load() error {
 	if err := os.MkdirAll(b.out, 0o755); err != nil {
-		return fmt.Errorf("--out %s: %v", b.out, errors.Unwrap(err))
+		return fmt.Errorf("--out %s: %w", b.out, errors.Unwrap(err))
 	}
 	b.state = map[string]string{}
 	path := filepath.Join(b.out, botStateFile)
@@ -272,9 +272,9 @@ func (b *bot) load() error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %v", path, errors.Unwrap(err))
+		return fmt.Errorf("%s: %w", path, errors.Unwrap(err))
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only
 	sc := bufio.NewScanner(f)
 	for n := 1; sc.Scan(); n++ {
 		fields := strings.Split(sc.Text(), "\t")
@@ -284,7 +284,7 @@ func (b *bot) load() error {
 		b.state[fields[0]] = fields[1]
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("%s: %v", path, err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	if idx, err := os.ReadFile(filepath.Join(b.out, botIndexFile)); err == nil {
 		b.replies = bytes.Count(idx, []byte("\n"))
@@ -360,13 +360,13 @@ func (b *bot) answer(m *listMail, r report.Reply) error {
 		cmd.Stdout = &stderr
 		cmd.Stderr = &stderr
 		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("--sendmail %q: %v: %s", b.sendmail, err, strings.TrimSpace(stderr.String()))
+			return fmt.Errorf("--sendmail %q: %w: %s", b.sendmail, err, strings.TrimSpace(stderr.String()))
 		}
 	}
 	b.replies++
 	name := fmt.Sprintf("%04d-%s.eml", b.replies, fileSafe(m.id))
 	if err := os.WriteFile(filepath.Join(b.out, name), r.Raw, 0o644); err != nil {
-		return fmt.Errorf("%s: %v", name, errors.Unwrap(err))
+		return fmt.Errorf("%s: %w", name, errors.Unwrap(err))
 	}
 	line := strings.Join([]string{name, m.id, r.MessageID, strings.Join(r.Recipients, ","), tsvSafe(r.Subject)}, "\t") + "\n"
 	if err := appendFile(filepath.Join(b.out, botIndexFile), line); err != nil {
@@ -391,11 +391,11 @@ func (b *bot) record(id, status, reply string) {
 func appendFile(path, line string) error {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
-		return fmt.Errorf("%s: %v", path, errors.Unwrap(err))
+		return fmt.Errorf("%s: %w", path, errors.Unwrap(err))
 	}
 	if _, err := f.WriteString(line); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %v", path, err)
+		_ = f.Close() // the write error is the one to report
+		return fmt.Errorf("%s: %w", path, err)
 	}
 	return f.Close()
 }

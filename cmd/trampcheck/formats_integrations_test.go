@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -26,7 +27,8 @@ func diffLabelled(t *testing.T, name, before, after string) string {
 		t.Fatal(err)
 	}
 	out, err := exec.Command("diff", "-u", "--label", "a/"+name, "--label", "b/"+name, a, b).Output()
-	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
 		t.Fatalf("diff -u: got %v, want exit status 1 (files differ)", err)
 	}
 	return string(out)

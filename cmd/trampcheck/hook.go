@@ -102,14 +102,14 @@ func runHookInstall(e *env, args []string) int {
 func installHook(repo string, force bool) (string, error) {
 	out, err := git(repo, nil, nil, "rev-parse", "--git-path", "hooks")
 	if err != nil {
-		return "", fmt.Errorf("--repo %s: %v", repo, err)
+		return "", fmt.Errorf("--repo %s: %w", repo, err)
 	}
 	dir := strings.TrimSpace(string(out))
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(repo, dir)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", fmt.Errorf("%s: %v", dir, errors.Unwrap(err))
+		return "", fmt.Errorf("%s: %w", dir, errors.Unwrap(err))
 	}
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs
@@ -120,33 +120,33 @@ func installHook(repo string, force bool) (string, error) {
 			return "", fmt.Errorf("%s: a hook trampcheck did not write is in place; use --force to replace it", path)
 		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("%s: %v", path, errors.Unwrap(err))
+		return "", fmt.Errorf("%s: %w", path, errors.Unwrap(err))
 	}
 	self, err := os.Executable()
 	if err != nil {
-		return "", fmt.Errorf("cannot find the trampcheck binary: %v", err)
+		return "", fmt.Errorf("cannot find the trampcheck binary: %w", err)
 	}
 	if real, err := filepath.EvalSymlinks(self); err == nil {
 		self = real
 	}
 	tmp, err := os.CreateTemp(dir, ".sendemail-validate-*")
 	if err != nil {
-		return "", fmt.Errorf("%s: %v", dir, errors.Unwrap(err))
+		return "", fmt.Errorf("%s: %w", dir, errors.Unwrap(err))
 	}
-	defer os.Remove(tmp.Name())
+	defer func() { _ = os.Remove(tmp.Name()) }() // gone after the rename
 	if _, err := tmp.WriteString(hookScript(self)); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the write error is the one to report
 		return "", err
 	}
 	if err := tmp.Chmod(0o755); err != nil {
-		tmp.Close()
+		_ = tmp.Close() // the chmod error is the one to report
 		return "", err
 	}
 	if err := tmp.Close(); err != nil {
 		return "", err
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return "", fmt.Errorf("%s: %v", path, errors.Unwrap(err))
+		return "", fmt.Errorf("%s: %w", path, errors.Unwrap(err))
 	}
 	return path, nil
 }
@@ -263,7 +263,7 @@ func sendemailCounters() (counter, total int) {
 func collectMail(data []byte, counter, total int) ([][]byte, bool, error) {
 	out, err := git("", nil, nil, "rev-parse", "--git-path", "trampcheck-sendemail")
 	if err != nil {
-		return nil, false, fmt.Errorf("collecting the series: %v", err)
+		return nil, false, fmt.Errorf("collecting the series: %w", err)
 	}
 	dir := strings.TrimSpace(string(out))
 	if counter == 1 {
@@ -272,20 +272,20 @@ func collectMail(data []byte, counter, total int) ([][]byte, bool, error) {
 		}
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, false, fmt.Errorf("%s: %v", dir, errors.Unwrap(err))
+		return nil, false, fmt.Errorf("%s: %w", dir, errors.Unwrap(err))
 	}
 	if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%04d.eml", counter)), data, 0o600); err != nil {
-		return nil, false, fmt.Errorf("%s: %v", dir, errors.Unwrap(err))
+		return nil, false, fmt.Errorf("%s: %w", dir, errors.Unwrap(err))
 	}
 	if counter < total {
 		return nil, false, nil
 	}
-	defer os.RemoveAll(dir)
+	defer func() { _ = os.RemoveAll(dir) }() // best effort: the next series starts afresh
 	var mails [][]byte
 	for i := 1; i <= total; i++ {
 		m, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("%04d.eml", i)))
 		if err != nil {
-			return nil, false, fmt.Errorf("mail %d of %d was not collected (did git send-email run the hook for every mail?): %v", i, total, errors.Unwrap(err))
+			return nil, false, fmt.Errorf("mail %d of %d was not collected (did git send-email run the hook for every mail?): %w", i, total, errors.Unwrap(err))
 		}
 		mails = append(mails, m)
 	}
@@ -404,14 +404,14 @@ const maxFullExport = 5000
 func hookBase(mails [][]byte, patches []*patchset.Patch) (string, func(), error) {
 	out, err := git("", nil, nil, "rev-parse", "--show-toplevel")
 	if err != nil {
-		return "", nil, fmt.Errorf("not in a git work tree (give --tree DIR): %v", err)
+		return "", nil, fmt.Errorf("not in a git work tree (give --tree DIR): %w", err)
 	}
 	top := strings.TrimSpace(string(out))
 	tmp, err := os.MkdirTemp("", "trampcheck-hook-")
 	if err != nil {
 		return "", nil, err
 	}
-	cleanup := func() { os.RemoveAll(tmp) }
+	cleanup := func() { _ = os.RemoveAll(tmp) } // best effort: a temporary directory
 	fail := func(err error) (string, func(), error) {
 		cleanup()
 		return "", nil, err

@@ -96,7 +96,7 @@ func Replies(run *Run, opt RobotOptions) ([]Reply, error) {
 	}
 	from, err := mail.ParseAddress(opt.From)
 	if err != nil {
-		return nil, fmt.Errorf("--from %q: %v", opt.From, err)
+		return nil, fmt.Errorf("--from %q: %w", opt.From, err)
 	}
 	if opt.LoreURL == "" {
 		opt.LoreURL = DefaultLoreURL
@@ -125,7 +125,7 @@ func Replies(run *Run, opt RobotOptions) ([]Reply, error) {
 		}
 		r, err := buildReply(pr, from, &opt, now())
 		if err != nil {
-			return nil, fmt.Errorf("patch %d %q: %v", pr.Index+1, pr.Mail.Subject, err)
+			return nil, fmt.Errorf("patch %d %q: %w", pr.Index+1, pr.Mail.Subject, err)
 		}
 		out = append(out, r)
 	}
@@ -156,7 +156,7 @@ func buildReply(pr *PatchResult, from *mail.Address, opt *RobotOptions, date tim
 	}
 	author, err := mail.ParseAddress(m.From)
 	if err != nil {
-		return Reply{}, fmt.Errorf("from %q: cannot reply to it: %v", m.From, err)
+		return Reply{}, fmt.Errorf("from %q: cannot reply to it: %w", m.From, err)
 	}
 	seen := map[string]bool{strings.ToLower(author.Address): true}
 	var cc []*mail.Address
@@ -235,10 +235,10 @@ func buildReply(pr *PatchResult, from *mail.Address, opt *RobotOptions, date tim
 // so that the same report always gets the same id.
 func replyID(patchID string, pr *PatchResult, fromAddr string) string {
 	h := sha256.New()
-	io.WriteString(h, patchID)
+	h.Write([]byte(patchID))
 	for _, f := range pr.Findings {
 		if isNew(&f) {
-			io.WriteString(h, "\x00"+f.Key())
+			h.Write([]byte("\x00" + f.Key()))
 		}
 	}
 	domain := "localhost"
@@ -497,7 +497,8 @@ func addrString(a *mail.Address) string {
 		return a.Address
 	}
 	for _, r := range a.Name {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(" !#$%&'*+-/=?^_`{|}~", r)) {
+		plain := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune(" !#$%&'*+-/=?^_`{|}~", r)
+		if !plain {
 			return a.String()
 		}
 	}
