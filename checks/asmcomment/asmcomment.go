@@ -86,13 +86,13 @@ var soleComment = regexp.MustCompile(`^\s*/\*(.*)\*/\s*$`)
 
 // between matches the lines that may stand between a comment and the EMIT
 // it describes: an if or else header, a simple assignment.
-var between = regexp.MustCompile(`^\s*(if\s*\(.*\)|else|\}\s*else\s*\{?|\{|[A-Za-z_][A-Za-z0-9_>.\-]*\s*(\||\+)?=\s*[^=;(]*;)\s*$`)
+var between = regexp.MustCompile(`^\s*(if\s*\(.*\)\s*\{?|else|\}\s*else\s*\{?|\{|return\b[^;]*;|[A-Za-z_][A-Za-z0-9_>.\-]*\s*(\||\+)?=\s*[^=;(]*;)\s*$`)
 
 // commentOf returns the comment of an EMIT call: the front end's, or else
 // a one-line comment above an if header or a simple assignment that
 // precedes the call ("/* brcl 8,skip */ patch = jit->prg; EMIT...").
 func (c *checker) commentOf(call *cparse.EmitCall) (string, bool) {
-	if call.Comment != nil {
+	if call.Comment != nil && (!call.Comment.SameLine || parseComment(call.Comment.Text) != nil) {
 		return call.Comment.Text, true
 	}
 	line := call.Pos.Line - 1
@@ -100,7 +100,7 @@ func (c *checker) commentOf(call *cparse.EmitCall) (string, bool) {
 	if !strings.HasPrefix(strings.TrimSpace(c.line(call.Pos.Line)), call.Name+"(") {
 		return "", false
 	}
-	for skipped := 0; line >= 1 && skipped <= 2; line-- {
+	for skipped := 0; line >= 1 && skipped <= 4; line-- {
 		l := c.line(line)
 		if m := soleComment.FindStringSubmatch(l); m != nil {
 			if skipped == 0 {
@@ -592,11 +592,13 @@ func (c *checker) value(s string, src *source, what, field string) bool {
 			a &= 0xfff
 		}
 		if a != b && !(what == "immediate" && uint64(a)&0xffffffff == uint64(b)&0xffffffff) {
-			from := src.Text
+			from := " (" + src.Text + ")"
 			if src.Known {
-				from = "opcode constant"
+				from = " (opcode constant)"
+			} else if v, err := strconv.ParseInt(src.Text, 0, 64); err == nil && v>>src.Shr == b {
+				from = ""
 			}
-			c.report("%s: comment says %s %s but %s emits %d (%s)", c.cm.Mnemonics[0], what, s, c.call.Name, b, from)
+			c.report("%s: comment says %s %s but %s emits %d%s", c.cm.Mnemonics[0], what, s, c.call.Name, b, from)
 			return true
 		}
 		return false
@@ -620,7 +622,7 @@ func (c *checker) symbolic(s string, src *source, what string) bool {
 	}
 	for _, a := range cids {
 		for _, b := range sids {
-			if a == b || len(a) >= 3 && len(b) >= 3 && (strings.Contains(a, b) || strings.Contains(b, a)) {
+			if a == b || contained(a, b) || contained(b, a) {
 				return c.sign(s, src, what)
 			}
 		}
@@ -641,6 +643,17 @@ func (c *checker) symbolic(s string, src *source, what string) bool {
 		}
 	}
 	return false
+}
+
+// contained reports whether the name short is part of the name long:
+// a whole "_"-separated part or run of parts ("unused" in "unused_end",
+// "reg_args_off" in "fwd_reg_args_off"), and not a short fragment ("arg"
+// is no part of "bpf_arg_off" for this purpose).
+func contained(short, long string) bool {
+	if len(short) >= len(long) || len(short) < 5 && !strings.Contains(short, "_") {
+		return false
+	}
+	return strings.HasPrefix(long, short+"_") || strings.HasSuffix(long, "_"+short) || strings.Contains(long, "_"+short+"_")
 }
 
 func isIdent(n cexpr.Node) bool {
@@ -745,10 +758,39 @@ func (c *checker) funcText(fn string) string {
 		if f.BodyEnd < len(c.f.Lines) {
 			end = c.f.Lines[f.BodyEnd]
 		}
-		t = string(c.f.Src[start:end])
+		t = stripComments(string(c.f.Src[start:end]))
 	}
 	c.fn[fn] = t
 	return t
+}
+
+// stripComments blanks the comments of C text (names in comments are not
+// names of the code).
+func stripComments(s string) string {
+	b := []byte(s)
+	for i := 0; i+1 < len(b); i++ {
+		switch {
+		case b[i] == '"' || b[i] == '\'':
+			q := b[i]
+			for i++; i < len(b) && b[i] != q && b[i] != '\n'; i++ {
+				if b[i] == '\\' {
+					i++
+				}
+			}
+		case b[i] == '/' && b[i+1] == '*':
+			for ; i+1 < len(b) && !(b[i] == '*' && b[i+1] == '/'); i++ {
+				b[i] = ' '
+			}
+			if i+1 < len(b) {
+				b[i], b[i+1] = ' ', ' '
+			}
+		case b[i] == '/' && b[i+1] == '/':
+			for ; i < len(b) && b[i] != '\n'; i++ {
+				b[i] = ' '
+			}
+		}
+	}
+	return string(b)
 }
 
 // usesMember reports whether function fn's code accesses member x of
