@@ -308,6 +308,26 @@ func TestKernelOracle(t *testing.T) {
 		FuncAddr: 0xffffffff_fffffff0, TrampEnter: 0x12345678_9abcdef0, TrampExit: 0x0fedcba9_87654321,
 	})
 	descs = append(descs, "explicit addresses")
+	// The largest configurations: 12 arguments of 16 bytes, 27 programs of
+	// each kind, every flag.
+	big := make([]tramp.Arg, tramp.MaxFuncArgs)
+	for i := range big {
+		big[i].Size = 16
+	}
+	many := func(jited bool) []tramp.Prog {
+		ps := make([]tramp.Prog, tramp.MaxTrampLinks)
+		for i := range ps {
+			ps[i] = tramp.Prog{Jited: jited != (i%3 == 0), Cookie: uint64(i) << 40}
+		}
+		return ps
+	}
+	for _, exp := range []bool{false, true} {
+		cfgs = append(cfgs, tramp.Config{
+			Args: big, RetSize: 2, RetSigned: true, Flags: 0x1ff, Expolines: exp,
+			FEntry: many(true), FModRet: many(false), FExit: many(true), FuncAddr: 0x3ff_8000_0000,
+		})
+		descs = append(descs, fmt.Sprintf("largest, expolines %v", exp))
+	}
 	res := runKernel(t, qemu, bin, cfgs)
 	agree, rejected := 0, 0
 	for i, c := range cfgs {
