@@ -170,3 +170,40 @@ func TestDirReader(t *testing.T) {
 		t.Errorf("Apply through an escaping link: got %v, want a read error", err)
 	}
 }
+
+func TestNonUTF8Bytes(t *testing.T) {
+	// Latin-1 bytes in the file and the patch are kept as bytes.
+	tree := MapReader{"f.c": []byte("/* caf\xe9 */\nint x;\n")}
+	patch := "--- a/f.c\n+++ b/f.c\n@@ -1,2 +1,2 @@\n-/* caf\xe9 */\n+/* na\xefve \xff */\n int x;\n"
+	ps, err := Parse("latin1.patch", []byte(patch))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := Apply(tree, ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(st[0].Files["f.c"]), "/* na\xefve \xff */\nint x;\n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+func TestApplyPartialStates(t *testing.T) {
+	// Patch 2 of 3 does not apply: the state of patch 1 comes back with
+	// the error naming patch 2.
+	one := "From: A <a@example.com>\nSubject: [PATCH 1/3] one\n\n---\n" + plainPatch
+	two := "From: A <a@example.com>\nSubject: [PATCH 2/3] two\n\n---\n" + plainPatch
+	three := "From: A <a@example.com>\nSubject: [PATCH 3/3] three\n\n---\n" + strings.ReplaceAll(plainPatch, "f.c", "g.c")
+	sep := "From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001\n"
+	ps, err := Parse("s.mbox", []byte(sep+one+"\n"+sep+two+"\n"+sep+three))
+	if err != nil {
+		t.Fatal(err)
+	}
+	states, err := Apply(MapReader{"f.c": []byte("a\nb\nc\n"), "g.c": []byte("a\nb\nc\n")}, ps)
+	if want := "s.mbox: mail 2: hunk 1 of f.c: does not apply at line 1"; err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %q", err, want)
+	}
+	if len(states) != 1 || string(states[0].Files["f.c"]) != "a\nB\nc\n" {
+		t.Errorf("got %d states, want the state of patch 1", len(states))
+	}
+}
