@@ -1,6 +1,8 @@
 package patchset
 
 import (
+	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,7 +34,8 @@ func git(tb testing.TB, dir string, args ...string) string {
 	return out
 }
 
-// gitErr runs git in dir, feeding stdin, and returns its combined output.
+// gitErr runs git in dir, feeding stdin, and returns its standard output;
+// on failure the error holds its standard error.
 func gitErr(dir string, stdin []byte, args ...string) (string, error) {
 	cmd := exec.Command("git", args...)
 	cmd.Dir = dir
@@ -40,12 +43,16 @@ func gitErr(dir string, stdin []byte, args ...string) (string, error) {
 		"GIT_AUTHOR_NAME=A U Thor", "GIT_AUTHOR_EMAIL=author@example.com",
 		"GIT_COMMITTER_NAME=C O Mitter", "GIT_COMMITTER_EMAIL=committer@example.com",
 		"GIT_AUTHOR_DATE=2024-01-02T03:04:05Z", "GIT_COMMITTER_DATE=2024-01-02T03:04:05Z",
-		"GIT_CONFIG_NOSYSTEM=1", "HOME="+dir, "LANG=C")
+		"GIT_CONFIG_NOSYSTEM=1", "HOME="+dir, "XDG_CONFIG_HOME="+dir, "LANG=C")
 	if stdin != nil {
-		cmd.Stdin = strings.NewReader(string(stdin))
+		cmd.Stdin = bytes.NewReader(stdin)
 	}
-	out, err := cmd.CombinedOutput()
-	return string(out), err
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return stdout.String(), fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
+	}
+	return stdout.String(), nil
 }
 
 // writeFiles writes files (path -> contents) below dir.
@@ -99,8 +106,8 @@ func gitApply(tb testing.TB, files map[string]string, patch []byte, paths []stri
 	if err := os.WriteFile(pf, patch, 0o644); err != nil {
 		tb.Fatal(err)
 	}
-	if out, err := gitErr(dir, nil, "apply", pf); err != nil {
-		return nil, &gitError{out}
+	if _, err := gitErr(dir, nil, "apply", pf); err != nil {
+		return nil, err
 	}
 	got := map[string]string{}
 	for _, p := range paths {
@@ -111,10 +118,6 @@ func gitApply(tb testing.TB, files map[string]string, patch []byte, paths []stri
 	}
 	return got, nil
 }
-
-type gitError struct{ out string }
-
-func (e *gitError) Error() string { return strings.TrimSpace(e.out) }
 
 // cFile returns a small C file of n functions, written for these tests.
 func cFile(n int) string {
