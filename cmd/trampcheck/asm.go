@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -69,7 +70,7 @@ func runAsm(e *env, args []string) int {
 	fs.SetOutput(e.Stderr)
 	origin := fs.String("origin", "", "address `ADDR` of the first instruction; plain numbers are absolute targets")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), asmUsage)
+		asmPrintf(fs.Output(), "%s", asmUsage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -85,13 +86,12 @@ func runAsm(e *env, args []string) int {
 	if absolute {
 		v, err := strconv.ParseInt(*origin, 0, 64)
 		if err != nil || v < 0 {
-			fmt.Fprintf(e.Stderr, "trampcheck asm: bad --origin %q: want a non-negative number\n", *origin)
+			asmPrintf(e.Stderr, "trampcheck asm: bad --origin %q: want a non-negative number\n", *origin)
 			return exitError
 		}
 		pc = v
 	}
 	w := bufio.NewWriter(e.Stdout)
-	defer w.Flush()
 	var buf []byte
 	one := func(where, line string) bool {
 		if objdumpNoise(line) {
@@ -111,14 +111,21 @@ func runAsm(e *env, args []string) int {
 			return true
 		}
 		if err != nil {
-			w.Flush()
-			fmt.Fprintf(e.Stderr, "trampcheck asm: %s: %q: %v\n", where, line, err)
+			_ = w.Flush() // the lines before the bad one
+			asmPrintf(e.Stderr, "trampcheck asm: %s: %q: %v\n", where, line, err)
 			return false
 		}
 		pc = at + int64(len(buf))
-		w.WriteString(hex.EncodeToString(buf))
-		w.WriteByte('\n')
+		// Write errors stick in w; Flush reports them at the end.
+		_, _ = w.WriteString(hex.EncodeToString(buf) + "\n")
 		return true
+	}
+	done := func() int {
+		if err := w.Flush(); err != nil {
+			asmPrintf(e.Stderr, "trampcheck asm: writing the output: %v\n", err)
+			return exitError
+		}
+		return exitClean
 	}
 	if fs.NArg() > 0 {
 		for i, a := range fs.Args() {
@@ -126,7 +133,7 @@ func runAsm(e *env, args []string) int {
 				return exitError
 			}
 		}
-		return exitClean
+		return done()
 	}
 	sc := bufio.NewScanner(e.Stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
@@ -138,9 +145,15 @@ func runAsm(e *env, args []string) int {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		w.Flush()
-		fmt.Fprintf(e.Stderr, "trampcheck asm: reading standard input: %v\n", err)
+		_ = w.Flush()
+		asmPrintf(e.Stderr, "trampcheck asm: reading standard input: %v\n", err)
 		return exitError
 	}
-	return exitClean
+	return done()
+}
+
+// asmPrintf writes a message for asm and disasm; a failing terminal stream
+// leaves nothing better to do, so the error is dropped.
+func asmPrintf(w io.Writer, format string, a ...any) {
+	_, _ = fmt.Fprintf(w, format, a...)
 }

@@ -53,7 +53,7 @@ func runDisasm(e *env, args []string) int {
 	fs.SetOutput(e.Stderr)
 	origin := fs.String("origin", "0", "address `ADDR` of the first byte")
 	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), disasmUsage)
+		asmPrintf(fs.Output(), "%s", disasmUsage)
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -65,7 +65,7 @@ func runDisasm(e *env, args []string) int {
 		return exitError
 	}
 	fail := func(format string, a ...any) int {
-		fmt.Fprintf(e.Stderr, "trampcheck disasm: "+format+"\n", a...)
+		asmPrintf(e.Stderr, "trampcheck disasm: "+format+"\n", a...)
 		return exitError
 	}
 	pc, err := strconv.ParseInt(*origin, 0, 64)
@@ -92,7 +92,9 @@ func runDisasm(e *env, args []string) int {
 	// pads .text to a multiple of 4.
 	width := refimpl.AddrWidth(pc, (len(code)+3)&^3)
 	out, err := refimpl.AppendListingWidth(nil, code, pc, width)
-	e.Stdout.Write(out)
+	if _, werr := e.Stdout.Write(out); werr != nil {
+		return fail("writing the output: %v", werr)
+	}
 	if err != nil {
 		return fail("%s: %v", where, err)
 	}
