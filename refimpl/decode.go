@@ -39,10 +39,12 @@ type DecodeError struct {
 	Err   error  // ErrTruncated or ErrUnknownOpcode
 }
 
+// Error returns the reason and the bytes.
 func (e *DecodeError) Error() string {
 	return fmt.Sprintf("%v % x", e.Err, e.Bytes)
 }
 
+// Unwrap returns ErrTruncated or ErrUnknownOpcode.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // opcode classes by first byte: where the rest of the opcode lives.

@@ -182,10 +182,12 @@ type ListingError struct {
 	Err    error
 }
 
+// Error names the offset and the reason.
 func (e *ListingError) Error() string {
 	return fmt.Sprintf("offset %#x: %v", e.Offset, e.Err)
 }
 
+// Unwrap returns the decoding error.
 func (e *ListingError) Unwrap() error { return e.Err }
 
 // AddrWidth returns the width objdump -d gives the address column for a

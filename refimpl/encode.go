@@ -14,6 +14,8 @@ type OperandError struct {
 	Reason   string // set instead of the range for other problems (odd register pair, odd offset)
 }
 
+// Error gives the operand, its value and the accepted range
+// ("displacement 600000 out of range -524288..524287").
 func (e *OperandError) Error() string {
 	if e.Reason != "" {
 		return fmt.Sprintf("%s %d %s", e.What, e.Value, e.Reason)
