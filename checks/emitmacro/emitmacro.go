@@ -121,7 +121,41 @@ func Check(f *cparse.File) []Finding {
 			out = append(out, Finding{Offset: md.Pos.Offset, Line: md.Pos.Line, Macro: md.Name, Message: msg})
 		}
 	}
-	return out
+	// A macro that is only wrong through a wrong macro it uses is not
+	// reported again: the finding at the callee says what to fix.
+	bad := map[string]bool{}
+	for _, fd := range out {
+		bad[fd.Macro] = true
+	}
+	var kept []Finding
+	for _, fd := range out {
+		if !usesBad(env, fd.Macro, bad, map[string]bool{}) {
+			kept = append(kept, fd)
+		}
+	}
+	return kept
+}
+
+// usesBad reports whether macro name expands (transitively) a macro in bad.
+func usesBad(env *cexpr.Env, name string, bad, seen map[string]bool) bool {
+	if seen[name] {
+		return false
+	}
+	seen[name] = true
+	d := env.Macros[name]
+	if d == nil {
+		return false
+	}
+	body, err := d.Parsed()
+	if err != nil {
+		return false
+	}
+	for _, callee := range cexpr.Calls(body) {
+		if callee != name && (bad[callee] || usesBad(env, callee, bad, seen)) {
+			return true
+		}
+	}
+	return false
 }
 
 // operands is one case of a sweep: a value per parameter (BPF register
@@ -226,9 +260,28 @@ func opWords(sp mspec, in *refimpl.Insn, fv map[string]int64) (uint64, uint64) {
 // checkMacro sweeps one macro; it returns a message for the first case
 // that encodes wrongly, or "".
 func checkMacro(env *cexpr.Env, name string, sp mspec) string {
+	msg := ""
+	sweepMacro(env, name, sp, func(c sweepCase) bool {
+		msg = c.msg
+		return msg == ""
+	})
+	return msg
+}
+
+// sweepCase is one evaluated case of a sweep.
+type sweepCase struct {
+	call      string // the macro call, as C
+	text      string // the reference instruction, as GNU assembly
+	got, want []byte
+	msg       string // what is wrong, or ""
+}
+
+// sweepMacro evaluates the cases of one macro and calls fn with each
+// until fn returns false.
+func sweepMacro(env *cexpr.Env, name string, sp mspec, fn func(sweepCase) bool) {
 	in, ok := refimpl.Lookup(sp.Insn)
 	if !ok {
-		return ""
+		return
 	}
 	m := env.Machine()
 	rng := rand.New(rand.NewSource(1))
@@ -288,19 +341,23 @@ func checkMacro(env *cexpr.Env, name string, sp mspec) string {
 		_, err = m.Eval(&cexpr.Call{Fn: name, Args: args, Texts: texts})
 		if err != nil {
 			if errors.Is(err, cexpr.ErrUnknown) {
-				return ""
+				return
 			}
-			return fmt.Sprintf("%s fails for %s: %v", name, call, err)
+			fn(sweepCase{call: call, text: text, want: want, msg: fmt.Sprintf("%s fails for %s: %v", name, call, err)})
+			return
 		}
 		got, msg := collect(m, c.prg, len(want))
-		if msg != "" {
-			return fmt.Sprintf("%s %s for %s, want %d bytes (%s)", name, msg, call, len(want), text)
+		sc := sweepCase{call: call, text: text, got: got, want: want}
+		switch {
+		case msg != "":
+			sc.msg = fmt.Sprintf("%s %s for %s, want %d bytes (%s)", name, msg, call, len(want), text)
+		case string(got) != string(want):
+			sc.msg = fmt.Sprintf("%s places %s wrongly: %s emits %x, want %x (%s)", name, diffFields(in, got, want), call, got, want, text)
 		}
-		if string(got) != string(want) {
-			return fmt.Sprintf("%s places %s wrongly: %s emits %x, want %x (%s)", name, diffFields(in, got, want), call, got, want, text)
+		if !fn(sc) {
+			return
 		}
 	}
-	return ""
 }
 
 // rawWord returns word k of the instruction bytes b as a raw macro takes it.

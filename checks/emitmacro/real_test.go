@@ -1,29 +1,114 @@
 package emitmacro
 
 import (
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 
+	"github.com/trampcheck/trampcheck/checks/emitmacro/cexpr"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
 
-func TestRealSurvey(t *testing.T) {
-	src := ktree.JIT(t)
-	f, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
+func parseReal(tb testing.TB) *cparse.File {
+	tb.Helper()
+	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(tb), cparse.Options{})
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatalf("parsing the real JIT: %v", err)
 	}
-	for _, fd := range Check(f) {
-		t.Logf("%d %s: %s", fd.Line, fd.Macro, fd.Message)
+	return f
+}
+
+// TestRealFile: the EMIT macros of Linux 6.12 encode every swept operand
+// as the reference encoder does, and every macro of the table is swept.
+func TestRealFile(t *testing.T) {
+	f := parseReal(t)
+	if got := Check(f); len(got) != 0 {
+		for _, fd := range got {
+			t.Errorf("got finding at line %d: %s, want none", fd.Line, fd.Message)
+		}
+	}
+	defined := map[string]bool{}
+	for _, m := range f.Macros {
+		defined[m.Name] = true
+	}
+	var missing []string
+	for name := range specs {
+		if !defined[name] {
+			missing = append(missing, name)
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Errorf("got no definition of %v in the real file, want every macro of the table", missing)
 	}
 }
 
-func BenchmarkEmitmacroJIT(b *testing.B) {
-	src := ktree.JIT(b)
-	f, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
-	if err != nil {
-		b.Fatal(err)
+// TestRealMacrosGas is an oracle independent of refimpl: the bytes the real
+// macros store for the swept cases are compared with GNU as on the
+// reference instruction's text.
+func TestRealMacrosGas(t *testing.T) {
+	if _, err := exec.LookPath("s390x-linux-gnu-as"); err != nil {
+		t.Skip("s390x-linux-gnu-as not installed (binutils-s390x-linux-gnu)")
 	}
+	f := parseReal(t)
+	env := cexpr.NewEnv(f)
+	var lines []string
+	var stored [][]byte
+	names := make([]string, 0, len(specs))
+	for name := range specs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		n := 0
+		sweepMacro(env, name, specs[name], func(c sweepCase) bool {
+			if c.msg != "" {
+				t.Errorf("%s", c.msg)
+				return false
+			}
+			lines = append(lines, c.text)
+			stored = append(stored, c.got)
+			n++
+			return true
+		})
+		if n == 0 {
+			t.Errorf("%s: got no evaluated case, want some", name)
+		}
+	}
+	dir := t.TempDir()
+	s, o, b := filepath.Join(dir, "t.s"), filepath.Join(dir, "t.o"), filepath.Join(dir, "t.bin")
+	if err := os.WriteFile(s, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("s390x-linux-gnu-as", "-march=z196", "-o", o, s).CombinedOutput(); err != nil {
+		t.Fatalf("gas: %v: %s", err, out)
+	}
+	if out, err := exec.Command("s390x-linux-gnu-objcopy", "-O", "binary", "-j", ".text", o, b).CombinedOutput(); err != nil {
+		t.Fatalf("objcopy: %v: %s", err, out)
+	}
+	got, err := os.ReadFile(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	off := 0
+	for i, l := range lines {
+		n := len(stored[i])
+		if off+n > len(got) || !bytes.Equal(got[off:off+n], stored[i]) {
+			t.Errorf("%s: gas gives %x, the real macro stores %x", l, got[off:min(off+n, len(got))], stored[i])
+		}
+		off += n
+	}
+	t.Log(fmt.Sprintf("%d swept macro calls agree with GNU as", len(lines)))
+}
+
+func BenchmarkEmitmacroJIT(b *testing.B) {
+	f := parseReal(b)
 	for b.Loop() {
 		Check(f)
 	}

@@ -55,7 +55,7 @@ var words = map[string][]word{
 	"_EMIT6": {{0, 0, 32}, {1, 32, 16}}, "_EMIT6_DISP": {{0, 0, 32}, {1, 32, 16}},
 	"_EMIT6_DISP_LH": {{0, 0, 32}, {1, 32, 16}}, "EMIT6_DISP_LH": {{0, 0, 32}, {1, 32, 16}},
 	"EMIT6_PCREL_RIEB": {{0, 0, 32}, {1, 32, 16}}, "EMIT6_PCREL_RIEC": {{0, 0, 32}, {1, 32, 16}},
-	"EMIT6_PCREL": {{0, 0, 32}, {1, 32, 16}},
+	"EMIT6_PCREL":      {{0, 0, 32}, {1, 32, 16}},
 	"EMIT6_PCREL_RILB": {{0, 0, 32}}, "EMIT6_PCREL_RIL": {{0, 0, 32}}, "EMIT6_PCREL_RILC": {{0, 0, 32}},
 	"_EMIT6_IMM": {{0, 0, 32}}, "EMIT6_IMM": {{0, 0, 32}},
 }
@@ -87,9 +87,8 @@ func flatten(m *cexpr.Machine, n cexpr.Node, shift int, out []part) []part {
 
 // Check runs the check over one parsed file.
 func Check(f *cparse.File) []Finding {
-	env := cexpr.NewEnv(f)
-	m := env.Machine()
-	b := &bounder{f: f, m: m, reg2hex: env.Reg2Hex, texts: map[string]string{}}
+	b := newBounder(f)
+	m := b.m
 	var out []Finding
 	for i := range f.Emits {
 		c := &f.Emits[i]
@@ -196,6 +195,11 @@ type bounder struct {
 	m       *cexpr.Machine
 	reg2hex map[int64]int64
 	texts   map[string]string
+}
+
+func newBounder(f *cparse.File) *bounder {
+	env := cexpr.NewEnv(f)
+	return &bounder{f: f, m: env.Machine(), reg2hex: env.Reg2Hex, texts: map[string]string{}}
 }
 
 // bound returns an upper bound of n, with how it was found.

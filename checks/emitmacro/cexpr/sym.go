@@ -182,3 +182,53 @@ func Idents(n Node) []string {
 	walk(n)
 	return out
 }
+
+// Calls returns the names of the functions and macros that n calls.
+func Calls(n Node) []string {
+	var out []string
+	var walk func(Node)
+	walk = func(n Node) {
+		switch n := n.(type) {
+		case *Call:
+			out = append(out, n.Fn)
+			for _, a := range n.Args {
+				walk(a)
+			}
+		case *Unary:
+			walk(n.X)
+		case *Cast:
+			walk(n.X)
+		case *Binary:
+			walk(n.X)
+			walk(n.Y)
+		case *Cond:
+			walk(n.C)
+			walk(n.T)
+			walk(n.F)
+		case *Index:
+			walk(n.X)
+			walk(n.I)
+		case *Member:
+			walk(n.X)
+		case *StmtExpr:
+			walk(n.Body)
+		case *Block:
+			for _, s := range n.Stmts {
+				walk(s)
+			}
+		case *Decl:
+			walk(n.Init)
+		case *If:
+			walk(n.C)
+			walk(n.Then)
+			walk(n.Else)
+		case *DoWhile:
+			walk(n.Body)
+			walk(n.C)
+		case *ExprStmt:
+			walk(n.X)
+		}
+	}
+	walk(n)
+	return out
+}
