@@ -28,7 +28,7 @@ func parseReal(tb testing.TB) *cparse.File {
 // realFindings are the findings on the unmodified Linux 6.12 file, each a
 // defect of the kernel source, with the reason.
 var realFindings = []struct {
-	fn, msg string
+	fn, msg    string
 	gasRejects bool // GNU as rejects the comment (symbols made numbers)
 	why        string
 }{
