@@ -3,6 +3,9 @@ package main
 import (
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/trampcheck/trampcheck/checks/asmcomment"
+	"github.com/trampcheck/trampcheck/checks/emitmacro"
+	"github.com/trampcheck/trampcheck/checks/fieldoverflow"
 	"github.com/trampcheck/trampcheck/checks/missingproto"
 )
 
@@ -11,5 +14,8 @@ import (
 func allAnalyzers() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
 		missingproto.Analyzer,
+		asmcomment.Analyzer,
+		emitmacro.Analyzer,
+		fieldoverflow.Analyzer,
 	}
 }
