@@ -400,33 +400,40 @@ func parseMail(src string, lines [][]byte, first int, multi, isFirst bool) (*Pat
 }
 
 // inBodyHeaders applies "From:", "Subject:" and "Date:" lines at the top of
-// the body (git format-patch writes them for another author's patch) and
-// returns the body without them.
+// the body (git format-patch writes them for another author's patch) when a
+// blank line follows them, and returns the body without them.
 func inBodyHeaders(p *Patch, bl [][]byte, place *func(int) string) [][]byte {
 	i := 0
 	for i < len(bl) && len(bytes.TrimSpace(bl[i])) == 0 {
 		i++
 	}
-	j := i
-	set := false
-	for ; j < len(bl); j++ {
+	vals := map[string]string{}
+	for j := i; j < len(bl); j++ {
 		l := string(bl[j])
-		switch {
-		case strings.HasPrefix(l, "From: "):
-			p.From = decodeHeader(l[len("From: "):])
-		case strings.HasPrefix(l, "Subject: "):
-			p.Subject = decodeHeader(l[len("Subject: "):])
-		case strings.HasPrefix(l, "Date: "):
-			p.Date = strings.TrimSpace(l[len("Date: "):])
-		default:
-			if set && len(bytes.TrimSpace(bl[j])) == 0 {
-				old := *place
-				*place = func(k int) string { return old(k + j + 1) }
-				return bl[j+1:]
+		if len(strings.TrimSpace(l)) == 0 && len(vals) > 0 {
+			if v, ok := vals["From: "]; ok {
+				p.From = decodeHeader(v)
 			}
-			return bl
+			if v, ok := vals["Subject: "]; ok {
+				p.Subject = decodeHeader(v)
+			}
+			if v, ok := vals["Date: "]; ok {
+				p.Date = strings.TrimSpace(v)
+			}
+			old := *place
+			*place = func(k int) string { return old(k + j + 1) }
+			return bl[j+1:]
 		}
-		set = true
+		matched := false
+		for _, key := range []string{"From: ", "Subject: ", "Date: "} {
+			if v, ok := strings.CutPrefix(l, key); ok {
+				vals[key] = v
+				matched = true
+			}
+		}
+		if !matched {
+			break
+		}
 	}
 	return bl
 }

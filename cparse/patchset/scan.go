@@ -143,6 +143,8 @@ func (d *diffText) file(i int) (*diff.FileDiff, int, int, error) {
 		i = next
 	}
 	switch {
+	case !hasHeader && n > 0:
+		return nil, 0, 0, errorf(d.input, d.place(start), "hunks without --- and +++ lines")
 	case hasHeader && n == 0:
 		return nil, 0, 0, errorf(d.input, d.place(start), "truncated file diff: no hunk after the --- and +++ lines")
 	case git && !hasHeader && hasIndex && !newOrDeleted:
