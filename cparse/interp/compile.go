@@ -40,6 +40,7 @@ type function struct {
 	nslots  int
 	memSize int
 	done    bool
+	locals  []*local
 }
 
 type scope struct {
@@ -84,6 +85,10 @@ type Program struct {
 	gspecs   map[string]*cc.DeclarationSpecifiers
 
 	sizeFn, prepFn *function
+	// frame is the struct bpf_tramp_jit local of the prepare function and
+	// frameFields its integer members, read after the writing pass.
+	frame       *local
+	frameFields []*field
 	// Sites counts the EMIT call sites compiled from macro expansions.
 	Sites int
 }
@@ -110,6 +115,14 @@ func (c *compiler) errf(n cc.Node, format string, args ...any) error {
 		msg += " (in the expansion of an EMIT macro)"
 	}
 	return &CompileError{File: c.p.file.Name, Line: line, Msg: msg}
+}
+
+// span returns the lines of n (the call site's line inside a macro).
+func (c *compiler) span(n cc.Node) Span {
+	if c.inMacro > 0 || n == nil {
+		return Span{c.siteLine, c.siteLine}
+	}
+	return spanOf(n)
 }
 
 func (c *compiler) line(n cc.Node) int {
@@ -164,6 +177,17 @@ func Compile(f *cparse.File, env *Env) (*Program, error) {
 	}
 	if err := c.initGlobals(); err != nil {
 		return nil, err
+	}
+	for _, l := range p.prepFn.locals {
+		if l.slot < 0 && l.t.kind == kStruct && l.t.st.name == "bpf_tramp_jit" {
+			p.frame = l
+			for _, f := range l.t.st.fields {
+				if f.typ.kind == kInt && f.typ.size <= 8 {
+					p.frameFields = append(p.frameFields, f)
+				}
+			}
+			break
+		}
 	}
 	return p, nil
 }
@@ -615,6 +639,7 @@ func (c *compiler) declare(name string, t *ctype) *local {
 	if name != "" {
 		c.sc.names[name] = l
 	}
+	c.fn.locals = append(c.fn.locals, l)
 	return l
 }
 
@@ -932,6 +957,7 @@ func (c *compiler) callFile(x cc.Node, fn *function, args []cc.ExpressionNode, l
 	}
 	n := len(conv)
 	ret := fn.ret
+	span := c.span(x)
 	return &expr{t: ret, slot: -1, eval: func(fr *frame) uint64 {
 		var buf [8]uint64
 		vals := buf[:0]
@@ -941,7 +967,7 @@ func (c *compiler) callFile(x cc.Node, fn *function, args []cc.ExpressionNode, l
 		for _, a := range conv {
 			vals = append(vals, a(fr))
 		}
-		return fr.m.call(fn, vals, line)
+		return fr.m.call(fn, vals, line, span)
 	}}, nil
 }
 

@@ -505,7 +505,12 @@ func elemSize(p *ctype) int {
 func (c *compiler) storer(e *expr, n cc.Node) (func(fr *frame, v uint64), error) {
 	if e.slot >= 0 {
 		s := e.slot
-		return func(fr *frame, v uint64) { fr.s[s] = v }, nil
+		return func(fr *frame, v uint64) {
+			fr.s[s] = v
+			if fr.m.trace {
+				fr.m.slotDef[fr.so+s] = fr.m.cur
+			}
+		}, nil
 	}
 	if e.addr == nil {
 		return nil, c.errf(n, "assignment to a value that is not an lvalue")

@@ -94,6 +94,14 @@ func (mem *memory) store(a uint64, size int, v uint64) {
 		for i := range size {
 			r.sites[off+i] = s
 		}
+		if mem.m.trace {
+			mem.m.event(Event{Kind: EventStore, Site: s, Off: off, Span: mem.m.cur})
+		}
+	}
+	if mem.m.trace {
+		for i := range size {
+			mem.m.memDef[a+uint64(i)] = mem.m.cur
+		}
 	}
 }
 

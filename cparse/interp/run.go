@@ -139,7 +139,8 @@ func (s *Site) String() string {
 	return b.String()
 }
 
-// Result is the outcome of one run.
+// Result is the outcome of one run. It is owned by the Machine and valid
+// until its next run.
 type Result struct {
 	// Size is what arch_bpf_trampoline_size returned.
 	Size int
@@ -154,6 +155,19 @@ type Result struct {
 	Sites []*Site
 	// Steps is the number of steps the run took.
 	Steps int
+	// RetLine is the line of the first return statement that returned a
+	// negative value (0 when none did).
+	RetLine int
+	// Frame holds the integer members of the generator's struct
+	// bpf_tramp_jit after the writing pass (ip_off, stack_size, ...), in
+	// declaration order; empty when the file has no such local.
+	Frame []FrameField
+}
+
+// FrameField is one integer member of struct bpf_tramp_jit after a run.
+type FrameField struct {
+	Name  string
+	Value int64
 }
 
 // RuntimeError is a failure of the C code while running: an invalid access,
@@ -172,6 +186,7 @@ func (e *RuntimeError) Error() string {
 type frame struct {
 	m    *Machine
 	s    []uint64
+	so   int // offset of s in the machine's slot stack
 	base uint64
 	ret  uint64
 }
@@ -179,15 +194,23 @@ type frame struct {
 // Machine runs a Program. It is not safe for concurrent use; create one
 // per goroutine.
 type Machine struct {
-	p     *Program
-	lim   Limits
-	mem   memory
-	cfg   *Config
-	steps int
-	depth int
-	line  int
-	site  *Site
-	root  *Site
+	p       *Program
+	lim     Limits
+	mem     memory
+	cfg     *Config
+	steps   int
+	depth   int
+	cur     Span // the statement being executed
+	negLine int
+	site    *Site
+	trace   bool
+	pass    int
+	events  []Event
+	memDef  map[uint64]Span
+	slotDef []Span
+	deps    map[Span][]Span
+	ctrl    []Span
+	root    *Site
 
 	slots  []uint64
 	sp     int
@@ -203,6 +226,15 @@ type Machine struct {
 	imStr   *region
 	progs   map[uint64]*Prog
 	sites   []*Site
+	res     Result
+}
+
+func beUint(b []byte, size int) uint64 {
+	var v uint64
+	for i := range size {
+		v = v<<8 | uint64(b[i])
+	}
+	return v
 }
 
 // Address-space layout of a Machine (away from typical kernel addresses).
@@ -242,14 +274,14 @@ func (p *Program) NewMachine(lim Limits) *Machine {
 
 // fail stops the run with a RuntimeError at the current line.
 func (m *Machine) fail(format string, args ...any) {
-	panic(&RuntimeError{File: m.p.file.Name, Line: m.line, Msg: fmt.Sprintf(format, args...)})
+	panic(&RuntimeError{File: m.p.file.Name, Line: m.cur.Lo, Msg: fmt.Sprintf(format, args...)})
 }
 
 func (m *Machine) storeSite() *Site {
 	if m.site.Macro != "" {
 		return m.site
 	}
-	return m.site.child(m.line, "")
+	return m.site.child(m.cur.Lo, "")
 }
 
 func (m *Machine) funcAddr(name string) uint64 {
@@ -282,10 +314,15 @@ func (m *Machine) memset(p uint64, v byte, n uint64) {
 			r.sites[off+i] = s
 		}
 	}
+	if m.trace {
+		for i := range min(len(b), 4096) {
+			m.memDef[p+uint64(i)] = m.cur
+		}
+	}
 }
 
 // call runs file function fn with arguments vals (already converted).
-func (m *Machine) call(fn *function, vals []uint64, line int) uint64 {
+func (m *Machine) call(fn *function, vals []uint64, line int, span Span) uint64 {
 	m.depth++
 	if m.depth > m.lim.Depth {
 		m.fail("call depth limit of %d exceeded calling %s (runaway recursion?)", m.lim.Depth, fn.name)
@@ -306,6 +343,7 @@ func (m *Machine) call(fn *function, vals []uint64, line int) uint64 {
 		m.fail("too many locals (call depth %d)", m.depth)
 	}
 	fr.s = m.slots[sp : sp+fn.nslots]
+	fr.so = sp
 	clear(fr.s)
 	m.sp += fn.nslots
 	stackP := m.stackP
@@ -326,16 +364,22 @@ func (m *Machine) call(fn *function, vals []uint64, line int) uint64 {
 		}
 		if p.slot >= 0 {
 			fr.s[p.slot] = vals[i]
+			if m.trace {
+				m.slotDef[sp+p.slot] = span
+			}
 		} else {
+			savedCur := m.cur
+			m.cur = span
 			m.mem.store(fr.base+uint64(p.off), p.t.size, vals[i])
+			m.cur = savedCur
 		}
 	}
-	saved, savedLine := m.site, m.line
+	saved, savedCur := m.site, m.cur
 	if line > 0 {
 		m.site = saved.callChild(line, fn.name)
 	}
 	fn.body(fr)
-	m.site, m.line = saved, savedLine
+	m.site, m.cur = saved, savedCur
 	r := fr.ret
 	m.sp = sp
 	m.stackP = stackP
@@ -358,7 +402,7 @@ func (m *Machine) heapAlloc(n int) (uint64, error) {
 func (m *Machine) setup(cfg *Config) (mPtr, linksPtr uint64, err error) {
 	m.cfg = cfg
 	m.steps = m.lim.Steps
-	m.depth, m.sp, m.line = 0, 0, 0
+	m.depth, m.sp, m.cur, m.negLine, m.pass = 0, 0, Span{}, 0, 1
 	m.site = m.root
 	copy(m.globals.buf, m.p.ginit)
 	clear(m.arena.buf[:heapSize])
@@ -443,11 +487,13 @@ func (m *Machine) Run(cfg *Config) (res *Result, err error) {
 		return nil, err
 	}
 	flags := uint64(cfg.Flags)
-	size := int64(int32(m.call(m.p.sizeFn, []uint64{mPtr, flags, linksPtr, cfg.FuncAddr}, 0)))
-	res = &Result{Size: int(size)}
+	size := int64(int32(m.call(m.p.sizeFn, []uint64{mPtr, flags, linksPtr, cfg.FuncAddr}, 0, Span{})))
+	res = &m.res
+	*res = Result{Size: int(size), Frame: res.Frame[:0]}
 	if size < 0 {
 		res.Ret = int(size)
 		res.Steps = m.lim.Steps - m.steps
+		res.RetLine = m.negLine
 		return res, nil
 	}
 	if size > int64(m.lim.Image) {
@@ -470,10 +516,21 @@ func (m *Machine) Run(cfg *Config) (res *Result, err error) {
 		return nil, fmt.Errorf("config: %v", err)
 	}
 	m.site = m.root
-	m.line = 0
-	ret := int64(int32(m.call(m.p.prepFn, []uint64{cfg.Im, cfg.Image, cfg.Image + uint64(size), mPtr, flags, linksPtr, cfg.FuncAddr}, 0)))
+	m.cur = Span{}
+	m.pass = 2
+	ret := int64(int32(m.call(m.p.prepFn, []uint64{cfg.Im, cfg.Image, cfg.Image + uint64(size), mPtr, flags, linksPtr, cfg.FuncAddr}, 0, Span{})))
 	res.Ret = int(ret)
 	res.Steps = m.lim.Steps - m.steps
+	res.RetLine = m.negLine
+	if l := m.p.frame; l != nil {
+		// The prepare function ran at depth 1: its locals start at the
+		// bottom of the stack, and nothing ran after it returned.
+		base := m.stackLo + uint64(l.off) - m.arena.base
+		for _, f := range m.p.frameFields {
+			v := norm(f.typ, beUint(m.arena.buf[base+uint64(f.off):], f.typ.size))
+			res.Frame = append(res.Frame, FrameField{Name: f.name, Value: int64(v)})
+		}
+	}
 	if ret > 0 {
 		if ret > int64(n) {
 			ret = int64(n)

@@ -126,7 +126,7 @@ func (c *compiler) declaration(d *cc.Declaration) ([]stmtFn, error) {
 		// Declare after compiling the initializer: "int x = x" is not ours.
 		l := c.declare(name, t)
 		le := localExpr(l)
-		line := c.line(id)
+		line := c.span(id)
 		switch {
 		case init != nil:
 			if t.kind == kStruct {
@@ -146,7 +146,7 @@ func (c *compiler) declaration(d *cc.Declaration) ([]stmtFn, error) {
 			if err != nil {
 				return nil, err
 			}
-			out = append(out, c.lined(line, func(fr *frame) ctl { st(fr, v(fr)); return ctlNext }))
+			out = append(out, c.traced(id, line, func(fr *frame) ctl { st(fr, v(fr)); return ctlNext }))
 		case list:
 			s, err := c.localInit(le, id.Initializer)
 			if err != nil {
@@ -247,13 +247,64 @@ func (c *compiler) localInit(le *expr, in *cc.Initializer) (stmtFn, error) {
 
 // lined wraps a statement so that it records its C line (for the sites of
 // stores outside EMIT macros and for error messages).
-func (c *compiler) lined(line int, s stmtFn) stmtFn {
+func (c *compiler) lined(sp Span, s stmtFn) stmtFn {
 	if c.inMacro > 0 {
 		return s
 	}
 	return func(fr *frame) ctl {
-		fr.m.line = line
+		fr.m.cur = sp
 		return s(fr)
+	}
+}
+
+// traced is lined for a statement whose inputs a traced run records (the
+// variables n reads and the condition the statement runs under).
+func (c *compiler) traced(n cc.Node, sp Span, s stmtFn) stmtFn {
+	if c.inMacro > 0 {
+		return s
+	}
+	ws := c.watches(n)
+	return func(fr *frame) ctl {
+		m := fr.m
+		m.cur = sp
+		if m.trace {
+			m.noteStmt(fr, sp, ws)
+		}
+		return s(fr)
+	}
+}
+
+// condSpan is the span of a statement's keyword and condition.
+func (c *compiler) condSpan(kw cc.Token, conds ...cc.ExpressionNode) Span {
+	if c.inMacro > 0 {
+		return Span{c.siteLine, c.siteLine}
+	}
+	sp := Span{kw.Position().Line, kw.Position().Line}
+	for _, e := range conds {
+		if e == nil {
+			continue
+		}
+		s := spanOf(e)
+		if s.Lo > 0 {
+			sp.Lo, sp.Hi = min(sp.Lo, s.Lo), max(sp.Hi, s.Hi)
+		}
+	}
+	return sp
+}
+
+// branch returns cond wrapped to record its decisions in traced runs.
+func (c *compiler) branch(sp Span, n cc.Node, cond evalFn) evalFn {
+	ws := c.watches(n)
+	inMacro := c.inMacro > 0
+	return func(fr *frame) uint64 {
+		v := cond(fr)
+		if m := fr.m; m.trace {
+			m.event(Event{Kind: EventBranch, Span: sp, Taken: v != 0, Inputs: m.inputs(fr, ws)})
+			if !inMacro {
+				m.noteStmt(fr, sp, ws)
+			}
+		}
+		return v
 	}
 }
 
@@ -271,7 +322,7 @@ func (c *compiler) stmt(s *cc.Statement) (stmtFn, error) {
 			return nil, err
 		}
 		ev := e.eval
-		return c.lined(c.line(es), func(fr *frame) ctl { ev(fr); return ctlNext }), nil
+		return c.traced(es, c.span(es), func(fr *frame) ctl { ev(fr); return ctlNext }), nil
 	case cc.StatementSelection:
 		return c.selection(s.SelectionStatement)
 	case cc.StatementIteration:
@@ -299,7 +350,10 @@ func (c *compiler) selection(s *cc.SelectionStatement) (stmtFn, error) {
 	if err != nil {
 		return nil, err
 	}
-	line := c.line(s)
+	line := c.condSpan(s.Token, s.ExpressionList)
+	if s.Case != cc.SelectionStatementSwitch {
+		cond = c.branch(line, s.ExpressionList, cond)
+	}
 	switch s.Case {
 	case cc.SelectionStatementIf, cc.SelectionStatementIfElse:
 		then, err := c.stmtOrEmpty(s.Statement)
@@ -313,7 +367,20 @@ func (c *compiler) selection(s *cc.SelectionStatement) (stmtFn, error) {
 			}
 		}
 		return c.lined(line, func(fr *frame) ctl {
-			if cond(fr) != 0 {
+			m := fr.m
+			taken := cond(fr) != 0
+			if m.trace {
+				m.ctrl = append(m.ctrl, line)
+				var r ctl
+				if taken {
+					r = then(fr)
+				} else {
+					r = els(fr)
+				}
+				m.ctrl = m.ctrl[:len(m.ctrl)-1]
+				return r
+			}
+			if taken {
 				return then(fr)
 			}
 			return els(fr)
@@ -394,8 +461,14 @@ func (c *compiler) switchStmt(s *cc.SelectionStatement) (stmtFn, error) {
 		}
 		body = append(body, ss...)
 	}
-	return c.lined(c.line(s), func(fr *frame) ctl {
-		start, ok := cases[val(fr)]
+	sp := c.condSpan(s.Token, s.ExpressionList)
+	ws := c.watches(s.ExpressionList)
+	return c.lined(sp, func(fr *frame) ctl {
+		v := val(fr)
+		if m := fr.m; m.trace {
+			m.event(Event{Kind: EventBranch, Span: sp, Taken: true, Inputs: m.inputs(fr, ws)})
+		}
+		start, ok := cases[v]
 		if !ok {
 			if def < 0 {
 				return ctlNext
@@ -466,12 +539,23 @@ func (c *compiler) iteration(s *cc.IterationStatement) (stmtFn, error) {
 			return nil, err
 		}
 	}
+	hdr := c.condSpan(s.Token, s.ExpressionList, s.ExpressionList2, s.ExpressionList3)
+	if s.Case == cc.IterationStatementDo {
+		hdr = c.condSpan(s.Token2, s.ExpressionList)
+	}
+	if cond != nil {
+		var cn cc.Node = s.ExpressionList
+		if s.Case == cc.IterationStatementFor {
+			cn = s.ExpressionList2
+		}
+		cond = c.branch(hdr, cn, cond)
+	}
 	body, err := c.stmtOrEmpty(s.Statement)
 	if err != nil {
 		return nil, err
 	}
 	do := s.Case == cc.IterationStatementDo
-	return c.lined(c.line(s), func(fr *frame) ctl {
+	return c.lined(hdr, func(fr *frame) ctl {
 		m := fr.m
 		if init != nil {
 			init(fr)
@@ -482,11 +566,18 @@ func (c *compiler) iteration(s *cc.IterationStatement) (stmtFn, error) {
 				return ctlNext
 			}
 			first = false
+			if m.trace {
+				m.ctrl = append(m.ctrl, hdr)
+			}
 			m.steps--
 			if m.steps < 0 {
 				m.fail("step limit of %d exceeded (runaway loop?)", m.lim.Steps)
 			}
-			switch body(fr) {
+			r := body(fr)
+			if m.trace {
+				m.ctrl = m.ctrl[:len(m.ctrl)-1]
+			}
+			switch r {
 			case ctlBreak:
 				return ctlNext
 			case ctlReturn:
@@ -521,7 +612,18 @@ func (c *compiler) jump(s *cc.JumpStatement) (stmtFn, error) {
 		if err != nil {
 			return nil, err
 		}
-		return c.lined(c.line(s), func(fr *frame) ctl { fr.ret = v(fr); return ctlReturn }), nil
+		line := c.line(s)
+		sp := c.span(s)
+		if rt.kind == kInt && rt.signed {
+			return c.traced(s, sp, func(fr *frame) ctl {
+				fr.ret = v(fr)
+				if int64(fr.ret) < 0 && fr.m.negLine == 0 {
+					fr.m.negLine = line
+				}
+				return ctlReturn
+			}), nil
+		}
+		return c.traced(s, sp, func(fr *frame) ctl { fr.ret = v(fr); return ctlReturn }), nil
 	}
 	return nil, c.errf(s, "goto is not supported")
 }

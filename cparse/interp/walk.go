@@ -45,3 +45,40 @@ func walkValue(v reflect.Value, f func(any) bool) {
 		}
 	}
 }
+
+// spanOf returns the first and last line of the tokens of n.
+func spanOf(n any) Span {
+	var s Span
+	var visit func(v reflect.Value)
+	visit = func(v reflect.Value) {
+		switch v.Kind() {
+		case reflect.Interface:
+			if !v.IsNil() {
+				visit(v.Elem())
+			}
+		case reflect.Pointer:
+			if !v.IsNil() && v.Elem().Kind() == reflect.Struct {
+				visit(v.Elem())
+			}
+		case reflect.Struct:
+			if v.Type() == tokenType {
+				t := v.Interface().(cc.Token)
+				if l := t.Position().Line; l > 0 && t.SrcStr() != "" {
+					if s.Lo == 0 || l < s.Lo {
+						s.Lo = l
+					}
+					s.Hi = max(s.Hi, l)
+				}
+				return
+			}
+			t := v.Type()
+			for i := 0; i < v.NumField(); i++ {
+				if t.Field(i).IsExported() {
+					visit(v.Field(i))
+				}
+			}
+		}
+	}
+	visit(reflect.ValueOf(n))
+	return s
+}
