@@ -40,7 +40,8 @@ operators and precedence (0x hex, 0b binary, 0-prefixed octal, 'c).
 Relative targets are .+N, .-N or . (bytes from the instruction). Without
 --origin a plain number N means .+N, as GNU as reads it. With --origin the
 instructions are one stream starting at ADDR, and a plain number is an
-absolute target address, as objdump prints it ("jg 0x264"). Whole objdump -d
+absolute target address, as objdump prints it ("jg 0x264"); so is objdump's
+symbolic form "jg 264 <f+0x10>" (hex) at any time. Whole objdump -d
 output can be piped in: instruction lines ("   0:\tc0 f4 00 00 00 03 \tjg\t0x6")
 are assembled at their address, header and label lines are skipped. The data
 directives objdump prints for undecodable words (.long, .short, .byte) and
@@ -59,6 +60,22 @@ func objdumpNoise(line string) bool {
 		strings.HasPrefix(t, "Disassembly of section ") ||
 		t == "..." ||
 		strings.HasSuffix(t, ">:") && !strings.Contains(t, "\t")
+}
+
+// stripSymbol turns objdump's symbolic target "jg\t10 <g+0xc>" (hex
+// without 0x when a symbol is found) back into "jg\t0x10"; it reports
+// whether there was an annotation.
+func stripSymbol(text string) (string, bool) {
+	i := strings.LastIndex(text, " <")
+	if i < 0 || !strings.HasSuffix(text, ">") {
+		return text, false
+	}
+	text = text[:i]
+	j := strings.LastIndexAny(text, ", \t") + 1
+	if _, err := strconv.ParseUint(text[j:], 16, 64); err != nil || strings.HasPrefix(text[j:], "0x") {
+		return text, true
+	}
+	return text[:j] + "0x" + text[j:], true
 }
 
 // objdumpLineRE matches an objdump -d instruction line: address, bytes,
@@ -97,16 +114,19 @@ func runAsm(e *env, args []string) int {
 		if objdumpNoise(line) {
 			return true
 		}
-		text, at := line, pc
+		text, at, abs := line, pc, absolute
 		if m := objdumpLineRE.FindStringSubmatch(line); m != nil {
 			a, err := strconv.ParseUint(m[1], 16, 63)
 			if err == nil {
-				text, at = m[2], int64(a)
-				absolute = true
+				// An objdump line: at its address, targets absolute.
+				text, at, abs = m[2], int64(a), true
 			}
 		}
+		if t, ok := stripSymbol(text); ok {
+			text, abs = t, true // objdump's "10 <g+0xc>" is an address
+		}
 		var err error
-		buf, err = refimpl.AppendAssemble(buf[:0], text, at, absolute)
+		buf, err = refimpl.AppendAssemble(buf[:0], text, at, abs)
 		if errors.Is(err, refimpl.ErrEmpty) {
 			return true
 		}

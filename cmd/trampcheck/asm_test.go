@@ -325,3 +325,26 @@ func TestTableCoversRealJIT(t *testing.T) {
 	}
 	t.Logf("%d EMIT calls, %d instructions seen", calls, len(found))
 }
+
+// TestAsmReadsObjdumpWithSymbols checks objdump output of an object with
+// symbols, whose targets carry "<sym+off>" annotations.
+func TestAsmReadsObjdumpWithSymbols(t *testing.T) {
+	lines := []string{".globl f", "f:", "lgr %r1,%r2", "g:", "jg .+12", "brasl %r14,.-6", "j .", "exrl %r0,.+10", "larl %r1,.+8"}
+	dis := assembleWithGas(t, lines)
+	if !strings.Contains(dis, "<") {
+		t.Fatalf("objdump printed no symbol annotation:\n%s", dis)
+	}
+	var want []string
+	for _, l := range strings.Split(dis, "\n") {
+		if objdumpLineRE.MatchString(l) {
+			want = append(want, strings.ReplaceAll(strings.TrimSpace(strings.Split(l, "\t")[1]), " ", ""))
+		}
+	}
+	out, errOut, code := asmCLI(dis, "asm", "--origin", "0")
+	if code != exitClean {
+		t.Fatalf("asm: exit %d: %s", code, errOut)
+	}
+	if got := strings.Split(strings.TrimSuffix(out, "\n"), "\n"); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("got %q, want %q (objdump's bytes)", got, want)
+	}
+}
