@@ -67,6 +67,14 @@ func FuzzParse(f *testing.F) {
 			if len(p.Files) == 0 {
 				t.Fatalf("%s: got a patch without file diffs", p.Source)
 			}
+			// go-diff's hunks agree with the counts the scanner checked.
+			for _, fd := range p.Files {
+				for k, h := range fd.Hunks {
+					if _, _, _, _, _, err := images(h); err != nil {
+						t.Fatalf("%s: hunk %d of %s: %v", p.Source, k+1, fd.NewName, err)
+					}
+				}
+			}
 		}
 		_, err = Apply(MapReader{"f.c": []byte("a\nb\nc\n")}, ps)
 		checkError(t, err)
