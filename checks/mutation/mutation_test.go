@@ -2,6 +2,7 @@ package mutation_test
 
 import (
 	"fmt"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -169,5 +170,45 @@ func TestMutations(t *testing.T) {
 				t.Logf("%s", f)
 			}
 		})
+	}
+}
+
+// TestRandomEditsNoPanic applies random one-character edits to the lines
+// of the real file that the checks read most (EMIT macros, EMIT calls and
+// their comments) and runs the checks: whatever the edit, they report or
+// stay silent, or the front end rejects the file; they never panic.
+func TestRandomEditsNoPanic(t *testing.T) {
+	src := ktree.JIT(t)
+	lines := strings.SplitAfter(string(src), "\n")
+	var targets []int
+	for i, l := range lines {
+		if strings.Contains(l, "EMIT") || strings.Contains(l, "/* ") && strings.Contains(l, "%r") {
+			targets = append(targets, i)
+		}
+	}
+	const alphabet = "0123456789abcdefx|&<>()+-*/%,;{}[]\\ REGW_"
+	seed := uint64(1)
+	next := func(n int) int {
+		seed = seed*6364136223846793005 + 1442695040888963407
+		return int((seed >> 33) % uint64(n))
+	}
+	for k := range 80 {
+		i := targets[next(len(targets))]
+		l := []byte(lines[i])
+		if len(l) < 2 {
+			continue
+		}
+		pos := next(len(l) - 1)
+		l[pos] = alphabet[next(len(alphabet))]
+		mut := append([]string(nil), lines...)
+		mut[i] = string(l)
+		func() {
+			defer func() {
+				if r := recover(); r != nil {
+					t.Errorf("edit %d (line %d: %q): panic: %v\n%s", k, i+1, strings.TrimSpace(string(l)), r, debug.Stack())
+				}
+			}()
+			_, _ = checktest.RunSource(ktree.JITFile, []byte(strings.Join(mut, "")), cparse.Options{}, analyzers...)
+		}()
 	}
 }

@@ -547,6 +547,7 @@ func (p *parser) callArgs(fn string) (*Call, error) {
 }
 
 func (p *parser) primary() (Node, error) {
+	start := p.pos
 	t := p.next()
 	switch t.Kind {
 	case tNum:
@@ -575,6 +576,9 @@ func (p *parser) primary() (Node, error) {
 			return x, p.want(")")
 		}
 	}
-	p.pos--
+	p.pos = start
+	if t.Kind == tEOF {
+		return nil, p.errf("unexpected end")
+	}
 	return nil, p.errf("unexpected %q", t.Text)
 }
