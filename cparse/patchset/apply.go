@@ -218,7 +218,7 @@ func (a *applier) source(p *Patch, path string) ([]byte, error) {
 		return b, nil
 	}
 	if a.startGone[path] {
-		return nil, errorf(p.Source, path, "file was deleted by an earlier patch")
+		return nil, errorf(p.Source, path, "file was deleted earlier in the series")
 	}
 	if b, ok := a.base[path]; ok {
 		return b, nil
@@ -267,7 +267,7 @@ func (a *applier) mustGet(p *Patch, path string) ([]byte, error) {
 	}
 	if !ok {
 		if a.gone[path] {
-			return nil, errorf(p.Source, path, "file was deleted by an earlier patch")
+			return nil, errorf(p.Source, path, "file was deleted earlier in the series")
 		}
 		return nil, errorf(p.Source, path, "file not found in the tree")
 	}
@@ -313,7 +313,7 @@ func (a *applier) file(p *Patch, fd *diff.FileDiff, st *State) error {
 		if err := a.mustNotExist(p, op.new); err != nil {
 			return err
 		}
-		out, added, err := applyHunks(p, op.new, nil, fd.Hunks)
+		out, added, err := applyHunks(p, op.new, []byte{}, fd.Hunks)
 		if err != nil {
 			return err
 		}
