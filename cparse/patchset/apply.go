@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/sourcegraph/go-diff/diff"
@@ -469,21 +470,15 @@ func applyHunks(p *Patch, name string, src []byte, hunks []*diff.Hunk) ([]byte, 
 		if at < 0 {
 			return nil, nil, errorf(p.Source, place, "does not apply at line %d", h.OrigStartLine)
 		}
-		nimg := make([][]byte, 0, len(img)-len(pre)+len(post))
-		nimg = append(nimg, img[:at]...)
-		nimg = append(nimg, post...)
-		nimg = append(nimg, img[at+len(pre):]...)
-		npatched := make([]uint8, 0, len(nimg))
-		npatched = append(npatched, patched[:at]...)
-		for _, a := range added {
+		marks := make([]uint8, len(post))
+		for i, a := range added {
+			marks[i] = lineContext
 			if a {
-				npatched = append(npatched, lineAdded)
-			} else {
-				npatched = append(npatched, lineContext)
+				marks[i] = lineAdded
 			}
 		}
-		npatched = append(npatched, patched[at+len(pre):]...)
-		img, patched = nimg, npatched
+		img = slices.Replace(img, at, at+len(pre), post...)
+		patched = slices.Replace(patched, at, at+len(pre), marks...)
 		// A line without "\n" can only be the last one; only the new lines
 		// and the one before them can break that rule.
 		for i := max(at-1, 0); i < at+len(post) && i+1 < len(img); i++ {

@@ -136,17 +136,26 @@ func mailSplit(tb testing.TB, mbox string, n int) ([]byte, error) {
 
 func BenchmarkParseApplyRealSeries(b *testing.B) {
 	mbox, contents := jitSeries(b)
-	tree := MapReader{ktree.JITFile: []byte(contents[0])}
 	data := []byte(mbox)
-	b.SetBytes(int64(len(data)))
-	b.ResetTimer()
-	for b.Loop() {
-		ps, err := Parse("jit.mbox", data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := Apply(tree, ps); err != nil {
-			b.Fatal(err)
-		}
+	trees := []struct {
+		name string
+		tree Reader
+	}{
+		{"memory", MapReader{ktree.JITFile: []byte(contents[0])}},
+		{"disk", DirReader(ktree.Dir(b))},
+	}
+	for _, tc := range trees {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				ps, err := Parse("jit.mbox", data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := Apply(tc.tree, ps); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
