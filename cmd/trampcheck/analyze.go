@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"go/token"
 	"go/types"
@@ -35,10 +34,6 @@ type unit struct {
 	files []string                          // names as reported (tree-relative with a tree)
 	read  func(name string) ([]byte, error) // reads a file of the state, or a header under the tree
 }
-
-// analysisMu serialises the configuration of the analyzers' flags, which
-// are package-level state in go/analysis.
-var analysisMu sync.Mutex
 
 // analyze runs the analyzers (and what they require) over u and returns the
 // findings in source order. An error means the files could not be checked
@@ -90,7 +85,7 @@ func analyze(u unit, analyzers []*analysis.Analyzer) ([]report.Finding, error) {
 			AllObjectFacts:    func() []analysis.ObjectFact { return nil },
 			AllPackageFacts:   func() []analysis.PackageFact { return nil },
 		}
-		res, err := a.Run(pass)
+		res, err := runAnalyzer(a, pass)
 		if err != nil {
 			return err
 		}
@@ -190,6 +185,3 @@ func enclosing(f *cparse.File, n int) string {
 	}
 	return name
 }
-
-// errNoFiles is returned when the inputs name no C file to check.
-var errNoFiles = errors.New("no C file to check")

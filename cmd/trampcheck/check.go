@@ -192,7 +192,7 @@ func checkInputs(e *env, cfg *checkConfig, inputs []string) (*report.Run, error)
 		case in == "-":
 			data, err := io.ReadAll(io.LimitReader(e.Stdin, patchset.MaxInputSize+1))
 			if err != nil {
-				return nil, fmt.Errorf("<stdin>: %v", err)
+				return nil, fmt.Errorf("<stdin>: %w", err)
 			}
 			ps, err := patchset.ReadInput("<stdin>", bytes.NewReader(data))
 			if err != nil {
@@ -242,7 +242,7 @@ func checkInputs(e *env, cfg *checkConfig, inputs []string) (*report.Run, error)
 func checkRegular(path string) error {
 	fi, err := os.Lstat(path)
 	if err != nil {
-		return fmt.Errorf("%s: %v", path, errors.Unwrap(err))
+		return fmt.Errorf("%s: %w", path, errors.Unwrap(err))
 	}
 	if fi.Mode()&os.ModeSymlink != 0 {
 		return fmt.Errorf("%s: is a symbolic link; give the file itself", path)
@@ -296,7 +296,7 @@ func checkFiles(tree *treeFS, paths []string, analyzers []*analysis.Analyzer) (r
 func readLimited(path string) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, errors.Unwrap(err))
+		return nil, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, patchset.MaxInputSize+1))

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -186,7 +187,8 @@ func unifiedDiff(t testing.TB, name, before, after string) string {
 	cmd := exec.Command("diff", "-u", "a/"+name, "b/"+name)
 	cmd.Dir = dir
 	out, err := cmd.Output()
-	if ee, ok := err.(*exec.ExitError); err != nil && (!ok || ee.ExitCode() != 1) {
+	var ee *exec.ExitError
+	if err != nil && (!errors.As(err, &ee) || ee.ExitCode() != 1) {
 		t.Fatalf("diff: %v", err)
 	}
 	return string(out)

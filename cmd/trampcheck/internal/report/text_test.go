@@ -72,15 +72,19 @@ func TestGCCRendering(t *testing.T) {
 // across the states of a series.
 func TestWriteTextMarks(t *testing.T) {
 	yes, no := true, false
-	f1 := Finding{File: "a.c", Line: 3, Column: 5, EndColumn: 8, Severity: "warning", Check: "missingproto",
+	f1 := Finding{
+		File: "a.c", Line: 3, Column: 5, EndColumn: 8, Severity: "warning", Check: "missingproto",
 		Flag: "-Wmissing-prototypes", Message: "no previous prototype for 'foo'", Symbol: "foo",
-		SourceLine: "int foo(void)", New: &yes, Patch: "[PATCH 1/2] add foo"}
+		SourceLine: "int foo(void)", New: &yes, Patch: "[PATCH 1/2] add foo",
+	}
 	f2 := f1
 	f2.New = &no
 	f2.Line = 5
-	old := Finding{File: "a.c", Line: 9, Column: 5, EndColumn: 8, Severity: "warning", Check: "missingproto",
+	old := Finding{
+		File: "a.c", Line: 9, Column: 5, EndColumn: 8, Severity: "warning", Check: "missingproto",
 		Flag: "-Wmissing-prototypes", Message: "no previous prototype for 'bar'", Symbol: "bar",
-		SourceLine: "int bar(void)", New: &no}
+		SourceLine: "int bar(void)", New: &no,
+	}
 	run := &Run{Patched: true, Results: []PatchResult{
 		{Index: 0, Mail: Mail{Subject: "[PATCH 1/2] add foo"}, Findings: []Finding{f1, old}},
 		{Index: 1, Mail: Mail{Subject: "[PATCH 2/2] move foo"}, Findings: []Finding{f2, old}},
