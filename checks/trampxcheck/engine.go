@@ -25,8 +25,6 @@ type Finding struct {
 	// index of the first one in the checked list.
 	Configs int
 	First   int
-	macro   string
-	why     string
 }
 
 // traceWhy re-runs one configuration with a trace and explains p.
@@ -75,24 +73,64 @@ func Check(f *cparse.File, cfgs []tramp.Config, workers int) ([]Finding, Summary
 
 // CheckProgram is Check for f already compiled into prog.
 func CheckProgram(f *cparse.File, prog *interp.Program, cfgs []tramp.Config, workers int) ([]Finding, Summary, error) {
+	return CheckN(f, prog, len(cfgs), func(i int) tramp.Config { return cfgs[i] }, workers)
+}
+
+// group accumulates the configurations that share a finding.
+type group struct {
+	first, count int
+	p            problem
+	mixed        bool // the configurations reach the site by different calls
+}
+
+// CheckN checks the n configurations that cfg returns (cfg must be safe for
+// concurrent use); only diverging configurations are kept in memory, so n
+// may be the whole matrix.
+func CheckN(f *cparse.File, prog *interp.Program, n int, cfg func(i int) tramp.Config, workers int) ([]Finding, Summary, error) {
 	fl := newFieldLines(f)
-	macroLines := map[string]string{}
-	for _, m := range f.Macros {
-		macroLines[m.Name] = fmt.Sprintf("%s defined at lines %d-%d", m.Name, m.Pos.Line, m.EndLine)
-	}
-	probs := make([][]problem, len(cfgs))
-	err := parallel(len(cfgs), workers, func() func(i int) error {
+	var mu sync.Mutex
+	groups := map[string]*group{}
+	divergences := 0
+	err := parallel(n, workers, func() func(i int) error {
 		m := prog.NewMachine(interp.Limits{})
 		return func(i int) error {
-			p, err := compare(m, cfgs[i], fl)
-			probs[i] = p
-			return err
+			ps, err := compare(m, cfg(i), fl)
+			if err != nil || len(ps) == 0 {
+				return err
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			divergences++
+			for _, p := range ps {
+				g, ok := groups[p.key]
+				if !ok {
+					groups[p.key] = &group{first: i, count: 1, p: p}
+					continue
+				}
+				g.count++
+				if g.p.chain != p.chain {
+					g.mixed = true
+				}
+				if i < g.first {
+					g.first, g.p = i, p
+				}
+			}
+			return nil
 		}
 	})
 	if err != nil {
 		return nil, Summary{}, err
 	}
-	sum := Summary{Configs: len(cfgs)}
+	return findings(f, prog, groups, cfg), Summary{Configs: n, Divergences: divergences, Findings: len(groups)}, nil
+}
+
+// findings turns the groups into findings sorted by line, explaining each
+// from a traced run of its first configuration.
+func findings(f *cparse.File, prog *interp.Program, groups map[string]*group, cfg func(int) tramp.Config) []Finding {
+	macroLines := map[string]string{}
+	for _, m := range f.Macros {
+		macroLines[m.Name] = fmt.Sprintf("%s defined at lines %d-%d", m.Name, m.Pos.Line, m.EndLine)
+	}
 	tracer := prog.NewMachine(interp.Limits{})
 	// The drivers' own lines (memset, the two calls) are in every
 	// dependence chain; leave them out of the explanations.
@@ -104,53 +142,38 @@ func CheckProgram(f *cparse.File, prog *interp.Program, cfgs []tramp.Config, wor
 		}
 		return false
 	}
-	groups := map[string]*Finding{}
-	chains := map[string]string{}
-	var order []string
-	for i, ps := range probs {
-		if len(ps) > 0 {
-			sum.Divergences++
-		}
-		for _, p := range ps {
-			g, ok := groups[p.key]
-			if !ok {
-				g = &Finding{Line: p.line, Kind: p.kind, Message: p.msg + " [" + Describe(cfgs[i]) + "]", First: i, macro: p.macro}
-				if p.kind == "code" || p.kind == "frame" {
-					g.why = traceWhy(tracer, cfgs[i], p, skip)
-				}
-				groups[p.key] = g
-				chains[p.key] = p.chain
-				order = append(order, p.key)
-			} else if chains[p.key] != p.chain {
-				chains[p.key] = "*"
-			}
-			g.Configs++
-		}
-	}
-	out := make([]Finding, 0, len(order))
-	for _, k := range order {
-		g := groups[k]
+	out := make([]Finding, 0, len(groups))
+	for _, g := range groups {
+		p := g.p
+		c := cfg(g.first)
+		fd := Finding{Line: p.line, Kind: p.kind, Message: p.msg + " [" + Describe(c) + "]", First: g.first, Configs: g.count}
 		var notes []string
-		if c := chains[k]; c != "" && c != "*" {
-			notes = append(notes, c)
+		if p.chain != "" && !g.mixed {
+			notes = append(notes, p.chain)
 		}
-		if g.macro != "" && macroLines[g.macro] != "" {
-			notes = append(notes, macroLines[g.macro])
+		if p.macro != "" && macroLines[p.macro] != "" {
+			notes = append(notes, macroLines[p.macro])
 		}
-		if g.why != "" {
-			notes = append(notes, g.why)
+		if p.kind == "code" || p.kind == "frame" {
+			if why := traceWhy(tracer, c, p, skip); why != "" {
+				notes = append(notes, why)
+			}
 		}
 		if len(notes) > 0 {
-			g.Message += " (" + strings.Join(notes, "; ") + ")"
+			fd.Message += " (" + strings.Join(notes, "; ") + ")"
 		}
-		if g.Configs > 1 {
-			g.Message += fmt.Sprintf(" and %d more configurations", g.Configs-1)
+		if g.count > 1 {
+			fd.Message += fmt.Sprintf(" and %d more configurations", g.count-1)
 		}
-		out = append(out, *g)
+		out = append(out, fd)
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Line < out[j].Line })
-	sum.Findings = len(out)
-	return out, sum, nil
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Line != out[j].Line {
+			return out[i].Line < out[j].Line
+		}
+		return out[i].First < out[j].First
+	})
+	return out
 }
 
 // parallel calls the function made by mk (one per worker) for 0..n-1.
@@ -294,12 +317,12 @@ func codeProblem(res *interp.Result, ref *tramp.Program, image uint64) (problem,
 	}
 	var site *interp.Site
 	switch {
-	case i < len(res.Sites) && res.Sites[i] != nil:
-		site = res.Sites[i]
-	case start < len(res.Sites):
-		site = res.Sites[start]
-	case len(res.Sites) > 0:
-		site = res.Sites[len(res.Sites)-1]
+	case res.Site(i) != nil:
+		site = res.Site(i)
+	case start < res.Len():
+		site = res.Site(start)
+	case res.Len() > 0:
+		site = res.Site(res.Len() - 1)
 	}
 	gotText := insnText(got, start, image)
 	wantText := insnText(want, start, image)

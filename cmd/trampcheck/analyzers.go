@@ -7,6 +7,7 @@ import (
 	"github.com/trampcheck/trampcheck/checks/emitmacro"
 	"github.com/trampcheck/trampcheck/checks/fieldoverflow"
 	"github.com/trampcheck/trampcheck/checks/missingproto"
+	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 )
 
 // allAnalyzers is the registry of checks that "trampcheck check" runs, in
@@ -17,5 +18,6 @@ func allAnalyzers() []*analysis.Analyzer {
 		asmcomment.Analyzer,
 		emitmacro.Analyzer,
 		fieldoverflow.Analyzer,
+		trampxcheck.Analyzer,
 	}
 }

@@ -378,7 +378,7 @@ func (c *compiler) macroSite(call *cc.PostfixExpression, m *cparse.Macro, line i
 	return &expr{t: e.t, slot: -1, isConst: e.isConst, c: e.c, eval: func(fr *frame) uint64 {
 		mm := fr.m
 		saved := mm.site
-		mm.site = saved.child(line, name)
+		mm.site = mm.child(saved, line, name)
 		if mm.trace {
 			mm.event(Event{Kind: EventEmit, Site: mm.site, Span: mm.cur, Inputs: mm.inputs(fr, ws)})
 		}

@@ -10,8 +10,9 @@ type region struct {
 	name string
 	base uint64
 	buf  []byte
-	// sites is non-nil for the image: the site of the last store of each byte.
-	sites []*Site
+	// sites is non-nil for the image: the site id + 1 of the last store of
+	// each byte.
+	sites []int32
 	ro    bool
 }
 
@@ -92,7 +93,7 @@ func (mem *memory) store(a uint64, size int, v uint64) {
 	if r.sites != nil {
 		s := mem.m.storeSite()
 		for i := range size {
-			r.sites[off+i] = s
+			r.sites[off+i] = s.id + 1
 		}
 		if mem.m.trace {
 			mem.m.event(Event{Kind: EventStore, Site: s, Off: off, Span: mem.m.cur})

@@ -67,26 +67,31 @@ type Site struct {
 	Func   string
 	Parent *Site
 	kids   []*Site
+	id     int32 // index in the machine's site table
 }
 
-func (s *Site) child(line int, macro string) *Site {
+// child returns the EMIT (or plain store) node below s, made on first use.
+func (m *Machine) child(s *Site, line int, macro string) *Site {
 	for _, k := range s.kids {
-		if k.Line == line && k.Macro == macro {
+		if k.Line == line && k.Macro == macro && k.Func == "" {
 			return k
 		}
 	}
-	k := &Site{Line: line, Macro: macro, Parent: s}
+	k := &Site{Line: line, Macro: macro, Parent: s, id: int32(len(m.siteTab))}
+	m.siteTab = append(m.siteTab, k)
 	s.kids = append(s.kids, k)
 	return k
 }
 
-func (s *Site) callChild(line int, fn string) *Site {
+// callChild returns the call node below s, made on first use.
+func (m *Machine) callChild(s *Site, line int, fn string) *Site {
 	for _, k := range s.kids {
 		if k.Line == line && k.Func == fn && k.Macro == "" {
 			return k
 		}
 	}
-	k := &Site{Line: line, Func: fn, Parent: s}
+	k := &Site{Line: line, Func: fn, Parent: s, id: int32(len(m.siteTab))}
+	m.siteTab = append(m.siteTab, k)
 	s.kids = append(s.kids, k)
 	return k
 }
@@ -149,10 +154,9 @@ type Result struct {
 	Ret int
 	// Code is the image, Ret bytes (nil when Ret <= 0). It is owned by the
 	// Machine and valid until its next run.
-	Code []byte
-	// Sites holds, for each byte of Code, the site of its last store (nil
-	// for bytes never stored).
-	Sites []*Site
+	Code    []byte
+	sites   []int32 // per byte of Code: site id + 1 of its last store, 0 for none
+	siteTab []*Site
 	// Steps is the number of steps the run took.
 	Steps int
 	// RetLine is the line of the first return statement that returned a
@@ -162,6 +166,18 @@ type Result struct {
 	// bpf_tramp_jit after the writing pass (ip_off, stack_size, ...), in
 	// declaration order; empty when the file has no such local.
 	Frame []FrameField
+}
+
+// Len returns the number of code bytes with sites (len(Code)).
+func (r *Result) Len() int { return len(r.sites) }
+
+// Site returns the site of the last store of code byte i (nil for bytes
+// never stored).
+func (r *Result) Site(i int) *Site {
+	if i < 0 || i >= len(r.sites) || r.sites[i] == 0 {
+		return nil
+	}
+	return r.siteTab[r.sites[i]-1]
 }
 
 // FrameField is one integer member of struct bpf_tramp_jit after a run.
@@ -225,7 +241,8 @@ type Machine struct {
 	image   *region
 	imStr   *region
 	progs   map[uint64]*Prog
-	sites   []*Site
+	sites   []int32
+	siteTab []*Site
 	res     Result
 }
 
@@ -262,6 +279,7 @@ func (p *Program) NewMachine(lim Limits) *Machine {
 	m := &Machine{p: p, lim: lim}
 	m.mem.m = m
 	m.root = &Site{}
+	m.siteTab = []*Site{m.root}
 	m.slots = make([]uint64, 4096)
 	m.globals = &region{name: "globals", base: globalsBase, buf: make([]byte, max(len(p.ginit), 8))}
 	m.gbase = globalsBase
@@ -281,7 +299,7 @@ func (m *Machine) storeSite() *Site {
 	if m.site.Macro != "" {
 		return m.site
 	}
-	return m.site.child(m.cur.Lo, "")
+	return m.child(m.site, m.cur.Lo, "")
 }
 
 func (m *Machine) funcAddr(name string) uint64 {
@@ -309,7 +327,7 @@ func (m *Machine) memset(p uint64, v byte, n uint64) {
 		b[i] = v
 	}
 	if r != nil && r.sites != nil {
-		s := m.storeSite()
+		s := m.storeSite().id + 1
 		for i := range b {
 			r.sites[off+i] = s
 		}
@@ -376,7 +394,7 @@ func (m *Machine) call(fn *function, vals []uint64, line int, span Span) uint64 
 	}
 	saved, savedCur := m.site, m.cur
 	if line > 0 {
-		m.site = saved.callChild(line, fn.name)
+		m.site = m.callChild(saved, line, fn.name)
 	}
 	fn.body(fr)
 	m.site, m.cur = saved, savedCur
@@ -505,7 +523,7 @@ func (m *Machine) Run(cfg *Config) (res *Result, err error) {
 	n := int(size)*2 + 64
 	if cap(m.image.buf) < n {
 		m.image.buf = make([]byte, n)
-		m.sites = make([]*Site, n)
+		m.sites = make([]int32, n)
 	}
 	m.image.buf = m.image.buf[:n]
 	m.image.sites = m.sites[:n]
@@ -536,7 +554,8 @@ func (m *Machine) Run(cfg *Config) (res *Result, err error) {
 			ret = int64(n)
 		}
 		res.Code = m.image.buf[:ret]
-		res.Sites = m.image.sites[:ret]
+		res.sites = m.image.sites[:ret]
+		res.siteTab = m.siteTab
 	}
 	return res, nil
 }

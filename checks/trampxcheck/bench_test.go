@@ -1,0 +1,42 @@
+package trampxcheck
+
+import (
+	"testing"
+
+	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/interp"
+	"github.com/trampcheck/trampcheck/cparse/ktree"
+	"github.com/trampcheck/trampcheck/refimpl/tramp"
+)
+
+// BenchmarkCompare measures one configuration of the cross-check per op
+// (the file's generator in both passes, the reference, the comparison and
+// the frame invariants) on all GOMAXPROCS cores; configs/s is the
+// throughput over the covering set.
+func BenchmarkCompare(b *testing.B) {
+	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(b), cparse.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	prog, err := interp.Compile(f, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fl := newFieldLines(f)
+	cfgs := tramp.Covering()
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		m := prog.NewMachine(interp.Limits{})
+		i := 0
+		for pb.Next() {
+			ps, err := compare(m, cfgs[i%len(cfgs)], fl)
+			if err != nil || len(ps) > 0 {
+				b.Errorf("config %d: %v %v", i%len(cfgs), err, ps)
+				return
+			}
+			i++
+		}
+	})
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "configs/s")
+}

@@ -1,0 +1,101 @@
+package trampxcheck
+
+import (
+	"bytes"
+	"fmt"
+	"sync"
+
+	"github.com/trampcheck/trampcheck/cparse/interp"
+	"github.com/trampcheck/trampcheck/refimpl"
+	"github.com/trampcheck/trampcheck/refimpl/tramp"
+)
+
+// DiffSummary is the codegen difference between a base and a patched file
+// over a list of configurations.
+type DiffSummary struct {
+	Configs int // configurations run
+	Changed int // configurations whose code or result differs
+	// First is the index of the first changed configuration (-1 for none)
+	// and Message describes its first difference.
+	First   int
+	Message string
+	// Line is the line in the patched file of the first differing EMIT
+	// (0 when unknown).
+	Line int
+}
+
+// Diff runs the generators of base and patched over the n configurations
+// of cfg and reports which configurations produce different code.
+func Diff(base, patched *interp.Program, n int, cfg func(i int) tramp.Config, workers int) (DiffSummary, error) {
+	var mu sync.Mutex
+	sum := DiffSummary{Configs: n, First: -1}
+	err := parallel(n, workers, func() func(i int) error {
+		mb := base.NewMachine(interp.Limits{})
+		mp := patched.NewMachine(interp.Limits{})
+		return func(i int) error {
+			tc := cfg(i)
+			c, err := interp.FromTramp(tc)
+			if err != nil {
+				return err
+			}
+			rb, errb := mb.Run(&c)
+			rp, errp := mp.Run(&c)
+			msg, line, changed := diffResults(rb, errb, rp, errp, tc.Resolved().Image)
+			if !changed {
+				return nil
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			sum.Changed++
+			if sum.First < 0 || i < sum.First {
+				sum.First, sum.Message, sum.Line = i, msg+" ["+Describe(tc)+"]", line
+			}
+			return nil
+		}
+	})
+	return sum, err
+}
+
+// diffResults compares two runs of one configuration.
+func diffResults(rb *interp.Result, errb error, rp *interp.Result, errp error, image uint64) (string, int, bool) {
+	switch {
+	case errb != nil || errp != nil:
+		if fmt.Sprint(errb) == fmt.Sprint(errp) {
+			return "", 0, false
+		}
+		return fmt.Sprintf("base: %v, patched: %v", orOK(errb), orOK(errp)), 0, true
+	case rb.Ret != rp.Ret && (rb.Ret <= 0 || rp.Ret <= 0):
+		return fmt.Sprintf("base returns %d, patched %d", rb.Ret, rp.Ret), rp.RetLine, true
+	case bytes.Equal(rb.Code, rp.Code):
+		return "", 0, false
+	}
+	got, want := rp.Code, rb.Code
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	start := 0
+	for off := 0; off < len(want) && off <= i; {
+		n := refimpl.LengthOf(want[off])
+		if off+n > i {
+			start = off
+			break
+		}
+		off += n
+		start = off
+	}
+	line := 0
+	where := ""
+	if s := rp.Site(i); s != nil {
+		line = s.Line
+		where = " (" + s.String() + ")"
+	}
+	return fmt.Sprintf("at offset %d: base %s, patched %s%s", start, insnText(want, start, image), insnText(got, start, image), where), line, true
+}
+
+func orOK(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return err.Error()
+}
