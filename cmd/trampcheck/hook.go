@@ -420,7 +420,7 @@ func hookBase(mails [][]byte, patches []*patchset.Patch) (string, func(), error)
 	var base string
 	if _, err := patchset.Apply(gitRevReader{top, "HEAD"}, patches); err == nil {
 		base = "HEAD"
-	} else if c := committedAt(top, mails); c != "" {
+	} else if c := committedAt(top, mails, patches[0]); c != "" {
 		base = c + "^"
 		if _, err := git(top, nil, nil, "rev-parse", "--verify", "-q", base); err != nil {
 			base = emptyTree(top) // the series starts at the root commit
@@ -452,14 +452,102 @@ func hookBase(mails [][]byte, patches []*patchset.Patch) (string, func(), error)
 	if len(files) > maxFullExport {
 		files = exportSubset(files, patches)
 	}
-	treeDir := filepath.Join(tmp, "tree")
-	if _, err := git(top, index, []byte(strings.Join(files, "\x00")), "checkout-index", "-z", "--stdin", "--prefix="+treeDir+"/"); err != nil {
-		return fail(err)
+	differ := changedPaths(top, base, patches)
+	if base == "HEAD" && differ != nil && !dirtyIn(top, files) {
+		cleanup()
+		return top, func() {}, nil // the work tree is the base
 	}
+	treeDir := filepath.Join(tmp, "tree")
 	if err := os.MkdirAll(treeDir, 0o755); err != nil {
 		return fail(err)
 	}
+	// Files the base shares with the work tree are hard-linked (read
+	// only, fast); the others come out of the temporary index.
+	var copies []string
+	made := map[string]bool{}
+	for _, f := range files {
+		if f == "" {
+			continue
+		}
+		if differ == nil || differ[f] || linkFile(top, treeDir, f, made) != nil {
+			copies = append(copies, f)
+		}
+	}
+	if len(copies) > 0 {
+		if _, err := git(top, index, []byte(strings.Join(copies, "\x00")), "checkout-index", "-z", "--stdin", "--prefix="+treeDir+"/"); err != nil {
+			return fail(err)
+		}
+	}
 	return treeDir, cleanup, nil
+}
+
+// dirtyIn reports whether the work tree differs from HEAD in any of files
+// (or git cannot tell).
+func dirtyIn(top string, files []string) bool {
+	out, err := git(top, nil, nil, "diff-index", "--name-only", "-z", "HEAD")
+	if err != nil {
+		return true
+	}
+	dirty := map[string]bool{}
+	for _, f := range strings.Split(string(out), "\x00") {
+		dirty[f] = f != ""
+	}
+	for _, f := range files {
+		if dirty[f] {
+			return true
+		}
+	}
+	return false
+}
+
+// changedPaths returns the paths whose base contents may differ from the
+// work tree: those the patches touch, those the work tree changed since
+// HEAD and, for a base commit other than HEAD, those changed between it and
+// HEAD. Nil means "all of them" (git could not tell).
+func changedPaths(top, base string, patches []*patchset.Patch) map[string]bool {
+	all := map[string]bool{}
+	for _, p := range patches {
+		for _, fd := range p.Files {
+			for _, name := range []string{fd.OrigName, fd.NewName} {
+				all[strings.TrimPrefix(strings.TrimPrefix(name, "a/"), "b/")] = true
+			}
+		}
+	}
+	lists := [][]string{{"diff-index", "--name-only", "-z", "HEAD"}}
+	if base == "" {
+		return nil // reverse-applied: the patches' paths are known, but be safe
+	}
+	if base != "HEAD" {
+		lists = append(lists, []string{"diff-tree", "-r", "--name-only", "-z", base, "HEAD"})
+	}
+	for _, args := range lists {
+		out, err := git(top, nil, nil, args...)
+		if err != nil {
+			return nil
+		}
+		for _, f := range strings.Split(string(out), "\x00") {
+			all[f] = true
+		}
+	}
+	return all
+}
+
+// linkFile hard-links the work tree's file f into dir, creating parent
+// directories (remembered in made).
+func linkFile(top, dir, f string, made map[string]bool) error {
+	target := filepath.Join(dir, filepath.FromSlash(f))
+	parent := filepath.Dir(target)
+	if !made[parent] {
+		if err := os.MkdirAll(parent, 0o755); err != nil {
+			return err
+		}
+		made[parent] = true
+	}
+	src := filepath.Join(top, filepath.FromSlash(f))
+	if fi, err := os.Lstat(src); err != nil || !fi.Mode().IsRegular() {
+		return errors.New("not a regular file")
+	}
+	return os.Link(src, target)
 }
 
 // emptyTree returns git's empty tree object id.
@@ -480,8 +568,10 @@ func hasDiff(mail []byte) bool {
 }
 
 // committedAt returns the commit of HEAD's recent history whose patch-id
-// equals that of the first mail with a diff, or "".
-func committedAt(top string, mails [][]byte) string {
+// equals that of the first patch, or "". Only commits touching the first
+// patch's files are diffed: a commit with the same patch-id touches exactly
+// those.
+func committedAt(top string, mails [][]byte, first *patchset.Patch) string {
 	want := ""
 	for _, m := range mails {
 		if !hasDiff(m) {
@@ -497,7 +587,15 @@ func committedAt(top string, mails [][]byte) string {
 	if want == "" {
 		return ""
 	}
-	cmd := exec.Command("git", "-C", top, "log", "-p", "--no-color", "--no-merges", "-n", strconv.Itoa(maxPatchIDCommits), "HEAD")
+	args := []string{"-C", top, "log", "-p", "--no-color", "--no-merges", "--no-ext-diff", "-n", strconv.Itoa(maxPatchIDCommits), "HEAD", "--"}
+	for _, fd := range first.Files {
+		for _, name := range []string{fd.OrigName, fd.NewName} {
+			if name != "/dev/null" {
+				args = append(args, ":(literal)"+strings.TrimPrefix(strings.TrimPrefix(name, "a/"), "b/"))
+			}
+		}
+	}
+	cmd := exec.Command("git", args...)
 	logOut, err := cmd.Output()
 	if err != nil {
 		return ""

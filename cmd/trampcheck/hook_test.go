@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -367,5 +368,47 @@ func TestHookRunB4(t *testing.T) {
 		if stdout.String() != wants[i].out || code != wants[i].code {
 			t.Errorf("patch %d: got %q (exit %d, stderr %q), want %q (exit %d)", i+1, stdout.String(), code, stderr.String(), wants[i].out, wants[i].code)
 		}
+	}
+}
+
+// TestHookBases runs "hook run" on a patch mail in the three states a
+// repository can be in: the patch not applied (base HEAD, here with an
+// unrelated uncommitted change), committed as it is (base found by
+// patch-id), and committed with more changes than the mail has (patch-id
+// differs; base found by applying the mail in reverse).
+func TestHookBases(t *testing.T) {
+	bin := buildTrampcheck(t)
+	tests := []struct {
+		name  string
+		setup func(r *gitRepo, mail string)
+		line  int // of added_fn after the patch
+	}{
+		{"not applied, dirty work tree", func(r *gitRepo, _ string) {
+			r.git("reset", "-q", "--hard", "HEAD~1")
+			r.write("other.c", "/* changed */\n")
+		}, 7},
+		{"committed", func(*gitRepo, string) {}, 7},
+		{"committed with more changes", func(r *gitRepo, _ string) {
+			r.write("lib.c", "/* amended */\n"+hookBadC)
+			r.git("commit", "-q", "-a", "--amend", "--no-edit")
+		}, 8},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := newGitRepo(t)
+			r.write("lib.c", hookBaseC)
+			r.write("other.c", "/* other */\n")
+			r.git("add", "lib.c", "other.c")
+			r.git("commit", "-q", "-m", "lib: base")
+			r.write("lib.c", hookBadC)
+			r.git("commit", "-q", "-a", "-m", "lib: add added_fn()")
+			mail := strings.TrimSpace(r.git("format-patch", "-1", "-o", t.TempDir()))
+			tc.setup(r, mail)
+			out, code := r.run(nil, bin, "hook", "run", mail)
+			want := fmt.Sprintf("lib.c:%d:5: warning: no previous prototype for 'added_fn' [-Wmissing-prototypes]", tc.line)
+			if code != 1 || !strings.Contains(out, ">> "+want) {
+				t.Errorf("got exit %d and %q, want 1 and the new finding %q", code, out, want)
+			}
+		})
 	}
 }
