@@ -145,7 +145,8 @@ func (c *checker) checkCall(alts []*emitted) {
 	cm := c.cm
 	for i, mn := range cm.Mnemonics {
 		if cm.Insns[i] == nil {
-			c.report("comment says %s, which is not an s390x mnemonic, but %s emits %s", mn, c.call.Name, alts[min(i, len(alts)-1)].describe())
+			e := alts[min(i, len(alts)-1)]
+			c.report("comment says %s, which is not an s390x mnemonic, but %s emits %s%s", mn, c.call.Name, e.describe(), summary(e))
 			return
 		}
 	}
@@ -156,7 +157,7 @@ func (c *checker) checkCall(alts []*emitted) {
 		}
 	}
 	if msg := c.syntax(); msg != "" {
-		c.report("comment %q is not valid assembly for %s: %s", cm.Text, cm.Mnemonics[0], msg)
+		c.report("comment %q is not valid assembly for %s: %s; %s emits %s%s", cm.Text, cm.Mnemonics[0], msg, c.call.Name, alts[0].describe(), summary(alts[0]))
 		return
 	}
 	// Pair the comment's alternatives with the call's.
@@ -193,6 +194,38 @@ func (c *checker) checkCall(alts []*emitted) {
 			return
 		}
 	}
+}
+
+// summary lists the operand fields an emitted instruction takes from the
+// call, so that a finding about the comment itself still changes when the
+// call does: " with R1=%r2 B2=%r15 D2=tjit->retval_off".
+func summary(e *emitted) string {
+	if e.Insn == nil {
+		return ""
+	}
+	var parts []string
+	for _, fd := range e.Insn.Format.Fields() {
+		name := fd.Name
+		if strings.HasPrefix(name, "OP") || name == "////" || name == "DH2" {
+			continue
+		}
+		if name == "DL2" {
+			name = "D2"
+		}
+		src := e.Fields[name]
+		if src == nil {
+			continue
+		}
+		v := src.Text
+		if src.Known {
+			v = fmt.Sprint(src.Val)
+		}
+		parts = append(parts, name+"="+v)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return " with " + strings.Join(parts, " ")
 }
 
 // operandList returns the instruction's operands as the comment writes
@@ -452,8 +485,34 @@ func (c *checker) reg(s string, src *source, field string, names map[string]bool
 			return true
 		}
 	case !a.known && !b.known:
-		if a.name != b.name && names[b.name] {
+		if !sameReg(a.name, b.name) && (names[b.name] || c.isVar(a.name)) {
 			c.report("%s: comment says %s in %s but %s emits %s there", c.cm.Mnemonics[0], s, field, c.call.Name, src.Text)
+			return true
+		}
+	case !a.known && b.known:
+		// The comment names a variable of the code; the call emits a
+		// fixed register instead.
+		if c.isVar(a.name) {
+			c.report("%s: comment says %s in %s but %s emits %s (%s)", c.cm.Mnemonics[0], s, field, c.call.Name, b, srcText(src, b))
+			return true
+		}
+	}
+	return false
+}
+
+// sameReg reports whether a comment's symbolic register names the
+// variable an argument uses: dst and dst_reg, rdst_reg and dst_reg.
+func sameReg(comment, arg string) bool {
+	norm := func(x string) string { return strings.TrimSuffix(x, "_reg") }
+	return norm(comment) == norm(arg) || strings.HasPrefix(comment, "r") && norm(comment[1:]) == norm(arg)
+}
+
+// isVar reports whether a symbolic register of a comment ("dst",
+// "rdst_reg", "arg") names a variable of the enclosing function's code
+// (dst_reg, arg).
+func (c *checker) isVar(name string) bool {
+	for _, n := range []string{name, name + "_reg", strings.TrimPrefix(name, "r")} {
+		if n != "" && c.usesPlain(c.call.Func, n) {
 			return true
 		}
 	}
@@ -497,7 +556,7 @@ func (c *checker) indexBase(inner []string, x, b *source, names map[string]bool)
 			return a.n == b.n
 		}
 		if !a.known && !b.known {
-			return a.name == b.name
+			return sameReg(a.name, b.name)
 		}
 		return false
 	}
@@ -620,27 +679,94 @@ func (c *checker) symbolic(s string, src *source, what string) bool {
 	if len(cids) == 0 {
 		return false
 	}
+	if c.halves(s, cids, src, what) {
+		return true
+	}
+	// Every name of the comment must be covered by a name of the argument
+	// (equal, or the argument's name is a part of the comment's more
+	// specific one: reg_args_off for fwd_reg_args_off).
+	var uncovered []string
 	for _, a := range cids {
+		covered := false
 		for _, b := range sids {
-			if a == b || contained(a, b) || contained(b, a) {
-				return c.sign(s, src, what)
+			if a == b || contained(b, a) || strings.HasSuffix(a, "_hi") || strings.HasSuffix(a, "_lo") {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			uncovered = append(uncovered, a)
+		}
+	}
+	if len(uncovered) == 0 {
+		return c.sign(s, src, what)
+	}
+	// A disagreement when an uncovered name (or its trailing part) is a
+	// name of the function's code: another member of the same object,
+	// another local, another offsetof member.
+	base := ""
+	if p, ok := cexpr.Path(src.Node); ok {
+		if i := strings.LastIndexAny(p, ">."); i > 0 {
+			base = p[:i+1]
+		}
+	}
+	for _, a := range uncovered {
+		for _, x := range suffixes(a) {
+			if base != "" && c.usesMember(c.call.Func, base, x) || c.usesPlain(c.call.Func, x) {
+				c.report("%s: comment says %s %s but %s emits %s", c.cm.Mnemonics[0], what, s, c.call.Name, src.Text)
+				return true
 			}
 		}
 	}
-	// No name in common: a disagreement when the comment names a sibling
-	// of the argument (another member of the same object, another local of
-	// the function).
-	base, isMember := "", false
-	if p, ok := cexpr.Path(src.Node); ok {
-		if i := strings.LastIndexAny(p, ">."); i > 0 {
-			base, isMember = p[:i+1], true
-		}
+	return false
+}
+
+// suffixes returns a name and its trailing "_"-separated parts of at least
+// two parts: fwd_reg_args_off, reg_args_off, args_off.
+func suffixes(a string) []string {
+	out := []string{a}
+	parts := strings.Split(a, "_")
+	for i := 1; i+2 <= len(parts); i++ {
+		out = append(out, strings.Join(parts[i:], "_"))
 	}
-	for _, a := range cids {
-		if isMember && c.usesMember(c.call.Func, base, a) || !isMember && isIdent(src.Node) && c.usesPlain(c.call.Func, a) {
-			c.report("%s: comment says %s %s but %s emits %s", c.cm.Mnemonics[0], what, s, c.call.Name, src.Text)
-			return true
+	return out
+}
+
+// halves checks the X_hi / X_lo convention of load_imm64's comments:
+// X_hi is X >> 32, X_lo is X itself (its low word).
+func (c *checker) halves(s string, cids []string, src *source, what string) bool {
+	if len(cids) != 1 {
+		return false
+	}
+	a := cids[0]
+	hi, lo := strings.HasSuffix(a, "_hi"), strings.HasSuffix(a, "_lo")
+	if !hi && !lo {
+		return false
+	}
+	x := a[:len(a)-3]
+	n := src.Node
+	for {
+		cst, ok := n.(*cexpr.Cast)
+		if !ok {
+			break
 		}
+		n = cst.X
+	}
+	shift := int64(0)
+	if b, ok := n.(*cexpr.Binary); ok && b.Op == ">>" {
+		v, err := c.m.Eval(b.Y)
+		if err != nil {
+			return false
+		}
+		shift, n = v.Int64(), b.X
+	}
+	id, ok := n.(*cexpr.Ident)
+	if !ok || id.Name != x {
+		return false
+	}
+	if hi && shift != 32 || lo && shift != 0 {
+		c.report("%s: comment says %s %s but %s emits %s", c.cm.Mnemonics[0], what, s, c.call.Name, src.Text)
+		return true
 	}
 	return false
 }

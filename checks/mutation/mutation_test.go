@@ -85,6 +85,17 @@ var commentMutations = []mutation{
 	{"exrl target .+12", "asmcomment", "/* exrl %r0,.+10 */", "EMIT6_PCREL_RIL(", "jit->prg + 10", "jit->prg + 12"},
 	{"lgr dst,src swapped", "asmcomment", "/* lgr %dst,%src */", "EMIT4(", "dst_reg, src_reg", "src_reg, dst_reg"},
 	{"lmg reg_args under if becomes stmg", "asmcomment", "if ((flags & BPF_TRAMP_F_RESTORE_REGS) && nr_reg_args)", "EMIT6_DISP_LH(", "0x0004", "0x0024"},
+	{"cookie stored to run_ctx_off", "asmcomment", "/* stg %r0,cookie_off(%r15) */", "EMIT6_DISP_LH(", "cookie_off);", "tjit->run_ctx_off);"},
+	{"mvc source tail_call_cnt becomes r6", "asmcomment", "/* mvc tccnt_off(4,%r15),stack_size+tail_call_cnt(%r15) */", "offsetof(struct prog_frame, tail_call_cnt)", "tail_call_cnt)", "r6)"},
+	{"mvc stack args to orig_stack_args_off", "asmcomment", "/* mvc stack_args_off(N,%r15),orig_stack_args_off(%r15) */", "tjit->stack_args_off,", "tjit->stack_args_off", "tjit->orig_stack_args_off"},
+	{"llihf loads val >> 16", "asmcomment", "/* llihf %dst_reg,val_hi */", "EMIT6_IMM(", "(val >> 32)", "(val >> 16)"},
+	{"oilf into a fixed register", "asmcomment", "/* oilf %rdst_reg,val_lo */", "EMIT6_IMM(", "dst_reg, val", "REG_1, val"},
+	{"oilf loads the high word", "asmcomment", "/* oilf %rdst_reg,val_lo */", "EMIT6_IMM(", "dst_reg, val)", "dst_reg, val >> 32)"},
+	{"stmg args to stack_args_off", "asmcomment", "/* stmg %r2,%rN,fwd_reg_args_off(%r15) */", "tjit->reg_args_off", "reg_args_off", "stack_args_off"},
+	{"mvc with a malformed comment copies 8", "asmcomment", "/* mvc tccnt_off(%r15),tail_call_cnt(4,%r15) */", "_EMIT6(", "0xd203f000", "0xd207f000"},
+	{"lhgi line loads w0", "asmcomment", "/* lhgi %dst,0 */", "EMIT4_IMM(", "dst_reg", "REG_W0"},
+	{"llgfr dst,dst reads src", "asmcomment", "/* llgfr %dst,%dst */", "EMIT4(", "dst_reg, dst_reg", "dst_reg, src_reg"},
+	{"brcl 8,skip becomes brcl 7", "asmcomment", "/* brcl 8,skip */", "EMIT6_PCREL_RILC(", ", 8, 0", ", 7, 0"},
 }
 
 // macro class: a shift, mask or field position inside an EMIT macro.
@@ -124,6 +135,7 @@ var macroMutations = []mutation{
 var overflowMutations = []mutation{
 	{"MAX_MVC_SIZE doubled", "fieldoverflow", "", "#define MAX_MVC_SIZE", "256", "512"},
 	{"stack args guard off by one", "fieldoverflow", "", "if (nr_stack_args > MAX_NR_STACK_ARGS)", "MAX_NR_STACK_ARGS", "MAX_NR_STACK_ARGS + 1"},
+	{"mvc length without the -1", "fieldoverflow", "/* mvc stack_args_off(N,%r15),orig_stack_args_off(%r15) */", "(nr_stack_args * sizeof(u64) - 1) << 16", " - 1)", ")"},
 }
 
 var analyzers = []*analysis.Analyzer{asmcomment.Analyzer, emitmacro.Analyzer, fieldoverflow.Analyzer}
