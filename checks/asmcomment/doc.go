@@ -21,8 +21,18 @@
 // against the argument expressions, and the comment's own syntax against
 // the operands its mnemonic takes. Comments that are not assembly (prose,
 // pseudo-code such as "%r1()" or "%r8 = func_addr + S390X_PATCH_SIZE") are
-// ignored. Symbolic registers (%dst, %src) are only compared with each other:
-// a call that swaps them is reported.
+// ignored. A symbolic register (%dst, %src, %arg) is compared by name with
+// the argument (dst_reg, src_reg, arg); one that names a variable of the
+// code is reported when the call emits another variable or a fixed register.
+// A symbolic displacement (retval_off) must be covered by the names of the
+// argument (tjit->retval_off); a name the argument lacks is reported when it
+// is a name of the function's code (tjit->r14_off for retval_off). Kernel
+// conventions are understood: %w0/%w1/%l/%b0..%b9/%bfp name fixed
+// registers through reg2hex, val_hi/val_lo are val >> 32 and val, D(B) and
+// D(X,B) compare index and base as a set (the hardware adds them), "{a|b}"
+// and "a or b" pair with "cond ? op_a : op_b". A finding about the comment
+// itself (unknown mnemonic, malformed operands) lists the fields the call
+// emits, so that a later change of the call is a new finding.
 //
 // Bad:
 //

@@ -12,7 +12,8 @@
 // definitions from the file itself, so a patch that changes a macro is
 // checked too, and evaluates each one with a small C interpreter (integer
 // types, shifts, masks, casts, statement expressions and nested macro
-// calls; the stores through jit->prg_buf are captured) over sweeps of
+// calls, and the file's own reg() and reg_high() helpers; the stores
+// through jit->prg_buf and the advance of jit->prg are captured) over sweeps of
 // operands: every register, boundary and random displacements, immediates,
 // masks and branch targets. The bytes are compared with refimpl's encoder
 // for the format the macro produces; a macro that encodes any in-range

@@ -34,6 +34,12 @@ func TestRealFile(t *testing.T) {
 			t.Errorf("got finding at line %d: %s, want none", fd.Line, fd.Message)
 		}
 	}
+	env := cexpr.NewEnv(f)
+	for _, h := range []string{"reg", "reg_high"} {
+		if env.Funcs[h] == nil {
+			t.Errorf("got no definition of %s() read from the real file, want one", h)
+		}
+	}
 	defined := map[string]bool{}
 	for _, m := range f.Macros {
 		defined[m.Name] = true

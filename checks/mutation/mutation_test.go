@@ -128,6 +128,8 @@ var macroMutations = []mutation{
 	{"EMIT6_PCREL_RILC mask shift", "emitmacro", "#define EMIT6_PCREL_RILC(", "(mask) << 20", "<< 20", "<< 16"},
 	{"_EMIT6_IMM high half", "emitmacro", "#define _EMIT6_IMM(", "__imm >> 16", ">> 16", ">> 15"},
 	{"EMIT6_IMM R1 shift", "emitmacro", "#define EMIT6_IMM(", "reg_high(b1) << 16", "<< 16", "<< 12"},
+	{"reg() R1 shift", "emitmacro", "static inline u32 reg(u32 dst_reg, u32 src_reg)", "reg2hex[dst_reg] << 4", "<< 4", "<< 8"},
+	{"reg_high() shift", "emitmacro", "static inline u32 reg_high(u32 reg)", "reg2hex[reg] << 4", "<< 4", "<< 5"},
 	{"EMIT_ZERO opcode", "emitmacro", "#define EMIT_ZERO(", "EMIT4(0xb9160000", "0xb9160000", "0xb9140000"},
 }
 

@@ -27,6 +27,21 @@ func (d *MacroDef) Parsed() (Node, error) {
 	return d.node, d.err
 }
 
+// FuncDef is a function of the file that the machine can call: a static
+// inline helper such as reg() or reg_high().
+type FuncDef struct {
+	Name   string
+	Params []string
+	Types  []Type
+	Result Type
+	Body   *Block
+}
+
+// returned carries a return statement's value out of a function body.
+type returned struct{ v Value }
+
+func (r *returned) Error() string { return "return outside a function" }
+
 // Store is one store through a pointer made by evaluated code.
 type Store struct {
 	Off  int64 // offset from BufBase
@@ -53,6 +68,9 @@ type Machine struct {
 	Reg2Hex map[int64]int64
 	// Vars holds named lvalues such as "jit->prg" (member paths as written).
 	Vars map[string]Value
+	// Funcs holds the file's helper functions (reg, reg_high); they take
+	// precedence over the built-in versions.
+	Funcs map[string]*FuncDef
 	// Arrays serves element reads of named arrays ("addrs").
 	Arrays map[string]func(i int64) (Value, error)
 	// Stores collects the stores made through pointers, in order.
@@ -287,6 +305,15 @@ func (m *Machine) eval(n Node) (Value, error) {
 		return m.eval(n.X)
 	case *Empty:
 		return Value{}, nil
+	case *Return:
+		v := Value{}
+		if n.X != nil {
+			var err error
+			if v, err = m.eval(n.X); err != nil {
+				return Value{}, err
+			}
+		}
+		return Value{}, &returned{v}
 	}
 	return Value{}, fmt.Errorf("unsupported construct %T", n)
 }
@@ -405,6 +432,9 @@ func (m *Machine) assign(lv Node, v Value) error {
 }
 
 func (m *Machine) call(c *Call) (Value, error) {
+	if fd := m.Funcs[c.Fn]; fd != nil && m.Macros[c.Fn] == nil {
+		return m.callFunc(fd, c)
+	}
 	switch c.Fn {
 	case "reg", "reg_high":
 		if m.Macros[c.Fn] == nil {
@@ -482,4 +512,42 @@ func (m *Machine) call(c *Call) (Value, error) {
 		m.depth--
 	}()
 	return m.eval(body)
+}
+
+// callFunc calls a helper function of the file.
+func (m *Machine) callFunc(fd *FuncDef, c *Call) (Value, error) {
+	if len(c.Args) != len(fd.Params) {
+		return Value{}, fmt.Errorf("function %s takes %d arguments, got %d", fd.Name, len(fd.Params), len(c.Args))
+	}
+	if m.depth >= maxDepth {
+		return Value{}, fmt.Errorf("calls too deep at %s", fd.Name)
+	}
+	var args []Value
+	for i, a := range c.Args {
+		v, err := m.eval(a)
+		if err != nil {
+			return Value{}, err
+		}
+		args = append(args, Convert(v, fd.Types[i]))
+	}
+	// A function sees only its parameters and locals.
+	saved := m.locals
+	m.locals = nil
+	for i, v := range args {
+		m.locals = append(m.locals, local{fd.Params[i], v})
+	}
+	m.depth++
+	defer func() {
+		m.locals = saved
+		m.depth--
+	}()
+	_, err := m.eval(fd.Body)
+	var r *returned
+	if errors.As(err, &r) {
+		return Convert(r.v, fd.Result), nil
+	}
+	if err != nil {
+		return Value{}, err
+	}
+	return Value{}, unknownf("%s returns no value", fd.Name)
 }

@@ -30,7 +30,14 @@ type Env struct {
 	Reg2Hex map[int64]int64
 	// Reg2HexErr says why Reg2Hex is empty.
 	Reg2HexErr error
+	// Funcs holds the file's register helpers (reg, reg_high) when they
+	// can be read.
+	Funcs map[string]*FuncDef
 }
+
+// helpers are the functions of the file that the EMIT macros call and the
+// machine evaluates from their definitions.
+var helpers = []string{"reg", "reg_high"}
 
 // NewEnv collects the macros and the reg2hex array of f.
 func NewEnv(f *cparse.File) *Env {
@@ -39,12 +46,87 @@ func NewEnv(f *cparse.File) *Env {
 		e.Macros[m.Name] = &MacroDef{Name: m.Name, Params: m.Params, FnLike: m.FnLike, Body: m.Body}
 	}
 	e.Reg2Hex, e.Reg2HexErr = e.reg2hex()
+	e.Funcs = map[string]*FuncDef{}
+	for _, name := range helpers {
+		if fd := e.funcDef(name); fd != nil {
+			e.Funcs[name] = fd
+		}
+	}
 	return e
+}
+
+// funcDef reads the definition of a small helper function of the file:
+// its parameter list and body, parsed with the fragment parser.
+func (e *Env) funcDef(name string) *FuncDef {
+	f := e.File
+	for _, fn := range f.Funcs {
+		if fn.Name != name || !fn.Def || fn.BlockScope || fn.BodyEnd < 1 || fn.BodyEnd > len(f.Lines) {
+			continue
+		}
+		end := len(f.Src)
+		if fn.BodyEnd < len(f.Lines) {
+			end = f.Lines[fn.BodyEnd]
+		}
+		text := string(f.Src[fn.Pos.Offset:end])
+		open := strings.IndexByte(text, '(')
+		brace := strings.IndexByte(text, '{')
+		last := strings.LastIndexByte(text, '}')
+		if open < 0 || brace < open || last < brace {
+			return nil
+		}
+		close := strings.LastIndexByte(text[:brace], ')')
+		if close < open {
+			return nil
+		}
+		fd := &FuncDef{Name: name, Result: TUint}
+		for _, p := range strings.Split(text[open+1:close], ",") {
+			words := strings.Fields(strings.ReplaceAll(p, "*", " * "))
+			if len(words) < 2 {
+				return nil
+			}
+			t, _ := TypeOf(words[:len(words)-1])
+			fd.Params = append(fd.Params, words[len(words)-1])
+			fd.Types = append(fd.Types, t)
+		}
+		// The result type: the words before the name.
+		if fn.Pos.Offset >= 0 {
+			line := f.Lines[fn.Pos.Line-1]
+			pre := strings.Fields(string(f.Src[line:fn.Pos.Offset]))
+			if t, ok := TypeOf(pre[min(len(pre), countQualifiers(pre)):]); ok {
+				fd.Result = t
+			}
+		}
+		n, err := ParseBody(text[brace : last+1])
+		if err != nil {
+			return nil
+		}
+		b, ok := n.(*Block)
+		if !ok {
+			return nil
+		}
+		fd.Body = b
+		return fd
+	}
+	return nil
+}
+
+// countQualifiers counts the leading storage-class and inline words.
+func countQualifiers(words []string) int {
+	n := 0
+	for _, w := range words {
+		switch w {
+		case "static", "inline", "__always_inline", "extern", "noinline":
+			n++
+		default:
+			return n
+		}
+	}
+	return n
 }
 
 // Machine returns a fresh machine over the file's macros and constants.
 func (e *Env) Machine() *Machine {
-	m := &Machine{Macros: map[string]*MacroDef{}, Consts: map[string]Value{}, Reg2Hex: e.Reg2Hex, Vars: map[string]Value{}}
+	m := &Machine{Macros: map[string]*MacroDef{}, Consts: map[string]Value{}, Reg2Hex: e.Reg2Hex, Vars: map[string]Value{}, Funcs: e.Funcs}
 	for k, v := range e.Macros {
 		m.Macros[k] = v
 	}

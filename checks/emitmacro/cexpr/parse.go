@@ -80,6 +80,8 @@ type (
 	ExprStmt struct{ X Node }
 	// Empty is an empty statement.
 	Empty struct{}
+	// Return is a return statement.
+	Return struct{ X Node }
 )
 
 func (*Num) node()      {}
@@ -99,6 +101,7 @@ func (*If) node()       {}
 func (*DoWhile) node()  {}
 func (*ExprStmt) node() {}
 func (*Empty) node()    {}
+func (*Return) node()   {}
 
 // typeWords are the identifiers that may start a type name in a fragment.
 var typeWords = map[string]bool{
@@ -230,6 +233,17 @@ func (p *parser) stmt() (Node, error) {
 	case t.Text == ";":
 		p.next()
 		return &Empty{}, nil
+	case t.Kind == tIdent && t.Text == "return":
+		p.next()
+		r := &Return{}
+		if p.peek().Text != ";" {
+			x, err := p.expr()
+			if err != nil {
+				return nil, err
+			}
+			r.X = x
+		}
+		return r, p.want(";")
 	case t.Kind == tIdent && t.Text == "if":
 		p.next()
 		if err := p.want("("); err != nil {
