@@ -64,6 +64,10 @@ func TestLineEndings(t *testing.T) {
 		{"CRLF mail (transport)", strings.ReplaceAll(mailText, "\n", "\r\n"), "a\nB\nc\n", ""},
 		{"CRLF plain diff (transport)", strings.ReplaceAll(plainPatch, "\n", "\r\n"), "a\nB\nc\n", ""},
 		{"CR in one context line", strings.Replace(plainPatch, " a\n", " a\r\n", 1), "", "in: hunk 1 of f.c: does not apply at line 1"},
+		{"one CRLF mail in an mbox", "From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001\n" +
+			"From: A <a@example.com>\nSubject: [PATCH 0/1] cover\n\nCover.\n\n" +
+			"From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001\n" +
+			strings.ReplaceAll(strings.Replace(mailText, "[PATCH]", "[PATCH 1/1]", 1), "\n", "\r\n"), "a\nB\nc\n", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -325,11 +325,15 @@ func unquoteFrom(lines [][]byte) [][]byte {
 // multi says the input holds several mails, isFirst that this is the first.
 // skip is set for a cover letter or a reply.
 func parseMail(src string, lines [][]byte, first int, multi, isFirst bool) (*Patch, bool, error) {
+	lines = mailCRLF(lines)
 	hdrEnd := len(lines)
 	for i, l := range lines {
 		if len(l) == 0 {
 			hdrEnd = i
 			break
+		}
+		if !headerRe.Match(l) && (l[0] != ' ' && l[0] != '\t' || i == 0) {
+			return nil, false, errorf(src, linePlace(first+i), "malformed mail header line %.40q", l)
 		}
 	}
 	raw := bytes.Join(lines[:hdrEnd], []byte{'\n'})
@@ -397,6 +401,29 @@ func parseMail(src string, lines [][]byte, first int, multi, isFirst bool) (*Pat
 		return nil, false, errorf(src, "", "no diff found")
 	}
 	return p, false, nil
+}
+
+// mailCRLF removes the CR of every line of a mail whose lines all end with
+// CRLF (one mail of an mbox that went through a DOS conversion on its own);
+// an empty last line does not count.
+func mailCRLF(lines [][]byte) [][]byte {
+	n := len(lines)
+	if n > 0 && len(lines[n-1]) == 0 {
+		n--
+	}
+	if n == 0 {
+		return lines
+	}
+	for _, l := range lines[:n] {
+		if len(l) == 0 || l[len(l)-1] != '\r' {
+			return lines
+		}
+	}
+	out := make([][]byte, len(lines))
+	for i, l := range lines {
+		out[i] = bytes.TrimSuffix(l, []byte{'\r'})
+	}
+	return out
 }
 
 // inBodyHeaders applies "From:", "Subject:" and "Date:" lines at the top of
