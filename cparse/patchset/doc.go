@@ -82,9 +82,9 @@
 // error. Index and Total are 0 without "N/M"; Version is 1 for a prefix
 // without "vN" and 0 without a prefix.
 //
-// CRLF: when every line of an input (or of a decoded body) ends with CRLF,
-// the input went through a DOS or mail conversion and all CRs before LF are
-// removed, as git am does by default. Otherwise a CR is part of its line and
+// CRLF: when every line of an input, of one mail of an mbox or of a decoded
+// body ends with CRLF, it went through a DOS or mail conversion and all CRs
+// before LF are removed, as git am does by default. Otherwise a CR is part of its line and
 // must match the file's bytes (a kernel file has none, so the hunk fails).
 //
 // # Diff syntax
