@@ -258,6 +258,15 @@ type bot struct {
 	replies  int               // replies in the index before and during this run
 	replied  int               // replies written by this run
 	failures int
+	baseName string // describeBase of the tree, computed once
+}
+
+// base describes the tree once per run.
+func (b *bot) base(tree string) string {
+	if b.baseName == "" {
+		b.baseName = describeBase(tree)
+	}
+	return b.baseName
 }
 
 // load reads the state and counts the replies already in the index.
@@ -312,6 +321,7 @@ func (b *bot) handle(s *series) {
 		return
 	}
 	opt := robotOptions(&b.cfg, fmt.Sprintf("b4 am -o - %s | trampcheck check --tree %s -", first.id, cfg.tree))
+	opt.Base = b.base(cfg.tree)
 	replies, err := report.Replies(run, opt)
 	if err != nil {
 		fmt.Fprintf(b.e.Stderr, "trampcheck bot: series %q: %v\n", first.patch.Subject, oneLine(err))

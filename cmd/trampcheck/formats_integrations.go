@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"io"
+	"os/exec"
 	"strings"
 
 	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
@@ -23,7 +25,9 @@ func addIntegrationFlags(fs *flag.FlagSet, c *integrationFlags) {
 
 func init() {
 	formats["robot"] = func(w io.Writer, cfg *checkConfig, run *report.Run) error {
-		return report.WriteRobot(w, run, robotOptions(cfg, ""))
+		opt := robotOptions(cfg, "")
+		opt.Base = describeBase(run.Base)
+		return report.WriteRobot(w, run, opt)
 	}
 	formats["b4"] = func(w io.Writer, _ *checkConfig, run *report.Run) error {
 		return report.WriteB4(w, run)
@@ -42,6 +46,19 @@ func robotOptions(cfg *checkConfig, reproduce string) report.RobotOptions {
 		Tool:      "trampcheck " + version,
 		Reproduce: reproduce,
 	}
+}
+
+// describeBase names the tree a run was checked against for a reply: the
+// directory and, when it is a git work tree, its HEAD commit.
+func describeBase(dir string) string {
+	if dir == "" {
+		return "hermetic (no tree)"
+	}
+	out, err := exec.Command("git", "-C", dir, "log", "-1", "--format=%h (\"%s\")").Output()
+	if err != nil || len(bytes.TrimSpace(out)) == 0 {
+		return dir
+	}
+	return dir + " at " + strings.TrimSpace(string(out))
 }
 
 // sarifOptions describes trampcheck and every registered check for SARIF.

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
+	"path/filepath"
 	"sort"
 	"strings"
 )
@@ -162,7 +164,7 @@ func WriteSARIF(w io.Writer, run *Run, opt SARIFOptions) error {
 			Level:     level,
 			Message:   sarifText{msg},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-				ArtifactLocation: sarifArtifact{URI: f.File, URIBaseID: "%SRCROOT%"},
+				ArtifactLocation: artifactOf(f.File),
 				Region:           sarifRegion{StartLine: f.Line},
 			}}},
 			PartialFingerprints: map[string]string{
@@ -208,6 +210,17 @@ func WriteSARIF(w io.Writer, run *Run, opt SARIFOptions) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(log)
+}
+
+// artifactOf returns the artifact location of a reported file: a relative
+// URI against %SRCROOT% (the tree), or a file: URI for an absolute path
+// (a file checked without a tree).
+func artifactOf(file string) sarifArtifact {
+	slash := filepath.ToSlash(file)
+	if filepath.IsAbs(file) || strings.HasPrefix(slash, "/") {
+		return sarifArtifact{URI: (&url.URL{Scheme: "file", Path: slash}).String()}
+	}
+	return sarifArtifact{URI: (&url.URL{Path: slash}).String(), URIBaseID: "%SRCROOT%"}
 }
 
 // LineHash is the stable part of a finding's primaryLocationLineHash: a hash

@@ -269,3 +269,17 @@ func TestCodePointCol(t *testing.T) {
 		}
 	}
 }
+
+func TestArtifactOf(t *testing.T) {
+	tests := []struct{ file, uri, base string }{
+		{"arch/s390/net/bpf_jit_comp.c", "arch/s390/net/bpf_jit_comp.c", "%SRCROOT%"},
+		{"/home/me/my tree/x.c", "file:///home/me/my%20tree/x.c", ""},
+		{"dir with space/a#b.c", "dir%20with%20space/a%23b.c", "%SRCROOT%"},
+	}
+	for _, tc := range tests {
+		got := artifactOf(tc.file)
+		if got.URI != tc.uri || got.URIBaseID != tc.base {
+			t.Errorf("artifactOf(%q): got %q %q, want %q %q", tc.file, got.URI, got.URIBaseID, tc.uri, tc.base)
+		}
+	}
+}
