@@ -580,7 +580,7 @@ func (c *checker) indexBase(inner []string, x, b *source, names map[string]bool)
 			if used[j] {
 				continue
 			}
-			if !g.known && !(w.known || names[g.name]) || !w.known && g.known {
+			if !g.known && !w.known && !names[g.name] || !w.known && g.known {
 				definite = false
 			}
 		}
@@ -650,7 +650,7 @@ func (c *checker) value(s string, src *source, what, field string) bool {
 			// A 12-bit field holds the value modulo 4096.
 			a &= 0xfff
 		}
-		if a != b && !(what == "immediate" && uint64(a)&0xffffffff == uint64(b)&0xffffffff) {
+		if a != b && (what != "immediate" || uint64(a)&0xffffffff != uint64(b)&0xffffffff) {
 			from := " (" + src.Text + ")"
 			if src.Known {
 				from = " (opcode constant)"
@@ -782,11 +782,6 @@ func contained(short, long string) bool {
 	return strings.HasPrefix(long, short+"_") || strings.HasSuffix(long, "_"+short) || strings.Contains(long, "_"+short+"_")
 }
 
-func isIdent(n cexpr.Node) bool {
-	_, ok := n.(*cexpr.Ident)
-	return ok
-}
-
 // sign reports a comment value and an argument that agree on names but
 // not on sign ("aghi %r15,-stack_size" against tjit->stack_size).
 func (c *checker) sign(s string, src *source, what string) bool {
@@ -904,7 +899,7 @@ func stripComments(s string) string {
 				}
 			}
 		case b[i] == '/' && b[i+1] == '*':
-			for ; i+1 < len(b) && !(b[i] == '*' && b[i+1] == '/'); i++ {
+			for ; i+1 < len(b) && (b[i] != '*' || b[i+1] != '/'); i++ {
 				b[i] = ' '
 			}
 			if i+1 < len(b) {
@@ -935,7 +930,8 @@ func (c *checker) usesPlain(fn, x string) bool {
 			return false
 		}
 		j += i
-		if isWordAt(t, j, len(x)) && !(j >= 1 && t[j-1] == '.') && !(j >= 2 && t[j-2:j] == "->") {
+		afterMember := j >= 1 && t[j-1] == '.' || j >= 2 && t[j-2:j] == "->"
+		if isWordAt(t, j, len(x)) && !afterMember {
 			return true
 		}
 		i = j + 1

@@ -33,21 +33,35 @@ var realFindings = []struct {
 	gasRejects bool // GNU as rejects the comment (symbols made numbers)
 	why        string
 }{
-	{"bpf_skip", "comment says brcl (c0.4) but EMIT6_PCREL_RIL emits f4 (no s390x instruction): opcode constant 0xc0f4000000 is wider than 32 bits", false,
+	{
+		"bpf_skip", "comment says brcl (c0.4) but EMIT6_PCREL_RIL emits f4 (no s390x instruction): opcode constant 0xc0f4000000 is wider than 32 bits", false,
 		"the opcode has one 00 byte too many: EMIT6_PCREL_RIL stores op1 as a u32, so 0xc0f4000000 becomes 0xf4000000, an invalid opcode, " +
-			"where brcl 15 (c0f4) was meant; the branch is only taken for skips over 65534 bytes, which the JIT never asks for (a latent bug)"},
-	{"bpf_skip", `comment "bcr 0,%0" is not valid assembly for bcr: operand 2 (R2) must be a register, not %0`, true,
-		"%0 is no register name (gas: bad expression); the nop is bcr 0,%r0 (0700)"},
-	{"bpf_jit_probe_emit_nop", `comment "bcr 0,%0" is not valid assembly for bcr`, true,
-		"the same typo as in bpf_skip"},
-	{"bpf_jit_insn", "comment says lhgi, which is not an s390x mnemonic, but EMIT4_IMM emits lghi (a7.9)", true,
-		"typo: lhgi for lghi (gas: Unrecognized opcode); the code is right"},
-	{"bpf_jit_insn", `comment "sra %dst,%dst,0(%src)" is not valid assembly for sra: sra takes 2 operands (R1,D(B2)), the comment has 3`, true,
-		"sra is RS-a with two operands (R1,D2(B2)); the three-operand form was copied from the srag comment of the 64-bit case"},
-	{"bpf_jit_insn", `comment "mvc frame_off+tail_call_cnt(%r15), tail_call_cnt(4,%r15)" is not valid assembly for mvc: operand 1 (D1(L,B1)) lacks its length`, true,
-		"the length belongs to the first operand, mvc D1(L,B1),D2(B2) (gas: invalid length field); the code copies 4 bytes to frame_off+tail_call_cnt as meant"},
-	{"__arch_prepare_bpf_trampoline", `comment "mvc tccnt_off(%r15),tail_call_cnt(4,%r15)" is not valid assembly for mvc: operand 1 (D1(L,B1)) lacks its length`, true,
-		"the same misplaced length; the code copies tail_call_cnt(4,%r15) to tccnt_off(%r15) as meant"},
+			"where brcl 15 (c0f4) was meant; the branch is only taken for skips over 65534 bytes, which the JIT never asks for (a latent bug)",
+	},
+	{
+		"bpf_skip", `comment "bcr 0,%0" is not valid assembly for bcr: operand 2 (R2) must be a register, not %0`, true,
+		"%0 is no register name (gas: bad expression); the nop is bcr 0,%r0 (0700)",
+	},
+	{
+		"bpf_jit_probe_emit_nop", `comment "bcr 0,%0" is not valid assembly for bcr`, true,
+		"the same typo as in bpf_skip",
+	},
+	{
+		"bpf_jit_insn", "comment says lhgi, which is not an s390x mnemonic, but EMIT4_IMM emits lghi (a7.9)", true,
+		"typo: lhgi for lghi (gas: Unrecognized opcode); the code is right",
+	},
+	{
+		"bpf_jit_insn", `comment "sra %dst,%dst,0(%src)" is not valid assembly for sra: sra takes 2 operands (R1,D(B2)), the comment has 3`, true,
+		"sra is RS-a with two operands (R1,D2(B2)); the three-operand form was copied from the srag comment of the 64-bit case",
+	},
+	{
+		"bpf_jit_insn", `comment "mvc frame_off+tail_call_cnt(%r15), tail_call_cnt(4,%r15)" is not valid assembly for mvc: operand 1 (D1(L,B1)) lacks its length`, true,
+		"the length belongs to the first operand, mvc D1(L,B1),D2(B2) (gas: invalid length field); the code copies 4 bytes to frame_off+tail_call_cnt as meant",
+	},
+	{
+		"__arch_prepare_bpf_trampoline", `comment "mvc tccnt_off(%r15),tail_call_cnt(4,%r15)" is not valid assembly for mvc: operand 1 (D1(L,B1)) lacks its length`, true,
+		"the same misplaced length; the code copies tail_call_cnt(4,%r15) to tccnt_off(%r15) as meant",
+	},
 }
 
 // TestRealFile checks that the findings on the real file are exactly the

@@ -2,7 +2,6 @@ package emitmacro
 
 import (
 	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,7 +110,7 @@ func TestRealMacrosGas(t *testing.T) {
 		}
 		off += n
 	}
-	t.Log(fmt.Sprintf("%d swept macro calls agree with GNU as", len(lines)))
+	t.Logf("%d swept macro calls agree with GNU as", len(lines))
 }
 
 func BenchmarkEmitmacroJIT(b *testing.B) {

@@ -88,10 +88,14 @@ func TestEvalGCC(t *testing.T) {
 func TestMacroStores(t *testing.T) {
 	m := &Machine{
 		Macros: map[string]*MacroDef{
-			"PUT4": {Name: "PUT4", Params: []string{"op"}, FnLike: true,
-				Body: "({ if (jit->prg_buf) *(u32 *)(jit->prg_buf + jit->prg) = (op); jit->prg += 4; })"},
-			"PUT4R": {Name: "PUT4R", Params: []string{"op", "r"}, FnLike: true,
-				Body: "({ unsigned int __r = (r) & 0xf; PUT4((op) | __r << 4); })"},
+			"PUT4": {
+				Name: "PUT4", Params: []string{"op"}, FnLike: true,
+				Body: "({ if (jit->prg_buf) *(u32 *)(jit->prg_buf + jit->prg) = (op); jit->prg += 4; })",
+			},
+			"PUT4R": {
+				Name: "PUT4R", Params: []string{"op", "r"}, FnLike: true,
+				Body: "({ unsigned int __r = (r) & 0xf; PUT4((op) | __r << 4); })",
+			},
 		},
 		Vars: map[string]Value{"jit->prg_buf": {BufBase, TUlong}, "jit->prg": Int(8)},
 	}

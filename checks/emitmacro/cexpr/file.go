@@ -2,8 +2,9 @@ package cexpr
 
 import (
 	"fmt"
-	"modernc.org/token"
 	"strings"
+
+	"modernc.org/token"
 
 	"modernc.org/cc/v4"
 

@@ -291,7 +291,7 @@ func (p *parser) stmt() (Node, error) {
 			p.next()
 		}
 		return &DoWhile{Body: body, C: c}, nil
-	case p.isTypeStart() && !(t.Text == "struct" && p.peekN(2).Text == "*" && false):
+	case p.isTypeStart():
 		ty, ptr, _, err := p.typeName()
 		if err != nil {
 			return nil, err
