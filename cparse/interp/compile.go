@@ -135,6 +135,12 @@ func (c *compiler) line(n cc.Node) int {
 // Compile compiles the trampoline generator of f and everything it calls
 // in the file. env is the environment model; nil means DefaultEnv().
 func Compile(f *cparse.File, env *Env) (*Program, error) {
+	return compile(f, env, nil)
+}
+
+// compile compiles f; extra names further functions to compile (tests call
+// them with Machine.callFunc). With extra set, the entry points are optional.
+func compile(f *cparse.File, env *Env, extra []string) (*Program, error) {
 	if f == nil || f.AST == nil || f.AST.TranslationUnit == nil {
 		return nil, fmt.Errorf("interp: no AST to compile")
 	}
@@ -162,11 +168,20 @@ func Compile(f *cparse.File, env *Env) (*Program, error) {
 		return nil, err
 	}
 	var err error
-	if p.sizeFn, err = c.lookupFunc(EntrySize, nil); err != nil {
-		return nil, err
+	for _, name := range extra {
+		if _, err := c.lookupFunc(name, nil); err != nil {
+			return nil, err
+		}
 	}
-	if p.prepFn, err = c.lookupFunc(EntryPrepare, nil); err != nil {
-		return nil, err
+	_, hasSize := p.defs[EntrySize]
+	_, hasPrep := p.defs[EntryPrepare]
+	if extra == nil || hasSize || hasPrep {
+		if p.sizeFn, err = c.lookupFunc(EntrySize, nil); err != nil {
+			return nil, err
+		}
+		if p.prepFn, err = c.lookupFunc(EntryPrepare, nil); err != nil {
+			return nil, err
+		}
 	}
 	for len(c.queue) > 0 {
 		fn := c.queue[0]
@@ -178,7 +193,7 @@ func Compile(f *cparse.File, env *Env) (*Program, error) {
 	if err := c.initGlobals(); err != nil {
 		return nil, err
 	}
-	for _, l := range p.prepFn.locals {
+	for _, l := range prepLocals(p) {
 		if l.slot < 0 && l.t.kind == kStruct && l.t.st.name == "bpf_tramp_jit" {
 			p.frame = l
 			for _, f := range l.t.st.fields {
@@ -190,6 +205,13 @@ func Compile(f *cparse.File, env *Env) (*Program, error) {
 		}
 	}
 	return p, nil
+}
+
+func prepLocals(p *Program) []*local {
+	if p.prepFn == nil {
+		return nil
+	}
+	return p.prepFn.locals
 }
 
 // Entry points the Machine runs.

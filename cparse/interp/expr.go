@@ -534,6 +534,10 @@ func (c *compiler) assign(x *cc.AssignmentExpression) (*expr, error) {
 	if l.t.kind == kStruct && x.Case == cc.AssignmentExpressionAssign {
 		return c.structCopy(x, l, r)
 	}
+	var pre evalFn
+	if x.Case != cc.AssignmentExpressionAssign {
+		l, pre = c.onceAddr(l)
+	}
 	st, err := c.storer(l, x)
 	if err != nil {
 		return nil, err
@@ -557,11 +561,35 @@ func (c *compiler) assign(x *cc.AssignmentExpression) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if pre != nil {
+		return &expr{t: l.t, slot: -1, eval: func(fr *frame) uint64 {
+			pre(fr)
+			x := v(fr)
+			st(fr, x)
+			return x
+		}}, nil
+	}
 	return &expr{t: l.t, slot: -1, eval: func(fr *frame) uint64 {
 		x := v(fr)
 		st(fr, x)
 		return x
 	}}, nil
+}
+
+// onceAddr rewrites a memory lvalue so that its address is computed once
+// (by the returned pre function) for a read-modify-write: "a[i++] += 1".
+func (c *compiler) onceAddr(l *expr) (*expr, evalFn) {
+	if l.addr == nil || l.slot >= 0 || c.fn == nil {
+		return l, nil
+	}
+	tmp := c.fn.nslots
+	c.fn.nslots++
+	addr := l.addr
+	nl := memLvalue(l.t, func(fr *frame) uint64 { return fr.s[tmp] })
+	return nl, func(fr *frame) uint64 {
+		fr.s[tmp] = addr(fr)
+		return 0
+	}
 }
 
 func (c *compiler) structCopy(n cc.Node, l, r *expr) (*expr, error) {
@@ -688,6 +716,7 @@ func (c *compiler) sizeofExpr(n cc.ExpressionNode) (*expr, error) {
 }
 
 func (c *compiler) incdec(n cc.Node, e *expr, inc, prefix bool) (*expr, error) {
+	e, pre := c.onceAddr(e)
 	st, err := c.storer(e, n)
 	if err != nil {
 		return nil, err
@@ -702,6 +731,9 @@ func (c *compiler) incdec(n cc.Node, e *expr, inc, prefix bool) (*expr, error) {
 	}
 	ev := e.eval
 	return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 {
+		if pre != nil {
+			pre(fr)
+		}
 		old := ev(fr)
 		nv := norm(t, old+d)
 		st(fr, nv)

@@ -487,6 +487,28 @@ func (m *Machine) setup(cfg *Config) (mPtr, linksPtr uint64, err error) {
 	return mPtr, linksPtr, nil
 }
 
+// callFunc runs the file function name with integer arguments on an empty
+// configuration (for tests of the C semantics).
+func (m *Machine) callFunc(name string, args ...uint64) (r uint64, err error) {
+	defer func() {
+		if x := recover(); x != nil {
+			re, ok := x.(*RuntimeError)
+			if !ok {
+				panic(x)
+			}
+			err = re
+		}
+	}()
+	fn, ok := m.p.funcs[name]
+	if !ok {
+		return 0, fmt.Errorf("%s is not compiled", name)
+	}
+	if _, _, err := m.setup(&Config{Im: 0x10000}); err != nil {
+		return 0, err
+	}
+	return m.call(fn, args, 0, Span{}), nil
+}
+
 // Run executes arch_bpf_trampoline_size and then arch_prepare_bpf_trampoline
 // of the file for cfg, with image_end = image + size, as the kernel does.
 // Errors are *RuntimeError (the C code failed) or configuration errors.
@@ -500,6 +522,9 @@ func (m *Machine) Run(cfg *Config) (res *Result, err error) {
 			res, err = nil, re
 		}
 	}()
+	if m.p.sizeFn == nil || m.p.prepFn == nil {
+		return nil, fmt.Errorf("%s: the file defines no %s or %s", m.p.file.Name, EntrySize, EntryPrepare)
+	}
 	mPtr, linksPtr, err := m.setup(cfg)
 	if err != nil {
 		return nil, err

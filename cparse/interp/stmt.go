@@ -571,6 +571,7 @@ func (c *compiler) iteration(s *cc.IterationStatement) (stmtFn, error) {
 			}
 			m.steps--
 			if m.steps < 0 {
+				m.cur = hdr
 				m.fail("step limit of %d exceeded (runaway loop?)", m.lim.Steps)
 			}
 			r := body(fr)
