@@ -15,7 +15,10 @@
 // calls, and the file's own reg() and reg_high() helpers; the stores
 // through jit->prg_buf and the advance of jit->prg are captured) over sweeps of
 // operands: every register, boundary and random displacements, immediates,
-// masks and branch targets. The bytes are compared with refimpl's encoder
+// masks and branch targets. The literal pool macros (_EMIT_CONST_U32,
+// EMIT_CONST_U64, ...) must store their value at jit->lit32 or jit->lit64,
+// advance it by the entry's size and yield the entry's offset. The bytes
+// of the instruction macros are compared with refimpl's encoder
 // for the format the macro produces; a macro that encodes any in-range
 // operand wrongly is reported at its definition, with the call that shows
 // it.

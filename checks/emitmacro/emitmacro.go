@@ -113,6 +113,12 @@ func Check(f *cparse.File) []Finding {
 		return nil
 	}
 	for _, md := range f.Macros {
+		if p, ok := pools[md.Name]; ok && md.FnLike && len(md.Params) == 1 {
+			if msg := checkPool(env, md.Name, p); msg != "" {
+				out = append(out, Finding{Offset: md.Pos.Offset, Line: md.Pos.Line, Macro: md.Name, Message: msg})
+			}
+			continue
+		}
 		sp, ok := specs[md.Name]
 		if !ok || !md.FnLike || len(md.Params) != len(sp.Params) {
 			continue
@@ -565,4 +571,71 @@ func sweep(sp mspec, in *refimpl.Insn, regs []int64, rng *rand.Rand) []operands 
 		}
 	}
 	return out
+}
+
+// pool describes a literal pool macro: it stores Size bytes of its
+// argument at jit->Lit, advances jit->Lit by Size and yields the entry's
+// offset, relative to jit->base_ip unless Raw.
+type pool struct {
+	Size int
+	Lit  string
+	Raw  bool
+}
+
+// pools lists the literal pool macros.
+var pools = map[string]pool{
+	"_EMIT_CONST_U32": {4, "jit->lit32", true},
+	"EMIT_CONST_U32":  {4, "jit->lit32", false},
+	"_EMIT_CONST_U64": {8, "jit->lit64", true},
+	"EMIT_CONST_U64":  {8, "jit->lit64", false},
+}
+
+// checkPool evaluates a literal pool macro; it returns what is wrong, or "".
+func checkPool(env *cexpr.Env, name string, p pool) string {
+	m := env.Machine()
+	for _, val := range []uint64{0, 1, 0x80000000, 0xffffffff, 0x123456789abcdef0, 1 << 63} {
+		const lit, base = 0x1000, 0x230
+		m.Vars = map[string]cexpr.Value{
+			"jit->prg_buf": {Bits: cexpr.BufBase, T: cexpr.TUlong},
+			"jit->prg":     cexpr.Int(0x100),
+			"jit->lit32":   cexpr.Int(lit),
+			"jit->lit64":   cexpr.Int(lit),
+			"jit->base_ip": cexpr.Int(base),
+			"jit->seen":    {T: cexpr.TUint},
+		}
+		m.Stores = nil
+		call := fmt.Sprintf("%s(%#x)", name, val)
+		got, err := m.Eval(&cexpr.Call{Fn: name, Args: []cexpr.Node{&cexpr.Num{Val: cexpr.Value{Bits: val, T: cexpr.TUlong}}}, Texts: []string{fmt.Sprintf("%#x", val)}})
+		if err != nil {
+			if errors.Is(err, cexpr.ErrUnknown) {
+				return ""
+			}
+			return fmt.Sprintf("%s fails for %s: %v", name, call, err)
+		}
+		want := val
+		if p.Size == 4 {
+			want &= 0xffffffff
+		}
+		if len(m.Stores) != 1 || m.Stores[0].Off != lit || m.Stores[0].Size != p.Size || m.Stores[0].Val != want {
+			var st []string
+			for _, x := range m.Stores {
+				st = append(st, fmt.Sprintf("%d bytes %#x at %s%+d", x.Size, x.Val, p.Lit, x.Off-lit))
+			}
+			if len(st) == 0 {
+				st = []string{"nothing"}
+			}
+			return fmt.Sprintf("%s stores %s for %s, want %d bytes %#x at %s", name, strings.Join(st, ", "), call, p.Size, want, p.Lit)
+		}
+		if v := m.Vars[p.Lit].Int64(); v != lit+int64(p.Size) {
+			return fmt.Sprintf("%s advances %s by %d for %s, want %d", name, p.Lit, v-lit, call, p.Size)
+		}
+		wantRet := int64(lit)
+		if !p.Raw {
+			wantRet -= base
+		}
+		if got.Int64() != wantRet {
+			return fmt.Sprintf("%s yields %d for %s, want %d (the entry's offset%s)", name, got.Int64(), call, wantRet, map[bool]string{false: " from jit->base_ip", true: ""}[p.Raw])
+		}
+	}
+	return ""
 }

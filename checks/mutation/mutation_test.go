@@ -130,6 +130,9 @@ var macroMutations = []mutation{
 	{"EMIT6_IMM R1 shift", "emitmacro", "#define EMIT6_IMM(", "reg_high(b1) << 16", "<< 16", "<< 12"},
 	{"reg() R1 shift", "emitmacro", "static inline u32 reg(u32 dst_reg, u32 src_reg)", "reg2hex[dst_reg] << 4", "<< 4", "<< 8"},
 	{"reg_high() shift", "emitmacro", "static inline u32 reg_high(u32 reg)", "reg2hex[reg] << 4", "<< 4", "<< 5"},
+	{"_EMIT_CONST_U32 advance", "emitmacro", "#define _EMIT_CONST_U32(", "jit->lit32 += 4", "+= 4", "+= 8"},
+	{"_EMIT_CONST_U64 store width", "emitmacro", "#define _EMIT_CONST_U64(", "*(u64 *)", "*(u64 *)", "*(u32 *)"},
+	{"EMIT_CONST_U64 base", "emitmacro", "#define EMIT_CONST_U64(", "_EMIT_CONST_U64(val) - jit->base_ip", "- jit->base_ip", "- jit->prg"},
 	{"EMIT_ZERO opcode", "emitmacro", "#define EMIT_ZERO(", "EMIT4(0xb9160000", "0xb9160000", "0xb9140000"},
 }
 

@@ -460,6 +460,14 @@ func (m *Machine) call(c *Call) (Value, error) {
 		}
 	case "reg_set_seen":
 		return Value{}, nil
+	case "BIT":
+		if len(c.Args) == 1 && m.Macros["BIT"] == nil {
+			v, err := m.eval(c.Args[0])
+			if err != nil {
+				return Value{}, err
+			}
+			return binop("<<", Value{1, TUlong}, v)
+		}
 	case "BUILD_BUG_ON":
 		if len(c.Args) == 1 {
 			v, err := m.eval(c.Args[0])
