@@ -1,0 +1,42 @@
+package trampxcheck
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trampcheck/trampcheck/checks/checktest"
+	"github.com/trampcheck/trampcheck/cparse/ktree"
+)
+
+// TestAnalyzer runs the Analyzer through the checktest harness on the real
+// file (no diagnostic expected) and on the file with a wrong sign at the
+// frame allocation, with the expectation written onto that line at test time.
+func TestAnalyzer(t *testing.T) {
+	src := ktree.JIT(t)
+	mu := mutation{"aghi sign", gen, "EMIT4_IMM(0xa70b0000, REG_15, -tjit->stack_size)", "-tjit->stack_size", "tjit->stack_size"}
+	bad, line, err := mu.apply(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(bad), "\n")
+	lines[line-1] = strings.TrimRight(lines[line-1], "\n") + " // want `^emits aghi %r15,\\d+, reference aghi %r15,-\\d+ \\[args=`\n"
+	tests := []struct {
+		name string
+		src  []byte
+	}{
+		{"real.c", src},
+		{"aghi.c", []byte(strings.Join(lines, ""))},
+	}
+	dir := t.TempDir()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, tt.name)
+			if err := os.WriteFile(path, tt.src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			checktest.Run(t, path, Analyzer)
+		})
+	}
+}
