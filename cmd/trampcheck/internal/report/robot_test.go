@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/mail"
 	"os"
 	"os/exec"
@@ -386,6 +387,39 @@ func TestMboxQuoting(t *testing.T) {
 		g = g[strings.IndexByte(g, '\n')+1:]
 		if g = strings.TrimRight(g, "\n"); g != strings.TrimRight(want, "\n") {
 			t.Errorf("mail %d: got %q, want %q", i+1, g, want)
+		}
+	}
+}
+
+// TestRobotGroupsFindings: two new findings in one function share one
+// excerpt with both lines marked, after both vim hints.
+func TestRobotGroupsFindings(t *testing.T) {
+	run := fixtureRun()
+	pr := &run.Results[1]
+	pr.Findings[1].New = ptr(true)
+	var buf bytes.Buffer
+	if err := WriteRobot(&buf, run, RobotOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	body := buf.String()
+	want := "vim +/tramp_setup +9 arch/s390/net/tramp.c\nvim +/tramp_setup +16 arch/s390/net/tramp.c\n\n     8\n>    9  int tramp_setup(struct tramp *t,\n"
+	if !strings.Contains(body, want) {
+		t.Errorf("body: got\n%s\nwant it to contain\n%s", body, want)
+	}
+	if !containsLine(body, ">   16  \tt->nr = ret;") {
+		t.Errorf("body: line 16 not marked\n%s", body)
+	}
+	if n := strings.Count(body, "\n     8\n"); n != 1 {
+		t.Errorf("body: got %d excerpts, want 1", n)
+	}
+}
+
+func BenchmarkWriteRobot(b *testing.B) {
+	run := fixtureRun()
+	opt := RobotOptions{Now: func() time.Time { return time.Unix(0, 0) }}
+	for b.Loop() {
+		if err := WriteRobot(io.Discard, run, opt); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -280,6 +281,15 @@ func TestArtifactOf(t *testing.T) {
 		got := artifactOf(tc.file)
 		if got.URI != tc.uri || got.URIBaseID != tc.base {
 			t.Errorf("artifactOf(%q): got %q %q, want %q %q", tc.file, got.URI, got.URIBaseID, tc.uri, tc.base)
+		}
+	}
+}
+
+func BenchmarkWriteSARIF(b *testing.B) {
+	run := fixtureRun()
+	for b.Loop() {
+		if err := WriteSARIF(io.Discard, run, SARIFOptions{}); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
