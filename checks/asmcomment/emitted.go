@@ -42,6 +42,9 @@ type spec struct {
 	Words  []word
 	Fixed  uint64 // constant instruction bits (EMIT_ZERO)
 	Fields []argField
+	// Alts are words of which each alternative of the call uses one
+	// (EMIT_ATOMIC(op32, op64) emits one of two opcodes).
+	Alts []word
 }
 
 var (
@@ -76,13 +79,14 @@ var specs = map[string]spec{
 	"_EMIT6_IMM":       {Words: []word{w32}, Fields: []argField{{1, "I2", roleVal, 0}}},
 	"EMIT6_IMM":        {Words: []word{w32}, Fields: []argField{{1, "R1", roleReg, 0}, {2, "I2", roleVal, 0}}},
 	"EMIT_ZERO":        {Fixed: 0xb9160000 << 16, Fields: []argField{{0, "R1", roleReg, 0}, {0, "R2", roleReg, 0}}},
+	"EMIT_ATOMIC":      {Fixed: 0xeb000000 << 16, Alts: []word{{0, 32, 16}, {1, 32, 16}}},
 }
 
 // Spec returns what the EMIT macro name emits, for the checks of this
 // module; ok is false for names that emit no instruction of their own.
 func lookupSpec(name string) (spec, bool) {
 	s, ok := specs[name]
-	if !ok || len(s.Words) == 0 && s.Fixed == 0 {
+	if !ok || len(s.Words) == 0 && s.Fixed == 0 && len(s.Alts) == 0 {
 		return spec{}, false
 	}
 	return s, true
@@ -160,7 +164,7 @@ func emits(m *cexpr.Machine, c *cparse.EmitCall) []*emitted {
 	if !ok {
 		return nil
 	}
-	for _, w := range sp.Words {
+	for _, w := range append(append([]word(nil), sp.Words...), sp.Alts...) {
 		if w.Arg >= len(c.Args) {
 			return nil
 		}
@@ -185,6 +189,17 @@ func emits(m *cexpr.Machine, c *cparse.EmitCall) []*emitted {
 	if n > 8 {
 		return nil
 	}
+	if len(sp.Alts) > 0 {
+		// One alternative per word of Alts.
+		n = len(sp.Alts)
+		for _, w := range sp.Alts {
+			x := parseArg(c.Args[w.Arg])
+			if x == nil {
+				return nil
+			}
+			alts = append(alts, []cexpr.Node{x})
+		}
+	}
 	var out []*emitted
 	for k := range n {
 		e := &emitted{Macro: c.Name, Fields: map[string]*source{}}
@@ -194,8 +209,17 @@ func emits(m *cexpr.Machine, c *cparse.EmitCall) []*emitted {
 			lsb int
 		}
 		var terms []term
-		for i, w := range sp.Words {
-			x := alts[i][min(k, len(alts[i])-1)]
+		ws := sp.Words
+		if len(sp.Alts) > 0 {
+			ws = append(append([]word(nil), sp.Words...), sp.Alts[k])
+		}
+		for i, w := range ws {
+			var x cexpr.Node
+			if i < len(sp.Words) {
+				x = alts[i][min(k, len(alts[i])-1)]
+			} else {
+				x = alts[len(sp.Words)+k][0]
+			}
 			s := m.Symbolic(x)
 			mask := uint64(1)<<w.Bits - 1
 			if s.Const>>w.Bits != 0 {

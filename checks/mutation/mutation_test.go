@@ -95,6 +95,8 @@ var commentMutations = []mutation{
 	{"mvc with a malformed comment copies 8", "asmcomment", "/* mvc tccnt_off(%r15),tail_call_cnt(4,%r15) */", "_EMIT6(", "0xd203f000", "0xd207f000"},
 	{"lhgi line loads w0", "asmcomment", "/* lhgi %dst,0 */", "EMIT4_IMM(", "dst_reg", "REG_W0"},
 	{"llgfr dst,dst reads src", "asmcomment", "/* llgfr %dst,%dst */", "EMIT4(", "dst_reg, dst_reg", "dst_reg, src_reg"},
+	{"atomic and becomes or", "asmcomment", "/* {lan|lang} */", "EMIT_ATOMIC(", "0x00f4, 0x00e4", "0x00f6, 0x00e4"},
+	{"atomic 64-bit add becomes xor", "asmcomment", "/* {laal|laalg} */", "EMIT_ATOMIC(", "0x00ea", "0x00e7"},
 	{"brcl 8,skip becomes brcl 7", "asmcomment", "/* brcl 8,skip */", "EMIT6_PCREL_RILC(", ", 8, 0", ", 7, 0"},
 }
 
