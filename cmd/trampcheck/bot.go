@@ -101,6 +101,13 @@ func runBot(e *env, args []string) int {
 			mails = append(mails, m)
 		}
 	}
+	for _, m := range mails {
+		if _, done := b.state[m.id]; m.parseErr != nil && !done {
+			fmt.Fprintf(e.Stderr, "trampcheck bot: %v\n", oneLine(m.parseErr))
+			b.failures++
+			b.record(m.id, "unreadable", "")
+		}
+	}
 	for _, s := range groupSeries(mails, e.Stderr, &b.failures) {
 		b.handle(s)
 	}
@@ -122,6 +129,9 @@ type listMail struct {
 	refs    []string
 	subject string // decoded
 	patch   *patchset.Patch
+	// parseErr is patchset's error for a mail that looks like a patch
+	// (a [PATCH] subject and a hunk) but cannot be read as one.
+	parseErr error
 }
 
 var (
@@ -179,8 +189,11 @@ func readListMbox(path string) ([]*listMail, error) {
 		}
 		if !replySubject.MatchString(m.subject) && strings.Contains(strings.ToUpper(m.subject), "PATCH") && bytes.Contains(c, []byte("\n@@ -")) {
 			ps, err := patchset.Parse(m.source, c)
-			if err == nil && len(ps) == 1 {
+			switch {
+			case err == nil && len(ps) == 1:
 				m.patch = ps[0]
+			case err != nil:
+				m.parseErr = err
 			}
 		}
 		out = append(out, m)

@@ -206,6 +206,11 @@ func TestBotBadInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	otherTree := t.TempDir() // lacks lib/: no series applies
+	broken := filepath.Join(dir, "broken.mbox")
+	truncated := strings.TrimSuffix(diffB, "+}\n") // the hunk counts one line more
+	if err := os.WriteFile(broken, []byte(listMailText("A <a@example.org>", "[PATCH] lib/b: truncated", "t-1@example.org", "", nil, patchBody("Cut.", truncated))), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name     string
 		args     []string
@@ -217,6 +222,8 @@ func TestBotBadInput(t *testing.T) {
 		{"not an mbox", []string{"bot", "--out", filepath.Join(dir, "o2"), "--tree", tree, notMbox}, exitError, notMbox + ": line 1: not an mbox"},
 		{"missing mbox", []string{"bot", "--out", filepath.Join(dir, "o3"), "--tree", tree, filepath.Join(dir, "nosuch")}, exitError, "nosuch"},
 		{"corrupt state", []string{"bot", "--out", badState, "--tree", tree, mbox}, exitError, "state.tsv: line 1"},
+		{"truncated patch", []string{"bot", "--out", filepath.Join(dir, "o5"), "--tree", tree, broken}, exitError, broken + ": mail 1: line 13: "},
+		{"truncated patch, second run", []string{"bot", "--out", filepath.Join(dir, "o5"), "--tree", tree, broken}, exitClean, ""},
 		{"series that do not apply", []string{"bot", "--out", filepath.Join(dir, "o4"), "--tree", otherTree, mbox}, exitError, "lib/a.c"},
 	}
 	for _, tc := range tests {
