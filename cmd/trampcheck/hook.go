@@ -185,8 +185,7 @@ func runHookRun(e *env, args []string) int {
 	name := fs.Arg(0)
 	status, err := hookRun(e, &cfg, name)
 	if err != nil {
-		fmt.Fprintf(e.Stderr, "trampcheck: %v\n", oneLine(err))
-		fmt.Fprintln(e.Stderr, "trampcheck: (git send-email --no-validate skips this check)")
+		fmt.Fprintf(e.Stderr, "trampcheck: %v (git send-email --no-validate skips this check)\n", oneLine(err))
 		return exitError
 	}
 	return status
