@@ -41,6 +41,15 @@ func TestApplyLikeGit(t *testing.T) {
 	block := "\tint a = 1;\n\tint b = 2;\n\tint c = 3;\n\tint d = 4;\n\tint e = 5;\n\tint f = 6;\n\tint g = 7;\n"
 	dup := "void p(void)\n{\n" + block + "}\n\n" + strings.Repeat("/* pad */\n", 20) + "void q(void)\n{\n" + block + "}\n"
 	dupNew := strings.Replace(dup, "void q(void)\n{\n\tint a = 1;\n\tint b = 2;\n\tint c = 3;\n\tint d = 4;", "void q(void)\n{\n\tint a = 1;\n\tint b = 2;\n\tint c = 3;\n\tint d = 40;", 1)
+	pad := func(n int) string { return strings.Repeat("/* pad */\n", n) }
+	mid := pad(10) + block + pad(10)
+	midNew := strings.Replace(mid, "\tint d = 4;", "\tint d = 40;", 1)
+	// twice holds block twice (0-based lines 19 and 29); twiceNew adds 10
+	// lines at the top and changes the second copy: the second hunk must
+	// be searched from its new-side line (git's rule), or it lands on the
+	// first copy.
+	twice := pad(19) + block + pad(3) + block + pad(10)
+	twiceNew := pad(2) + strings.Repeat("/* new */\n", 10) + pad(17) + block + pad(3) + strings.Replace(block, "\tint d = 4;", "\tint d = 40;", 1) + pad(10)
 	noEOL := strings.TrimSuffix(base, "\n")
 	crlf := strings.ReplaceAll(base, "\n", "\r\n")
 	tests := []struct {
@@ -77,6 +86,13 @@ func TestApplyLikeGit(t *testing.T) {
 			name: "nearest of two matches after", old: map[string]string{"f.c": dup}, new: map[string]string{"f.c": dupNew},
 			drift: func(m map[string]string) { m["f.c"] = strings.Replace(m["f.c"], "/* pad */\n", drift, 1) },
 		},
+		{
+			// The tree has the hunk's lines 4 lines before and 4 lines
+			// after the stated place: git tries after first.
+			name: "two matches at the same distance", old: map[string]string{"f.c": mid}, new: map[string]string{"f.c": midNew},
+			drift: func(m map[string]string) { m["f.c"] = pad(6) + block + "/* filler */\n" + block + pad(10) },
+		},
+		{name: "search starts at the new-side line", old: map[string]string{"f.c": twice}, new: map[string]string{"f.c": twiceNew}},
 		{
 			name: "context changed", old: map[string]string{"f.c": base}, new: map[string]string{"f.c": f3},
 			drift: func(m map[string]string) { m["f.c"] = strings.Replace(m["f.c"], "static int f3", "static long f3", 1) }, wantErr: true,
