@@ -5,6 +5,7 @@ import (
 	"flag"
 	"io"
 	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
@@ -53,6 +54,15 @@ func robotOptions(cfg *checkConfig, reproduce string) report.RobotOptions {
 func describeBase(dir string) string {
 	if dir == "" {
 		return "hermetic (no tree)"
+	}
+	top, err := exec.Command("git", "-C", dir, "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		return dir
+	}
+	a, err1 := filepath.EvalSymlinks(strings.TrimSpace(string(top)))
+	b, err2 := filepath.EvalSymlinks(dir)
+	if err1 != nil || err2 != nil || a != b {
+		return dir // not a git work tree of its own (perhaps inside one)
 	}
 	out, err := exec.Command("git", "-C", dir, "log", "-1", "--format=%h (\"%s\")").Output()
 	if err != nil || len(bytes.TrimSpace(out)) == 0 {

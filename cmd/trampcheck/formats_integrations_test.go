@@ -272,3 +272,27 @@ func TestRealSARIFAndB4(t *testing.T) {
 		t.Errorf("robot on the comment-only patch: got %q (exit %d), want nothing (exit 0)", out, code)
 	}
 }
+
+func TestDescribeBase(t *testing.T) {
+	r := newGitRepo(t)
+	r.write("a.c", "int x;\n")
+	r.git("add", "a.c")
+	r.git("commit", "-q", "-m", "first commit")
+	head := strings.TrimSpace(r.git("rev-parse", "--short", "HEAD"))
+	sub := filepath.Join(r.dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	plain := t.TempDir()
+	tests := []struct{ dir, want string }{
+		{r.dir, r.dir + " at " + head + " (\"first commit\")"},
+		{sub, sub}, // inside a repository, not its top
+		{plain, plain},
+		{"", "hermetic (no tree)"},
+	}
+	for _, tc := range tests {
+		if got := describeBase(tc.dir); got != tc.want {
+			t.Errorf("describeBase(%q): got %q, want %q", tc.dir, got, tc.want)
+		}
+	}
+}
