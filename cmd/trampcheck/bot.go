@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"syscall"
 
 	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
@@ -39,7 +40,7 @@ finding: DIR/NNNN-<message-id>.eml, listed in DIR/index.tsv. With
 
 Replies go only to the patch's author, To and Cc. DIR/state.tsv remembers
 every patch checked (by Message-ID), so running again on the same input
-writes and sends nothing new.
+writes and sends nothing new. One bot at a time may use DIR (DIR/.lock).
 
 Exit status: 0 nothing new to answer, 1 replies written, 2 a series or a
 mail could not be checked (the others still are).
@@ -85,6 +86,7 @@ func runBot(e *env, args []string) int {
 		fmt.Fprintf(e.Stderr, "trampcheck bot: %v\n", oneLine(err))
 		return exitError
 	}
+	defer func() { _ = b.lock.Close() }() // releases the lock
 	var mails []*listMail
 	seen := map[string]bool{}
 	for _, path := range fs.Args() {
@@ -271,7 +273,8 @@ type bot struct {
 	replies  int               // replies in the index before and during this run
 	replied  int               // replies written by this run
 	failures int
-	baseName string // describeBase of the tree, computed once
+	baseName string   // describeBase of the tree, computed once
+	lock     *os.File // DIR/.lock, flocked while the bot runs
 }
 
 // base describes the tree once per run.
@@ -287,6 +290,16 @@ func (b *bot) load() error {
 	if err := os.MkdirAll(b.out, 0o755); err != nil {
 		return fmt.Errorf("--out %s: %w", b.out, errors.Unwrap(err))
 	}
+	// One bot at a time per DIR: the lock goes with the process.
+	lock, err := os.OpenFile(filepath.Join(b.out, ".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return fmt.Errorf("--out %s: %w", b.out, errors.Unwrap(err))
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		_ = lock.Close() // the lock error is the one to report
+		return fmt.Errorf("--out %s: another trampcheck bot is using it (%w)", b.out, err)
+	}
+	b.lock = lock
 	b.state = map[string]string{}
 	path := filepath.Join(b.out, botStateFile)
 	f, err := os.Open(path)

@@ -236,3 +236,22 @@ func TestBotBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestBotLock: a second bot on the same DIR is refused while one runs.
+func TestBotLock(t *testing.T) {
+	out := t.TempDir()
+	first := &bot{e: &env{}, out: out}
+	if err := first.load(); err != nil {
+		t.Fatal(err)
+	}
+	second := &bot{e: &env{}, out: out}
+	if err := second.load(); err == nil || !strings.Contains(err.Error(), "another trampcheck bot is using it") {
+		t.Errorf("second bot: got %v, want a refusal", err)
+	}
+	_ = first.lock.Close()
+	third := &bot{e: &env{}, out: out}
+	if err := third.load(); err != nil {
+		t.Errorf("after the first bot: got %v, want the lock free", err)
+	}
+	_ = third.lock.Close()
+}
