@@ -121,7 +121,10 @@ func Replies(run *Run, opt RobotOptions) ([]Reply, error) {
 			continue
 		}
 		if pr.Mail.MessageID == "" {
-			return nil, fmt.Errorf("patch %d %q: no Message-ID to reply to", pr.Index+1, pr.Mail.Subject)
+			if !run.Patched {
+				return nil, fmt.Errorf("--format=robot answers patch mails; the input has findings but no patch")
+			}
+			return nil, fmt.Errorf("patch %d %q: no Message-ID to reply to (--format=robot needs patch mails)", pr.Index+1, pr.Mail.Subject)
 		}
 		r, err := buildReply(pr, from, &opt, now())
 		if err != nil {

@@ -278,6 +278,7 @@ func TestRobotBadInput(t *testing.T) {
 		{"no message id", func(r *Run, _ *RobotOptions) { r.Results[1].Mail.MessageID = "" }, "patch 2 \"[PATCH v2 2/2] s390/bpf: Export tramp_setup()\": no Message-ID to reply to"},
 		{"bad from flag", func(_ *Run, o *RobotOptions) { o.From = "not an address" }, "--from \"not an address\""},
 		{"bad lore url", func(_ *Run, o *RobotOptions) { o.LoreURL = "https://x/%d/%s" }, "--lore-url"},
+		{"file mode", func(r *Run, _ *RobotOptions) { r.Patched = false; r.Results[1].Mail = Mail{} }, "--format=robot answers patch mails"},
 		{"bad author", func(r *Run, _ *RobotOptions) { r.Results[1].Mail.From = "" }, "from \"\": cannot reply to it"},
 	}
 	for _, tc := range tests {
