@@ -584,7 +584,10 @@ func (c *checker) indexBase(inner []string, x, b *source, names map[string]bool)
 			if used[j] {
 				continue
 			}
-			if !g.known && !w.known && !names[g.name] || !w.known && g.known {
+			// An emitted register not known may be the comment's; a
+			// comment register not known may be the emitted one, unless
+			// the emitted one is another register the comment names.
+			if !g.known && (w.known || !names[g.name]) || !w.known && g.known {
 				definite = false
 			}
 		}

@@ -138,11 +138,16 @@ func (e *Env) Machine() *Machine {
 }
 
 // Reg returns the s390x register that the BPF register expression text
-// selects (REG_15, BPF_REG_0, REG_W1, a number), or ok false.
+// selects (REG_15, BPF_REG_0, REG_W1, a number) through reg2hex, or its
+// value when the file has no reg2hex array; ok is false when unknown.
 func (e *Env) Reg(m *Machine, text string) (int64, bool) {
 	v, err := m.EvalText(text)
 	if err != nil {
 		return 0, false
+	}
+	if e.Reg2Hex == nil {
+		// A file without reg2hex names registers by their numbers.
+		return v.Int64(), v.Int64() >= 0 && v.Int64() <= 15
 	}
 	h, ok := e.Reg2Hex[v.Int64()]
 	return h, ok
