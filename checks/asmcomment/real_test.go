@@ -258,3 +258,35 @@ func cpuTime() int64 {
 	}
 	return ru.Utime.Nano() + ru.Stime.Nano()
 }
+
+// TestRealCoverage reports how many EMIT calls of the real file the check
+// compares, and requires that nearly every commented call is compared.
+func TestRealCoverage(t *testing.T) {
+	f := parseReal(t)
+	env := cexpr.NewEnv(f)
+	c := &checker{f: f, env: env, m: env.Machine(), fn: map[string]string{}}
+	var calls, commented, asm, compared int
+	for i := range f.Emits {
+		call := &f.Emits[i]
+		if _, ok := lookupSpec(call.Name); !ok {
+			continue
+		}
+		calls++
+		text, ok := c.commentOf(call)
+		if !ok {
+			continue
+		}
+		commented++
+		if parseComment(text) == nil {
+			continue
+		}
+		asm++
+		if emits(c.m, call) != nil {
+			compared++
+		}
+	}
+	t.Logf("%d instruction EMIT calls, %d with a comment, %d of them assembly, %d compared", calls, commented, asm, compared)
+	if compared != asm {
+		t.Errorf("got %d assembly comments compared, want all %d", compared, asm)
+	}
+}
