@@ -88,6 +88,12 @@ var soleComment = regexp.MustCompile(`^\s*/\*(.*)\*/\s*$`)
 // it describes: an if or else header, a simple assignment.
 var between = regexp.MustCompile(`^\s*(if\s*\(.*\)\s*\{?|else|\}\s*else\s*\{?|\{|return\b[^;]*;|[A-Za-z_][A-Za-z0-9_>.\-]*\s*(\||\+)?=\s*[^=;(]*;)\s*$`)
 
+var (
+	elseRE   = regexp.MustCompile(`^\s*else\s*$`)
+	ifRE     = regexp.MustCompile(`^\s*if\s*\(.*\)\s*$`)
+	emitStmt = regexp.MustCompile(`^\s*_?EMIT[A-Z0-9_]*\(.*\);\s*$`)
+)
+
 // commentOf returns the comment of an EMIT call: the front end's, or else
 // a one-line comment above an if header or a simple assignment that
 // precedes the call ("/* brcl 8,skip */ patch = jit->prg; EMIT...").
@@ -110,6 +116,14 @@ func (c *checker) commentOf(call *cparse.EmitCall) (string, bool) {
 		}
 		if !between.MatchString(l) {
 			return "", false
+		}
+		if elseRE.MatchString(l) {
+			// "if (x) EMIT_a(...); else EMIT_b(...);" under one comment
+			// ("cr or cgr"): skip the other branch's call and its if.
+			if line <= 2 || !emitStmt.MatchString(c.line(line-1)) || !ifRE.MatchString(c.line(line-2)) {
+				return "", false
+			}
+			line -= 2
 		}
 		skipped++
 	}

@@ -97,6 +97,7 @@ var commentMutations = []mutation{
 	{"llgfr dst,dst reads src", "asmcomment", "/* llgfr %dst,%dst */", "EMIT4(", "dst_reg, dst_reg", "dst_reg, src_reg"},
 	{"atomic and becomes or", "asmcomment", "/* {lan|lang} */", "EMIT_ATOMIC(", "0x00f4, 0x00e4", "0x00f6, 0x00e4"},
 	{"atomic 64-bit add becomes xor", "asmcomment", "/* {laal|laalg} */", "EMIT_ATOMIC(", "0x00ea", "0x00e7"},
+	{"cgr in the else branch becomes clgr", "asmcomment", "/* cr or cgr %dst,%src */", "EMIT4(", "0xb9200000", "0xb9210000"},
 	{"brcl 8,skip becomes brcl 7", "asmcomment", "/* brcl 8,skip */", "EMIT6_PCREL_RILC(", ", 8, 0", ", 7, 0"},
 }
 
