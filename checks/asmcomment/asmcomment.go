@@ -368,6 +368,7 @@ type regVal struct {
 	text  string
 }
 
+// String writes the register as a comment would: %rN, or its name.
 func (r regVal) String() string {
 	if r.known {
 		return fmt.Sprintf("%%r%d", r.n)

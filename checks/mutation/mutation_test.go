@@ -149,7 +149,7 @@ var overflowMutations = []mutation{
 var analyzers = []*analysis.Analyzer{asmcomment.Analyzer, emitmacro.Analyzer, fieldoverflow.Analyzer}
 
 // findings runs the checks over src and returns the findings keyed by
-// check and message (lines shift with edits; messages do not).
+// check, function and message (lines shift with edits; these do not).
 func findings(t *testing.T, src []byte) map[string]int {
 	t.Helper()
 	out, err := checktest.RunSource(ktree.JITFile, src, cparse.Options{}, analyzers...)
@@ -158,9 +158,22 @@ func findings(t *testing.T, src []byte) map[string]int {
 	}
 	got := map[string]int{}
 	for _, d := range out.Diagnostics {
-		got[d.Analyzer+": "+d.Message]++
+		got[d.Analyzer+": "+enclosing(out.Parsed, d.Line)+": "+d.Message]++
 	}
 	return got
+}
+
+// enclosing names the function definition around line n ("" outside one;
+// macro definitions are at file scope).
+func enclosing(res *cparse.Result, n int) string {
+	for _, f := range res.Files {
+		for _, fn := range f.Funcs {
+			if fn.Def && !fn.BlockScope && fn.Pos.Line <= n && n <= fn.BodyEnd {
+				return fn.Name
+			}
+		}
+	}
+	return ""
 }
 
 func TestMutations(t *testing.T) {

@@ -40,6 +40,8 @@ type FuncDef struct {
 // returned carries a return statement's value out of a function body.
 type returned struct{ v Value }
 
+// Error makes a return statement travel up the evaluation as an error
+// until the enclosing function catches it.
 func (r *returned) Error() string { return "return outside a function" }
 
 // Store is one store through a pointer made by evaluated code.
