@@ -38,7 +38,7 @@
 //
 //	0003-x.patch: hunk 2 of arch/s390/net/bpf_jit_comp.c: does not apply at line 812
 //	series.mbox: mail 3: line 57: hunk 1 is truncated: 2 old and 2 new lines missing at the end of the input
-//	x.patch: line 12: binary patches are not supported
+//	x.patch: line 12: binary patch of arch/s390/x.bin is not supported
 //	x.patch: arch/s390/net/foo.c: file not found in the tree
 //
 // Parse errors name the line of the input (counted in the whole file, also

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/sourcegraph/go-diff/diff"
 )
@@ -38,6 +39,16 @@ func isExtended(l []byte) bool {
 func isBinaryLine(l []byte) bool {
 	return bytes.Equal(l, []byte("GIT binary patch")) ||
 		bytes.HasPrefix(l, []byte("Binary files ")) && bytes.HasSuffix(l, []byte(" differ"))
+}
+
+// binaryMsg names the file of a binary patch from its "diff --git a/X b/Y"
+// or "Binary files a/X and b/Y differ" line, when the names are plain.
+func binaryMsg(l []byte) string {
+	s := strings.TrimSuffix(string(l), " differ")
+	if i := strings.LastIndex(s, " b/"); i >= 0 && !strings.ContainsAny(s[i+3:], " \"") {
+		return "binary patch of " + s[i+3:] + " is not supported"
+	}
+	return "binary patches are not supported"
 }
 
 // splitLines splits b into lines without their "\n". A final line without
@@ -94,7 +105,7 @@ func (d *diffText) files() ([]*diff.FileDiff, error) {
 			out = append(out, fd)
 			i = next
 		case isBinaryLine(l):
-			return nil, errorf(d.input, d.place(i), "binary patches are not supported")
+			return nil, errorf(d.input, d.place(i), "%s", binaryMsg(l))
 		case hunkHeader.Match(l):
 			return nil, errorf(d.input, d.place(i), "hunk without a file header (--- and +++ lines)")
 		default:
@@ -122,7 +133,7 @@ func (d *diffText) file(i int) (*diff.FileDiff, int, int, error) {
 			i++
 		}
 		if i < len(d.lines) && isBinaryLine(d.lines[i]) {
-			return nil, 0, 0, errorf(d.input, d.place(start), "binary patches are not supported")
+			return nil, 0, 0, errorf(d.input, d.place(start), "%s", binaryMsg(d.lines[start]))
 		}
 	}
 	hasHeader := false
