@@ -41,6 +41,9 @@ type function struct {
 	memSize int
 	done    bool
 	locals  []*local
+	// calls is set when the function calls a file function or has an EMIT
+	// site; calls of the others (leaves) push no site node.
+	calls bool
 }
 
 type scope struct {
@@ -947,6 +950,9 @@ func (c *compiler) lookupLocal(name string) (*local, bool) {
 }
 
 func (c *compiler) callFile(x cc.Node, fn *function, args []cc.ExpressionNode, line int) (*expr, error) {
+	if c.fn != nil {
+		c.fn.calls = true
+	}
 	// Parameters are known once the callee is compiled; compile it now
 	// unless it is on the current chain (recursion).
 	if !fn.done && fn != c.fn {

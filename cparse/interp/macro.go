@@ -359,6 +359,9 @@ func (c *compiler) macroSite(call *cc.PostfixExpression, m *cparse.Macro, line i
 		return nil, c.errf(call, "expansion of %s does not parse: %v", m.Name, err)
 	}
 	c.p.Sites++
+	if c.fn != nil {
+		c.fn.calls = true
+	}
 	outer := c.siteLine
 	c.inMacro++
 	if c.inMacro == 1 {

@@ -393,7 +393,7 @@ func (m *Machine) call(fn *function, vals []uint64, line int, span Span) uint64 
 		}
 	}
 	saved, savedCur := m.site, m.cur
-	if line > 0 {
+	if line > 0 && (fn.calls || m.trace) {
 		m.site = m.callChild(saved, line, fn.name)
 	}
 	fn.body(fr)

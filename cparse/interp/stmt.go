@@ -322,7 +322,19 @@ func (c *compiler) stmt(s *cc.Statement) (stmtFn, error) {
 			return nil, err
 		}
 		ev := e.eval
-		return c.traced(es, c.span(es), func(fr *frame) ctl { ev(fr); return ctlNext }), nil
+		if c.inMacro > 0 {
+			return func(fr *frame) ctl { ev(fr); return ctlNext }, nil
+		}
+		sp, ws := c.span(es), c.watches(es)
+		return func(fr *frame) ctl {
+			m := fr.m
+			m.cur = sp
+			if m.trace {
+				m.noteStmt(fr, sp, ws)
+			}
+			ev(fr)
+			return ctlNext
+		}, nil
 	case cc.StatementSelection:
 		return c.selection(s.SelectionStatement)
 	case cc.StatementIteration:
@@ -337,12 +349,17 @@ func (c *compiler) stmt(s *cc.Statement) (stmtFn, error) {
 	return nil, c.errf(s, "unsupported statement")
 }
 
+// condOf compiles a controlling expression; the result is only tested
+// against zero.
 func (c *compiler) condOf(n cc.ExpressionNode, at cc.Node) (evalFn, error) {
 	e, err := c.exprNode(n)
 	if err != nil {
 		return nil, err
 	}
-	return c.truth(e, at)
+	if !valueType(e).isScalar() {
+		return nil, c.errf(at, "%s used as a condition", e.t)
+	}
+	return e.eval, nil
 }
 
 func (c *compiler) selection(s *cc.SelectionStatement) (stmtFn, error) {
