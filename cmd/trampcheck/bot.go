@@ -340,7 +340,7 @@ func (b *bot) handle(s *series) {
 	}
 	first := s.mails[0]
 	cfg := b.cfg
-	run, err := checkPatches(&cfg, s.patches)
+	run, err := checkPatches(&cfg, s.patches, nil)
 	if err != nil {
 		fmt.Fprintf(b.e.Stderr, "trampcheck bot: series %q: %v\n", first.patch.Subject, oneLine(err))
 		b.failures++

@@ -226,17 +226,13 @@ func hookRun(e *env, cfg *checkConfig, name string) (int, error) {
 		}
 		return 0, err
 	}
-	tree := cfg.tree
-	if tree == "" {
-		dir, cleanup, err := hookBase(mails, patches)
-		if err != nil {
+	var over map[string][]byte
+	if cfg.tree == "" {
+		if cfg.tree, over, err = hookBase(mails, patches); err != nil {
 			return 0, err
 		}
-		defer cleanup()
-		tree = dir
 	}
-	cfg.tree = tree
-	run, err := checkPatches(cfg, patches)
+	run, err := checkPatches(cfg, patches, over)
 	if err != nil {
 		return 0, err
 	}
@@ -350,8 +346,10 @@ func git(dir string, env []string, stdin []byte, args ...string) ([]byte, error)
 	return out, nil
 }
 
-// checkPatches checks a series against cfg.tree with the selected checks.
-func checkPatches(cfg *checkConfig, patches []*patchset.Patch) (*report.Run, error) {
+// checkPatches checks a series against cfg.tree, with over (base contents
+// that replace the tree's, nil for absent files) read on top of it, with
+// the selected checks.
+func checkPatches(cfg *checkConfig, patches []*patchset.Patch, over map[string][]byte) (*report.Run, error) {
 	analyzers, err := selectedAnalyzers(cfg.checks)
 	if err != nil {
 		return nil, err
@@ -364,6 +362,7 @@ func checkPatches(cfg *checkConfig, patches []*patchset.Patch) (*report.Run, err
 	if err != nil {
 		return nil, err
 	}
+	tree.over = over
 	cfg.tree = tree.root
 	configureFrontEnd(cfg)
 	prs, err := checkSeries(tree, patches, analyzers)
@@ -391,32 +390,22 @@ func (g gitRevReader) ReadFile(path string) ([]byte, error) {
 	return out, nil
 }
 
-// maxFullExport is the size of a repository (in files) up to which the hook
-// exports every file of the base; larger ones (a kernel) get the touched
-// directories and the include directories.
-const maxFullExport = 5000
-
-// hookBase finds the state the series applies to and writes its files into
-// a temporary directory: HEAD when the series applies to it, else the
-// parent of the commit that holds the first patch (by patch-id), else HEAD
-// with the series applied in reverse.
-func hookBase(mails [][]byte, patches []*patchset.Patch) (string, func(), error) {
+// hookBase finds the state the series applies to: HEAD when the series
+// applies to it, else the parent of the commit that holds the first patch
+// (by patch-id), else HEAD with the series applied in reverse. It returns
+// the work tree's top directory and, for every path whose contents in that
+// state may differ from the work tree (the paths the patches touch, those
+// the work tree changed since HEAD and those changed between the base and
+// HEAD), the base contents (nil: absent in the base). Nothing is exported
+// or linked: the check reads these over the work tree, which it never writes.
+func hookBase(mails [][]byte, patches []*patchset.Patch) (string, map[string][]byte, error) {
 	out, err := git("", nil, nil, "rev-parse", "--show-toplevel")
 	if err != nil {
 		return "", nil, fmt.Errorf("not in a git work tree (give --tree DIR): %w", err)
 	}
 	top := strings.TrimSpace(string(out))
-	tmp, err := os.MkdirTemp("", "trampcheck-hook-")
-	if err != nil {
-		return "", nil, err
-	}
-	cleanup := func() { _ = os.RemoveAll(tmp) } // best effort: a temporary directory
-	fail := func(err error) (string, func(), error) {
-		cleanup()
-		return "", nil, err
-	}
-	index := []string{"GIT_INDEX_FILE=" + filepath.Join(tmp, "index")}
 	var base string
+	var env []string
 	if _, err := patchset.Apply(gitRevReader{top, "HEAD"}, patches); err == nil {
 		base = "HEAD"
 	} else if c := committedAt(top, mails, patches[0]); c != "" {
@@ -424,129 +413,120 @@ func hookBase(mails [][]byte, patches []*patchset.Patch) (string, func(), error)
 		if _, err := git(top, nil, nil, "rev-parse", "--verify", "-q", base); err != nil {
 			base = emptyTree(top) // the series starts at the root commit
 		}
-	}
-	if base != "" {
-		if _, err := git(top, index, nil, "read-tree", base); err != nil {
-			return fail(err)
-		}
 	} else {
-		// Applied in reverse, last patch first, to HEAD in the temporary index.
-		if _, err := git(top, index, nil, "read-tree", "HEAD"); err != nil {
-			return fail(err)
+		// Applied in reverse, last patch first, to HEAD in a temporary index.
+		tmp, err := os.MkdirTemp("", "trampcheck-hook-")
+		if err != nil {
+			return "", nil, err
+		}
+		defer os.RemoveAll(tmp)
+		env = []string{"GIT_INDEX_FILE=" + filepath.Join(tmp, "index")}
+		if _, err := git(top, env, nil, "read-tree", "HEAD"); err != nil {
+			return "", nil, err
 		}
 		for i := len(mails) - 1; i >= 0; i-- {
 			if !hasDiff(mails[i]) {
 				continue // a cover letter
 			}
-			if _, err := git(top, index, mails[i], "apply", "--cached", "-R", "-"); err != nil {
-				return fail(fmt.Errorf("%s: the series applies neither to HEAD nor in reverse from it, and no commit of HEAD's history holds it", patches[0].Source))
+			if _, err := git(top, env, mails[i], "apply", "--cached", "-R", "-"); err != nil {
+				return "", nil, fmt.Errorf("%s: the series applies neither to HEAD nor in reverse from it, and no commit of HEAD's history holds it", patches[0].Source)
 			}
 		}
+		base = "" // the temporary index: blobs are named ":path"
 	}
-	listed, err := git(top, index, nil, "ls-files", "-z")
+	paths, err := changedPaths(top, base, patches)
 	if err != nil {
-		return fail(err)
+		return "", nil, err
 	}
-	files := strings.Split(strings.TrimSuffix(string(listed), "\x00"), "\x00")
-	if len(files) > maxFullExport {
-		files = exportSubset(files, patches)
+	over, err := readBlobs(top, env, base, paths)
+	if err != nil {
+		return "", nil, err
 	}
-	differ := changedPaths(top, base, patches)
-	if base == "HEAD" && differ != nil && !dirtyIn(top, files) {
-		cleanup()
-		return top, func() {}, nil // the work tree is the base
-	}
-	treeDir := filepath.Join(tmp, "tree")
-	if err := os.MkdirAll(treeDir, 0o755); err != nil {
-		return fail(err)
-	}
-	// Files the base shares with the work tree are hard-linked (read
-	// only, fast); the others come out of the temporary index.
-	var copies []string
-	made := map[string]bool{}
-	for _, f := range files {
-		if f == "" {
-			continue
-		}
-		if differ == nil || differ[f] || linkFile(top, treeDir, f, made) != nil {
-			copies = append(copies, f)
-		}
-	}
-	if len(copies) > 0 {
-		if _, err := git(top, index, []byte(strings.Join(copies, "\x00")), "checkout-index", "-z", "--stdin", "--prefix="+treeDir+"/"); err != nil {
-			return fail(err)
-		}
-	}
-	return treeDir, cleanup, nil
+	return top, over, nil
 }
 
-// dirtyIn reports whether the work tree differs from HEAD in any of files
-// (or git cannot tell).
-func dirtyIn(top string, files []string) bool {
-	out, err := git(top, nil, nil, "diff-index", "--name-only", "-z", "HEAD")
-	if err != nil {
-		return true
-	}
-	dirty := map[string]bool{}
-	for _, f := range strings.Split(string(out), "\x00") {
-		dirty[f] = f != ""
-	}
-	for _, f := range files {
-		if dirty[f] {
-			return true
+// readBlobs reads the contents of paths in rev ("" for the index named by
+// env) with one git cat-file --batch; a path the revision lacks maps to nil.
+func readBlobs(top string, env []string, rev string, paths []string) (map[string][]byte, error) {
+	var req bytes.Buffer
+	var asked []string
+	for _, p := range paths {
+		if p == "" || strings.ContainsAny(p, "\n\r") {
+			continue
 		}
+		asked = append(asked, p)
+		fmt.Fprintf(&req, "%s:%s\n", rev, p)
 	}
-	return false
+	over := map[string][]byte{}
+	if len(asked) == 0 {
+		return over, nil
+	}
+	out, err := git(top, env, req.Bytes(), "cat-file", "--batch")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range asked {
+		nl := bytes.IndexByte(out, '\n')
+		if nl < 0 {
+			return nil, fmt.Errorf("git cat-file: short output at %s", p)
+		}
+		head := strings.Fields(string(out[:nl]))
+		out = out[nl+1:]
+		if len(head) == 2 && head[1] == "missing" || len(head) != 3 {
+			over[p] = nil
+			continue
+		}
+		size, err := strconv.Atoi(head[2])
+		if err != nil || size+1 > len(out) {
+			return nil, fmt.Errorf("git cat-file: bad header %q", head)
+		}
+		if head[1] == "blob" {
+			over[p] = out[:size:size]
+		} else {
+			over[p] = nil
+		}
+		out = out[size+1:]
+	}
+	return over, nil
 }
 
 // changedPaths returns the paths whose base contents may differ from the
 // work tree: those the patches touch, those the work tree changed since
-// HEAD and, for a base commit other than HEAD, those changed between it and
-// HEAD. Nil means "all of them" (git could not tell).
-func changedPaths(top, base string, patches []*patchset.Patch) map[string]bool {
+// HEAD and, for a base commit other than HEAD, those changed between it
+// and HEAD. base "" is the reverse-applied index, which differs from HEAD
+// only in the patches' paths.
+func changedPaths(top, base string, patches []*patchset.Patch) ([]string, error) {
 	all := map[string]bool{}
 	for _, p := range patches {
 		for _, fd := range p.Files {
 			for _, name := range []string{fd.OrigName, fd.NewName} {
-				all[strings.TrimPrefix(strings.TrimPrefix(name, "a/"), "b/")] = true
+				if name != "/dev/null" {
+					all[strings.TrimPrefix(strings.TrimPrefix(name, "a/"), "b/")] = true
+				}
 			}
 		}
 	}
 	lists := [][]string{{"diff-index", "--name-only", "-z", "HEAD"}}
-	if base == "" {
-		return nil // reverse-applied: the patches' paths are known, but be safe
-	}
-	if base != "HEAD" {
+	if base != "" && base != "HEAD" {
 		lists = append(lists, []string{"diff-tree", "-r", "--name-only", "-z", base, "HEAD"})
 	}
 	for _, args := range lists {
 		out, err := git(top, nil, nil, args...)
 		if err != nil {
-			return nil
+			return nil, err
 		}
 		for _, f := range strings.Split(string(out), "\x00") {
-			all[f] = true
+			if f != "" {
+				all[f] = true
+			}
 		}
 	}
-	return all
-}
-
-// linkFile hard-links the work tree's file f into dir, creating parent
-// directories (remembered in made).
-func linkFile(top, dir, f string, made map[string]bool) error {
-	target := filepath.Join(dir, filepath.FromSlash(f))
-	parent := filepath.Dir(target)
-	if !made[parent] {
-		if err := os.MkdirAll(parent, 0o755); err != nil {
-			return err
-		}
-		made[parent] = true
+	list := make([]string, 0, len(all))
+	for f := range all {
+		list = append(list, f)
 	}
-	src := filepath.Join(top, filepath.FromSlash(f))
-	if fi, err := os.Lstat(src); err != nil || !fi.Mode().IsRegular() {
-		return errors.New("not a regular file")
-	}
-	return os.Link(src, target)
+	sort.Strings(list)
+	return list, nil
 }
 
 // emptyTree returns git's empty tree object id.
@@ -609,42 +589,4 @@ func committedAt(top string, mails [][]byte, first *patchset.Patch) string {
 		}
 	}
 	return ""
-}
-
-// exportSubset keeps the files a check of the patches can read in a large
-// tree: those in the directories the patches touch and the include
-// directories (include/, arch/*/include/ of the touched architectures).
-func exportSubset(files []string, patches []*patchset.Patch) []string {
-	prefixes := map[string]bool{"include/": true}
-	for _, p := range patches {
-		for _, fd := range p.Files {
-			for _, name := range []string{fd.OrigName, fd.NewName} {
-				name = strings.TrimPrefix(strings.TrimPrefix(name, "a/"), "b/")
-				if name == "" || name == "/dev/null" {
-					continue
-				}
-				if d := filepath.ToSlash(filepath.Dir(name)); d != "." {
-					prefixes[d+"/"] = true
-				}
-				if parts := strings.SplitN(name, "/", 3); len(parts) == 3 && parts[0] == "arch" {
-					prefixes["arch/"+parts[1]+"/include/"] = true
-				}
-			}
-		}
-	}
-	var list []string
-	for p := range prefixes {
-		list = append(list, p)
-	}
-	sort.Strings(list)
-	var out []string
-	for _, f := range files {
-		for _, p := range list {
-			if strings.HasPrefix(f, p) {
-				out = append(out, f)
-				break
-			}
-		}
-	}
-	return out
 }

@@ -20,6 +20,10 @@ import (
 type treeFS struct {
 	root string   // absolute, symbolic links resolved
 	dirs sync.Map // tree-relative directory -> its real path, checked to be inside root
+	// over holds contents, by tree-relative path, that replace the tree's
+	// own: the base of a series that is not what the work tree holds (the
+	// send-email hook). A nil value is a file absent from the base.
+	over map[string][]byte
 }
 
 // openTree validates a --tree argument.
@@ -133,6 +137,12 @@ func (t *treeFS) ReadFile(name string) ([]byte, error) {
 	clean, err := patchset.CleanPath(name)
 	if err != nil {
 		return nil, err
+	}
+	if data, ok := t.over[clean]; ok {
+		if data == nil {
+			return nil, fmt.Errorf("%s: %w", clean, fs.ErrNotExist)
+		}
+		return data, nil
 	}
 	real, err := t.resolve(clean)
 	if err != nil {
