@@ -124,3 +124,48 @@ func (f *File) checkNesting(sc *scan) error {
 	l, c := f.lineCol(at)
 	return &Error{File: f.Name, Line: l, Col: c, Msg: fmt.Sprintf("macro expansion may nest brackets %d levels deep, limit %d", bound, MaxExpandedNesting)}
 }
+
+// MaxStatementChain bounds chains of control statements nested without
+// braces ("else if" chains, "if (a) if (b) ..."): cc/v4 gives each a scope
+// nested in the previous one and looks identifiers up through all of them,
+// so the parse time grows with the square of the chain.
+const MaxStatementChain = 1000
+
+// checkChains returns the offset where a braceless chain of control
+// statements exceeds MaxStatementChain, or -1. A control keyword (if, for,
+// while, switch, do) extends the chain when it is the body of the previous
+// statement: right after "else", "do" or the ')' closing a control header.
+// The chain ends at a ';' or '}' that no "else" follows.
+func (s *scan) checkChains() int {
+	toks := s.toks
+	word := func(t tok) string {
+		if t.kind != tIdent {
+			return ""
+		}
+		return string(s.src[t.off:t.end])
+	}
+	chain := 0
+	headerEnd := -1 // index of the ')' closing the last control header
+	for i, t := range toks {
+		w := word(t)
+		switch w {
+		case "if", "for", "while", "switch", "do":
+			if i > 0 && (word(toks[i-1]) == "else" || word(toks[i-1]) == "do" || headerEnd == i-1) {
+				chain++
+				if chain > MaxStatementChain {
+					return t.off
+				}
+			}
+			if w != "do" && i+1 < len(toks) && isPunct(toks[i+1], '(') {
+				headerEnd = matchClose(toks, i+1)
+			}
+			continue
+		}
+		if t.kind == tPunct && (t.ch == ';' || t.ch == '}') {
+			if i+1 >= len(toks) || word(toks[i+1]) != "else" {
+				chain = 0
+			}
+		}
+	}
+	return -1
+}

@@ -117,6 +117,10 @@ func parse(name string, src []byte, opts Options, read func(path string) ([]byte
 	if err := f.checkNesting(sc); err != nil {
 		return nil, err
 	}
+	if off := sc.checkChains(); off >= 0 {
+		l, c := f.lineCol(off)
+		return nil, &Error{File: name, Line: l, Col: c, Msg: fmt.Sprintf("more than %d control statements nested without braces", MaxStatementChain)}
+	}
 	if err := f.hermetic(name, sc, opts); err != nil {
 		return nil, err
 	}
@@ -151,6 +155,9 @@ func (f *File) hermetic(name string, sc *scan, opts Options) error {
 			fmt.Fprintf(&b, "#define %s %s\n", k, v)
 		}
 		pre = b.String()
+	}
+	if err := f.checkChains(name, sc, a, pre, blanked); err != nil {
+		return err
 	}
 	var typedefs []string
 	seen := map[string]bool{}
