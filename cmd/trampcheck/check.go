@@ -124,8 +124,22 @@ func oneLine(err error) string {
 	return s
 }
 
-// selectedAnalyzers returns the checks named in --checks (all by default).
+// selectedAnalyzers returns the front end followed by the checks named in
+// --checks (all by default), validated as a go/analysis set.
 func selectedAnalyzers(list string) ([]*analysis.Analyzer, error) {
+	checks, err := namedChecks(list)
+	if err != nil {
+		return nil, err
+	}
+	analyzers := append([]*analysis.Analyzer{cparse.Analyzer}, checks...)
+	if err := analysis.Validate(analyzers); err != nil {
+		return nil, err
+	}
+	return analyzers, nil
+}
+
+// namedChecks returns the checks named in a --checks list (all for "").
+func namedChecks(list string) ([]*analysis.Analyzer, error) {
 	all := allAnalyzers()
 	if list == "" {
 		return all, nil
@@ -171,10 +185,6 @@ func isCFile(name string) bool {
 func checkInputs(e *env, cfg *checkConfig, inputs []string) (*report.Run, error) {
 	analyzers, err := selectedAnalyzers(cfg.checks)
 	if err != nil {
-		return nil, err
-	}
-	analyzers = append([]*analysis.Analyzer{cparse.Analyzer}, analyzers...)
-	if err := analysis.Validate(analyzers); err != nil {
 		return nil, err
 	}
 	var tree *treeFS

@@ -15,10 +15,8 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/tools/go/analysis"
 
 	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
-	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 )
 
@@ -352,10 +350,6 @@ func git(dir string, env []string, stdin []byte, args ...string) ([]byte, error)
 func checkPatches(cfg *checkConfig, patches []*patchset.Patch, over map[string][]byte) (*report.Run, error) {
 	analyzers, err := selectedAnalyzers(cfg.checks)
 	if err != nil {
-		return nil, err
-	}
-	analyzers = append([]*analysis.Analyzer{cparse.Analyzer}, analyzers...)
-	if err := analysis.Validate(analyzers); err != nil {
 		return nil, err
 	}
 	tree, err := openTree(cfg.tree)
