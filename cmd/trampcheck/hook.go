@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 
-
 	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 )
