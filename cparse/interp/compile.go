@@ -143,14 +143,23 @@ func Compile(f *cparse.File, env *Env) (*Program, error) {
 
 // compile compiles f; extra names further functions to compile (tests call
 // them with Machine.callFunc). With extra set, the entry points are optional.
-func compile(f *cparse.File, env *Env, extra []string) (*Program, error) {
+func compile(f *cparse.File, env *Env, extra []string) (p *Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			name := "?"
+			if f != nil {
+				name = f.Name
+			}
+			p, err = nil, &CompileError{File: name, Line: 1, Msg: fmt.Sprintf("internal error of the interpreter: %v", r)}
+		}
+	}()
 	if f == nil || f.AST == nil || f.AST.TranslationUnit == nil {
 		return nil, fmt.Errorf("interp: no AST to compile")
 	}
 	if env == nil {
 		env = DefaultEnv()
 	}
-	p := &Program{
+	p = &Program{
 		file: f, env: env,
 		funcs:    map[string]*function{},
 		defs:     map[string]*cc.FunctionDefinition{},
@@ -170,7 +179,6 @@ func compile(f *cparse.File, env *Env, extra []string) (*Program, error) {
 	if err := c.fileScope(); err != nil {
 		return nil, err
 	}
-	var err error
 	for _, name := range extra {
 		if _, err := c.lookupFunc(name, nil); err != nil {
 			return nil, err

@@ -517,7 +517,7 @@ func (m *Machine) Run(cfg *Config) (res *Result, err error) {
 		if r := recover(); r != nil {
 			re, ok := r.(*RuntimeError)
 			if !ok {
-				panic(r)
+				re = &RuntimeError{File: m.p.file.Name, Line: m.cur.Lo, Msg: fmt.Sprintf("internal error of the interpreter: %v", r)}
 			}
 			res, err = nil, re
 		}
