@@ -137,10 +137,8 @@ type listMail struct {
 }
 
 var (
-	// mboxSeparator is an mbox "From " line, as patchset recognises it.
-	mboxSeparator = regexp.MustCompile(`^From \S+ .*\b\d{1,2}:\d\d(:\d\d)?\b.*\b\d{4}\b`)
-	msgIDRe       = regexp.MustCompile(`<[^<>\s]+>`)
-	replySubject  = regexp.MustCompile(`(?i)^\s*(re|aw|fwd?)\s*:`)
+	msgIDRe      = regexp.MustCompile(`<[^<>\s]+>`)
+	replySubject = regexp.MustCompile(`(?i)^\s*(re|aw|fwd?)\s*:`)
 )
 
 // readListMbox splits a mailing-list mbox into mails and parses each one
@@ -153,24 +151,10 @@ func readListMbox(path string) ([]*listMail, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !mboxSeparator.Match(data) {
+	chunks := patchset.SplitMbox(data)
+	if chunks == nil {
 		return nil, fmt.Errorf("%s: line 1: not an mbox (no \"From \" separator line)", path)
 	}
-	var chunks [][]byte
-	start := 0
-	for off := 0; off < len(data); {
-		end := bytes.IndexByte(data[off:], '\n')
-		next := len(data)
-		if end >= 0 {
-			next = off + end + 1
-		}
-		if off > start && mboxSeparator.Match(data[off:next]) && (off >= 2 && data[off-2] == '\n') {
-			chunks = append(chunks, data[start:off])
-			start = off
-		}
-		off = next
-	}
-	chunks = append(chunks, data[start:])
 	var out []*listMail
 	for i, c := range chunks {
 		m := &listMail{source: fmt.Sprintf("%s: mail %d", path, i+1), raw: c}

@@ -700,3 +700,36 @@ func within(name, source string) string {
 	}
 	return source
 }
+
+// SplitMbox splits an mbox into its mails, each starting with its "From "
+// separator line, by the separator rule ReadInput uses (a separator starts
+// the input or follows an empty line). The mails are not parsed: callers
+// that read mailing-list archives, where discussion and patches
+// interleave, parse each one with Parse. It returns nil when data does not
+// start with a separator.
+func SplitMbox(data []byte) [][]byte {
+	var out [][]byte
+	start := -1
+	prevEmpty := true
+	for off := 0; off < len(data); {
+		next := len(data)
+		if i := bytes.IndexByte(data[off:], '\n'); i >= 0 {
+			next = off + i + 1
+		}
+		line := bytes.TrimRight(data[off:next], "\r\n")
+		if prevEmpty && isFromLine(line) {
+			if start >= 0 {
+				out = append(out, data[start:off])
+			}
+			start = off
+		} else if start < 0 {
+			return nil
+		}
+		prevEmpty = len(line) == 0
+		off = next
+	}
+	if start >= 0 {
+		out = append(out, data[start:])
+	}
+	return out
+}
