@@ -44,6 +44,7 @@ type function struct {
 	// calls is set when the function calls a file function or has an EMIT
 	// site; calls of the others (leaves) push no site node.
 	calls bool
+	inl   int8 // 1 inlinable, -1 not, 0 not decided
 }
 
 type scope struct {
@@ -958,9 +959,6 @@ func (c *compiler) lookupLocal(name string) (*local, bool) {
 }
 
 func (c *compiler) callFile(x cc.Node, fn *function, args []cc.ExpressionNode, line int) (*expr, error) {
-	if c.fn != nil {
-		c.fn.calls = true
-	}
 	// Parameters are known once the callee is compiled; compile it now
 	// unless it is on the current chain (recursion).
 	if !fn.done && fn != c.fn {
@@ -976,6 +974,12 @@ func (c *compiler) callFile(x cc.Node, fn *function, args []cc.ExpressionNode, l
 	}
 	if fn.done && len(args) != len(fn.params) {
 		return nil, c.errf(x, "%s takes %d arguments, called with %d", fn.name, len(fn.params), len(args))
+	}
+	if fn.done && c.fn != nil && fn != c.fn && c.inlinable(fn) {
+		return c.inline(x, fn, args)
+	}
+	if c.fn != nil {
+		c.fn.calls = true
 	}
 	conv := make([]evalFn, len(args))
 	for i, a := range args {
@@ -1047,5 +1051,119 @@ func (c *compiler) stmtExpr(cs *cc.CompoundStatement) (*expr, error) {
 	return &expr{t: tVoid, slot: -1, eval: func(fr *frame) uint64 {
 		body(fr)
 		return 0
+	}}, nil
+}
+
+// inlinable reports whether fn is a small leaf that callFile compiles into
+// its callers: scalar parameters and locals, no address taken, no call of a
+// file function or EMIT macro, and no return but a final "return expr;".
+func (c *compiler) inlinable(fn *function) bool {
+	if fn.inl != 0 {
+		return fn.inl > 0
+	}
+	ok := fn.memSize == 0 && !fn.calls && len(addressTaken(fn.def.CompoundStatement)) == 0
+	for _, p := range fn.params {
+		ok = ok && p.slot >= 0
+	}
+	items := blockItems(fn.def.CompoundStatement)
+	for i, it := range items {
+		if !ok {
+			break
+		}
+		walk(it, func(x any) bool {
+			if j, isJump := x.(*cc.JumpStatement); isJump {
+				last := i == len(items)-1 && it.Case == cc.BlockItemStmt && it.Statement.JumpStatement == j
+				if j.Case != cc.JumpStatementReturn || !last {
+					ok = false
+				}
+			}
+			if _, isLabel := x.(*cc.LabeledStatement); isLabel {
+				ok = false
+			}
+			return ok
+		})
+	}
+	fn.inl = -1
+	if ok {
+		fn.inl = 1
+	}
+	return ok
+}
+
+func blockItems(cs *cc.CompoundStatement) []*cc.BlockItem {
+	var items []*cc.BlockItem
+	for l := cs.BlockItemList; l != nil; l = l.BlockItemList {
+		if l.BlockItem != nil {
+			items = append(items, l.BlockItem)
+		}
+	}
+	return items
+}
+
+// inline compiles a call of an inlinable fn into the caller: the
+// parameters and locals become slots of the caller's frame.
+func (c *compiler) inline(x cc.Node, fn *function, args []cc.ExpressionNode) (*expr, error) {
+	conv := make([]evalFn, len(args))
+	for i, a := range args {
+		e, err := c.exprNode(a)
+		if err != nil {
+			return nil, err
+		}
+		if conv[i], err = c.convert(e, fn.params[i].t, x); err != nil {
+			return nil, err
+		}
+	}
+	span := c.span(x)
+	savedSc, savedAddr, savedSite, savedMacro := c.sc, c.addrOf, c.siteLine, c.inMacro
+	defer func() { c.sc, c.addrOf, c.siteLine, c.inMacro = savedSc, savedAddr, savedSite, savedMacro }()
+	c.sc = &scope{names: map[string]*local{}}
+	c.addrOf = map[string]bool{}
+	slots := make([]int, len(fn.params))
+	for i, p := range fn.params {
+		slots[i] = c.declare(p.name, p.t).slot
+	}
+	items := blockItems(fn.def.CompoundStatement)
+	var ret *cc.JumpStatement
+	if n := len(items); n > 0 && items[n-1].Case == cc.BlockItemStmt && items[n-1].Statement.Case == cc.StatementJump {
+		ret = items[n-1].Statement.JumpStatement
+		items = items[:n-1]
+	}
+	stmts, err := c.items(items)
+	if err != nil {
+		return nil, err
+	}
+	body := seq(stmts)
+	retEval := func(*frame) uint64 { return 0 }
+	if ret != nil && ret.ExpressionList != nil {
+		e, err := c.exprNode(ret.ExpressionList)
+		if err != nil {
+			return nil, err
+		}
+		if retEval, err = c.convert(e, fn.ret, ret); err != nil {
+			return nil, err
+		}
+	}
+	n := len(conv)
+	return &expr{t: fn.ret, slot: -1, eval: func(fr *frame) uint64 {
+		var buf [8]uint64
+		vals := buf[:0]
+		if n > len(buf) {
+			vals = make([]uint64, 0, n)
+		}
+		for _, a := range conv {
+			vals = append(vals, a(fr))
+		}
+		m := fr.m
+		for i, s := range slots {
+			fr.s[s] = vals[i]
+			if m.trace {
+				m.slotDef[fr.so+s] = span
+			}
+		}
+		cur := m.cur
+		body(fr)
+		r := retEval(fr)
+		m.cur = cur
+		return r
 	}}, nil
 }
