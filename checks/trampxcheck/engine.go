@@ -233,8 +233,10 @@ func compare(m *interp.Machine, tc tramp.Config, fl fieldLines) ([]problem, erro
 	if rerr != nil {
 		var re *interp.RuntimeError
 		if errors.As(rerr, &re) {
-			return []problem{{line: re.Line, kind: "failure", key: fmt.Sprintf("failure:%d", re.Line),
-				msg: "the generator fails: " + re.Msg}}, nil
+			return []problem{{
+				line: re.Line, kind: "failure", key: fmt.Sprintf("failure:%d", re.Line),
+				msg: "the generator fails: " + re.Msg,
+			}}, nil
 		}
 		return nil, rerr
 	}
@@ -475,8 +477,10 @@ func frameProblems(res *interp.Result, ref *tramp.Program, fl fieldLines) []prob
 		case "r14", "origargs":
 			fields = append(fields, "stack_size")
 		}
-		out = append(out, problem{line: fl.line(field), kind: "frame", key: "frame:" + inv,
-			msg: "frame invariant broken: " + fmt.Sprintf(format, args...), fields: fields})
+		out = append(out, problem{
+			line: fl.line(field), kind: "frame", key: "frame:" + inv,
+			msg: "frame invariant broken: " + fmt.Sprintf(format, args...), fields: fields,
+		})
 	}
 	need := func(names ...string) bool {
 		for _, n := range names {
@@ -503,9 +507,16 @@ func frameProblems(res *interp.Result, ref *tramp.Program, fl fieldLines) []prob
 		name string
 		size int64
 	}{
-		{"stack_args_off", int64(8 * fr.NrStackArgs)}, {"reg_args_off", int64(8 * fr.NrRegArgs)},
-		{"ip_off", 8}, {"arg_cnt_off", 8}, {"bpf_args_off", int64(8 * fr.NrBPFArgs)},
-		{"retval_off", 8}, {"r7_r8_off", 16}, {"run_ctx_off", 16}, {"tccnt_off", 8}, {"r14_off", 16},
+		{"stack_args_off", int64(8 * fr.NrStackArgs)},
+		{"reg_args_off", int64(8 * fr.NrRegArgs)},
+		{"ip_off", 8},
+		{"arg_cnt_off", 8},
+		{"bpf_args_off", int64(8 * fr.NrBPFArgs)},
+		{"retval_off", 8},
+		{"r7_r8_off", 16},
+		{"run_ctx_off", 16},
+		{"tccnt_off", 8},
+		{"r14_off", 16},
 	}
 	type span struct {
 		name   string

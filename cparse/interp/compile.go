@@ -765,16 +765,22 @@ func (c *compiler) ident(n cc.Node, name string) (*expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &expr{t: &ctype{kind: kFunc, size: 1, align: 1, elem: fn.ret}, slot: -1, fn: fn,
-			eval: func(fr *frame) uint64 { return fr.m.funcAddr(fn.name) }}, nil
+		return &expr{
+			t: &ctype{kind: kFunc, size: 1, align: 1, elem: fn.ret}, slot: -1, fn: fn,
+			eval: func(fr *frame) uint64 { return fr.m.funcAddr(fn.name) },
+		}, nil
 	}
 	if s, ok := c.p.env.symbols[name]; ok {
-		return &expr{t: ptrTo(tVoid), slot: -1, builtin: name,
-			eval: func(fr *frame) uint64 { return s(fr.m.cfg) }}, nil
+		return &expr{
+			t: ptrTo(tVoid), slot: -1, builtin: name,
+			eval: func(fr *frame) uint64 { return s(fr.m.cfg) },
+		}, nil
 	}
 	if _, ok := c.p.env.funcs[name]; ok {
-		return &expr{t: ptrTo(tVoid), slot: -1, builtin: name,
-			eval: func(fr *frame) uint64 { return fr.m.funcAddr(name) }}, nil
+		return &expr{
+			t: ptrTo(tVoid), slot: -1, builtin: name,
+			eval: func(fr *frame) uint64 { return fr.m.funcAddr(name) },
+		}, nil
 	}
 	return nil, c.errf(n, "identifier %s is neither in the file nor in the environment model", name)
 }

@@ -167,7 +167,7 @@ func (x *expander) invoke(m *cparse.Macro, args [][]ptok, hide map[string]bool) 
 			}
 			prev := out[len(out)-1]
 			pasted := prev.s + next[0].s
-			out[len(out)-1] = ptok{s: pasted, ident: prev.ident || (len(pasted) > 0 && isIdentChar(pasted[0]) && !(pasted[0] >= '0' && pasted[0] <= '9'))}
+			out[len(out)-1] = ptok{s: pasted, ident: prev.ident || (len(pasted) > 0 && isIdentChar(pasted[0]) && (pasted[0] < '0' || pasted[0] > '9'))}
 			out = append(out, next[1:]...)
 		case t.ident:
 			if k, ok := params[t.s]; ok {

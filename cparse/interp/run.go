@@ -540,8 +540,10 @@ func (m *Machine) Run(cfg *Config) (res *Result, err error) {
 		return res, nil
 	}
 	if size > int64(m.lim.Image) {
-		return nil, &RuntimeError{File: m.p.file.Name, Line: m.p.sizeFn.line,
-			Msg: fmt.Sprintf("trampoline size %d exceeds the image limit of %d bytes", size, m.lim.Image)}
+		return nil, &RuntimeError{
+			File: m.p.file.Name, Line: m.p.sizeFn.line,
+			Msg: fmt.Sprintf("trampoline size %d exceeds the image limit of %d bytes", size, m.lim.Image),
+		}
 	}
 	// The region is larger than the image so that a writing pass that emits
 	// more than the sizing pass is seen (as a divergence), not a crash.

@@ -10,10 +10,10 @@ import (
 type Span struct{ Lo, Hi int }
 
 func (s Span) String() string {
-	switch {
-	case s.Lo == 0:
+	switch s.Lo {
+	case 0:
 		return "no line"
-	case s.Lo == s.Hi:
+	case s.Hi:
 		return fmt.Sprintf("line %d", s.Lo)
 	}
 	return fmt.Sprintf("lines %d-%d", s.Lo, s.Hi)
