@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/trampcheck/trampcheck/cparse"
 	"modernc.org/cc/v4"
@@ -391,6 +392,15 @@ func (c *compiler) macroSite(call *cc.PostfixExpression, m *cparse.Macro, line i
 	}}, nil
 }
 
+// snippetCache holds parsed expansions by their full text, shared by all
+// compilations (the ASTs are only read); it is dropped when it grows large.
+var snippetCache = struct {
+	sync.Mutex
+	m map[string]cc.ExpressionNode
+}{m: map[string]cc.ExpressionNode{}}
+
+const snippetCacheMax = 1 << 14
+
 // parseSnippet parses an expression in a function body of its own.
 func parseSnippet(p *Program, text string) (cc.ExpressionNode, error) {
 	var b strings.Builder
@@ -406,11 +416,32 @@ func parseSnippet(p *Program, text string) (cc.ExpressionNode, error) {
 	b.WriteString("void __trampcheck_site(void)\n{\n")
 	b.WriteString(text)
 	b.WriteString(";\n}\n")
+	key := b.String()
+	snippetCache.Lock()
+	n, ok := snippetCache.m[key]
+	snippetCache.Unlock()
+	if ok {
+		return n, nil
+	}
+	n, err := parseSnippetText(key)
+	if err != nil {
+		return nil, err
+	}
+	snippetCache.Lock()
+	if len(snippetCache.m) >= snippetCacheMax {
+		clear(snippetCache.m)
+	}
+	snippetCache.m[key] = n
+	snippetCache.Unlock()
+	return n, nil
+}
+
+func parseSnippetText(src string) (cc.ExpressionNode, error) {
 	cfg, err := snippetConfig()
 	if err != nil {
 		return nil, err
 	}
-	ast, err := safeParse(cfg, b.String())
+	ast, err := safeParse(cfg, src)
 	if err != nil {
 		return nil, err
 	}
