@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -233,22 +234,35 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 	if err != nil {
 		return fail("%v", err)
 	}
-	_, bprog, err := compileFile(ktree.JITFile+" (base)", baseSrc)
+	_, prev, err := compileFile(ktree.JITFile+" (base)", baseSrc)
 	if err != nil {
 		return fail("%v", err)
 	}
-	_, pprog, err := compileFile(ktree.JITFile, patched)
-	if err != nil {
-		return fail("%s: %v", path, err)
-	}
-	d, err := trampxcheck.Diff(bprog, pprog, n, cfg, workers)
-	if err != nil {
-		return fail("%s: %v", path, err)
-	}
-	if d.Changed == 0 {
-		fmt.Fprintf(e.Stdout, "xcheck: %s: no codegen change in %d configurations (%s)\n", path, d.Configs, desc)
-	} else {
-		fmt.Fprintf(e.Stdout, "xcheck: %s: codegen changes in %d of %d configurations (%s); first %s\n", path, d.Changed, d.Configs, desc, d.Message)
+	// The codegen change of each patch that touches the JIT, against the
+	// state before it.
+	for i, st := range states {
+		src, touched := st.Files[ktree.JITFile]
+		if !touched || !slices.Contains(st.Touched, ktree.JITFile) {
+			continue
+		}
+		name := path
+		if len(states) > 1 {
+			name = fmt.Sprintf("%s: patch %d/%d %q", path, i+1, len(states), st.Patch.Title)
+		}
+		_, cur, err := compileFile(ktree.JITFile, src)
+		if err != nil {
+			return fail("%s: %v", name, err)
+		}
+		d, err := trampxcheck.Diff(prev, cur, n, cfg, workers)
+		if err != nil {
+			return fail("%s: %v", name, err)
+		}
+		if d.Changed == 0 {
+			fmt.Fprintf(e.Stdout, "xcheck: %s: no codegen change in %d configurations (%s)\n", name, d.Configs, desc)
+		} else {
+			fmt.Fprintf(e.Stdout, "xcheck: %s: codegen changes in %d of %d configurations (%s); first %s\n", name, d.Changed, d.Configs, desc, d.Message)
+		}
+		prev = cur
 	}
 	return xcheckSource(e, ktree.JITFile, patched, n, cfg, desc, workers)
 }
