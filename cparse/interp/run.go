@@ -232,18 +232,19 @@ type Machine struct {
 	sp     int
 	frames []*frame
 
-	gbase   uint64
-	globals *region
-	arena   *region
-	stackLo uint64 // bottom of the stack (grows up)
-	stackP  uint64
-	heapP   uint64
-	image   *region
-	imStr   *region
-	progs   map[uint64]*Prog
-	sites   []int32
-	siteTab []*Site
-	res     Result
+	gbase    uint64
+	gsize    uint64
+	arena    *region
+	stackLo  uint64 // bottom of the stack (grows up)
+	stackP   uint64
+	heapP    uint64
+	image    *region
+	imStr    *region
+	progs    map[uint64]*Prog
+	progRegs map[uint64]*region // reused between runs
+	sites    []int32
+	siteTab  []*Site
+	res      Result
 }
 
 func beUint(b []byte, size int) uint64 {
@@ -256,9 +257,8 @@ func beUint(b []byte, size int) uint64 {
 
 // Address-space layout of a Machine (away from typical kernel addresses).
 const (
-	globalsBase = 0x0000_0100_0000_0000
-	arenaBase   = 0x0000_0200_0000_0000
-	heapSize    = 64 << 10
+	arenaBase = 0x0000_0200_0000_0000
+	heapSize  = 64 << 10
 )
 
 // NewMachine returns a machine for p with limits lim (zero fields take
@@ -281,12 +281,15 @@ func (p *Program) NewMachine(lim Limits) *Machine {
 	m.root = &Site{}
 	m.siteTab = []*Site{m.root}
 	m.slots = make([]uint64, 4096)
-	m.globals = &region{name: "globals", base: globalsBase, buf: make([]byte, max(len(p.ginit), 8))}
-	m.gbase = globalsBase
-	m.arena = &region{name: "stack and heap", base: arenaBase, buf: make([]byte, heapSize+lim.Stack)}
+	// One region holds the globals, then the heap, then the stack, so
+	// that nearly every access outside the image hits the same region.
+	m.gsize = (uint64(len(p.ginit)) + 7) &^ 7
+	m.gbase = arenaBase
+	m.arena = &region{name: "globals, heap and stack", base: arenaBase, buf: make([]byte, int(m.gsize)+heapSize+lim.Stack)}
 	m.image = &region{name: "image"}
 	m.imStr = &region{name: "struct bpf_tramp_image", buf: make([]byte, ImageStructSize)}
 	m.progs = map[uint64]*Prog{}
+	m.progRegs = map[uint64]*region{}
 	return m
 }
 
@@ -408,7 +411,7 @@ func (m *Machine) call(fn *function, vals []uint64, line int, span Span) uint64 
 // heapAlloc reserves n zeroed bytes of the heap part of the arena.
 func (m *Machine) heapAlloc(n int) (uint64, error) {
 	n = (n + 7) &^ 7
-	if m.heapP+uint64(n) > arenaBase+heapSize {
+	if m.heapP+uint64(n) > arenaBase+m.gsize+heapSize {
 		return 0, errors.New("configuration too large for the heap")
 	}
 	a := m.heapP
@@ -422,18 +425,17 @@ func (m *Machine) setup(cfg *Config) (mPtr, linksPtr uint64, err error) {
 	m.steps = m.lim.Steps
 	m.depth, m.sp, m.cur, m.negLine, m.pass = 0, 0, Span{}, 0, 1
 	m.site = m.root
-	copy(m.globals.buf, m.p.ginit)
-	clear(m.arena.buf[:heapSize])
-	m.heapP = arenaBase
-	m.stackLo = arenaBase + heapSize
+	copy(m.arena.buf, m.p.ginit)
+	if m.heapP > arenaBase {
+		clear(m.arena.buf[m.gsize : m.heapP-arenaBase]) // what the last run used
+	}
+	m.heapP = arenaBase + m.gsize
+	m.stackLo = arenaBase + m.gsize + heapSize
 	m.stackP = m.stackLo
 	clear(m.progs)
 	m.mem.regs = m.mem.regs[:0]
 	m.mem.last = nil
 	_ = m.mem.add(m.arena)
-	if err := m.mem.add(m.globals); err != nil {
-		return 0, 0, err
-	}
 	m.imStr.base = cfg.Im
 	clear(m.imStr.buf)
 	if err := m.mem.add(m.imStr); err != nil {
@@ -468,7 +470,15 @@ func (m *Machine) setup(cfg *Config) (mPtr, linksPtr uint64, err error) {
 					return 0, 0, err
 				}
 			} else if _, dup := m.progs[pa]; !dup {
-				r := &region{name: fmt.Sprintf("struct bpf_prog at %#x", pa), base: pa, buf: make([]byte, ProgSize)}
+				r, ok := m.progRegs[pa]
+				if !ok {
+					if len(m.progRegs) > 1024 {
+						clear(m.progRegs)
+					}
+					r = &region{name: fmt.Sprintf("struct bpf_prog at %#x", pa), base: pa, buf: make([]byte, ProgSize)}
+					m.progRegs[pa] = r
+				}
+				clear(r.buf)
 				if err := m.mem.add(r); err != nil {
 					return 0, 0, fmt.Errorf("config: %v", err)
 				}
