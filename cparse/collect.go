@@ -2,6 +2,7 @@ package cparse
 
 import (
 	"bytes"
+	"fmt"
 	"reflect"
 	"sort"
 	"strings"
@@ -117,6 +118,11 @@ type collector struct {
 	// definition being walked; refs its identifier uses.
 	locals map[string]bool
 	refs   []Ref
+	// depth is walk's recursion depth; deep the place where it exceeded
+	// maxTreeDepth.
+	depth   int
+	tooDeep bool
+	deep    Pos
 }
 
 func (f *File) collect(sc *scan) error {
@@ -135,6 +141,9 @@ func (f *File) collect(sc *scan) error {
 			c.decl(ed.Declaration, false)
 			c.f.Refs = append(c.f.Refs, c.refs...)
 		}
+	}
+	if c.tooDeep {
+		return &Error{File: f.Name, Line: c.deep.Line, Col: c.deep.Col, Msg: fmt.Sprintf("syntax tree nested deeper than %d levels (an expression or list too long)", maxTreeDepth)}
 	}
 	c.emits()
 	f.MacroEmits = f.macroEmits(sc)
@@ -378,8 +387,37 @@ var (
 	tokenType   = reflect.TypeOf(cc.Token{})
 )
 
-// walk visits the AST below v: block-scope declarations and calls.
+// maxTreeDepth bounds the recursion of walk: cc/v4 builds long operator
+// chains and lists ("1 + 1 + ...", long initializers) as nested nodes, and a
+// stack overflow cannot be recovered.
+const maxTreeDepth = 20_000
+
+// walk visits the AST below v: block-scope declarations and calls. Beyond
+// maxTreeDepth levels it records the place in c.deep and stops.
 func (c *collector) walk(v reflect.Value, top bool) {
+	if c.depth >= maxTreeDepth {
+		c.tooDeep = true
+		if v.Kind() == reflect.Interface && !v.IsNil() {
+			v = v.Elem()
+		}
+		if v.Kind() == reflect.Struct && v.CanAddr() {
+			v = v.Addr()
+		}
+		if c.deep.Line == 0 && v.Kind() == reflect.Pointer && !v.IsNil() {
+			if n, ok := v.Interface().(cc.Node); ok {
+				p := n.Position()
+				c.deep = Pos{Line: p.Line, Col: p.Column}
+			}
+		}
+		return
+	}
+	c.depth++
+	c.walkNode(v, top)
+	c.depth--
+}
+
+// walkNode is walk without the depth guard.
+func (c *collector) walkNode(v reflect.Value, top bool) {
 	switch v.Kind() {
 	case reflect.Interface:
 		if !v.IsNil() {
