@@ -15,6 +15,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
 )
 
 // Exit statuses shared by every subcommand.
@@ -81,7 +82,20 @@ func run(e *env, args []string) int {
 		fmt.Fprintf(e.Stderr, "trampcheck: unknown command %q; run 'trampcheck help'\n", args[0])
 		return exitError
 	}
-	return c.Run(e, args[1:])
+	return runSafe(e, c, args[1:])
+}
+
+// runSafe runs a subcommand and turns a panic in it (a bug in a check, not
+// in the input) into one line on stderr and exit status 2.
+func runSafe(e *env, c *command, args []string) (status int) {
+	defer func() {
+		if r := recover(); r != nil {
+			msg := strings.Join(strings.Fields(fmt.Sprint(r)), " ")
+			fmt.Fprintf(e.Stderr, "trampcheck %s: internal error: %s\n", c.Name, msg)
+			status = exitError
+		}
+	}()
+	return c.Run(e, args)
 }
 
 // usage prints the list of subcommands.
