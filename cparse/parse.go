@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"modernc.org/cc/v4"
 )
@@ -44,7 +45,13 @@ const (
 	builtinName    = "<builtin>"
 	stubName       = "<trampcheck-stub>"
 	typedefsName   = "<trampcheck-typedefs>"
+	eofName        = "<trampcheck-eof>"
 )
+
+// eofSentinel follows the file: a valid declaration whose identifier ends
+// loops of cc/v4's parser that never stop at the end of input (a file
+// ending in "int *" or "**" makes typeQualifierList report errors forever).
+const eofSentinel = "\ntypedef int __trampcheck_eof;\n"
 
 var (
 	abiOnce sync.Once
@@ -174,13 +181,14 @@ func (f *File) hermetic(name string, sc *scan, opts Options) error {
 		if len(typedefs) > 0 {
 			sources = append(sources, cc.Source{Name: typedefsName, Value: strings.Join(typedefs, "")})
 		}
-		sources = append(sources, cc.Source{Name: name, Value: blanked})
-		ast, err := parseSafe(cfg, sources)
+		sources = append(sources, cc.Source{Name: name, Value: blanked}, cc.Source{Name: eofName, Value: eofSentinel})
+		ast, err := parseSafe(cfg, sources, len(blanked))
 		if err == nil {
 			f.AST = ast
 			return nil
 		}
-		first := firstError(name, err)
+		el, ec := f.lineCol(len(f.Src))
+		first := firstError(name, err, el, ec)
 		if id := f.unknownType(first, seen); id != "" {
 			seen[id] = true
 			typedefs = append(typedefs, "typedef int "+id+";\n")
@@ -191,32 +199,81 @@ func (f *File) hermetic(name string, sc *scan, opts Options) error {
 	return &Error{File: name, Msg: fmt.Sprintf("too many unknown type names (more than %d)", maxTypedefRetries)}
 }
 
-// parseSafe calls cc.Parse and turns a panic inside it into an error.
-func parseSafe(cfg *cc.Config, sources []cc.Source) (ast *cc.AST, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			ast, err = nil, fmt.Errorf("internal parser error: %v", r)
-		}
+// parseSafe calls cc.Parse, turning a panic inside it into an error, and
+// gives up when it has not returned after parseTimeout(size).
+//
+// cc/v4's parser loops forever on some malformed input (for example
+// "int else sizeof [ ] return __attribute__ sizeof & ;"): a loop that
+// reports "unexpected ..." and shifts never advances at the end of input.
+// A goroutine cannot be stopped, so the abandoned parse keeps running (and
+// collecting error messages) until the process exits; the caller gets an
+// error and the CLI exits with status 2 right after.
+func parseSafe(cfg *cc.Config, sources []cc.Source, size int) (*cc.AST, error) {
+	type result struct {
+		ast *cc.AST
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() {
+			if r := recover(); r != nil {
+				done <- result{nil, fmt.Errorf("internal parser error: %v", r)}
+			}
+		}()
+		ast, err := cc.Parse(cfg, sources)
+		done <- result{ast, err}
 	}()
-	return cc.Parse(cfg, sources)
+	limit := parseTimeout(size)
+	timer := time.NewTimer(limit)
+	defer timer.Stop()
+	select {
+	case r := <-done:
+		return r.ast, r.err
+	case <-timer.C:
+		return nil, errParserHung{limit}
+	}
+}
+
+// parseTimeout is the time a parse of size bytes may take: a hundred times
+// what the real JIT (82 KB, about 30 ms) needs, and more for larger files.
+func parseTimeout(size int) time.Duration {
+	return 5*time.Second + time.Duration(size/20_000)*time.Second
+}
+
+// errParserHung reports a parse abandoned after its time limit.
+type errParserHung struct{ limit time.Duration }
+
+func (e errParserHung) Error() string {
+	return fmt.Sprintf("the C parser did not finish within %v (malformed input that makes cc/v4 loop)", e.limit)
 }
 
 // ccPos matches the position prefix of a cc/v4 error message.
 var ccPos = regexp.MustCompile(`^(.*?):(\d+):(\d+): (.*)$`)
 
 // firstError turns cc's error list into an *Error for the first message.
-func firstError(name string, err error) *Error {
+func firstError(name string, err error, eofLine, eofCol int) *Error {
 	msgs := strings.Split(err.Error(), "\n")
 	for _, m := range msgs {
 		if s := ccPos.FindStringSubmatch(m); s != nil {
 			l, _ := strconv.Atoi(s[2])
 			c, _ := strconv.Atoi(s[3])
 			file := s[1]
+			if file == eofName {
+				// The parser ran past the end of the file into the
+				// sentinel: the file ends in the middle of something.
+				return &Error{File: name, Line: eofLine, Col: eofCol, Msg: "unexpected end of file"}
+			}
 			if file != name {
 				// An error in a fixed source: report it against the file.
 				return &Error{File: name, Msg: fmt.Sprintf("%s (in %s:%d:%d)", s[4], file, l, c)}
 			}
 			return &Error{File: name, Line: l, Col: c, Msg: s[4]}
+		}
+	}
+	for _, m := range msgs {
+		if rest, ok := strings.CutPrefix(m, "-: "); ok {
+			// cc's end-of-input token has no position.
+			return &Error{File: name, Line: eofLine, Col: eofCol, Msg: strings.ReplaceAll(rest, "<EOF>", "end of file")}
 		}
 	}
 	msg := strings.TrimSpace(msgs[0])
