@@ -69,8 +69,25 @@ func (s *scan) run(keepComments bool) {
 	line := 1
 	depth := 0
 	braces := 0
+	// conds tracks #if groups in fileScope mode: the brace depth at the
+	// #if and at the end of its first branch. Each branch is assumed to
+	// leave the braces as the first does ("#ifdef X / int f(void) { /
+	// #else / int f(int a) { / #endif" opens one body, not two).
+	type cond struct{ start, firstEnd int }
+	var conds []cond
+	synth := func(ch byte, off int) { s.toks = append(s.toks, tok{kind: tPunct, ch: ch, off: off, end: off}) }
 	i := 0
 	for i < n {
+		if s.fileScope && braces > 0 && !lineStart {
+			// Inside a body only braces, literals, comments and
+			// line starts matter.
+			for i < n && !bodyStop[src[i]] {
+				i++
+			}
+			if i >= n {
+				break
+			}
+		}
 		c := src[i]
 		switch {
 		case c == '\n':
@@ -132,9 +149,43 @@ func (s *scan) run(keepComments bool) {
 			for k < end && isIdentByte(src[k]) {
 				k++
 			}
-			d.name = string(src[j:k])
+			d.name = directiveName(src[j:k])
 			d.argOff = k
 			s.directives = append(s.directives, d)
+			if s.fileScope {
+				switch d.name {
+				case "if", "ifdef", "ifndef":
+					conds = append(conds, cond{braces, -1})
+				case "elif", "else":
+					if k := len(conds); k > 0 {
+						top := &conds[k-1]
+						if top.firstEnd < 0 {
+							top.firstEnd = braces
+						}
+						switch {
+						case braces > top.start && top.start == 0:
+							synth('}', i)
+						case braces < top.start && braces == 0:
+							synth('{', i)
+						}
+						braces = top.start
+					}
+				case "endif":
+					if k := len(conds); k > 0 {
+						top := conds[k-1]
+						conds = conds[:k-1]
+						if top.firstEnd >= 0 && braces != top.firstEnd {
+							switch {
+							case braces == 0:
+								synth('{', i)
+							case top.firstEnd == 0:
+								synth('}', i)
+							}
+							braces = top.firstEnd
+						}
+					}
+				}
+			}
 			if keepComments {
 				s.directiveComments(k, end)
 			}
@@ -207,6 +258,32 @@ func (s *scan) run(keepComments bool) {
 		s.toks = append(s.toks, t) // a token never spans a newline
 		i = t.end
 	}
+}
+
+// bodyStop marks the bytes that end the fast skip through a body.
+var bodyStop = func() (t [256]bool) {
+	for _, c := range []byte("{}\"'/\n\\") {
+		t[c] = true
+	}
+	return t
+}()
+
+// directiveNames interns the common directive names.
+var directiveNames = map[string]string{}
+
+func init() {
+	for _, n := range []string{"define", "undef", "include", "include_next", "import", "if", "ifdef", "ifndef", "elif", "else", "endif", "error", "warning", "pragma", "line"} {
+		directiveNames[n] = n
+	}
+}
+
+// directiveName returns b as a string, without allocating for the usual
+// names.
+func directiveName(b []byte) string {
+	if n, ok := directiveNames[string(b)]; ok {
+		return n
+	}
+	return string(b)
 }
 
 // directiveComments records the comments inside a directive's text.

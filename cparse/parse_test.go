@@ -306,6 +306,8 @@ func TestScanPrototypes(t *testing.T) {
 		{"#define m(x) int notme(int)\nint yes(int) __attribute__((pure));", []string{"yes"}},
 		{"/* int c1(void); */ // int c2(void);\nint real(void);", []string{"real"}},
 		{"#ifdef X\nint cond(void);\n#endif", []string{"cond"}},
+		{"#ifdef X\nstatic inline int two(void) {\n#else\nstatic inline int two(int a) {\n#endif\n\treturn 0;\n}\nint after(void);", []string{"two", "two", "after"}},
+		{"#if A\nint g(void) {\n#endif\n\treturn 0;\n}\nint after(void);", []string{"g", "after"}},
 	} {
 		got := cparse.ScanPrototypes([]byte(tc.src))
 		if !slices.Equal(got, tc.want) {
