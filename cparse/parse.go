@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"modernc.org/cc/v4"
 )
@@ -409,9 +412,10 @@ func (f *File) posLC(line, col int) Pos {
 }
 
 // DisplayCol returns the column of p as GCC 12 prints it by default
-// (-fdiagnostics-column-unit=display, tab stops every 8 columns): tabs
-// advance to the next tab stop and a multi-byte UTF-8 character counts as
-// one column.
+// (-fdiagnostics-column-unit=display, -ftabstop=8): a tab advances to the
+// next tab stop, an East Asian wide or fullwidth character counts two
+// columns, a combining mark none, any other character one, and a byte
+// that is not valid UTF-8 one.
 func (f *File) DisplayCol(p Pos) int {
 	if p.Line < 1 || p.Line > len(f.Lines) {
 		return p.Col
@@ -419,15 +423,53 @@ func (f *File) DisplayCol(p Pos) int {
 	start := f.Lines[p.Line-1]
 	end := min(start+p.Col-1, len(f.Src))
 	col := 0
-	for i := start; i < end; i++ {
-		c := f.Src[i]
+	for i := start; i < end; {
+		r, size := utf8.DecodeRune(f.Src[i:end])
+		i += size
 		switch {
-		case c == '\t':
+		case r == '\t':
 			col = (col/8 + 1) * 8
-		case c&0xc0 == 0x80: // UTF-8 continuation byte
-		default:
+		case r == utf8.RuneError && size == 1:
 			col++
+		default:
+			col += runeWidth(r)
 		}
 	}
 	return col + 1
+}
+
+// wideRanges are the East Asian Wide (W) and Fullwidth (F) code point
+// ranges of Unicode that GCC's display width counts as two columns (the
+// main blocks; a few narrow symbols inside the emoji blocks are counted
+// wide too).
+var wideRanges = [][2]rune{
+	{0x1100, 0x115F}, {0x231A, 0x231B}, {0x2329, 0x232A}, {0x23E9, 0x23EC}, {0x23F0, 0x23F0},
+	{0x23F3, 0x23F3}, {0x25FD, 0x25FE}, {0x2614, 0x2615}, {0x2648, 0x2653}, {0x267F, 0x267F},
+	{0x2693, 0x2693}, {0x26A1, 0x26A1}, {0x26AA, 0x26AB}, {0x26BD, 0x26BE}, {0x26C4, 0x26C5},
+	{0x26CE, 0x26CE}, {0x26D4, 0x26D4}, {0x26EA, 0x26EA}, {0x26F2, 0x26F3}, {0x26F5, 0x26F5},
+	{0x26FA, 0x26FA}, {0x26FD, 0x26FD}, {0x2705, 0x2705}, {0x270A, 0x270B}, {0x2728, 0x2728},
+	{0x274C, 0x274C}, {0x274E, 0x274E}, {0x2753, 0x2755}, {0x2757, 0x2757}, {0x2795, 0x2797},
+	{0x27B0, 0x27B0}, {0x27BF, 0x27BF}, {0x2B1B, 0x2B1C}, {0x2B50, 0x2B50}, {0x2B55, 0x2B55},
+	{0x2E80, 0x303E}, {0x3041, 0x33FF}, {0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xA000, 0xA4CF},
+	{0xA960, 0xA97F}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE10, 0xFE19}, {0xFE30, 0xFE6F},
+	{0xFF00, 0xFF60}, {0xFFE0, 0xFFE6}, {0x16FE0, 0x16FE4}, {0x17000, 0x18AFF}, {0x1B000, 0x1B2FF},
+	{0x1F004, 0x1F004}, {0x1F0CF, 0x1F0CF}, {0x1F18E, 0x1F18E}, {0x1F191, 0x1F19A}, {0x1F200, 0x1F202},
+	{0x1F210, 0x1F23B}, {0x1F240, 0x1F248}, {0x1F250, 0x1F251}, {0x1F260, 0x1F265}, {0x1F300, 0x1F64F},
+	{0x1F680, 0x1F6FF}, {0x1F7E0, 0x1F7EB}, {0x1F90C, 0x1F9FF}, {0x1FA70, 0x1FAFF}, {0x20000, 0x2FFFD},
+	{0x30000, 0x3FFFD},
+}
+
+// runeWidth is the display width of r.
+func runeWidth(r rune) int {
+	if unicode.In(r, unicode.Mn, unicode.Me) || r >= 0x200B && r <= 0x200F || r == 0xFEFF {
+		return 0
+	}
+	if r < 0x1100 {
+		return 1
+	}
+	k := sort.Search(len(wideRanges), func(i int) bool { return wideRanges[i][1] >= r })
+	if k < len(wideRanges) && wideRanges[k][0] <= r {
+		return 2
+	}
+	return 1
 }
