@@ -27,9 +27,8 @@
 // # Positions
 //
 // Pos.Col is a byte column. GCC 12 prints display columns (tabs to the
-// next multiple of 8, a UTF-8 character as one column; East Asian wide
-// characters, which GCC counts as two, are counted as one): use
-// File.DisplayCol. A name that a macro expansion produced is located as
+// next multiple of 8, East Asian wide characters as two columns, combining
+// marks as none): use File.DisplayCol. A name that a macro expansion produced is located as
 // GCC does, at its spelling: inside the macro definition when the body
 // writes it, in the invocation's arguments when it comes from one, at the
 // left operand of a ## paste (Func.FromMacro is set).
