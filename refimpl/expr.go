@@ -18,7 +18,12 @@ type exprParser struct {
 	s      string
 	i      int
 	dotsOK bool
+	depth  int // of unary operators and parentheses, see maxExprDepth
 }
+
+// maxExprDepth bounds the nesting of unary operators and parentheses in an
+// expression, so that a hostile line cannot exhaust the stack.
+const maxExprDepth = 1000
 
 // evalExpr evaluates an integer expression; with dotsOK, "." is allowed in
 // sums and differences.
@@ -180,6 +185,11 @@ func (p *exprParser) product() (exprVal, error) {
 }
 
 func (p *exprParser) unary() (exprVal, error) {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxExprDepth {
+		return exprVal{}, fmt.Errorf("expression nested deeper than %d levels", maxExprDepth)
+	}
 	p.skip()
 	if p.i >= len(p.s) {
 		return exprVal{}, errors.New("missing value")

@@ -215,6 +215,9 @@ func checkInputs(e *env, cfg *checkConfig, inputs []string) (*report.Run, error)
 			}
 			cfiles = append(cfiles, in)
 		default:
+			if err := checkNoSymlink(in); err != nil {
+				return nil, err
+			}
 			ps, err := patchset.ReadPath(in)
 			if err != nil {
 				return nil, err

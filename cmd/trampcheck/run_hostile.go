@@ -1,7 +1,9 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -18,4 +20,18 @@ func runAnalyzer(a *analysis.Analyzer, pass *analysis.Pass) (res any, err error)
 		}
 	}()
 	return a.Run(pass)
+}
+
+// checkNoSymlink refuses a patch, mbox or directory argument that is a
+// symbolic link, as checkRegular does for C files: a hook or a bot must
+// not be led elsewhere by a link planted among its inputs.
+func checkNoSymlink(path string) error {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return fmt.Errorf("%s: %v", path, errors.Unwrap(err))
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("%s: is a symbolic link; give the file itself", path)
+	}
+	return nil
 }
