@@ -45,12 +45,15 @@ func FuzzDisasmRoundTrip(f *testing.F) {
 		if strings.HasPrefix(text, "nop\t") && strings.Count(text, "(") != strings.Count(text, ")") {
 			return
 		}
+		d, _ := Decode(code[:n])
+		if d.Insn != nil && d.Insn.EvenR1 && d.Args[0]%2 == 1 {
+			return // objdump prints an odd register pair, GNU as refuses it
+		}
 		got, err := AssembleAt(text, pc)
 		if err != nil {
 			t.Fatalf("% x at %#x: disassembles to %q, which does not assemble: %v", code[:n], pc, text, err)
 		}
 		if !bytes.Equal(got, code[:n]) {
-			d, _ := Decode(code[:n])
 			if d.Reserved != 0 {
 				return // reserved bits are not printed: GNU as writes zero
 			}
