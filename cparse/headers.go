@@ -43,13 +43,14 @@ func headerProtos(name string, src []byte, sc *scan, opts Options, read func(str
 	if opts.Tree == "" {
 		m := map[string]string{}
 		// The index stands for the kernel headers: a file that includes
-		// none sees no header prototypes.
-		if len(sc.includes()) > 0 {
+		// none sees no header prototypes; otherwise the prototypes of
+		// the closure of its includes in the index's include graph.
+		if incs := sc.includes(); len(incs) > 0 {
 			idx, err := embeddedIndex()
 			if err != nil {
 				return nil, err
 			}
-			for n := range idx {
+			for n := range idx.Visible(name, incs, opts.IncludeDirs) {
 				m[n] = IndexSource
 			}
 		}
@@ -94,6 +95,8 @@ func relName(tree, name string) string {
 type Header struct {
 	Path   string // relative to the tree (slash form) or absolute for -I dirs outside it
 	Protos []string
+	// Includes are the headers its #include lines resolve to.
+	Includes []string
 }
 
 // IncludeClosure resolves the #include lines of the file src (named name,
@@ -111,6 +114,13 @@ type Header struct {
 // non-static definition whose only prototype is configured out is a
 // build-configuration problem GCC reports in that configuration only.
 func IncludeClosure(tree, name string, src []byte, opts Options, read func(string) ([]byte, error)) ([]Header, error) {
+	hs, _, err := includeGraph(tree, name, src, opts, read)
+	return hs, err
+}
+
+// includeGraph is IncludeClosure that also returns the headers the file's
+// own #include lines resolve to.
+func includeGraph(tree, name string, src []byte, opts Options, read func(string) ([]byte, error)) ([]Header, []string, error) {
 	osRead := read == nil
 	if read == nil {
 		read = os.ReadFile
@@ -124,13 +134,13 @@ func IncludeClosure(tree, name string, src []byte, opts Options, read func(strin
 			r.visit(h)
 		}
 	}
-	r.includes(path.Dir(name), scanDirectives(src))
+	roots := r.includes(path.Dir(name), scanDirectives(src))
 	r.wg.Wait()
 	if r.err != nil {
-		return nil, r.err
+		return nil, nil, r.err
 	}
 	sort.Slice(r.headers, func(i, j int) bool { return r.headers[i].Path < r.headers[j].Path })
-	return r.headers, nil
+	return r.headers, roots, nil
 }
 
 // resolver walks an include closure, scanning headers concurrently.
@@ -151,12 +161,15 @@ type resolver struct {
 	sem     chan struct{}
 }
 
-// includes resolves the include directives of a file in directory dir.
-func (r *resolver) includes(dir string, incs []include) {
+// includes resolves the include directives of a file in directory dir,
+// visits the headers found and returns them.
+func (r *resolver) includes(dir string, incs []include) []string {
+	var resolved []string
 	for _, in := range incs {
 		if in.angled {
 			if p, ok := r.found.Load(in.path); ok {
 				if p != "" {
+					resolved = append(resolved, p.(string))
 					r.visit(p.(string))
 				}
 				continue
@@ -180,9 +193,11 @@ func (r *resolver) includes(dir string, incs []include) {
 			r.found.Store(in.path, res)
 		}
 		if res != "" {
+			resolved = append(resolved, res)
 			r.visit(res)
 		}
 	}
+	return resolved
 }
 
 // exists reports whether the header p (tree-relative or absolute) exists:
@@ -271,10 +286,10 @@ func (r *resolver) visit(p string) {
 				storeStat(r.abs(p), st)
 			}
 		}
+		res := r.includes(path.Dir(p), incs)
 		r.mu.Lock()
-		r.headers = append(r.headers, Header{Path: p, Protos: protos})
+		r.headers = append(r.headers, Header{Path: p, Protos: protos, Includes: res})
 		r.mu.Unlock()
-		r.includes(path.Dir(p), incs)
 	}()
 }
 

@@ -4,6 +4,7 @@ import (
 	_ "embed" // the prototype index
 	"fmt"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -14,44 +15,125 @@ import (
 
 // protoIndex is the embedded prototype index: for the include closure of
 // arch/s390/net/bpf_jit_comp.c in Linux 6.12, the names of the functions
-// declared with a prototype and the header declaring each. It holds facts
-// (names and paths), not source text. Regenerate it with go generate, which
-// runs "trampcheck protoindex".
+// declared with a prototype with the headers declaring each, and the
+// include graph of those headers. It holds facts (names and paths), not
+// source text. Regenerate it with go generate, which runs
+// "trampcheck protoindex".
 //
 //go:embed protoindex.txt
 var protoIndex string
 
 var (
 	indexOnce sync.Once
-	indexMap  map[string]string
+	indexVal  *Index
 	indexErr  error
 )
 
-// embeddedIndex returns the embedded index as name -> header.
-func embeddedIndex() (map[string]string, error) {
-	indexOnce.Do(func() { indexMap, indexErr = ParseIndex(protoIndex) })
-	return indexMap, indexErr
+// embeddedIndex returns the parsed embedded index.
+func embeddedIndex() (*Index, error) {
+	indexOnce.Do(func() { indexVal, indexErr = ParseIndex(protoIndex) })
+	return indexVal, indexErr
 }
 
 // EmbeddedIndex returns the text of the embedded prototype index.
 func EmbeddedIndex() string { return protoIndex }
 
+// Index is a prototype index: which headers declare which functions, and
+// which headers include which.
+type Index struct {
+	// Protos maps a function name to the headers that declare it with a
+	// prototype, sorted.
+	Protos map[string][]string
+	// Includes maps every header of the index (and the indexed file) to
+	// the headers its #include lines resolve to.
+	Includes map[string][]string
+}
+
 // ParseIndex parses the text of a prototype index: comment lines starting
-// with '#', then one "NAME HEADER" line per function.
-func ParseIndex(text string) (map[string]string, error) {
-	m := map[string]string{}
+// with '#'; "NAME HEADER..." lines, one per function with the headers that
+// declare it; "> FILE HEADER..." lines, one per header (and the indexed
+// file) with the headers it includes.
+func ParseIndex(text string) (*Index, error) {
+	idx := &Index{Protos: map[string][]string{}, Includes: map[string][]string{}}
 	for i, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
 		f := strings.Fields(line)
-		if len(f) != 2 {
-			return nil, fmt.Errorf("prototype index:%d: want \"NAME HEADER\", got %q", i+1, line)
+		if f[0] == ">" {
+			if len(f) < 2 {
+				return nil, fmt.Errorf("prototype index:%d: want \"> FILE HEADER...\", got %q", i+1, line)
+			}
+			idx.Includes[f[1]] = f[2:]
+			continue
 		}
-		m[f[0]] = f[1]
+		if len(f) < 2 {
+			return nil, fmt.Errorf("prototype index:%d: want \"NAME HEADER...\", got %q", i+1, line)
+		}
+		idx.Protos[f[0]] = f[1:]
 	}
-	return m, nil
+	return idx, nil
+}
+
+// Visible returns the names of the functions with a prototype in the
+// include closure of a file named name (tree-relative) whose #include
+// lines are incs, resolved in the index's include graph with the kernel's
+// include directories (after extra). When an include does not resolve to a
+// header of the index, the closure is unknown and every name of the index
+// is returned: more prototypes rather than false reports.
+func (idx *Index) Visible(name string, incs []include, extra []string) map[string]bool {
+	dirs := append(append([]string(nil), extra...), KernelIncludeDirs...)
+	var work []string
+	for _, in := range incs {
+		var cands []string
+		if !in.angled {
+			cands = append(cands, path.Join(path.Dir(filepath.ToSlash(name)), in.path))
+		}
+		for _, d := range dirs {
+			cands = append(cands, path.Join(filepath.ToSlash(d), in.path))
+		}
+		found := ""
+		for _, c := range cands {
+			if _, ok := idx.Includes[c]; ok {
+				found = c
+				break
+			}
+		}
+		if found == "" {
+			all := make(map[string]bool, len(idx.Protos))
+			for n := range idx.Protos {
+				all[n] = true
+			}
+			return all
+		}
+		work = append(work, found)
+	}
+	for _, h := range KernelForcedIncludes {
+		if _, ok := idx.Includes[h]; ok {
+			work = append(work, h)
+		}
+	}
+	closure := map[string]bool{}
+	for len(work) > 0 {
+		h := work[len(work)-1]
+		work = work[:len(work)-1]
+		if closure[h] {
+			continue
+		}
+		closure[h] = true
+		work = append(work, idx.Includes[h]...)
+	}
+	names := map[string]bool{}
+	for n, hs := range idx.Protos {
+		for _, h := range hs {
+			if closure[h] {
+				names[n] = true
+				break
+			}
+		}
+	}
+	return names
 }
 
 // IndexFile is the tree-relative path of the file the embedded index is
@@ -65,31 +147,55 @@ func GenerateIndex(tree string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	hs, err := IncludeClosure(tree, IndexFile, src, Options{Tree: tree}, nil)
+	hs, roots, err := includeGraph(tree, IndexFile, src, Options{Tree: tree}, nil)
 	if err != nil {
 		return "", err
 	}
-	sort.Slice(hs, func(i, j int) bool { return hs[i].Path < hs[j].Path })
-	m := map[string]string{}
-	for _, h := range hs {
+	protos := map[string][]string{}
+	for _, h := range hs { // sorted by path
 		for _, n := range h.Protos {
-			if _, ok := m[n]; !ok {
-				m[n] = h.Path
+			if l := protos[n]; len(l) == 0 || l[len(l)-1] != h.Path {
+				protos[n] = append(l, h.Path)
 			}
 		}
 	}
-	names := make([]string, 0, len(m))
-	for n := range m {
+	names := make([]string, 0, len(protos))
+	for n := range protos {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	var b strings.Builder
 	b.WriteString("# Code generated by \"trampcheck protoindex\"; DO NOT EDIT.\n")
 	fmt.Fprintf(&b, "# Functions declared with a prototype in the include closure of %s\n", IndexFile)
-	fmt.Fprintf(&b, "# (Linux 6.12, %d headers), one \"NAME HEADER\" per line; the first header in\n", len(hs))
-	b.WriteString("# path order wins. Names and paths only: no source text.\n")
+	fmt.Fprintf(&b, "# (Linux 6.12, %d headers): \"NAME HEADER...\" lines, then the include graph,\n", len(hs))
+	b.WriteString("# \"> FILE HEADER...\". Names and paths only: no source text.\n")
 	for _, n := range names {
-		fmt.Fprintf(&b, "%s %s\n", n, m[n])
+		fmt.Fprintf(&b, "%s %s\n", n, strings.Join(protos[n], " "))
+	}
+	edge := func(from string, to []string) {
+		to = append([]string(nil), to...)
+		sort.Strings(to)
+		to = compactStrings(to)
+		b.WriteString("> " + from)
+		for _, t := range to {
+			b.WriteString(" " + t)
+		}
+		b.WriteString("\n")
+	}
+	edge(IndexFile, roots)
+	for _, h := range hs {
+		edge(h.Path, h.Includes)
 	}
 	return b.String(), nil
+}
+
+// compactStrings removes adjacent duplicates of a sorted slice.
+func compactStrings(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -285,8 +286,41 @@ func TestIndexUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if idx["bpf_int_jit_compile"] != "include/linux/filter.h" {
-		t.Errorf("index: bpf_int_jit_compile: got %q, want include/linux/filter.h", idx["bpf_int_jit_compile"])
+	if h := idx.Protos["bpf_int_jit_compile"]; !slices.Contains(h, "include/linux/filter.h") {
+		t.Errorf("index: bpf_int_jit_compile: got %q, want include/linux/filter.h among them", h)
+	}
+	// The index's include graph matches the tree's closure.
+	hs, err := cparse.IncludeClosure(tree, ktree.JITFile, ktree.JIT(t), cparse.Options{Tree: tree}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(idx.Includes) != len(hs)+1 {
+		t.Errorf("index: got %d files in the include graph, want %d headers and the JIT", len(idx.Includes), len(hs))
+	}
+}
+
+// TestHermeticIndexClosure checks that without a tree a file sees the
+// prototypes of the closure of its own includes in the index's graph, and
+// all of them when an include is not in the index.
+func TestHermeticIndexClosure(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      map[string]bool // name -> visible
+	}{
+		{"jit includes", "#include <linux/filter.h>\n#include <linux/bpf.h>\n", map[string]bool{"bpf_int_jit_compile": true, "arch_prepare_bpf_trampoline": true}},
+		{"types only", "#include <linux/types.h>\n", map[string]bool{"bpf_int_jit_compile": false, "arch_prepare_bpf_trampoline": false}},
+		{"unknown header", "#include <linux/types.h>\n#include <no/such/header.h>\n", map[string]bool{"bpf_int_jit_compile": true}},
+		{"no includes", "int x;\n", map[string]bool{"bpf_int_jit_compile": false}},
+	} {
+		f, err := cparse.Parse("arch/s390/net/x.c", []byte(tc.src), cparse.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n, want := range tc.want {
+			if _, got := f.HeaderProtos[n]; got != want {
+				t.Errorf("%s: %s visible: got %v, want %v", tc.name, n, got, want)
+			}
+		}
 	}
 }
 
