@@ -449,7 +449,7 @@ func (c *checker) operands(k int, e *emitted) bool {
 				return true
 			}
 		case refimpl.OperandImm:
-			if c.value(s, e.Fields[o.Fields[0]], "immediate", "") {
+			if c.value(s, e.Fields[o.Fields[0]], "immediate", fmt.Sprint(o.Bits)) {
 				return true
 			}
 		case refimpl.OperandRel:
@@ -461,9 +461,9 @@ func (c *checker) operands(k int, e *emitted) bool {
 			if !ok {
 				d, inner = s, []string{"0"}
 			}
-			dfield := o.Fields[0]
+			dfield, dbits := o.Fields[0], "12"
 			if dfield == "DL2" {
-				dfield = "D2"
+				dfield, dbits = "D2", "20"
 			}
 			f := o.Fields
 			switch o.Kind {
@@ -483,7 +483,7 @@ func (c *checker) operands(k int, e *emitted) bool {
 					return true
 				}
 			}
-			if c.value(d, e.Fields[dfield], "displacement", dfield) {
+			if c.value(d, e.Fields[dfield], "displacement", dbits) {
 				return true
 			}
 		}
@@ -660,7 +660,8 @@ func (c *checker) sourceValue(s *source) (int64, bool) {
 	return v.Int64() >> s.Shr, true
 }
 
-// value compares a displacement, immediate or mask.
+// value compares a displacement, immediate or mask; field is the width of
+// a displacement field ("12", "20") or of an immediate ("16"), or "".
 func (c *checker) value(s string, src *source, what, field string) bool {
 	if src == nil {
 		return false
@@ -668,11 +669,24 @@ func (c *checker) value(s string, src *source, what, field string) bool {
 	a, aok := c.commentValue(s)
 	b, bok := c.sourceValue(src)
 	if aok && bok {
-		if field == "D2" && src.Known {
+		switch {
+		case field == "12" && src.Known:
 			// A 12-bit field holds the value modulo 4096.
 			a &= 0xfff
+		case field == "20" && src.Known:
+			// A 20-bit signed field: compare the value it holds.
+			a = a << 44 >> 44
 		}
-		if a != b && (what != "immediate" || uint64(a)&0xffffffff != uint64(b)&0xffffffff) {
+		if what == "immediate" {
+			// The field holds the value modulo its width: -1 and 0xffff
+			// are the same 16-bit immediate.
+			bits, _ := strconv.Atoi(field)
+			if bits > 0 && bits < 64 {
+				a &= 1<<bits - 1
+				b &= 1<<bits - 1
+			}
+		}
+		if a != b {
 			from := " (" + src.Text + ")"
 			if src.Known {
 				from = " (opcode constant)"

@@ -153,3 +153,23 @@ static void disagree(struct jit_state *jit, struct tramp *tjit, int dst_reg, int
 	if (dst_reg)
 		EMIT4(0xb9040000, REG_1, REG_3); // want `comment says %r2 in R2`
 }
+
+/* Raw words with negative and large displacements. */
+static void raw_disp(struct jit_state *jit)
+{
+	/* lg %r1,-8(%r15) */
+	_EMIT6(0xe310fff8, 0xff04);
+	/* lg %r1,4096(%r15) */
+	_EMIT6(0xe310f000, 0x0104);
+	/* lg %r1,-16(%r15) */
+	_EMIT6(0xe310fff8, 0xff04); // want `lg: comment says displacement -16 but _EMIT6 emits -8 \(opcode constant\)`
+}
+
+/* Immediates compare modulo their field. */
+static void imm_width(struct jit_state *jit)
+{
+	/* lghi %w0,-1 */
+	EMIT4_IMM(0xa7090000, REG_W0, 0xffff);
+	/* lghi %w0,-2 */
+	EMIT4_IMM(0xa7090000, REG_W0, 0xffff); // want `lghi: comment says immediate -2 but EMIT4_IMM emits 65535`
+}
