@@ -708,3 +708,95 @@ func FuzzCheckStdin(f *testing.F) {
 		}
 	})
 }
+
+// hostileGenerator is a trampoline generator written for this test: the
+// shape trampxcheck recognises (__arch_prepare_bpf_trampoline and the two
+// entry points the kernel calls), with a helper whose body is BODY.
+const hostileGenerator = `struct bpf_jit {
+	u8 *prg_buf;
+	int prg;
+};
+
+struct bpf_tramp_jit {
+	struct bpf_jit common;
+	int stack_size;
+};
+
+static int helper(struct bpf_jit *jit, int n)
+{
+	int acc = 0;
+BODY
+	return acc;
+}
+
+static int __arch_prepare_bpf_trampoline(struct bpf_tramp_image *im,
+					 struct bpf_tramp_jit *tjit,
+					 const struct btf_func_model *m,
+					 u32 flags, struct bpf_tramp_links *tlinks,
+					 void *func_addr)
+{
+	return helper(&tjit->common, m->nr_args);
+}
+
+int arch_bpf_trampoline_size(const struct btf_func_model *m, u32 flags,
+			     struct bpf_tramp_links *tlinks, void *orig_call)
+{
+	struct bpf_tramp_jit tjit;
+	int ret;
+
+	memset(&tjit, 0, sizeof(tjit));
+	ret = __arch_prepare_bpf_trampoline(NULL, &tjit, m, flags, tlinks, orig_call);
+	return ret < 0 ? ret : tjit.common.prg;
+}
+
+int arch_prepare_bpf_trampoline(struct bpf_tramp_image *im, void *image,
+				void *image_end, const struct btf_func_model *m,
+				u32 flags, struct bpf_tramp_links *tlinks,
+				void *func_addr)
+{
+	struct bpf_tramp_jit tjit;
+	int ret;
+
+	memset(&tjit, 0, sizeof(tjit));
+	tjit.common.prg_buf = image;
+	ret = __arch_prepare_bpf_trampoline(im, &tjit, m, flags, tlinks, func_addr);
+	return ret < 0 ? ret : tjit.common.prg;
+}
+`
+
+// TestHostileGenerator runs the check on generators that never stop,
+// recurse without end, or ask for huge stack or image: the interpreter's
+// limits stop each, and the check reports it at the line (trampxcheck
+// reports a failing generator as a finding, exit status 1).
+func TestHostileGenerator(t *testing.T) {
+	if _, ok := commands["check"]; !ok {
+		t.Skip("no check command")
+	}
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, body, want, at string
+	}{
+		{"steps", "\tfor (;;)\n\t\tacc++;", "step limit", "for (;;)"},
+		{"call depth", "\tacc = helper(jit, n + 1);", "call depth limit", "acc = helper(jit, n + 1);"},
+		{"stack", "\tu8 big[1 << 24];\n\n\tbig[n] = 1;\n\tacc = big[0];", "stack limit", "return helper(&tjit->common, m->nr_args);"},
+		{"image", "\tjit->prg += 1 << 28;", "image limit", "int arch_bpf_trampoline_size("},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := strings.Replace(hostileGenerator, "BODY", tc.body, 1)
+			line := 1 + strings.Count(src[:strings.Index(src, tc.at)], "\n")
+			in := writeFile(t, dir, "gen.c", src)
+			stdout, stderr, code := runCLI(t, "", "check", "--checks=trampxcheck", in)
+			want := fmt.Sprintf("%s:%d:", in, line)
+			var got string
+			for _, l := range strings.Split(stdout, "\n") {
+				if strings.Contains(l, "the generator fails: ") {
+					got = l
+					break
+				}
+			}
+			if code != exitFindings || stderr != "" || !strings.HasPrefix(got, want) || !strings.Contains(got, tc.want) {
+				t.Errorf("got exit status %d, stderr %q, finding %q; want 1 and a finding at %s about the %s", code, stderr, got, want, tc.want)
+			}
+		})
+	}
+}
