@@ -21,7 +21,9 @@
 // of the instruction macros are compared with refimpl's encoder
 // for the format the macro produces; a macro that encodes any in-range
 // operand wrongly is reported at its definition, with the call that shows
-// it.
+// it. When the file defines reg_set_seen(), each macro must also mark
+// every register of %r6-%r15 it uses in jit->seen_regs, or the prologue
+// does not save it.
 //
 // Bad:
 //

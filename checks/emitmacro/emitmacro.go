@@ -340,6 +340,7 @@ func sweepMacro(env *cexpr.Env, name string, sp mspec, fn func(sweepCase) bool) 
 			vars[k] = cexpr.Value{T: cexpr.TUint}
 		}
 		vars["fp->aux->verifier_zext"] = cexpr.Value{T: cexpr.Type{Bits: 8}}
+		vars["jit->seen_regs"] = cexpr.Value{T: cexpr.Type{Bits: 16}}
 		m.Vars = vars
 		target = tgt
 		m.Stores = nil
@@ -354,7 +355,11 @@ func sweepMacro(env *cexpr.Env, name string, sp mspec, fn func(sweepCase) bool) 
 		}
 		got, msg := collect(m, c.prg, len(want))
 		sc := sweepCase{call: call, text: text, got: got, want: want}
+		wantSeen := seenRegs(sp, env.Reg2Hex, c)
+		gotSeen := int64(vars["jit->seen_regs"].Uint64())
 		switch {
+		case env.Funcs["reg_set_seen"] != nil && gotSeen != wantSeen:
+			sc.msg = fmt.Sprintf("%s marks registers %#x seen for %s, want %#x: a register of %%r6-%%r15 it uses is not saved by the prologue", name, gotSeen, call, wantSeen)
 		case msg != "":
 			sc.msg = fmt.Sprintf("%s %s for %s, want %d bytes (%s)", name, msg, call, len(want), text)
 		case string(got) != string(want):
@@ -364,6 +369,21 @@ func sweepMacro(env *cexpr.Env, name string, sp mspec, fn func(sweepCase) bool) 
 			return
 		}
 	}
+}
+
+// seenRegs returns the seen_regs bits a case must set: every register of
+// %r6-%r15 among the macro's register operands.
+func seenRegs(sp mspec, reg2hex map[int64]int64, c operands) int64 {
+	var bits int64
+	for i, pr := range sp.Params {
+		if pr.Kind != kReg {
+			continue
+		}
+		if h := reg2hex[c.vals[i]]; h >= 6 && h <= 15 {
+			bits |= 1 << h
+		}
+	}
+	return bits
 }
 
 // rawWord returns word k of the instruction bytes b as a raw macro takes it.
@@ -430,11 +450,12 @@ func diffFields(in *refimpl.Insn, got, want []byte) string {
 }
 
 // bpfRegs returns BPF register numbers whose s390x registers set each bit
-// of a register field alone, none and all (0, 1, 2, 4, 8, 15), so that a
+// of a register field alone, none and all (0, 1, 2, 4, 8, 15) and the
+// first register the prologue saves (6), so that a
 // shift or mask error shows; registers not in reg2hex are skipped.
 func bpfRegs(reg2hex map[int64]int64) []int64 {
 	var out []int64
-	for _, want := range []int64{0, 1, 2, 4, 8, 15} {
+	for _, want := range []int64{0, 1, 2, 4, 6, 8, 15} {
 		for i := int64(0); i < 64; i++ {
 			if h, ok := reg2hex[i]; ok && h == want {
 				out = append(out, i)

@@ -136,6 +136,9 @@ var macroMutations = []mutation{
 	{"_EMIT_CONST_U32 advance", "emitmacro", "#define _EMIT_CONST_U32(", "jit->lit32 += 4", "+= 4", "+= 8"},
 	{"_EMIT_CONST_U64 store width", "emitmacro", "#define _EMIT_CONST_U64(", "*(u64 *)", "*(u64 *)", "*(u32 *)"},
 	{"EMIT_CONST_U64 base", "emitmacro", "#define EMIT_CONST_U64(", "_EMIT_CONST_U64(val) - jit->base_ip", "- jit->base_ip", "- jit->prg"},
+	{"EMIT4 marks b1 twice", "emitmacro", "#define EMIT4(op, b1, b2)", "REG_SET_SEEN(b2);", "b2", "b1"},
+	{"EMIT6_DISP_LH forgets the base", "emitmacro", "#define EMIT6_DISP_LH(", "REG_SET_SEEN(b3);", "REG_SET_SEEN(b3);", ";"},
+	{"reg_set_seen range", "emitmacro", "static inline void reg_set_seen(", "if (r1 >= 6 && r1 <= 15)", "r1 >= 6", "r1 >= 7"},
 	{"EMIT_ZERO opcode", "emitmacro", "#define EMIT_ZERO(", "EMIT4(0xb9160000", "0xb9160000", "0xb9140000"},
 }
 

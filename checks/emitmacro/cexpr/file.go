@@ -38,7 +38,7 @@ type Env struct {
 
 // helpers are the functions of the file that the EMIT macros call and the
 // machine evaluates from their definitions.
-var helpers = []string{"reg", "reg_high"}
+var helpers = []string{"reg", "reg_high", "reg_set_seen"}
 
 // NewEnv collects the macros and the reg2hex array of f.
 func NewEnv(f *cparse.File) *Env {
@@ -93,7 +93,10 @@ func (e *Env) funcDef(name string) *FuncDef {
 		if fn.Pos.Offset >= 0 {
 			line := f.Lines[fn.Pos.Line-1]
 			pre := strings.Fields(string(f.Src[line:fn.Pos.Offset]))
-			if t, ok := TypeOf(pre[min(len(pre), countQualifiers(pre)):]); ok {
+			rest := pre[min(len(pre), countQualifiers(pre)):]
+			if len(rest) == 1 && rest[0] == "void" {
+				fd.Void = true
+			} else if t, ok := TypeOf(rest); ok {
 				fd.Result = t
 			}
 		}
