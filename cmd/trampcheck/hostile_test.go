@@ -229,6 +229,12 @@ func TestHostileInputs(t *testing.T) {
 			p := replaceOnce(t, patch, "Reload %r2", huge)
 			return input{args: []string{writeFile(t, dir, "huge.patch", p)}, names: "huge.patch"}
 		}},
+		{"stdin larger than the limit", func(t *testing.T, tree, dir string) input {
+			return input{args: []string{"-"}, stdin: strings.Repeat("x\n", patchset.MaxInputSize/2+1), names: "<stdin>"}
+		}},
+		{"file larger than the limit", func(t *testing.T, tree, dir string) input {
+			return input{args: []string{writeFile(t, dir, "big.patch", strings.Repeat("x\n", patchset.MaxInputSize/2+1))}, names: "big.patch"}
+		}},
 		{"huge line on stdin", func(t *testing.T, tree, dir string) input {
 			return input{args: []string{"-"}, stdin: huge, names: "<stdin>"}
 		}},
@@ -519,6 +525,7 @@ func TestNothingWritten(t *testing.T) {
 	botOut := filepath.Join(t.TempDir(), "bot")
 	cwd := t.TempDir()
 	mboxText := readDemo(t, demoMbox)
+	gen := writeFile(t, inputs, "gen.c", strings.Replace(hostileGenerator, "BODY", "\tacc = n;", 1))
 
 	// Read-only for real where chmod counts (not as root).
 	for _, d := range []string{tree, inputs} {
@@ -574,8 +581,13 @@ func TestNothingWritten(t *testing.T) {
 		}
 	}
 	if _, ok := commands["xcheck"]; ok {
-		if _, stderr, code := runCLI(t, "", "xcheck", "--tree", tree, patch); code == exitError && strings.Contains(stderr, "internal error") {
-			t.Errorf("xcheck: %s", stderr)
+		for _, args := range [][]string{
+			{"xcheck", "--configs=covering", gen},
+			{"xcheck", "--configs=covering", "--tree", tree, patch},
+		} {
+			if _, stderr, code := runCLI(t, "", args...); code == exitError && strings.Contains(stderr, "internal error") {
+				t.Errorf("%v: %s", args, stderr)
+			}
 		}
 	}
 	compareSnapshots(t, "tree", treeBefore, snapshot(t, tree))
