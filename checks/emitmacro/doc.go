@@ -11,19 +11,20 @@
 // RXY/RSY, EMIT6_PCREL_RILB for RIL-b, ...). The check takes the
 // definitions from the file itself, so a patch that changes a macro is
 // checked too, and evaluates each one with a small C interpreter (integer
-// types, shifts, masks, casts, statement expressions and nested macro
-// calls, and the file's own reg() and reg_high() helpers; the stores
-// through jit->prg_buf and the advance of jit->prg are captured) over sweeps of
-// operands: every register, boundary and random displacements, immediates,
-// masks and branch targets. The literal pool macros (_EMIT_CONST_U32,
-// EMIT_CONST_U64, ...) must store their value at jit->lit32 or jit->lit64,
-// advance it by the entry's size and yield the entry's offset. The bytes
-// of the instruction macros are compared with refimpl's encoder
+// types, shifts, masks, casts, statement expressions, nested macro calls
+// and the file's own reg(), reg_high() and reg_set_seen() helpers; the
+// stores through jit->prg_buf and the advance of jit->prg are captured).
+// The operands are swept: registers that set each bit of a register field,
+// boundary and random displacements, immediates, masks, and branch targets
+// at several program offsets. The bytes are compared with refimpl's encoder
 // for the format the macro produces; a macro that encodes any in-range
 // operand wrongly is reported at its definition, with the call that shows
-// it. When the file defines reg_set_seen(), each macro must also mark
-// every register of %r6-%r15 it uses in jit->seen_regs, or the prologue
-// does not save it.
+// it (a macro that is only wrong through another wrong macro is not
+// reported again). When the file defines reg_set_seen(), each macro must
+// also mark every register of %r6-%r15 it uses in jit->seen_regs, or the
+// prologue does not save it. The literal pool macros (_EMIT_CONST_U32,
+// EMIT_CONST_U64, ...) must store their value at jit->lit32 or jit->lit64,
+// advance it by the entry's size and yield the entry's offset.
 //
 // Bad:
 //
