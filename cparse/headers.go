@@ -517,7 +517,7 @@ func (s *scan) declProtos(toks []tok, names []string) []string {
 				depth--
 			case '=':
 				// Skip an initializer up to the next declarator.
-				for i+1 < len(toks) && !(depth == 0 && toks[i+1].kind == tPunct && toks[i+1].ch == ',') {
+				for i+1 < len(toks) && (depth != 0 || !isPunct(toks[i+1], ',')) {
 					i++
 					if toks[i].kind == tPunct {
 						switch toks[i].ch {
@@ -551,7 +551,7 @@ func (s *scan) declProtos(toks []tok, names []string) []string {
 		if wrapped {
 			before = i - 2
 		}
-		if before < 0 || !(toks[before].kind == tIdent || isPunct(toks[before], '*') || isPunct(toks[before], ',')) {
+		if before < 0 || toks[before].kind != tIdent && !isPunct(toks[before], '*') && !isPunct(toks[before], ',') {
 			continue
 		}
 		if wrapped && (i < 2 || isPunct(toks[i-2], '*')) {

@@ -196,7 +196,7 @@ func (s *scan) run(keepComments bool) {
 		lineStart = false
 		t := tok{off: i}
 		switch {
-		case isIdentByte(c) && !(c >= '0' && c <= '9'):
+		case isIdentByte(c) && (c < '0' || c > '9'):
 			j := i + 1
 			for j < n && isIdentByte(src[j]) {
 				j++

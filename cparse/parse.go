@@ -316,7 +316,7 @@ func (f *File) unknownType(e *Error, seen map[string]bool) string {
 		if s == i {
 			break
 		}
-		if id := string(f.Src[s:i]); ok(id) && !(id[0] >= '0' && id[0] <= '9') {
+		if id := string(f.Src[s:i]); ok(id) && (id[0] < '0' || id[0] > '9') {
 			return id
 		}
 		i = s
@@ -354,22 +354,6 @@ func identAt(src []byte, off int) string {
 		return ""
 	}
 	return string(src[off:e])
-}
-
-// identBefore returns the identifier ending before off, skipping white space.
-func identBefore(src []byte, off int) string {
-	e := off
-	for e > 0 && (src[e-1] == ' ' || src[e-1] == '\t' || src[e-1] == '\n') {
-		e--
-	}
-	s := e
-	for s > 0 && isIdentByte(src[s-1]) {
-		s--
-	}
-	if s == e || src[s] >= '0' && src[s] <= '9' {
-		return ""
-	}
-	return string(src[s:e])
 }
 
 // lineTable returns the offsets of the line starts of src.

@@ -78,7 +78,7 @@ func textEmits(src []byte) (lines []int) {
 				skip = regexp.MustCompile(`^(_?EMIT[A-Z0-9_]*|REG_SET_SEEN)$`).MatchString(m[1])
 			}
 		}
-		if !(inDefine && skip) {
+		if !inDefine || !skip {
 			body := line
 			if inDefine {
 				// A #define of another macro: its body counts as

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -38,7 +39,7 @@ func runProtoindex(e *env, args []string) int {
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
+		if errors.Is(err, flag.ErrHelp) {
 			return exitClean
 		}
 		return exitError
@@ -52,7 +53,6 @@ func runProtoindex(e *env, args []string) int {
 		fmt.Fprintf(e.Stderr, "trampcheck protoindex: %v\n", err)
 		return exitError
 	}
-	var w io.Writer = e.Stdout
 	if *out != "" {
 		if err := os.WriteFile(*out, []byte(text), 0o644); err != nil {
 			fmt.Fprintf(e.Stderr, "trampcheck protoindex: %v\n", err)
@@ -60,7 +60,7 @@ func runProtoindex(e *env, args []string) int {
 		}
 		return exitClean
 	}
-	if _, err := io.WriteString(w, text); err != nil {
+	if _, err := io.WriteString(e.Stdout, text); err != nil {
 		fmt.Fprintf(e.Stderr, "trampcheck protoindex: %v\n", err)
 		return exitError
 	}
