@@ -22,6 +22,13 @@
 // archive's comment. Other comment lines: "-I DIR" and "-D NAME[=VALUE]"
 // add front end options, "hermetic" parses without the tree.
 //
+// Files of the archive ending in .patch or .diff are not written to the
+// tree: they are applied in archive order, in memory, with
+// cparse/patchset (git apply's rules), and the front end reads the
+// patched contents (Options.Overlay, and the pass's ReadFile); the
+// expectations are those of the patched files. Without a "check:" line,
+// the .c files of the tree and those the patches create are checked.
+//
 // Usage, from a check's tests:
 //
 //	func TestFixtures(t *testing.T) {
@@ -45,6 +52,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,6 +62,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/patchset"
 )
 
 // Diagnostic is one diagnostic with its resolved position.
@@ -159,7 +168,17 @@ func run(tb testing.TB, fixture string, analyzers []*analysis.Analyzer) (*Outcom
 			hermetic = true
 		}
 	}
+	var patches []*patchset.Patch
+	auto := len(names) == 0
 	for _, f := range ar.Files {
+		if strings.HasSuffix(f.Name, ".patch") || strings.HasSuffix(f.Name, ".diff") {
+			ps, err := patchset.Parse(f.Name, f.Data)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: %v", fixture, err)
+			}
+			patches = append(patches, ps...)
+			continue
+		}
 		p := filepath.Join(dir, filepath.FromSlash(f.Name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return nil, nil, err
@@ -167,9 +186,36 @@ func run(tb testing.TB, fixture string, analyzers []*analysis.Analyzer) (*Outcom
 		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
 			return nil, nil, err
 		}
-		if len(names) == 0 && strings.HasSuffix(f.Name, ".c") {
+		if auto && strings.HasSuffix(f.Name, ".c") {
 			names = append(names, f.Name)
 		}
+	}
+	// Patches apply in order, in memory; the files they leave are the
+	// overlay that the front end reads.
+	var patched map[string][]byte
+	if len(patches) > 0 {
+		states, err := patchset.Apply(patchset.DirReader(dir), patches)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %v", fixture, err)
+		}
+		patched = states[len(states)-1].Files
+		opts.Overlay = patched
+		if auto {
+			for p := range patched {
+				if strings.HasSuffix(p, ".c") && !slices.Contains(names, p) {
+					names = append(names, p)
+				}
+			}
+			sort.Strings(names)
+		}
+	}
+	read := func(p string) ([]byte, error) {
+		if rel, err := filepath.Rel(dir, p); err == nil {
+			if b, ok := patched[filepath.ToSlash(rel)]; ok {
+				return b, nil
+			}
+		}
+		return os.ReadFile(p)
 	}
 	if !hermetic {
 		opts.Tree = dir
@@ -178,7 +224,7 @@ func run(tb testing.TB, fixture string, analyzers []*analysis.Analyzer) (*Outcom
 	var files []checked
 	for _, n := range names {
 		p := filepath.Join(dir, filepath.FromSlash(n))
-		src, err := os.ReadFile(p)
+		src, err := read(p)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: check: %v", fixture, err)
 		}
@@ -189,7 +235,7 @@ func run(tb testing.TB, fixture string, analyzers []*analysis.Analyzer) (*Outcom
 		}
 		files = append(files, checked{reg, src})
 	}
-	out, err := analyze(paths, os.ReadFile, opts, analyzers)
+	out, err := analyze(paths, read, opts, analyzers)
 	return out, files, err
 }
 

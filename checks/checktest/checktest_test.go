@@ -124,3 +124,40 @@ func TestParseWants(t *testing.T) {
 		t.Errorf("got %q, want %q (only // want comments count)", s, want)
 	}
 }
+
+func TestTxtarPatch(t *testing.T) {
+	dir := t.TempDir()
+	ar := "A series making a function global and declaring another in a header.\n" +
+		"-- drivers/a.c --\n" +
+		"#include <x.h>\n" +
+		"static int one(void) { return 1; }\n" +
+		"int two(void) { return 2; } // want \"def two\"\n" +
+		"-- include/x.h --\n" +
+		"int unrelated(void);\n" +
+		"-- 1.patch --\n" +
+		"--- a/drivers/a.c\n" +
+		"+++ b/drivers/a.c\n" +
+		"@@ -1,3 +1,3 @@\n" +
+		" #include <x.h>\n" +
+		"-static int one(void) { return 1; }\n" +
+		"+int one(void) { return 1; } // want \"def one\"\n" +
+		" int two(void) { return 2; } // want \"def two\"\n" +
+		"-- 2.patch --\n" +
+		"--- a/include/x.h\n" +
+		"+++ b/include/x.h\n" +
+		"@@ -1 +1,2 @@\n" +
+		" int unrelated(void);\n" +
+		"+int one(void);\n"
+	p := filepath.Join(dir, "p.txtar")
+	if err := os.WriteFile(p, []byte(ar), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := Run(t, p, everyDef)
+	f := out.Parsed.Files[0]
+	if f.Name != "drivers/a.c" || f.HeaderProtos["one"] != "include/x.h" {
+		t.Errorf("got %s with header prototypes %v, want drivers/a.c seeing one in include/x.h (patched)", f.Name, f.HeaderProtos)
+	}
+	if len(f.Funcs) != 2 || f.Funcs[0].Static {
+		t.Errorf("got funcs %+v, want the patched, non-static one", f.Funcs)
+	}
+}

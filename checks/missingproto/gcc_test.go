@@ -16,6 +16,7 @@ import (
 	"github.com/trampcheck/trampcheck/checks/checktest"
 	"github.com/trampcheck/trampcheck/checks/missingproto"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/patchset"
 )
 
 // hostGCC returns the host gcc, skipping the test without one (failing
@@ -114,16 +115,38 @@ func TestGCCFixtures(t *testing.T) {
 			}
 			dir := t.TempDir()
 			var checked []string
-			for _, f := range ar.Files {
-				p := filepath.Join(dir, f.Name)
+			var patches []*patchset.Patch
+			write := func(name string, data []byte) {
+				p := filepath.Join(dir, name)
 				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 					t.Fatal(err)
 				}
-				if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+				if err := os.WriteFile(p, data, 0o644); err != nil {
 					t.Fatal(err)
 				}
+			}
+			for _, f := range ar.Files {
+				if strings.HasSuffix(f.Name, ".patch") {
+					ps, err := patchset.Parse(f.Name, f.Data)
+					if err != nil {
+						t.Fatal(err)
+					}
+					patches = append(patches, ps...)
+					continue
+				}
+				write(f.Name, f.Data)
 				if strings.HasSuffix(f.Name, ".c") {
 					checked = append(checked, f.Name)
+				}
+			}
+			// GCC compiles the final state of the series.
+			if len(patches) > 0 {
+				states, err := patchset.Apply(patchset.DirReader(dir), patches)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for name, data := range states[len(states)-1].Files {
+					write(name, data)
 				}
 			}
 			out, err := checktest.Check(t, fx, missingproto.Analyzer)
