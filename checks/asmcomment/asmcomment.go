@@ -715,8 +715,8 @@ func (c *checker) symbolic(s string, src *source, what string) bool {
 	if len(cids) == 0 {
 		return false
 	}
-	if c.halves(s, cids, src, what) {
-		return true
+	if handled, bad := c.halves(s, cids, src, what); handled {
+		return bad
 	}
 	// Every name of the comment must be covered by a name of the argument
 	// (equal, or the argument's name is a part of the comment's more
@@ -735,6 +735,9 @@ func (c *checker) symbolic(s string, src *source, what string) bool {
 		}
 	}
 	if len(uncovered) == 0 {
+		if what != "mask" && c.extraLiteral(s, src, what) {
+			return true
+		}
 		return c.sign(s, src, what)
 	}
 	// A disagreement when an uncovered name (or its trailing part) is a
@@ -748,13 +751,58 @@ func (c *checker) symbolic(s string, src *source, what string) bool {
 	}
 	for _, a := range uncovered {
 		for _, x := range suffixes(a) {
-			if base != "" && c.usesMember(c.call.Func, base, x) || c.usesPlain(c.call.Func, x) {
+			if base != "" && c.usesMember(c.call.Func, base, x) || base == "" && c.usesAnyMember(c.call.Func, x) || c.usesPlain(c.call.Func, x) {
 				c.report("%s: comment says %s %s but %s emits %s", c.cm.Mnemonics[0], what, s, c.call.Name, src.Text)
 				return true
 			}
 		}
 	}
 	return false
+}
+
+// extraLiteral reports an argument that adds a number the comment does not
+// write ("-stack_size" against -tjit->stack_size + 8).
+func (c *checker) extraLiteral(s string, src *source, what string) bool {
+	have := map[int64]bool{}
+	for _, n := range numberRE.FindAllString(s, -1) {
+		if v, err := strconv.ParseInt(n, 0, 64); err == nil {
+			have[v] = true
+		}
+	}
+	for _, v := range literals(src.Node) {
+		if !have[v] {
+			c.report("%s: comment says %s %s but %s emits %s (the comment lacks %d)", c.cm.Mnemonics[0], what, s, c.call.Name, src.Text, v)
+			return true
+		}
+	}
+	return false
+}
+
+var numberRE = regexp.MustCompile(`\b(0x[0-9a-fA-F]+|\d+)\b`)
+
+// literals returns the integer constants of an expression outside calls
+// (offsetof, sizeof) and casts.
+func literals(n cexpr.Node) []int64 {
+	var out []int64
+	var walk func(cexpr.Node)
+	walk = func(n cexpr.Node) {
+		switch n := n.(type) {
+		case *cexpr.Num:
+			out = append(out, n.Val.Int64())
+		case *cexpr.Unary:
+			walk(n.X)
+		case *cexpr.Cast:
+			walk(n.X)
+		case *cexpr.Binary:
+			walk(n.X)
+			walk(n.Y)
+		case *cexpr.Cond:
+			walk(n.T)
+			walk(n.F)
+		}
+	}
+	walk(n)
+	return out
 }
 
 // suffixes returns a name and its trailing "_"-separated parts of at least
@@ -770,14 +818,14 @@ func suffixes(a string) []string {
 
 // halves checks the X_hi / X_lo convention of load_imm64's comments:
 // X_hi is X >> 32, X_lo is X itself (its low word).
-func (c *checker) halves(s string, cids []string, src *source, what string) bool {
+func (c *checker) halves(s string, cids []string, src *source, what string) (handled, bad bool) {
 	if len(cids) != 1 {
-		return false
+		return false, false
 	}
 	a := cids[0]
 	hi, lo := strings.HasSuffix(a, "_hi"), strings.HasSuffix(a, "_lo")
 	if !hi && !lo {
-		return false
+		return false, false
 	}
 	x := a[:len(a)-3]
 	n := src.Node
@@ -792,19 +840,19 @@ func (c *checker) halves(s string, cids []string, src *source, what string) bool
 	if b, ok := n.(*cexpr.Binary); ok && b.Op == ">>" {
 		v, err := c.m.Eval(b.Y)
 		if err != nil {
-			return false
+			return false, false
 		}
 		shift, n = v.Int64(), b.X
 	}
 	id, ok := n.(*cexpr.Ident)
 	if !ok || id.Name != x {
-		return false
+		return false, false
 	}
 	if hi && shift != 32 || lo && shift != 0 {
 		c.report("%s: comment says %s %s but %s emits %s", c.cm.Mnemonics[0], what, s, c.call.Name, src.Text)
-		return true
+		return true, true
 	}
-	return false
+	return true, false
 }
 
 // contained reports whether the name short is part of the name long:
@@ -851,6 +899,41 @@ func (c *checker) length(s string, src *source) bool {
 	return false
 }
 
+// localLabel matches GNU as local label references: 0b, 1f.
+var localLabel = regexp.MustCompile(`^\d+[bf]$`)
+
+// siblingMember reports a named comment value whose argument is another
+// member of the same object (tjit->do_fexit for a comment naming r14_off).
+func (c *checker) siblingMember(s string, src *source, what string) bool {
+	p, ok := cexpr.Path(src.Node)
+	if !ok {
+		return false
+	}
+	i := strings.LastIndexAny(p, ">.")
+	if i <= 0 {
+		return false
+	}
+	base := p[:i+1]
+	cids := identRE.FindAllString(s, -1)
+	sids := cexpr.Idents(src.Node)
+	for _, a := range cids {
+		for _, b := range sids {
+			if a == b || contained(b, a) {
+				return false
+			}
+		}
+	}
+	for _, a := range cids {
+		for _, x := range suffixes(a) {
+			if c.usesMember(c.call.Func, base, x) {
+				c.report("%s: comment says %s %s but %s emits %s", c.cm.Mnemonics[0], what, s, c.call.Name, src.Text)
+				return true
+			}
+		}
+	}
+	return false
+}
+
 var dotRE = regexp.MustCompile(`^\.\s*(([-+])\s*(\w+))?$`)
 
 // target compares a branch target written relative to the location
@@ -861,7 +944,12 @@ func (c *checker) target(s string, src *source) bool {
 	}
 	m := dotRE.FindStringSubmatch(s)
 	if m == nil {
-		return false
+		// A named target (do_fexit, prologue_plt): another member of
+		// the same object is a disagreement.
+		if localLabel.MatchString(s) || strings.HasPrefix(s, "<") {
+			return false
+		}
+		return c.siblingMember(s, src, "target")
 	}
 	want := int64(0)
 	if m[1] != "" {
@@ -954,6 +1042,24 @@ func stripComments(s string) string {
 // base ("tjit->" + "retval_off").
 func (c *checker) usesMember(fn, base, x string) bool {
 	return containsWord(c.funcText(fn), base+x)
+}
+
+// usesAnyMember reports whether function fn's code accesses a member x of
+// any object (->x or .x).
+func (c *checker) usesAnyMember(fn, x string) bool {
+	t := c.funcText(fn)
+	for i := 0; ; {
+		j := strings.Index(t[i:], x)
+		if j < 0 {
+			return false
+		}
+		j += i
+		afterMember := j >= 1 && t[j-1] == '.' || j >= 2 && t[j-2:j] == "->"
+		if afterMember && isWordAt(t, j, len(x)) {
+			return true
+		}
+		i = j + 1
+	}
 }
 
 // usesPlain reports whether function fn's code uses x as a plain name

@@ -277,6 +277,12 @@ func emits(m *cexpr.Machine, c *cparse.EmitCall) []*emitted {
 						s.Node, s.Text, s.Reg = ix.I, cexpr.Format(ix.I), true
 					}
 				}
+				if old := e.Fields[name]; old != nil && old.Raw {
+					// Terms added into the same field: x + offsetof(...).
+					s.Node = &cexpr.Binary{Op: "+", X: old.Node, Y: s.Node}
+					s.Text = old.Text + " + " + s.Text
+					s.Reg = false
+				}
 				e.Fields[name] = s
 			}
 		}

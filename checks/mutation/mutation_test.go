@@ -98,6 +98,9 @@ var commentMutations = []mutation{
 	{"atomic and becomes or", "asmcomment", "/* {lan|lang} */", "EMIT_ATOMIC(", "0x00f4, 0x00e4", "0x00f6, 0x00e4"},
 	{"atomic 64-bit add becomes xor", "asmcomment", "/* {laal|laalg} */", "EMIT_ATOMIC(", "0x00ea", "0x00e7"},
 	{"cgr in the else branch becomes clgr", "asmcomment", "/* cr or cgr %dst,%src */", "EMIT4(", "0xb9200000", "0xb9210000"},
+	{"aghi frame 8 bytes larger", "asmcomment", "/* aghi %r15,-stack_size */", "EMIT4_IMM(", "-tjit->stack_size", "-tjit->stack_size - 8"},
+	{"mvc source loses stack_size", "asmcomment", "/* mvc tccnt_off(4,%r15),stack_size+tail_call_cnt(%r15) */", "0xf000 | (tjit->stack_size +", "tjit->stack_size +", ""},
+	{"brcl to the wrong member", "asmcomment", "/* brcl 7,do_fexit */", "EMIT6_PCREL_RILC(", "tjit->do_fexit", "tjit->retval_off"},
 	{"brcl 8,skip becomes brcl 7", "asmcomment", "/* brcl 8,skip */", "EMIT6_PCREL_RILC(", ", 8, 0", ", 7, 0"},
 }
 
