@@ -197,6 +197,10 @@ func generate(rng *rand.Rand, n int) string {
 	b.WriteString("#define DEFP(name) int name##_p(int x) { return x; }\n")
 	b.WriteString("#define RET int\n")
 	b.WriteString("typedef int fnv_t(int);\ntypedef int fno_t();\n")
+	b.WriteString("#define WRAP(name) DEFN(name)\n")
+	b.WriteString("#define PFX(name) int pfx_##name(int x) { return x; }\n")
+	b.WriteString("#define SFX(name) RET name##_sfx(int x) { return x; }\n")
+	b.WriteString("#define STATIC_DEFN(name) static int name(int x) { return x; }\n")
 	space := func() string {
 		return []string{" ", "\t", "  ", " \t", "\t\t"}[rng.IntN(5)]
 	}
@@ -240,8 +244,8 @@ func generate(rng *rand.Rand, n int) string {
 			}
 		}
 		// The definition.
-		k := rng.IntN(9)
-		if k == 3 && !onlyStatic {
+		k := rng.IntN(14)
+		if (k == 3 || k == 13) && !onlyStatic {
 			k = 0
 		}
 		switch k {
@@ -261,6 +265,16 @@ func generate(rng *rand.Rand, n int) string {
 			fmt.Fprintf(&b, "RET%s%s(int x) { return x; }\n", space(), name)
 		case 8:
 			fmt.Fprintf(&b, "__attribute__((__cold__))%sint %s(int x) { return x; }\n", space(), name)
+		case 9:
+			fmt.Fprintf(&b, "%sWRAP(%s)\n", indent(), name)
+		case 10:
+			fmt.Fprintf(&b, "PFX(%s%s)\n", space(), name)
+		case 11:
+			fmt.Fprintf(&b, "SFX(%s)\n", name)
+		case 12:
+			fmt.Fprintf(&b, "#define NAME_%d %s\nint%sNAME_%d(int x) { return x; }\n", i, name, space(), i)
+		case 13:
+			fmt.Fprintf(&b, "STATIC_DEFN(%s)\n", name)
 		}
 		// A later declaration never helps.
 		if rng.IntN(4) == 0 {
