@@ -15,6 +15,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 )
 
@@ -810,5 +811,40 @@ func TestHostileGenerator(t *testing.T) {
 				t.Errorf("got exit status %d, stderr %q, finding %q; want 1 and a finding at %s about the %s", code, stderr, got, want, tc.want)
 			}
 		})
+	}
+}
+
+// TestDeterministicReal repeats the determinism check on a two-patch series
+// against the real JIT (all checks, trampxcheck's workers included): patch
+// 1 makes the trampoline builder global (static removed), patch 2 changes
+// the register in the comment "stg %r1,backchain_off(%r15)" to %r2.
+func TestDeterministicReal(t *testing.T) {
+	tree := ktree.Dir(t)
+	src := string(ktree.JIT(t))
+	p1 := replaceOnce(t, src, "static int __arch_prepare_bpf_trampoline(", "int __arch_prepare_bpf_trampoline(")
+	p2 := replaceOnce(t, p1, "/* stg %r1,backchain_off(%r15) */", "/* stg %r2,backchain_off(%r15) */")
+	mail := func(n int, subject, diff string) string {
+		return fmt.Sprintf("From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\nFrom: A U Thor <a@example.org>\nSubject: [PATCH %d/2] %s\n\n---\n%s\n", n, subject, diff)
+	}
+	mbox := mail(1, "s390/bpf: make the builder global", unifiedDiff(t, ktree.JITFile, src, p1)) +
+		mail(2, "s390/bpf: comment", unifiedDiff(t, ktree.JITFile, p1, p2))
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var first string
+	for i, procs := range []int{2, 1, 2} {
+		runtime.GOMAXPROCS(procs)
+		out, stderr, code := runCLI(t, mbox, "check", "--tree", tree, "-")
+		if code != exitFindings {
+			t.Fatalf("got exit status %d (%s), want %d", code, firstLines(stderr, 3), exitFindings)
+		}
+		if i == 0 {
+			first = out
+			if !strings.Contains(out, "__arch_prepare_bpf_trampoline") {
+				t.Fatalf("got %q, want the missing prototype of patch 1", firstLines(out, 5))
+			}
+			continue
+		}
+		if out != first {
+			t.Errorf("run %d with GOMAXPROCS=%d differs from the first:\ngot  %q\nwant %q", i, procs, out, first)
+		}
 	}
 }
