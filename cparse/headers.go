@@ -155,6 +155,7 @@ type resolver struct {
 	mu      sync.Mutex
 	seen    map[string]bool
 	found   sync.Map // include path -> resolved path ("" when missing), for angled includes
+	listing sync.Map // directory -> map[string]bool of its entries (nil when unreadable)
 	headers []Header
 	err     error
 	wg      sync.WaitGroup
@@ -207,7 +208,7 @@ func (r *resolver) exists(p string) bool {
 	if _, ok := r.overlay[p]; ok {
 		return true
 	}
-	if _, err := os.Stat(r.abs(p)); err == nil {
+	if r.listed(r.abs(p)) {
 		return true
 	}
 	if r.osRead {
@@ -224,6 +225,27 @@ func (r *resolver) exists(p string) bool {
 	r.created[p] = b
 	r.mu.Unlock()
 	return true
+}
+
+// listed reports whether the file abs exists, from a listing of its
+// directory read once per closure: one getdents instead of a stat for
+// every include directory tried.
+func (r *resolver) listed(abs string) bool {
+	dir, file := filepath.Split(abs)
+	v, ok := r.listing.Load(dir)
+	if !ok {
+		var names map[string]bool
+		if ents, err := os.ReadDir(dir); err == nil {
+			names = make(map[string]bool, len(ents))
+			for _, e := range ents {
+				if !e.IsDir() {
+					names[e.Name()] = true
+				}
+			}
+		}
+		v, _ = r.listing.LoadOrStore(dir, names)
+	}
+	return v.(map[string]bool)[file]
 }
 
 func (r *resolver) abs(p string) string {
