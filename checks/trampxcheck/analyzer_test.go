@@ -22,12 +22,21 @@ func TestAnalyzer(t *testing.T) {
 	}
 	lines := strings.SplitAfter(string(bad), "\n")
 	lines[line-1] = strings.TrimRight(lines[line-1], "\n") + " // want `^emits aghi %r15,\\d+, reference aghi %r15,-\\d+ \\[args=`\n"
+	// REG_9 is defined nowhere: the generator cannot run (nor compile).
+	undef := mutation{"undefined register", gen, "EMIT6_DISP_LH(0xeb000000, 0x0024, REG_7, REG_8, REG_15,", "REG_8", "REG_9"}
+	ubad, uline, err := undef.apply(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ulines := strings.SplitAfter(string(ubad), "\n")
+	ulines[uline-1] = strings.TrimRight(ulines[uline-1], "\n") + " // want `^cannot execute the trampoline generator: identifier REG_9 is neither in the file nor in the environment model`\n"
 	tests := []struct {
 		name string
 		src  []byte
 	}{
 		{"real.c", src},
 		{"aghi.c", []byte(strings.Join(lines, ""))},
+		{"undef.c", []byte(strings.Join(ulines, ""))},
 	}
 	dir := t.TempDir()
 	for _, tt := range tests {

@@ -47,6 +47,11 @@
 // EMIT. Divergences that only move the target of a relative branch are
 // skipped in favour of the instruction that moved it.
 //
+// A file whose generator cannot be executed (an identifier defined neither
+// in the file nor in the environment model, a construct the interpreter
+// does not support) gets one diagnostic at that line, "cannot execute the
+// trampoline generator: ...".
+//
 // The command "trampcheck xcheck" runs the same comparison over the whole
 // matrix or a patch's base and patched file.
 package trampxcheck

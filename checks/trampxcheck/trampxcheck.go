@@ -1,12 +1,14 @@
 package trampxcheck
 
 import (
+	"errors"
 	"fmt"
 	"go/token"
 
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
@@ -43,6 +45,18 @@ func run(pass *analysis.Pass) (any, error) {
 			continue
 		}
 		findings, _, err := Check(f, tramp.Covering(), 0)
+		var ce *interp.CompileError
+		if errors.As(err, &ce) {
+			// The file cannot be executed: often a real compile error
+			// (an undefined identifier), else something the interpreter or
+			// its environment model lacks. Either way, say where.
+			pass.Report(analysis.Diagnostic{
+				Pos:      LinePos(f, ce.Line),
+				Category: "trampxcheck",
+				Message:  "cannot execute the trampoline generator: " + ce.Msg,
+			})
+			continue
+		}
 		if err != nil {
 			return nil, fmt.Errorf("trampxcheck: %v", err)
 		}
