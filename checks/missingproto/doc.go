@@ -33,6 +33,14 @@
 //     spelling of the name, inside the macro definition or in the
 //     invocation's arguments.
 //
+// Known differences from GCC, all rare in kernel code: header
+// declarations count only when they are prototypes (a header's "int f();"
+// is not seen, so "'f' was used with no prototype" cannot fire through
+// it); header #if conditions are not evaluated, so a prototype in a false
+// branch exempts (see cparse.IncludeClosure); a function whose name is
+// also a local variable or parameter somewhere in another function is not
+// counted as used there.
+//
 // The diagnostic spans the declarator's name. Header prototypes come from
 // the kernel tree (--tree) or, without one, from the front end's embedded
 // index of Linux 6.12 headers (used only for files that include headers).
