@@ -50,7 +50,7 @@ func analyzerFlags() flag.FlagSet {
 	return *fs
 }
 
-// Options returns the Options that Analyzer's flags select.
+// FlagOptions returns the Options that Analyzer's flags select.
 func FlagOptions() Options {
 	return Options{Tree: flagTree, IncludeDirs: flagInclude, Defines: flagDefine}
 }

@@ -50,7 +50,7 @@ func headerProtos(name string, src []byte, sc *scan, opts Options, read func(str
 			if err != nil {
 				return nil, err
 			}
-			for n := range idx.Visible(name, incs, opts.IncludeDirs) {
+			for n := range idx.visible(name, incs, opts.IncludeDirs) {
 				m[n] = IndexSource
 			}
 		}

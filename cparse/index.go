@@ -76,13 +76,13 @@ func ParseIndex(text string) (*Index, error) {
 	return idx, nil
 }
 
-// Visible returns the names of the functions with a prototype in the
+// visible returns the names of the functions with a prototype in the
 // include closure of a file named name (tree-relative) whose #include
 // lines are incs, resolved in the index's include graph with the kernel's
 // include directories (after extra). When an include does not resolve to a
 // header of the index, the closure is unknown and every name of the index
 // is returned: more prototypes rather than false reports.
-func (idx *Index) Visible(name string, incs []include, extra []string) map[string]bool {
+func (idx *Index) visible(name string, incs []include, extra []string) map[string]bool {
 	dirs := append(append([]string(nil), extra...), KernelIncludeDirs...)
 	var work []string
 	for _, in := range incs {
