@@ -118,6 +118,9 @@ type collector struct {
 	// definition being walked; refs its identifier uses.
 	locals map[string]bool
 	refs   []Ref
+	// macros is the file's macro history, built for the first name that
+	// comes from a macro expansion.
+	macros macroTable
 	// depth is walk's recursion depth; deep the place where it exceeded
 	// maxTreeDepth.
 	depth   int
@@ -326,7 +329,10 @@ func (c *collector) newFunc(name cc.Token, s specs, deriv derivation, block bool
 	}
 	// The name comes from a macro expansion: find its spelling.
 	fn.FromMacro = true
-	fn.Pos, fn.End = c.f.spelling(c.sc, pos.Offset, fn.Name)
+	if c.macros == nil {
+		c.macros = newMacroTable(c.sc)
+	}
+	fn.Pos, fn.End = c.f.spelling(c.macros, pos.Offset, fn.Name)
 	return fn
 }
 

@@ -2,6 +2,7 @@ package cparse_test
 
 import (
 	"errors"
+	"fmt"
 	"go/token"
 	"os"
 	"path/filepath"
@@ -366,5 +367,24 @@ func TestAnalyzer(t *testing.T) {
 		return []byte(files[p]), nil
 	}, cparse.Options{Tree: tree}); err == nil || !strings.HasPrefix(err.Error(), "drivers/x.c:") {
 		t.Errorf("got %v, want an error naming drivers/x.c", err)
+	}
+}
+
+// BenchmarkMacroDefinitions parses a file of 2000 definitions each made by
+// its own macro: locating their names must not be quadratic.
+func BenchmarkMacroDefinitions(b *testing.B) {
+	var sb strings.Builder
+	for k := range 2000 {
+		fmt.Fprintf(&sb, "#define D%d(n) int n(void) { return %d; }\n", k, k)
+	}
+	for k := range 2000 {
+		fmt.Fprintf(&sb, "D%d(f%d)\n", k, k)
+	}
+	src := []byte(sb.String())
+	for b.Loop() {
+		f, err := cparse.Parse("m.c", src, cparse.Options{})
+		if err != nil || len(f.Funcs) != 2000 || !f.Funcs[1999].FromMacro || f.Funcs[1999].Pos.Line != 4000 {
+			b.Fatalf("got %v", err)
+		}
 	}
 }

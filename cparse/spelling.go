@@ -1,6 +1,9 @@
 package cparse
 
-import "strings"
+import (
+	"sort"
+	"strings"
+)
 
 // ident is an identifier occurrence in the file.
 type ident struct {
@@ -52,26 +55,32 @@ type macroDef struct {
 	defineAt int
 }
 
-// defsBefore returns the last definition of each macro of the file that
-// starts before off.
-func defsBefore(sc *scan, off int) map[string]macroDef {
-	defs := map[string]macroDef{}
+// macroTable holds the file's #define and #undef history by name, built
+// once per file, so that the definition in force at any offset is a binary
+// search away.
+type macroTable map[string][]macroEntry
+
+// macroEntry is one #define (def set) or #undef (def nil) of a name.
+type macroEntry struct {
+	at  int
+	def *macroDef
+}
+
+// newMacroTable indexes the directives of sc.
+func newMacroTable(sc *scan) macroTable {
+	t := macroTable{}
 	for _, d := range sc.directives {
-		if d.off >= off {
-			break
-		}
 		switch d.name {
 		case "undef":
-			for _, id := range identsIn(sc.src, d.argOff, d.end) {
-				delete(defs, id.name)
-				break
+			if ids := identsIn(sc.src, d.argOff, d.end); len(ids) > 0 {
+				t[ids[0].name] = append(t[ids[0].name], macroEntry{at: d.off})
 			}
 		case "define":
 			name, _, k := sc.defineName(d)
 			if name == "" {
 				continue
 			}
-			m := macroDef{params: map[string]bool{}, bodyOff: k, bodyEnd: d.end, defineAt: d.off}
+			m := &macroDef{params: map[string]bool{}, bodyOff: k, bodyEnd: d.end, defineAt: d.off}
 			if k < d.end && sc.src[k] == '(' {
 				m.fnLike = true
 				e := strings.IndexByte(string(sc.src[k:d.end]), ')')
@@ -86,10 +95,20 @@ func defsBefore(sc *scan, off int) map[string]macroDef {
 				}
 				m.bodyOff = k + e + 1
 			}
-			defs[name] = m
+			t[name] = append(t[name], macroEntry{at: d.off, def: m})
 		}
 	}
-	return defs
+	return t
+}
+
+// at returns the definition of name in force at offset off, or nil.
+func (t macroTable) at(name string, off int) *macroDef {
+	es := t[name]
+	k := sort.Search(len(es), func(i int) bool { return es[i].at >= off })
+	if k == 0 {
+		return nil
+	}
+	return es[k-1].def
 }
 
 // spelling returns where GCC locates the identifier name that a macro
@@ -97,12 +116,11 @@ func defsBefore(sc *scan, off int) map[string]macroDef {
 // macro body when it is written there, else in the invocation's arguments;
 // for a name made by ## pasting, the left operand. It falls back to the
 // invocation. It returns the position and the end offset of the spelling.
-func (f *File) spelling(sc *scan, off int, name string) (Pos, int) {
-	defs := defsBefore(sc, off)
+func (f *File) spelling(defs macroTable, off int, name string) (Pos, int) {
 	outer := identAt(f.Src, off)
 	// The invocation's arguments: the parenthesized group after the name.
 	var args []ident
-	if m, ok := defs[outer]; ok && m.fnLike {
+	if m := defs.at(outer, off); m != nil && m.fnLike {
 		i := skipWS(f.Src, off+len(outer))
 		if i < len(f.Src) && f.Src[i] == '(' {
 			depth := 0
@@ -133,8 +151,8 @@ func (f *File) spelling(sc *scan, off int, name string) (Pos, int) {
 			continue
 		}
 		seen[mn] = true
-		m, ok := defs[mn]
-		if !ok {
+		m := defs.at(mn, off)
+		if m == nil {
 			continue
 		}
 		for _, id := range identsIn(f.Src, m.bodyOff, m.bodyEnd) {
@@ -142,7 +160,7 @@ func (f *File) spelling(sc *scan, off int, name string) (Pos, int) {
 				continue
 			}
 			body = append(body, id)
-			if _, ok := defs[id.name]; ok {
+			if defs.at(id.name, off) != nil {
 				queue = append(queue, id.name)
 			}
 		}
