@@ -55,6 +55,12 @@ type Warning struct {
 // even inside sizeof).
 func Find(f *cparse.File) []Warning {
 	var out []Warning
+	firstUse := map[string]int{} // offset of each name's first use
+	for _, r := range f.Refs {
+		if o, ok := firstUse[r.Name]; !ok || r.Pos.Offset < o {
+			firstUse[r.Name] = r.Pos.Offset
+		}
+	}
 	protos := map[string]bool{}   // file-scope prototypes seen so far
 	declared := map[string]bool{} // file-scope declarations seen so far
 	for _, fn := range f.Funcs {
@@ -67,7 +73,7 @@ func Find(f *cparse.File) []Warning {
 			switch {
 			case !fn.Static && !fn.Inline && fn.Name != "main" && !proto:
 				out = append(out, Warning{fn, fmt.Sprintf("no previous prototype for '%s'", fn.Name)})
-			case declared[fn.Name] && !proto && usedBefore(f, fn):
+			case declared[fn.Name] && !proto && usedBefore(firstUse, fn):
 				out = append(out, Warning{fn, fmt.Sprintf("'%s' was used with no prototype before its definition", fn.Name)})
 			}
 		}
@@ -79,12 +85,8 @@ func Find(f *cparse.File) []Warning {
 	return out
 }
 
-// usedBefore reports whether f uses the name of fn before its definition.
-func usedBefore(f *cparse.File, fn cparse.Func) bool {
-	for _, r := range f.Refs {
-		if r.Name == fn.Name && r.Pos.Offset < fn.Pos.Offset {
-			return true
-		}
-	}
-	return false
+// usedBefore reports whether the name of fn is used before its definition.
+func usedBefore(firstUse map[string]int, fn cparse.Func) bool {
+	o, ok := firstUse[fn.Name]
+	return ok && o < fn.Pos.Offset
 }
