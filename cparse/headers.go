@@ -63,6 +63,12 @@ func headerProtos(name string, src []byte, sc *scan, opts Options, read func(str
 				}
 			}
 		}
+		// So do the headers the reader serves (the driver's, holding the
+		// files a patch series touched), followed from the file's
+		// includes.
+		if read != nil {
+			readerProtos(name, sc.includes(), opts.IncludeDirs, read, m)
+		}
 		return m, nil
 	}
 	closure, err := IncludeClosure(opts.Tree, relName(opts.Tree, name), src, opts, read)
@@ -78,6 +84,54 @@ func headerProtos(name string, src []byte, sc *scan, opts Options, read func(str
 		}
 	}
 	return m, nil
+}
+
+// maxReaderHeaders bounds the headers readerProtos follows.
+const maxReaderHeaders = 5000
+
+// readerProtos adds to m the prototypes of the headers that read serves
+// for the include closure of the file name, resolved with tree-relative
+// paths in the kernel's include directories (after extra). Headers read
+// cannot serve are skipped.
+func readerProtos(name string, incs []include, extra []string, read func(string) ([]byte, error), m map[string]string) {
+	dirs := append(append([]string(nil), extra...), KernelIncludeDirs...)
+	seen := map[string]bool{}
+	type item struct {
+		dir  string
+		incs []include
+	}
+	work := []item{{path.Dir(filepath.ToSlash(name)), incs}}
+	for len(work) > 0 && len(seen) < maxReaderHeaders {
+		it := work[len(work)-1]
+		work = work[:len(work)-1]
+		for _, in := range it.incs {
+			var cands []string
+			if !in.angled {
+				cands = append(cands, path.Join(it.dir, in.path))
+			}
+			for _, d := range dirs {
+				cands = append(cands, path.Join(filepath.ToSlash(d), in.path))
+			}
+			for _, c := range cands {
+				if seen[c] {
+					break
+				}
+				b, err := read(c)
+				if err != nil {
+					continue
+				}
+				seen[c] = true
+				protos, sub := scanCached(b)
+				for _, n := range protos {
+					if _, ok := m[n]; !ok || m[n] == IndexSource {
+						m[n] = c
+					}
+				}
+				work = append(work, item{path.Dir(c), sub})
+				break
+			}
+		}
+	}
 }
 
 // relName returns name relative to tree when it lies inside it.

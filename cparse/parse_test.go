@@ -388,3 +388,37 @@ func BenchmarkMacroDefinitions(b *testing.B) {
 		}
 	}
 }
+
+// TestHermeticReader checks that without a tree the headers the reader
+// serves (the files a patch series touched) are followed from the file's
+// includes, over the embedded index.
+func TestHermeticReader(t *testing.T) {
+	files := map[string]string{
+		"arch/s390/net/bpf_jit_comp.c": "#include <linux/bpf.h>\n#include \"local.h\"\nint added(void) { return 0; }\n",
+		"include/linux/bpf.h":          "#include <linux/more.h>\nint added(void);\n",
+		"include/linux/more.h":         "int deeper(int);\n",
+		"arch/s390/net/local.h":        "int local_one(void);\n",
+		"include/linux/unrelated.h":    "int not_included(void);\n",
+	}
+	res, err := cparse.ParseFiles(token.NewFileSet(), []string{"arch/s390/net/bpf_jit_comp.c"}, func(p string) ([]byte, error) {
+		if s, ok := files[p]; ok {
+			return []byte(s), nil
+		}
+		return nil, os.ErrNotExist
+	}, cparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hp := res.Files[0].HeaderProtos
+	for n, want := range map[string]string{
+		"added":               "include/linux/bpf.h",
+		"deeper":              "include/linux/more.h",
+		"local_one":           "arch/s390/net/local.h",
+		"not_included":        "",
+		"bpf_int_jit_compile": cparse.IndexSource,
+	} {
+		if got := hp[n]; got != want {
+			t.Errorf("HeaderProtos[%s]: got %q, want %q", n, got, want)
+		}
+	}
+}
