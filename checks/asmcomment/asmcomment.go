@@ -441,6 +441,9 @@ func (c *checker) operands(k int, e *emitted) bool {
 		s := c.cm.Operands[i]
 		switch o.Kind {
 		case refimpl.OperandGPR:
+			if o.Fields[0] == "R3" && i == 1 && c.rangeStart(c.cm.Operands[0], s, e.Fields["R3"]) {
+				return true
+			}
 			if c.reg(s, e.Fields[o.Fields[0]], o.Fields[0], names) {
 				return true
 			}
@@ -517,6 +520,29 @@ func (c *checker) reg(s string, src *source, field string, names map[string]bool
 		}
 	}
 	return false
+}
+
+// rangeStart checks a register range written "%r2,%rN" whose end the call
+// computes from its start (REG_2 + (n - 1)): the start register of the
+// expression must be the comment's first register.
+func (c *checker) rangeStart(first, last string, src *source) bool {
+	if src == nil || src.Node == nil || src.Known || !src.Reg {
+		return false
+	}
+	a := c.commentReg(first)
+	if !a.known || c.commentReg(last).known {
+		return false
+	}
+	b, ok := src.Node.(*cexpr.Binary)
+	if !ok || b.Op != "+" {
+		return false
+	}
+	h, ok := c.env.Reg(c.m, cexpr.Format(b.X))
+	if !ok || h == a.n {
+		return false
+	}
+	c.report("%s: comment says %s,%s but %s computes the range end from %%r%d (%s)", c.cm.Mnemonics[0], first, last, c.call.Name, h, src.Text)
+	return true
 }
 
 // sameReg reports whether a comment's symbolic register names the
@@ -1038,10 +1064,21 @@ func stripComments(s string) string {
 	return string(b)
 }
 
-// usesMember reports whether function fn's code accesses member x of
-// base ("tjit->" + "retval_off").
+// usesMember reports whether the code accesses member x of base
+// ("tjit->" + "retval_off"): in function fn, or elsewhere in the file (the
+// same variable names the same structure across the JIT's functions).
 func (c *checker) usesMember(fn, base, x string) bool {
-	return containsWord(c.funcText(fn), base+x)
+	return containsWord(c.funcText(fn), base+x) || containsWord(c.fileText(), base+x)
+}
+
+// fileText returns the file's source without comments.
+func (c *checker) fileText() string {
+	if t, ok := c.fn["\x00file"]; ok {
+		return t
+	}
+	t := stripComments(string(c.f.Src))
+	c.fn["\x00file"] = t
+	return t
 }
 
 // usesAnyMember reports whether function fn's code accesses a member x of
