@@ -129,7 +129,7 @@ func assembleOne(dst []byte, s string, pc int64, absolute bool) ([]byte, error) 
 	} else if a, ok := aliases[mn]; ok {
 		alias, in = a, a.Insn
 	} else {
-		return dst, fmt.Errorf("unknown mnemonic %q", mn)
+		return dst, fmt.Errorf("unknown mnemonic %q", clipText(mn))
 	}
 	ops, err := splitOperands(rest)
 	if err != nil {
@@ -151,12 +151,12 @@ func assembleOne(dst []byte, s string, pc int64, absolute bool) ([]byte, error) 
 		n = in.nargs - 1
 	} else {
 		if len(ops) != len(want) {
-			return dst, fmt.Errorf("%s takes %d operands, got %d", mn, len(want), len(ops))
+			return dst, fmt.Errorf("%s takes %d operands, got %d", clipText(mn), len(want), len(ops))
 		}
 		for k, o := range want {
 			got, err := parseOperand(args[n:n], ops[k], o, pc, absolute)
 			if err != nil {
-				return dst, fmt.Errorf("operand %d %q: %w", k+1, ops[k], err)
+				return dst, fmt.Errorf("operand %d %q: %w", k+1, clipText(ops[k]), err)
 			}
 			n += len(got)
 		}
@@ -174,17 +174,17 @@ func parseReg(s string) (int64, error) {
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "%") {
 		if !strings.HasPrefix(s, "%r") || len(s) < 3 || len(s) > 4 {
-			return 0, fmt.Errorf("bad register %q", s)
+			return 0, fmt.Errorf("bad register %q", clipText(s))
 		}
 		var v int64
 		for _, c := range s[2:] {
 			if c < '0' || c > '9' {
-				return 0, fmt.Errorf("bad register %q", s)
+				return 0, fmt.Errorf("bad register %q", clipText(s))
 			}
 			v = v*10 + int64(c-'0')
 		}
 		if v > 15 {
-			return 0, fmt.Errorf("bad register %q", s)
+			return 0, fmt.Errorf("bad register %q", clipText(s))
 		}
 		return v, nil
 	}
@@ -230,7 +230,7 @@ func parseOperand(dst []int64, s string, o Operand, pc int64, absolute bool) ([]
 	switch o.Kind {
 	case OperandGPR:
 		if !strings.HasPrefix(s, "%") && !isNumberStart(s) {
-			return nil, fmt.Errorf("bad register %q", s)
+			return nil, fmt.Errorf("bad register %q", clipText(s))
 		}
 		r, err := parseReg(s)
 		return append(dst, r), err

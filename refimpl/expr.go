@@ -39,7 +39,7 @@ func evalExpr(s string, dotsOK bool, _ int) (exprVal, error) {
 	}
 	p.skip()
 	if p.i != len(p.s) {
-		return exprVal{}, fmt.Errorf("bad expression %q", strings.TrimSpace(s))
+		return exprVal{}, fmt.Errorf("bad expression %q", clipText(strings.TrimSpace(s)))
 	}
 	return v, nil
 }
@@ -249,7 +249,7 @@ func (p *exprParser) number() (exprVal, error) {
 	}
 	tok := p.s[start:p.i]
 	if tok == "" {
-		return exprVal{}, fmt.Errorf("bad expression %q", strings.TrimSpace(p.s))
+		return exprVal{}, fmt.Errorf("bad expression %q", clipText(strings.TrimSpace(p.s)))
 	}
 	base, digits := 10, tok
 	switch {
@@ -275,11 +275,11 @@ func (p *exprParser) number() (exprVal, error) {
 			d = 99
 		}
 		if d >= int64(base) {
-			return exprVal{}, fmt.Errorf("bad number %q", tok)
+			return exprVal{}, fmt.Errorf("bad number %q", clipText(tok))
 		}
 		v = v*int64(base) + d
 		if v > limit {
-			return exprVal{}, fmt.Errorf("number %s too large", tok)
+			return exprVal{}, fmt.Errorf("number %s too large", clipText(tok))
 		}
 	}
 	return exprVal{c: v}, nil
@@ -287,4 +287,13 @@ func (p *exprParser) number() (exprVal, error) {
 
 func isAlnum(c byte) bool {
 	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_'
+}
+
+// clipText shortens s to at most 60 bytes for quoting in an error: a
+// hostile operand may be a megabyte long.
+func clipText(s string) string {
+	if len(s) <= 60 {
+		return s
+	}
+	return s[:57] + "..."
 }

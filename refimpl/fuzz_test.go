@@ -112,12 +112,16 @@ func TestAssembleHostile(t *testing.T) {
 		{"long sum out of range", "lg %r1," + strings.Repeat("1+", 1_000_000) + "1(%r2)"},
 		{"many statements", strings.Repeat("nopr;", 100_000) + "nopr %r99"},
 		{"huge number", "lg %r1," + strings.Repeat("9", 100_000) + "(%r2)"},
+		{"huge bad number", "lg %r1," + strings.Repeat("9", 100_000) + "z(%r2)"},
+		{"huge mnemonic", strings.Repeat("x", 100_000) + " %r1"},
+		{"huge register", "lgr %r1," + strings.Repeat("%", 100_000)},
+		{"huge trailing text", "lgr %r1,%r2 " + strings.Repeat("x", 100_000)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := Assemble(tc.line); err == nil {
 				t.Errorf("got no error, want one")
-			} else if strings.Contains(err.Error(), "\n") {
-				t.Errorf("got a multi-line error %q", err)
+			} else if msg := err.Error(); strings.Contains(msg, "\n") || len(msg) > 200 {
+				t.Errorf("got error %.300q, want one line of at most 200 bytes", msg)
 			}
 		})
 	}

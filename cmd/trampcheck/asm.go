@@ -132,7 +132,7 @@ func runAsm(e *env, args []string) int {
 		}
 		if err != nil {
 			_ = w.Flush() // the lines before the bad one
-			asmPrintf(e.Stderr, "trampcheck asm: %s: %q: %v\n", where, line, err)
+			asmPrintf(e.Stderr, "trampcheck asm: %s: %q: %v\n", where, clip(line, 80), err)
 			return false
 		}
 		pc = at + int64(len(buf))

@@ -848,3 +848,30 @@ func TestDeterministicReal(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileAsm feeds asm and disasm hostile input: exit status 2 and one
+// short line on stderr that names the place.
+func TestHostileAsm(t *testing.T) {
+	deep := "lg %r1," + strings.Repeat("(", 200_000) + "1" + strings.Repeat(")", 200_000) + "(%r2)\n"
+	for _, tc := range []struct {
+		name, stdin, names string
+		args               []string
+	}{
+		{"deep expression", deep, "line 1", []string{"asm"}},
+		{"line longer than the reader takes", strings.Repeat("x", 2<<20) + "\n", "standard input", []string{"asm"}},
+		{"binary", "\x00\xff\xfe\n", "line 1", []string{"asm"}},
+		{"binary to disasm", "\x00\xff\xfe", "standard input", []string{"disasm"}},
+		{"unknown opcode", "0000", "offset 0x0", []string{"disasm"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, ok := commands[tc.args[0]]; !ok {
+				t.Skip("command not landed")
+			}
+			_, stderr, code := runCLI(t, tc.stdin, tc.args...)
+			lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+			if code != exitError || len(lines) != 1 || len(stderr) > 300 || !strings.Contains(stderr, tc.names) {
+				t.Errorf("got exit status %d, stderr %.300q, want 2 and one line of at most 300 bytes naming %q", code, stderr, tc.names)
+			}
+		})
+	}
+}
