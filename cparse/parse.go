@@ -85,6 +85,11 @@ type Error struct {
 	Msg       string
 }
 
+// after reports whether e lies after o in the file.
+func (e *Error) after(o *Error) bool {
+	return e.Line > o.Line || e.Line == o.Line && e.Col > o.Col
+}
+
 // Error returns the one-line form FILE:LINE:COL: MSG.
 func (e *Error) Error() string {
 	switch {
@@ -171,6 +176,7 @@ func (f *File) hermetic(name string, sc *scan, opts Options) error {
 	}
 	var typedefs []string
 	seen := map[string]bool{}
+	var prev *Error // the error the last typedef guess was for
 	for range maxTypedefRetries + 1 {
 		cfg := &cc.Config{ABI: a, SourceCache: &cache, FSOnly: true, ExpansionLimit: expansionLimit}
 		if err := cfg.ApplyOptions("-std=gnu11"); err != nil {
@@ -192,9 +198,15 @@ func (f *File) hermetic(name string, sc *scan, opts Options) error {
 		}
 		el, ec := f.lineCol(len(f.Src))
 		first := firstError(name, err, el, ec)
+		if prev != nil && !first.after(prev) {
+			// The last guess did not get the parse further (the name
+			// was no type): report the error it was meant to fix.
+			return prev
+		}
 		if id := f.unknownType(first, seen); id != "" {
 			seen[id] = true
 			typedefs = append(typedefs, "typedef int "+id+";\n")
+			prev = first
 			continue
 		}
 		return first

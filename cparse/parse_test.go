@@ -36,6 +36,7 @@ func TestParseErrors(t *testing.T) {
 		{"garbage", "int a;\n\x00\x01\x02 @@@ ###\n", 2},
 		{"bad directive", "#if\nint a;\n#endif\n", 1},
 		{"unterminated #if", "#if 1\nint a;\n", 0},
+		{"wrong typedef guess", "void f(int x);\nvoid g(void)\n{\n\tint EMIT4 = 1;\n\tf(EMIT4);\n\tEMIT4(0x`1, 2);\n}\n", 6},
 		{"macro nesting bomb", "#define B(x) ((((((((((x))))))))))\n" +
 			"#define C(x) B(B(B(B(B(B(B(B(B(B(x))))))))))\n" +
 			"#define D(x) C(C(C(C(C(C(C(C(C(C(x))))))))))\n" +
