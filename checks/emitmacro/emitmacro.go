@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand"
+	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -113,6 +114,12 @@ func Check(f *cparse.File) []Finding {
 		return nil
 	}
 	for _, md := range f.Macros {
+		if md.Name == "EMIT_ATOMIC" && md.FnLike && len(md.Params) == 2 {
+			if msg := checkAtomic(env); msg != "" {
+				out = append(out, Finding{Offset: md.Pos.Offset, Line: md.Pos.Line, Macro: md.Name, Message: msg})
+			}
+			continue
+		}
 		if p, ok := pools[md.Name]; ok && md.FnLike && len(md.Params) == 1 {
 			if msg := checkPool(env, md.Name, p); msg != "" {
 				out = append(out, Finding{Offset: md.Pos.Offset, Line: md.Pos.Line, Macro: md.Name, Message: msg})
@@ -656,6 +663,113 @@ func checkPool(env *cexpr.Env, name string, p pool) string {
 		}
 		if got.Int64() != wantRet {
 			return fmt.Sprintf("%s yields %d for %s, want %d (the entry's offset%s)", name, got.Int64(), call, wantRet, map[bool]string{false: " from jit->base_ip", true: ""}[p.Raw])
+		}
+	}
+	return ""
+}
+
+// checkAtomic evaluates EMIT_ATOMIC(op32, op64), which the JIT defines
+// inside bpf_jit_insn: for each of 32/64 bits and with/without BPF_FETCH it
+// must emit {op32|op64} {%w0|%src},%src,off(%arena) (RSY-a), then for a
+// fetch bcr 14,0, and for a 32-bit fetch also llgfr %src,%src.
+func checkAtomic(env *cexpr.Env) string {
+	laal, ok1 := refimpl.Lookup("laal")
+	laalg, ok2 := refimpl.Lookup("laalg")
+	llgfr, ok3 := refimpl.Lookup("llgfr")
+	bcr, ok4 := refimpl.Lookup("bcr")
+	w0, okw := env.Reg(env.Machine(), "REG_W0")
+	w1, okw1 := env.Reg(env.Machine(), "REG_W1")
+	if !ok1 || !ok2 || !ok3 || !ok4 || !okw || !okw1 {
+		return ""
+	}
+	var arenas []int64
+	for idx, h := range env.Reg2Hex {
+		if h == 0 || h == w1 {
+			arenas = append(arenas, idx)
+		}
+	}
+	m := env.Machine()
+	m.OpaqueCalls = true
+	op32, op64 := int64(uint16(laal.Opcode)&0xff), int64(uint16(laalg.Opcode)&0xff)
+	// Every source register with the first arena register and offset 0,
+	// and every arena register and offset with the first source register.
+	type acase struct{ src, arena, off int64 }
+	var cases []acase
+	regs := bpfRegs(env.Reg2Hex)
+	sort.Slice(arenas, func(i, j int) bool { return arenas[i] < arenas[j] })
+	if len(regs) == 0 || len(arenas) == 0 {
+		return ""
+	}
+	for _, src := range regs {
+		cases = append(cases, acase{src, arenas[0], 0})
+	}
+	for _, arena := range arenas {
+		for _, off := range []int64{-1, 0xfff, 0x1000, 0x7ffff, -524288} {
+			cases = append(cases, acase{regs[len(regs)-1], arena, off})
+		}
+	}
+	for _, ac := range cases {
+		src, arena, off := ac.src, ac.arena, ac.off
+		for _, is32 := range []int64{0, 1} {
+			for _, fetch := range []int64{0, 1} {
+				m.Vars = map[string]cexpr.Value{
+					"jit->prg_buf":           {Bits: cexpr.BufBase, T: cexpr.TUlong},
+					"jit->prg":               cexpr.Int(0x100),
+					"jit->seen_regs":         {T: cexpr.Type{Bits: 16}},
+					"fp->aux->verifier_zext": {T: cexpr.Type{Bits: 8}},
+					"insn->imm":              cexpr.Int(fetch),
+					"is32":                   cexpr.Convert(cexpr.Int(is32), cexpr.Type{Bits: 8}),
+					"src_reg":                cexpr.Convert(cexpr.Int(src), cexpr.TUint),
+					"probe.arena_reg":        cexpr.Int(arena),
+					"off":                    cexpr.Convert(cexpr.Int(off), cexpr.Type{Bits: 16, Signed: true}),
+					"err":                    cexpr.Int(0),
+				}
+				// off is an s16 in the JIT; keep the swept value.
+				m.Vars["off"] = cexpr.Convert(cexpr.Int(off), cexpr.TInt)
+				m.Stores = nil
+				call := fmt.Sprintf("EMIT_ATOMIC(%#x, %#x) with is32=%d, fetch=%d, src_reg=%d, arena_reg=%d, off=%d", op32, op64, is32, fetch, src, arena, off)
+				_, err := m.Eval(&cexpr.Call{
+					Fn:    "EMIT_ATOMIC",
+					Args:  []cexpr.Node{&cexpr.Num{Val: cexpr.Int(op32)}, &cexpr.Num{Val: cexpr.Int(op64)}},
+					Texts: []string{fmt.Sprintf("%#x", op32), fmt.Sprintf("%#x", op64)},
+				})
+				if err != nil {
+					if errors.Is(err, cexpr.ErrUnknown) {
+						return ""
+					}
+					return fmt.Sprintf("EMIT_ATOMIC fails for %s: %v", call, err)
+				}
+				in := laalg
+				if is32 == 1 {
+					in = laal
+				}
+				r1 := w0
+				if fetch == 1 {
+					r1 = env.Reg2Hex[src]
+				}
+				want, err := in.Encode(r1, env.Reg2Hex[src], off, env.Reg2Hex[arena])
+				if err != nil {
+					continue
+				}
+				text := fmt.Sprintf("%s %%r%d,%%r%d,%d(%%r%d)", in.Mnemonic, r1, env.Reg2Hex[src], off, env.Reg2Hex[arena])
+				if fetch == 1 {
+					b, _ := bcr.Encode(14, 0)
+					want = append(want, b...)
+					text += "; bcr 14,0"
+					if is32 == 1 {
+						b, _ := llgfr.Encode(env.Reg2Hex[src], env.Reg2Hex[src])
+						want = append(want, b...)
+						text += fmt.Sprintf("; llgfr %%r%d,%%r%d", env.Reg2Hex[src], env.Reg2Hex[src])
+					}
+				}
+				got, msg := collect(m, 0x100, len(want))
+				if msg != "" {
+					return fmt.Sprintf("EMIT_ATOMIC %s for %s, want %d bytes (%s)", msg, call, len(want), text)
+				}
+				if string(got) != string(want) {
+					return fmt.Sprintf("EMIT_ATOMIC encodes wrongly: %s emits %x, want %x (%s)", call, got, want, text)
+				}
+			}
 		}
 	}
 	return ""

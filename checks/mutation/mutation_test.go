@@ -142,6 +142,8 @@ var macroMutations = []mutation{
 	{"EMIT4 marks b1 twice", "emitmacro", "#define EMIT4(op, b1, b2)", "REG_SET_SEEN(b2);", "b2", "b1"},
 	{"EMIT6_DISP_LH forgets the base", "emitmacro", "#define EMIT6_DISP_LH(", "REG_SET_SEEN(b3);", "REG_SET_SEEN(b3);", ";"},
 	{"reg_set_seen range", "emitmacro", "static inline void reg_set_seen(", "if (r1 >= 6 && r1 <= 15)", "r1 >= 6", "r1 >= 7"},
+	{"EMIT_ATOMIC fetch operand swapped", "emitmacro", "#define EMIT_ATOMIC(op32, op64)", "(insn->imm & BPF_FETCH) ? src_reg : REG_W0", "src_reg : REG_W0", "REG_W0 : src_reg"},
+	{"EMIT_ATOMIC bcr mask", "emitmacro", "#define EMIT_ATOMIC(op32, op64)", "_EMIT2(0x07e0);", "0x07e0", "0x07f0"},
 	{"EMIT_ZERO opcode", "emitmacro", "#define EMIT_ZERO(", "EMIT4(0xb9160000", "0xb9160000", "0xb9140000"},
 }
 

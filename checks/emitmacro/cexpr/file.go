@@ -20,7 +20,7 @@ var KernelConsts = map[string]int64{
 	"BPF_REG_10": 10, "BPF_REG_FP": 10, "BPF_REG_AX": 11,
 	"MAX_BPF_REG": 11, "MAX_BPF_EXT_REG": 12, "MAX_BPF_JIT_REG": 12,
 	"STACK_FRAME_OVERHEAD": 160, "MAX_TAIL_CALL_CNT": 33, "MAX_BPF_FUNC_ARGS": 12,
-	"BPF_MAX_TRAMP_LINKS": 27, "true": 1, "false": 0, "NULL": 0,
+	"BPF_MAX_TRAMP_LINKS": 27, "BPF_FETCH": 1, "BPF_ADD": 0, "true": 1, "false": 0, "NULL": 0,
 }
 
 // Env is what the encoding checks know about one C file: its macros, its
