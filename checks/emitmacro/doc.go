@@ -24,7 +24,10 @@
 // also mark every register of %r6-%r15 it uses in jit->seen_regs, or the
 // prologue does not save it. The literal pool macros (_EMIT_CONST_U32,
 // EMIT_CONST_U64, ...) must store their value at jit->lit32 or jit->lit64,
-// advance it by the entry's size and yield the entry's offset.
+// advance it by the entry's size and yield the entry's offset. EMIT_ATOMIC,
+// which the JIT defines inside bpf_jit_insn, must emit the 32- or 64-bit
+// interlocked-access instruction ({%w0|%src},%src,off(%arena)), then for a
+// fetch bcr 14,0 and, for 32 bits, llgfr %src,%src.
 //
 // Bad:
 //
