@@ -137,7 +137,7 @@ func (e *emitted) describe() string {
 	if e.Insn != nil {
 		return fmt.Sprintf("%s (%s)", e.Insn.Mnemonic, opcodeText(e.Insn))
 	}
-	return fmt.Sprintf("%x (no s390x instruction)", e.Bytes[:1])
+	return fmt.Sprintf("%x (unknown opcode)", e.Bytes[:1])
 }
 
 // alternatives splits a conditional expression into its branches.

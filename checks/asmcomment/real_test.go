@@ -34,9 +34,10 @@ var realFindings = []struct {
 	why        string
 }{
 	{
-		"bpf_skip", "comment says brcl (c0.4) but EMIT6_PCREL_RIL emits f4 (no s390x instruction): opcode constant 0xc0f4000000 is wider than 32 bits", false,
-		"the opcode has one 00 byte too many: EMIT6_PCREL_RIL stores op1 as a u32, so 0xc0f4000000 becomes 0xf4000000, an invalid opcode, " +
-			"where brcl 15 (c0f4) was meant; the branch is only taken for skips over 65534 bytes, which the JIT never asks for (a latent bug)",
+		"bpf_skip", "comment says brcl (c0.4) but EMIT6_PCREL_RIL emits f4 (unknown opcode): opcode constant 0xc0f4000000 is wider than 32 bits", false,
+		"the opcode has one 00 byte too many: EMIT6_PCREL_RIL stores op1 as a u32, so 0xc0f4000000 becomes 0xf4000000 (f4 is unassigned) " +
+			"where brcl 15 (c0f4) was meant; bpf_skip takes this path only to pad more than 65534 bytes (bpf_set_addr when the final pass " +
+			"shrinks the code by that much at one instruction), so the bug is latent",
 	},
 	{
 		"bpf_skip", `comment "bcr 0,%0" is not valid assembly for bcr: operand 2 (R2) must be a register, not %0`, true,
