@@ -16,9 +16,11 @@ type Pos struct {
 // Func is one function declaration or definition at file scope or block scope.
 type Func struct {
 	Name string
-	// Pos is the position of the declarator's name. For a definition produced
-	// by a macro expansion, Pos is the spelling location inside the macro
-	// definition, as GCC reports it, and FromMacro is set.
+	// Pos is the position of the declarator's name. For a name produced by
+	// a macro expansion, Pos is its spelling location as GCC reports it
+	// (inside the macro definition, or in the invocation's arguments when
+	// the name is an argument, or the left operand of a ## paste), and
+	// FromMacro is set.
 	Pos Pos
 	// End is the offset just past the declarator name (for the caret range).
 	End        int
@@ -26,14 +28,15 @@ type Func struct {
 	Static     bool // storage class static
 	Extern     bool // storage class extern
 	Inline     bool // declared inline (any spelling: inline, __inline, __inline__)
-	Prototype  bool // declarator has a parameter type list ("int f(void)", not "int f()")
+	Prototype  bool // a parameter type list ("int f(void)", not "int f()"), or a typedef of one ("fn_t f;")
 	BlockScope bool // declared inside a function body
 	FromMacro  bool // name produced by a macro expansion
 	// BodyStart and BodyEnd are the lines of the opening and closing brace of
 	// a definition's body (0 for declarations).
 	BodyStart, BodyEnd int
 	// Header is the header file the declaration came from, relative to the
-	// tree; empty for declarations in the file itself.
+	// tree; empty for declarations in the file itself (Funcs holds only
+	// those: header prototypes are in File.HeaderProtos).
 	Header string
 }
 
