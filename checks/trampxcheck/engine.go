@@ -464,10 +464,7 @@ func frameProblems(res *interp.Result, ref *tramp.Program, fl fieldLines) []prob
 	if len(res.Frame) == 0 {
 		return nil
 	}
-	v := map[string]int64{}
-	for _, f := range res.Frame {
-		v[f.Name] = f.Value
-	}
+	v := frameValues(res.Frame)
 	var out []problem
 	bad := func(field, inv, format string, args ...any) {
 		fields := []string{field}
@@ -484,23 +481,23 @@ func frameProblems(res *interp.Result, ref *tramp.Program, fl fieldLines) []prob
 	}
 	need := func(names ...string) bool {
 		for _, n := range names {
-			if _, ok := v[n]; !ok {
+			if _, ok := v.get(n); !ok {
 				return false
 			}
 		}
 		return true
 	}
-	if need("ip_off", "bpf_args_off") && v["ip_off"] != v["bpf_args_off"]-16 {
-		bad("ip_off", "ip", "ip_off is %d, must be at ctx-16 = %d", v["ip_off"], v["bpf_args_off"]-16)
+	if need("ip_off", "bpf_args_off") && v.val("ip_off") != v.val("bpf_args_off")-16 {
+		bad("ip_off", "ip", "ip_off is %d, must be at ctx-16 = %d", v.val("ip_off"), v.val("bpf_args_off")-16)
 	}
-	if need("arg_cnt_off", "bpf_args_off") && v["arg_cnt_off"] != v["bpf_args_off"]-8 {
-		bad("arg_cnt_off", "argcnt", "arg_cnt_off is %d, must be at ctx-8 = %d", v["arg_cnt_off"], v["bpf_args_off"]-8)
+	if need("arg_cnt_off", "bpf_args_off") && v.val("arg_cnt_off") != v.val("bpf_args_off")-8 {
+		bad("arg_cnt_off", "argcnt", "arg_cnt_off is %d, must be at ctx-8 = %d", v.val("arg_cnt_off"), v.val("bpf_args_off")-8)
 	}
-	if need("r14_off", "stack_size") && v["r14_off"]+16 != v["stack_size"]+stackFrameOverhead-8 {
-		bad("r14_off", "r14", "r14_off is %d, must be at the bottom of the frame = %d", v["r14_off"], v["stack_size"]+stackFrameOverhead-8-16)
+	if need("r14_off", "stack_size") && v.val("r14_off")+16 != v.val("stack_size")+stackFrameOverhead-8 {
+		bad("r14_off", "r14", "r14_off is %d, must be at the bottom of the frame = %d", v.val("r14_off"), v.val("stack_size")+stackFrameOverhead-8-16)
 	}
-	if need("backchain_off") && v["backchain_off"] != stackFrameOverhead-8 {
-		bad("backchain_off", "backchain", "backchain_off is %d, must be the last 8 bytes of the callee area = %d", v["backchain_off"], stackFrameOverhead-8)
+	if need("backchain_off") && v.val("backchain_off") != stackFrameOverhead-8 {
+		bad("backchain_off", "backchain", "backchain_off is %d, must be the last 8 bytes of the callee area = %d", v.val("backchain_off"), stackFrameOverhead-8)
 	}
 	fr := ref.Frame
 	slots := []struct {
@@ -524,7 +521,7 @@ func frameProblems(res *interp.Result, ref *tramp.Program, fl fieldLines) []prob
 	}
 	spans := []span{{"the callee area", 0, stackFrameOverhead}}
 	for _, s := range slots {
-		off, ok := v[s.name]
+		off, ok := v.get(s.name)
 		if !ok {
 			continue
 		}
@@ -544,7 +541,7 @@ func frameProblems(res *interp.Result, ref *tramp.Program, fl fieldLines) []prob
 		}
 		spans = append(spans, span{s.name, off, off + s.size})
 	}
-	if ss, ok := v["stack_size"]; ok {
+	if ss, ok := v.get("stack_size"); ok {
 		if ss%8 != 0 {
 			bad("stack_size", "align:stack_size", "stack_size is %d, not a multiple of 8", ss)
 		}
@@ -554,7 +551,7 @@ func frameProblems(res *interp.Result, ref *tramp.Program, fl fieldLines) []prob
 		if ss > 32767 {
 			bad("stack_size", "imm:stack_size", "stack_size %d does not fit the 16-bit immediate of aghi", ss)
 		}
-		if o, ok := v["orig_stack_args_off"]; ok && o != ss+stackFrameOverhead {
+		if o, ok := v.get("orig_stack_args_off"); ok && o != ss+stackFrameOverhead {
 			bad("orig_stack_args_off", "origargs", "orig_stack_args_off is %d, the caller's stack arguments are at stack_size+%d = %d", o, stackFrameOverhead, ss+stackFrameOverhead)
 		}
 	}
@@ -728,4 +725,22 @@ func transitive(deps map[interp.Span][]interp.Span, roots, shown []interp.Span, 
 		i = j + 1
 	}
 	return "depends on " + strings.Join(rs, ", ")
+}
+
+// frameValues gives the members of struct bpf_tramp_jit by name without
+// building a map (this runs for every configuration).
+type frameValues []interp.FrameField
+
+func (fv frameValues) val(name string) int64 {
+	x, _ := fv.get(name)
+	return x
+}
+
+func (fv frameValues) get(name string) (int64, bool) {
+	for _, f := range fv {
+		if f.Name == name {
+			return f.Value, true
+		}
+	}
+	return 0, false
 }

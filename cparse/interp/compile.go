@@ -95,6 +95,9 @@ type Program struct {
 	frameFields []*field
 	// Sites counts the EMIT call sites compiled from macro expansions.
 	Sites int
+	// nsite counts the call and EMIT sites; each has a slot in a machine's
+	// site cache.
+	nsite int
 }
 
 type compiler struct {
@@ -1004,6 +1007,8 @@ func (c *compiler) callFile(x cc.Node, fn *function, args []cc.ExpressionNode, l
 	n := len(conv)
 	ret := fn.ret
 	span := c.span(x)
+	sid := c.p.nsite
+	c.p.nsite++
 	return &expr{t: ret, slot: -1, eval: func(fr *frame) uint64 {
 		var buf [8]uint64
 		vals := buf[:0]
@@ -1013,7 +1018,7 @@ func (c *compiler) callFile(x cc.Node, fn *function, args []cc.ExpressionNode, l
 		for _, a := range conv {
 			vals = append(vals, a(fr))
 		}
-		return fr.m.call(fn, vals, line, span)
+		return fr.m.call(fn, vals, line, span, sid)
 	}}, nil
 }
 

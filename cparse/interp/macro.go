@@ -378,11 +378,13 @@ func (c *compiler) macroSite(call *cc.PostfixExpression, m *cparse.Macro, line i
 		return e, nil
 	}
 	ev, name := e.eval, m.Name
+	sid := c.p.nsite
+	c.p.nsite++
 	ws := c.watches(call.ArgumentExpressionList)
 	return &expr{t: e.t, slot: -1, isConst: e.isConst, c: e.c, eval: func(fr *frame) uint64 {
 		mm := fr.m
 		saved := mm.site
-		mm.site = mm.child(saved, line, name)
+		mm.site = mm.cachedChild(sid, saved, line, name, "")
 		if mm.trace {
 			mm.event(Event{Kind: EventEmit, Site: mm.site, Span: mm.cur, Inputs: mm.inputs(fr, ws)})
 		}

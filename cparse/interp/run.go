@@ -85,6 +85,28 @@ func (m *Machine) child(s *Site, line int, macro string) *Site {
 	return k
 }
 
+// cachedChild is child (macro set) or callChild (fn set) for compile-time
+// site sid, remembering the last parent of each site.
+func (m *Machine) cachedChild(sid int, s *Site, line int, macro, fn string) *Site {
+	if sid >= 0 && sid < len(m.siteCache) {
+		if e := &m.siteCache[sid]; e.parent == s {
+			return e.child
+		}
+	}
+	var k *Site
+	if macro != "" {
+		k = m.child(s, line, macro)
+	} else {
+		k = m.callChild(s, line, fn)
+	}
+	if sid >= 0 && sid < len(m.siteCache) {
+		m.siteCache[sid] = siteCacheEntry{s, k}
+	}
+	return k
+}
+
+type siteCacheEntry struct{ parent, child *Site }
+
 // callChild returns the call node below s, made on first use.
 func (m *Machine) callChild(s *Site, line int, fn string) *Site {
 	for _, k := range s.kids {
@@ -234,19 +256,20 @@ type Machine struct {
 	sp     int
 	frames []*frame
 
-	gbase    uint64
-	gsize    uint64
-	arena    *region
-	stackLo  uint64 // bottom of the stack (grows up)
-	stackP   uint64
-	heapP    uint64
-	image    *region
-	imStr    *region
-	progs    map[uint64]*Prog
-	progRegs map[uint64]*region // reused between runs
-	sites    []int32
-	siteTab  []*Site
-	res      Result
+	gbase     uint64
+	gsize     uint64
+	arena     *region
+	stackLo   uint64 // bottom of the stack (grows up)
+	stackP    uint64
+	heapP     uint64
+	image     *region
+	imStr     *region
+	progs     map[uint64]*Prog
+	progRegs  map[uint64]*region // reused between runs
+	siteCache []siteCacheEntry
+	sites     []int32
+	siteTab   []*Site
+	res       Result
 }
 
 func beUint(b []byte, size int) uint64 {
@@ -280,6 +303,7 @@ func (p *Program) NewMachine(lim Limits) *Machine {
 	}
 	m := &Machine{p: p, lim: lim}
 	m.mem.m = m
+	m.siteCache = make([]siteCacheEntry, p.nsite)
 	m.root = &Site{}
 	m.siteTab = []*Site{m.root}
 	m.slots = make([]uint64, 4096)
@@ -345,7 +369,7 @@ func (m *Machine) memset(p uint64, v byte, n uint64) {
 }
 
 // call runs file function fn with arguments vals (already converted).
-func (m *Machine) call(fn *function, vals []uint64, line int, span Span) uint64 {
+func (m *Machine) call(fn *function, vals []uint64, line int, span Span, sid int) uint64 {
 	m.depth++
 	if m.depth > m.lim.Depth {
 		m.fail("call depth limit of %d exceeded calling %s (runaway recursion?)", m.lim.Depth, fn.name)
@@ -399,7 +423,7 @@ func (m *Machine) call(fn *function, vals []uint64, line int, span Span) uint64 
 	}
 	saved, savedCur := m.site, m.cur
 	if line > 0 && (fn.calls || m.trace) {
-		m.site = m.callChild(saved, line, fn.name)
+		m.site = m.cachedChild(sid, saved, line, "", fn.name)
 	}
 	fn.body(fr)
 	m.site, m.cur = saved, savedCur
@@ -518,7 +542,7 @@ func (m *Machine) callFunc(name string, args ...uint64) (r uint64, err error) {
 	if _, _, err := m.setup(&Config{Im: 0x10000}); err != nil {
 		return 0, err
 	}
-	return m.call(fn, args, 0, Span{}), nil
+	return m.call(fn, args, 0, Span{}, -1), nil
 }
 
 // Run executes arch_bpf_trampoline_size and then arch_prepare_bpf_trampoline
@@ -542,7 +566,7 @@ func (m *Machine) Run(cfg *Config) (res *Result, err error) {
 		return nil, err
 	}
 	flags := uint64(cfg.Flags)
-	size := int64(int32(m.call(m.p.sizeFn, []uint64{mPtr, flags, linksPtr, cfg.FuncAddr}, 0, Span{})))
+	size := int64(int32(m.call(m.p.sizeFn, []uint64{mPtr, flags, linksPtr, cfg.FuncAddr}, 0, Span{}, -1)))
 	res = &m.res
 	*res = Result{Size: int(size), Frame: res.Frame[:0]}
 	if size < 0 {
@@ -575,7 +599,7 @@ func (m *Machine) Run(cfg *Config) (res *Result, err error) {
 	m.site = m.root
 	m.cur = Span{}
 	m.pass = 2
-	ret := int64(int32(m.call(m.p.prepFn, []uint64{cfg.Im, cfg.Image, cfg.Image + uint64(size), mPtr, flags, linksPtr, cfg.FuncAddr}, 0, Span{})))
+	ret := int64(int32(m.call(m.p.prepFn, []uint64{cfg.Im, cfg.Image, cfg.Image + uint64(size), mPtr, flags, linksPtr, cfg.FuncAddr}, 0, Span{}, -1)))
 	res.Ret = int(ret)
 	res.Steps = m.lim.Steps - m.steps
 	res.RetLine = m.negLine
