@@ -20,6 +20,13 @@
 // C line of the EMIT call site that produced it and the chain of calls that led
 // there.
 //
+// Small leaf functions of the file (reg, reg_high, reg_set_seen) are
+// compiled into their callers; a Machine allocates nothing per run. For
+// explaining a divergence, RunTrace records the EMIT sites entered, the
+// conditions decided, the image stores and, per statement, the statements
+// that last wrote what it read (Deps), so that a finding can name the line
+// of a wrong computation that shows only at a later EMIT.
+//
 // What the file takes from kernel headers comes from an explicit environment
 // model (see Env and DefaultEnv): constants, struct layouts, kernel functions
 // and addresses documented for Linux 6.12 on s390x. An identifier the model
