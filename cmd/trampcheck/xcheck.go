@@ -43,6 +43,9 @@ change code between the tree's file and the patched one (and the first
 differing instruction), then checks the patched file. Without arguments it
 checks the file of --tree.
 
+--shard K/N keeps every N-th configuration of SET starting at the K-th, so
+that N machines together run all of it.
+
 SET is "covering" (the pairwise covering subset, as the check runs it),
 "sample:N" (the covering subset plus N points spread over the whole matrix;
 the default is sample:200000) or "full" (every point of the matrix: about
@@ -59,6 +62,7 @@ func runXcheck(e *env, args []string) int {
 	tree := fs.String("tree", "", "kernel source `DIR`: the base of patches, and the file to check without arguments")
 	set := fs.String("configs", "sample:200000", "configuration `SET`: covering, sample:N or full")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel `N` workers")
+	shard := fs.String("shard", "", "run only shard `K/N` of the set (points K-1, K-1+N, ...), to split --configs full over machines")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), xcheckUsage)
 		fs.PrintDefaults()
@@ -76,6 +80,16 @@ func runXcheck(e *env, args []string) int {
 	n, cfg, desc, err := configSet(*set)
 	if err != nil {
 		return fail("%v", err)
+	}
+	if *shard != "" {
+		var k, of int
+		if _, err := fmt.Sscanf(*shard, "%d/%d", &k, &of); err != nil || of < 1 || k < 1 || k > of || fmt.Sprintf("%d/%d", k, of) != *shard {
+			return fail("--shard %s: want K/N with 1 <= K <= N", *shard)
+		}
+		all, base := n, cfg
+		n = (all - (k - 1) + of - 1) / of
+		cfg = func(i int) tramp.Config { return base(k - 1 + i*of) }
+		desc = fmt.Sprintf("%s, shard %d/%d", desc, k, of)
 	}
 	if *workers < 1 {
 		return fail("--workers %d: need at least 1", *workers)

@@ -63,6 +63,20 @@ func TestXcheckCLI(t *testing.T) {
 		t.Errorf("real file: got status %d, stdout %q, stderr %q; want 0 and a clean summary", code, out, errs)
 	}
 
+	// Three shards of the covering set: 555 + 555 + 554 configurations.
+	total := 0
+	for _, k := range []string{"1/3", "2/3", "3/3"} {
+		out, errs, code := refCLI("xcheck", "--configs", "covering", "--shard", k, "--tree", tree)
+		m := regexp.MustCompile(`: (\d+) configurations \(covering set, shard ` + k + `\), 0 divergences`).FindStringSubmatch(out)
+		if code != exitClean || m == nil {
+			t.Fatalf("shard %s: got status %d, stdout %q, stderr %q", k, code, out, errs)
+		}
+		total += atoi(m[1])
+	}
+	if total != 1664 {
+		t.Errorf("shards: got %d configurations in all, want 1664", total)
+	}
+
 	out, errs, code = refCLI("xcheck", "--configs", "covering", badFile)
 	finding := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(badFile) + `:(\d+): emits stg %r2,(\d+)\(%r15\), reference stg %r2,(\d+)\(%r15\) \[.*\[trampcheck:trampxcheck\]$`)
 	m := finding.FindStringSubmatch(out)
@@ -117,6 +131,7 @@ func TestXcheckCLI(t *testing.T) {
 		{[]string{"xcheck", other}, "trampcheck xcheck: " + other + ": no __arch_prepare_bpf_trampoline definition: not the s390x BPF JIT\n"},
 		{[]string{"xcheck", "--configs", "most", other}, "trampcheck xcheck: --configs most: want covering, sample:N or full\n"},
 		{[]string{"xcheck", patchFile}, "trampcheck xcheck: " + patchFile + ": a patch needs --tree (the base it applies to)\n"},
+		{[]string{"xcheck", "--shard", "4/3", other}, "trampcheck xcheck: --shard 4/3: want K/N with 1 <= K <= N\n"},
 	} {
 		out, errs, code := refCLI(tt.args...)
 		if code != exitError || errs != tt.want || out != "" {
