@@ -22,13 +22,54 @@ type DiffSummary struct {
 	// Line is the line in the patched file of the first differing EMIT
 	// (0 when unknown).
 	Line int
+	// Common lists the features (see Features) that every changed
+	// configuration has and some unchanged one lacks: which configurations
+	// changed, in words ("CALL_ORIG", "fexit programs").
+	Common []string
 }
+
+// feature is a named property of a configuration.
+type feature struct {
+	name string
+	has  func(c *tramp.Config) bool
+}
+
+// Features are the properties Diff uses to say which configurations changed.
+var Features = func() []feature {
+	var fs []feature
+	for _, name := range []string{"RESTORE_REGS", "CALL_ORIG", "SKIP_FRAME", "IP_ARG", "RET_FENTRY_RET", "ORIG_STACK", "INDIRECT"} {
+		bit, err := tramp.ParseFlags(name)
+		if err != nil {
+			continue
+		}
+		fs = append(fs, feature{name, func(c *tramp.Config) bool { return c.Flags&bit != 0 }})
+	}
+	return append(fs,
+		feature{"expolines", func(c *tramp.Config) bool { return c.Expolines }},
+		feature{"func_addr NULL", func(c *tramp.Config) bool { return c.FuncAddr == 0 }},
+		feature{"fentry programs", func(c *tramp.Config) bool { return len(c.FEntry) > 0 }},
+		feature{"fmod_ret programs", func(c *tramp.Config) bool { return len(c.FModRet) > 0 }},
+		feature{"fexit programs", func(c *tramp.Config) bool { return len(c.FExit) > 0 }},
+		feature{"stack arguments", func(c *tramp.Config) bool { return len(c.Args) > tramp.MaxRegArgs }},
+		feature{"16-byte arguments", func(c *tramp.Config) bool {
+			for _, a := range c.Args {
+				if a.Size > 8 {
+					return true
+				}
+			}
+			return false
+		}},
+		feature{"a return value", func(c *tramp.Config) bool { return c.RetSize != 0 }},
+	)
+}()
 
 // Diff runs the generators of base and patched over the n configurations
 // of cfg and reports which configurations produce different code.
 func Diff(base, patched *interp.Program, n int, cfg func(i int) tramp.Config, workers int) (DiffSummary, error) {
 	var mu sync.Mutex
 	sum := DiffSummary{Configs: n, First: -1}
+	all := make([]int, len(Features))     // configurations with feature i
+	changed := make([]int, len(Features)) // changed configurations with it
 	err := parallel(n, workers, func() func(i int) error {
 		mb := base.NewMachine(interp.Limits{})
 		mp := patched.NewMachine(interp.Limits{})
@@ -40,12 +81,20 @@ func Diff(base, patched *interp.Program, n int, cfg func(i int) tramp.Config, wo
 			}
 			rb, errb := mb.Run(&c)
 			rp, errp := mp.Run(&c)
-			msg, line, changed := diffResults(rb, errb, rp, errp, tc.Resolved().Image)
-			if !changed {
-				return nil
-			}
+			msg, line, diff := diffResults(rb, errb, rp, errp, tc.Resolved().Image)
 			mu.Lock()
 			defer mu.Unlock()
+			for k, f := range Features {
+				if f.has(&tc) {
+					all[k]++
+					if diff {
+						changed[k]++
+					}
+				}
+			}
+			if !diff {
+				return nil
+			}
 			sum.Changed++
 			if sum.First < 0 || i < sum.First {
 				sum.First, sum.Message, sum.Line = i, msg+" ["+Describe(tc)+"]", line
@@ -53,6 +102,13 @@ func Diff(base, patched *interp.Program, n int, cfg func(i int) tramp.Config, wo
 			return nil
 		}
 	})
+	if sum.Changed > 0 {
+		for k, f := range Features {
+			if changed[k] == sum.Changed && all[k] < n {
+				sum.Common = append(sum.Common, f.name)
+			}
+		}
+	}
 	return sum, err
 }
 

@@ -274,7 +274,11 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 		if d.Changed == 0 {
 			fmt.Fprintf(e.Stdout, "xcheck: %s: no codegen change in %d configurations (%s)\n", name, d.Configs, desc)
 		} else {
-			fmt.Fprintf(e.Stdout, "xcheck: %s: codegen changes in %d of %d configurations (%s); first %s\n", name, d.Changed, d.Configs, desc, d.Message)
+			which := ""
+			if len(d.Common) > 0 {
+				which = ", all with " + strings.Join(d.Common, ", ")
+			}
+			fmt.Fprintf(e.Stdout, "xcheck: %s: codegen changes in %d of %d configurations (%s%s); first %s\n", name, d.Changed, d.Configs, desc, which, d.Message)
 		}
 		prev = cur
 	}
