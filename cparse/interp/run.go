@@ -55,7 +55,7 @@ type Limits struct {
 
 // DefaultLimits are generous for the real generator (which needs a few
 // thousand steps, depth 4 and under 1 KiB of stack). Steps stay low enough
-// that a runaway generator, run over trampxcheck's 1664 configurations,
+// that a runaway generator, run over trampxcheck's covering set,
 // fails in about a second rather than half a minute.
 var DefaultLimits = Limits{Steps: 1 << 16, Depth: 64, Stack: 1 << 20, Image: 1 << 20}
 

@@ -69,15 +69,16 @@
 //
 // # Matrix and covering set
 //
-// Matrix describes the documented matrix of configurations, 13 dimensions
+// Matrix describes the documented matrix of configurations, 19 dimensions
 // (about 3.1e8 points, many equivalent):
 //
 //	nargs      0..12 arguments (5 in %r2-%r6, the rest on the stack)
 //	argsizes   all 1, 2, 4, 8 or 16 bytes; five rotations of 1,2,4,8,16;
 //	           "odd" struct sizes 3,12,5,9,6,7,15; "big" with a 17-byte third argument
 //	argflags   none, or signed (<= 8 bytes) and struct (other sizes)
-//	flags      all 128 subsets of RESTORE_REGS, CALL_ORIG, SKIP_FRAME,
-//	           IP_ARG, RET_FENTRY_RET, ORIG_STACK, INDIRECT
+//	RESTORE_REGS, CALL_ORIG, SKIP_FRAME, IP_ARG, RET_FENTRY_RET,
+//	ORIG_STACK, INDIRECT   each off or on (seven dimensions: the matrix
+//	           holds all 128 combinations)
 //	fentry, fmod_ret, fexit   0..2 programs each
 //	jited      all, none, alternating
 //	cookies    all zero, or distinct with the top bit set
@@ -88,9 +89,11 @@
 //
 // Covering returns a pairwise covering subset: for any two dimensions,
 // every pair of their values occurs in at least one configuration. It has
-// 1,664 configurations, the lower bound 128 flag sets x 13 argument counts.
-// Of those the kernel rejects 125 with ENOTSUPP (the 17-byte argument) and
-// 22 with EINVAL (kept return values of void or 16-byte functions); the
+// 156 configurations, the lower bound 13 argument counts x 12 size
+// patterns (each flag is a dimension of its own, so a flag meets every
+// value of every other dimension, not every other combination of flags).
+// Of those the kernel rejects 10 with ENOTSUPP (the 17-byte argument) and
+// 12 with EINVAL (kept return values of void or 16-byte functions); the
 // rules are those listed under Generation.
 //
 // # Evidence

@@ -19,23 +19,29 @@ type Grid struct {
 	Dims []Dim
 }
 
-// Dimension indexes of the matrix, in the order of Grid.Dims.
+// Dimension indexes of the matrix, in the order of Grid.Dims. The flags
+// the generator reads are seven on/off dimensions, DimFlags to
+// DimFlags+6 in matrixFlags order: the matrix holds every combination of
+// them, and the covering set pairs each flag with every other dimension.
 const (
-	DimNArgs     = iota // number of arguments, 0..12
-	DimArgSizes         // argument size pattern (argPatterns)
-	DimArgFlags         // argument flags: none, or signed and struct
-	DimFlags            // all 128 combinations of the 7 flags the generator reads
-	DimFEntry           // 0..2 fentry programs
-	DimFModRet          // 0..2 fmod_ret programs
-	DimFExit            // 0..2 fexit programs
-	DimJited            // all jited, none jited, alternating (first jited)
-	DimCookies          // cookies all 0, or distinct non-zero values
-	DimExpolines        // nospec_uses_trampoline() false, true
-	DimRetSize          // 0 (void), 1, 2, 4, 8, 16
-	DimRetSigned        // ret_flags signed: false, true
-	DimFuncAddr         // NULL, non-NULL
-	numDims
+	DimNArgs     = iota                // number of arguments, 0..12
+	DimArgSizes                        // argument size pattern (argPatterns)
+	DimArgFlags                        // argument flags: none, or signed and struct
+	DimFlags                           // RESTORE_REGS off/on; then CALL_ORIG ... INDIRECT
+	DimFEntry    = DimFlags + numFlags // 0..2 fentry programs
+	DimFModRet   = DimFEntry + 1       // 0..2 fmod_ret programs
+	DimFExit     = DimFEntry + 2       // 0..2 fexit programs
+	DimJited     = DimFEntry + 3       // all jited, none jited, alternating (first jited)
+	DimCookies   = DimFEntry + 4       // cookies all 0, or distinct non-zero values
+	DimExpolines = DimFEntry + 5       // nospec_uses_trampoline() false, true
+	DimRetSize   = DimFEntry + 6       // 0 (void), 1, 2, 4, 8, 16
+	DimRetSigned = DimFEntry + 7       // ret_flags signed: false, true
+	DimFuncAddr  = DimFEntry + 8       // NULL, non-NULL
+	numDims      = DimFEntry + 9
 )
+
+// numFlags is the number of flags the generator reads (len(matrixFlags)).
+const numFlags = 7
 
 // argPatterns are the argument size patterns: the size of argument i is
 // sizes[i % len(sizes)].
@@ -59,7 +65,7 @@ var argPatterns = []struct {
 
 // matrixFlags are the flags the generator reads; DimFlags enumerates every
 // subset of them.
-var matrixFlags = []uint32{
+var matrixFlags = [numFlags]uint32{
 	FlagRestoreRegs, FlagCallOrig, FlagSkipFrame, FlagIPArg,
 	FlagRetFentryRet, FlagOrigStack, FlagIndirect,
 }
@@ -87,9 +93,8 @@ func Matrix() *Grid {
 			d[DimArgSizes].Values = append(d[DimArgSizes].Values, p.name)
 		}
 		d[DimArgFlags] = Dim{"argflags", []string{"none", "signed+struct"}}
-		d[DimFlags] = Dim{"flags", nil}
-		for m := 0; m < 1<<len(matrixFlags); m++ {
-			d[DimFlags].Values = append(d[DimFlags].Values, FlagString(flagsOf(m)))
+		for i, f := range matrixFlags {
+			d[DimFlags+i] = Dim{FlagString(f), []string{"off", "on"}}
 		}
 		d[DimFEntry] = Dim{"fentry", []string{"0", "1", "2"}}
 		d[DimFModRet] = Dim{"fmod_ret", []string{"0", "1", "2"}}
@@ -108,11 +113,11 @@ func Matrix() *Grid {
 	return matrix
 }
 
-// flagsOf returns the subset m of matrixFlags.
-func flagsOf(m int) uint32 {
+// flagsOf returns the flags that point p turns on.
+func flagsOf(p []int) uint32 {
 	var f uint32
 	for i, bit := range matrixFlags {
-		if m&(1<<i) != 0 {
+		if p[DimFlags+i] == 1 {
 			f |= bit
 		}
 	}
@@ -140,12 +145,20 @@ func (m *Grid) Point(i int) []int {
 	return p
 }
 
-// Describe returns a point as "name=value" pairs.
+// Describe returns a point as "name=value" pairs, the seven flag
+// dimensions as one "flags=A|B" pair.
 func (m *Grid) Describe(p []int) string {
 	s := ""
 	for k, v := range p {
+		if k > DimFlags && k < DimFlags+numFlags {
+			continue
+		}
 		if k > 0 {
 			s += " "
+		}
+		if k == DimFlags {
+			s += "flags=" + FlagString(flagsOf(p))
+			continue
 		}
 		s += m.Dims[k].Name + "=" + m.Dims[k].Values[v]
 	}
@@ -170,7 +183,7 @@ func (m *Grid) Config(p []int) Config {
 			}
 		}
 	}
-	c.Flags = flagsOf(p[DimFlags])
+	c.Flags = flagsOf(p)
 	progs := func(k Kind, n int) []Prog {
 		if n == 0 {
 			return nil
