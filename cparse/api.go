@@ -123,6 +123,13 @@ type File struct {
 
 	// AST is the cc/v4 translation unit of the hermetic parse.
 	AST *cc.AST
+	// Guessed lists the declarations the hermetic parse added for names
+	// that headers would have supplied ("typedef int X;", "#define X",
+	// "#define X(...)"), in the order found; nil for the real JIT.
+	Guessed []string
+
+	// declared caches the functions the file declares, for the guesses.
+	declared map[string]bool
 
 	// TokFile is the file registered in the analysis pass's FileSet (nil
 	// when parsed outside Analyzer); see TokPos.

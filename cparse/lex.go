@@ -53,6 +53,8 @@ type scan struct {
 	// fileScope keeps only the tokens outside braces (and the braces
 	// themselves): enough for the prototype scan of headers.
 	fileScope bool
+	// depths holds the brace depth after each token, see braceDepth.
+	depths []int
 }
 
 // scanFile lexes src. keepComments records comments.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -35,8 +36,9 @@ const (
 	MaxFileSize = 16 << 20
 	// MaxNesting is the deepest nesting of (), [] and {} Parse accepts.
 	MaxNesting = 200
-	// maxTypedefRetries bounds the "typedef int X;" fallback.
-	maxTypedefRetries = 64
+	// maxParses bounds the parses of one file while guessing unknown
+	// names (see File.Guessed).
+	maxParses = 200
 	// expansionLimit bounds the macro expansion work of one parse.
 	// The real JIT needs about 50,000.
 	expansionLimit = 5_000_000
@@ -129,6 +131,14 @@ func parse(name string, src []byte, opts Options, read func(path string) ([]byte
 		l, c := f.lineCol(sc.depthErr.off)
 		return nil, &Error{File: name, Line: l, Col: c, Msg: sc.depthErr.msg}
 	}
+	for _, t := range sc.toks {
+		if t.kind == tPunct && (t.ch == '`' || t.ch == '@') {
+			// GCC's wording; checked here so that no guess of an
+			// unknown macro can hide it.
+			l, c := f.lineCol(t.off)
+			return nil, &Error{File: name, Line: l, Col: c, Msg: fmt.Sprintf("stray '%c' in program", t.ch)}
+		}
+	}
 	if err := f.checkNesting(sc); err != nil {
 		return nil, err
 	}
@@ -136,10 +146,10 @@ func parse(name string, src []byte, opts Options, read func(path string) ([]byte
 		l, c := f.lineCol(off)
 		return nil, &Error{File: name, Line: l, Col: c, Msg: fmt.Sprintf("more than %d control statements nested without braces", MaxStatementChain)}
 	}
+	f.Macros = sc.macros(f)
 	if err := f.hermetic(name, sc, opts); err != nil {
 		return nil, err
 	}
-	f.Macros = sc.macros(f)
 	if err := f.collect(sc); err != nil {
 		return nil, err
 	}
@@ -174,44 +184,401 @@ func (f *File) hermetic(name string, sc *scan, opts Options) error {
 	if err := f.checkChains(name, sc, a, pre, blanked); err != nil {
 		return err
 	}
-	var typedefs []string
-	seen := map[string]bool{}
-	var prev *Error // the error the last typedef guess was for
-	for range maxTypedefRetries + 1 {
+	el, ec := f.lineCol(len(f.Src))
+	attempt := func(fixes []string) (*cc.AST, *Error, error) {
 		cfg := &cc.Config{ABI: a, SourceCache: &cache, FSOnly: true, ExpansionLimit: expansionLimit}
 		if err := cfg.ApplyOptions("-std=gnu11"); err != nil {
-			return fmt.Errorf("cparse: %v", err)
+			return nil, nil, fmt.Errorf("cparse: %v", err)
 		}
 		sources := []cc.Source{
 			{Name: predefinedName, Value: pre},
 			{Name: builtinName, Value: cc.Builtin},
 			{Name: stubName, Value: stub},
 		}
-		if len(typedefs) > 0 {
-			sources = append(sources, cc.Source{Name: typedefsName, Value: strings.Join(typedefs, "")})
+		if len(fixes) > 0 {
+			sources = append(sources, cc.Source{Name: typedefsName, Value: strings.Join(fixes, "")})
 		}
 		sources = append(sources, cc.Source{Name: name, Value: blanked}, cc.Source{Name: eofName, Value: eofSentinel})
 		ast, err := parseSafe(cfg, sources, len(blanked))
-		if err == nil {
-			f.AST = ast
-			return nil
+		var hung errParserHung
+		if errors.As(err, &hung) {
+			// The abandoned parse still runs: try nothing more.
+			return nil, nil, &Error{File: name, Msg: err.Error()}
 		}
-		el, ec := f.lineCol(len(f.Src))
-		first := firstError(name, err, el, ec)
-		if prev != nil && !first.after(prev) {
-			// The last guess did not get the parse further (the name
-			// was no type): report the error it was meant to fix.
-			return prev
+		if err != nil {
+			return nil, firstError(name, err, el, ec), nil
 		}
-		if id := f.unknownType(first, seen); id != "" {
-			seen[id] = true
-			typedefs = append(typedefs, "typedef int "+id+";\n")
-			prev = first
+		return ast, nil, nil
+	}
+	ast, cur, err := attempt(nil)
+	if err != nil {
+		return err
+	}
+	// Unknown names: try, for the identifiers at the error, the fixes
+	// that a missing header would have supplied (a type name, an
+	// attribute-like macro, a function-like macro expanding to nothing, a
+	// declaration or a value), and keep the first that moves the error
+	// forward in the file.
+	var fixes []string
+	tried := map[string]bool{}
+	parses := 1
+	for cur != nil {
+		advanced := false
+		for _, fx := range f.fixCandidates(cur, tried, sc) {
+			if parses >= maxParses {
+				return &Error{File: name, Line: cur.Line, Col: cur.Col, Msg: cur.Msg + fmt.Sprintf(" (gave up after %d parses guessing unknown names)", parses)}
+			}
+			tried[fx] = true
+			parses++
+			try := append(fixes[:len(fixes):len(fixes)], fx)
+			ast2, e2, err := attempt(try)
+			if err != nil {
+				// A guess made the parser loop: report the error the
+				// guess was meant to fix.
+				return cur
+			}
+			if e2 == nil || e2.after(cur) {
+				fixes, ast, cur, advanced = try, ast2, e2, true
+				break
+			}
+		}
+		if !advanced {
+			return cur
+		}
+	}
+	f.AST = ast
+	f.Guessed = fixes
+	return nil
+}
+
+// fixCandidates returns the declarations to try for the parse error e, in
+// order, guessing what a missing header would have supplied:
+//
+//   - for the nearest identifier before the error (skipping white space,
+//     parentheses and '*': "T x", "(T)x") and the one at it:
+//     "typedef int X;" and "#define X" (an attribute);
+//   - for a call at file scope that holds or precedes the error
+//     ("MODULE_LICENSE("GPL");", "static DEFINE_MUTEX(m);"), and for a
+//     call with a type among its arguments ("va_arg(ap, char *)"):
+//     function-like macros expanding to a declaration
+//     ("void __trampcheck_fn(void)"), a type, a value or nothing;
+//   - for a call whose ')' precedes a '{' ("list_for_each(p, h) {"):
+//     "#define X(...) for (;;)", or a function header at file scope
+//     ("SYSCALL_DEFINE1(...) {"); before a '=': "#define X(...)"
+//     (an attribute with arguments before an initializer).
+//
+// Never guessed: keywords, EMIT-family names, the file's own macros and
+// the functions it declares. Function-like guesses are limited to those
+// places so that a typo inside or after an ordinary call ("f(a b)",
+// "f(a) x = 1;") is reported, not hidden. Fixes already tried are left
+// out.
+func (f *File) fixCandidates(e *Error, tried map[string]bool, sc *scan) []string {
+	if e.Line <= 0 || e.Line > len(f.Lines) || !strings.Contains(e.Msg, "unexpected") {
+		return nil
+	}
+	off := min(f.Lines[e.Line-1]+e.Col-1, len(f.Src))
+	if off < 0 {
+		return nil
+	}
+	src := f.Src
+	var out []string
+	add := func(fx string) {
+		if !tried[fx] && !slices.Contains(out, fx) {
+			out = append(out, fx)
+		}
+	}
+	guessable := func(id string) bool {
+		return id != "" && !cKeywords[id] && !IsEmitMacro(id) && !f.defines(id) && !f.declares(sc, id)
+	}
+	identBefore := func(i int) string {
+		s := i
+		for s > 0 && isIdentByte(src[s-1]) {
+			s--
+		}
+		if s == i || src[s] >= '0' && src[s] <= '9' {
+			return ""
+		}
+		return string(src[s:i])
+	}
+	// callName returns the name of the call whose '(' is at open.
+	callName := func(open int) string {
+		return identBefore(skipBackWS(src, open))
+	}
+	fnLike := func(id string, bodies ...string) {
+		if guessable(id) {
+			for _, b := range bodies {
+				add("#define " + id + "(...) " + b + "\n")
+			}
+		}
+	}
+	atToken := identAt(src, off)
+	// The nearest identifier before the error, and the one at it.
+	i := off
+	for i > 0 && strings.IndexByte(" \t\n()*", src[i-1]) >= 0 {
+		i--
+	}
+	for _, id := range []string{identBefore(i), atToken} {
+		if guessable(id) && typeLike(id) {
+			add("typedef int " + id + ";\n")
+		}
+	}
+	decl := []string{"void __trampcheck_fn(void)", "int", "0", ""}
+	// A call holding the error: at file scope, or with a type argument.
+	if o := openBefore(src, off, 4096); o >= 0 {
+		if id := callName(o); id != "" && (sc.braceDepth(o) == 0 || typeWords[atToken] || typeArg(src, o)) {
+			fnLike(id, decl...)
+		}
+	}
+	// A macro making a string in a concatenation ("asm(... EX_TABLE(0b, 1b) ...)").
+	strMacro := func(start int, id string) {
+		if j := skipWS(src, start+len(id)); j < len(src) && src[j] == '(' {
+			if p := skipBackWS(src, start); p > 0 && src[p-1] == '"' {
+				fnLike(id, "\"\"")
+			}
+		}
+	}
+	if atToken != "" {
+		strMacro(off, atToken)
+	} else if off < len(src) && src[off] == '(' {
+		if k := skipBackWS(src, off); k > 0 {
+			if id := identBefore(k); id != "" {
+				strMacro(k-len(id), id)
+			}
+		}
+	}
+	// An identifier at the error that starts a file-scope call.
+	if j := skipWS(src, off+len(atToken)); atToken != "" && j < len(src) && src[j] == '(' && sc.braceDepth(off) == 0 {
+		fnLike(atToken, decl...)
+	}
+	// A call whose ')' precedes the error.
+	j := skipBackWS(src, off)
+	if j > 0 && src[j-1] == ')' {
+		if o := openBefore(src, j-1, 4096); o >= 0 {
+			id := callName(o)
+			brace := off < len(src) && src[off] == '{'
+			switch {
+			case sc.braceDepth(o) == 0 && brace:
+				fnLike(id, "void __trampcheck_fn(void)") // a function header
+			case sc.braceDepth(o) == 0:
+				// An invocation without ';' or an attribute.
+				fnLike(id, "", "void __trampcheck_fn(void);")
+			case brace:
+				fnLike(id, "for (;;)") // an iterator
+			case off < len(src) && src[off] == '=':
+				fnLike(id, "") // an attribute
+			case typeArg(src, o):
+				fnLike(id, "0", "int") // "alloc_percpu(struct x);"
+			}
+		}
+	}
+	// Attribute-like names expand to nothing; a name followed by '(' is
+	// no attribute.
+	for _, c := range []struct {
+		id    string
+		after int
+	}{{identBefore(i), i}, {atToken, off + len(atToken)}} {
+		if !guessable(c.id) || !attrLike(c.id) {
 			continue
 		}
-		return first
+		if j := skipWS(src, c.after); j < len(src) && src[j] == '(' {
+			continue
+		}
+		add("#define " + c.id + "\n")
 	}
-	return &Error{File: name, Msg: fmt.Sprintf("too many unknown type names (more than %d)", maxTypedefRetries)}
+	return out
+}
+
+// typeLike reports whether name looks like a type name of the kernel
+// ("gfp_t", "__vector128", "u128"): only such names are guessed to be
+// types, so that a typo between two ordinary names ("ret foo(a);") is
+// not read as a declaration.
+func typeLike(name string) bool {
+	if strings.HasSuffix(name, "_t") || strings.HasPrefix(name, "__") {
+		return true
+	}
+	switch name {
+	case "uint", "ulong", "ushort", "uchar", "u_int", "u_long", "u_short", "u_char":
+		return true
+	}
+	if len(name) > 1 && (name[0] == 'u' || name[0] == 's') {
+		for _, c := range name[1:] {
+			if c < '0' || c > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// attrLike reports whether name looks like an attribute macro of the
+// kernel ("__init", "__ro_after_init", "notrace"): only such names are
+// guessed to expand to nothing.
+func attrLike(name string) bool {
+	switch name {
+	case "noinline", "notrace", "noinstr", "asmlinkage", "nokprobe_inline", "noinline_for_stack":
+		return true
+	}
+	return strings.HasPrefix(name, "__")
+}
+
+// typeArg reports whether the call whose '(' is at open has a type
+// keyword among its arguments (up to its ')'): no function takes a type.
+func typeArg(src []byte, open int) bool {
+	depth := 0
+	for i := open; i < len(src) && i-open < 4096; i++ {
+		switch src[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				for _, id := range identsIn(src, open+1, i) {
+					if typeWords[id.name] {
+						return true
+					}
+				}
+				return false
+			}
+		}
+	}
+	return false
+}
+
+// typeWords are the keywords that start a type name.
+var typeWords = map[string]bool{
+	"char": true, "short": true, "int": true, "long": true, "signed": true, "unsigned": true,
+	"float": true, "double": true, "void": true, "_Bool": true, "const": true, "volatile": true,
+	"struct": true, "union": true, "enum": true, "__typeof__": true, "typeof": true,
+}
+
+// declares reports whether the file declares name as a function at file
+// scope ("name(" after a type in a declaration), so that no guess turns it
+// into a macro. A call after storage classes only ("static
+// DEFINE_MUTEX(m);") is no declaration of that name.
+func (f *File) declares(sc *scan, name string) bool {
+	if f.declared == nil {
+		f.declared = map[string]bool{}
+		fs := &scan{src: f.Src, fileScope: true}
+		fs.run(false)
+		typed := false // the declaration so far has a type
+		for i, t := range fs.toks {
+			if t.kind == tPunct && (t.ch == ';' || t.ch == '{' || t.ch == '}') {
+				typed = false
+				continue
+			}
+			if t.kind != tIdent {
+				continue
+			}
+			w := string(f.Src[t.off:t.end])
+			if i+1 < len(fs.toks) && isPunct(fs.toks[i+1], '(') && typed && f.paramList(fs.toks, i+1) {
+				f.declared[w] = true
+			}
+			if !declSpecWords[w] {
+				typed = true
+			}
+		}
+	}
+	return f.declared[name]
+}
+
+// paramList reports whether the parentheses opening at toks[open] hold a
+// parameter list: "void", a type keyword, or two identifiers in a row
+// ("u32 a", "struct x *p"), unlike the arguments of an attribute-like
+// macro ("__section(".data")", "DEFINE_MUTEX(m)").
+func (f *File) paramList(toks []tok, open int) bool {
+	end := matchClose(toks, open)
+	if end <= open {
+		return false
+	}
+	prevIdent := false
+	for _, t := range toks[open+1 : end] {
+		switch {
+		case t.kind == tIdent:
+			if typeWords[string(f.Src[t.off:t.end])] || prevIdent {
+				return true
+			}
+			prevIdent = true
+		case isPunct(t, '*'):
+			// "T *p": keep prevIdent
+		default:
+			prevIdent = false
+		}
+	}
+	return false
+}
+
+// declSpecWords are the declaration specifiers that are not types.
+var declSpecWords = map[string]bool{
+	"static": true, "extern": true, "inline": true, "__inline": true, "__inline__": true,
+	"const": true, "volatile": true, "register": true, "auto": true, "_Noreturn": true,
+	"__extension__": true, "_Thread_local": true, "__thread": true, "restrict": true,
+}
+
+// braceDepth returns the brace nesting at offset off.
+func (s *scan) braceDepth(off int) int {
+	if s.depths == nil {
+		d := 0
+		s.depths = make([]int, len(s.toks))
+		for i, t := range s.toks {
+			if t.kind == tPunct {
+				switch t.ch {
+				case '{':
+					d++
+				case '}':
+					d = max(d-1, 0)
+				}
+			}
+			s.depths[i] = d
+		}
+	}
+	k := sort.Search(len(s.toks), func(i int) bool { return s.toks[i].off >= off })
+	if k == 0 {
+		return 0
+	}
+	return s.depths[k-1]
+}
+
+// defines reports whether the file defines name as a macro.
+func (f *File) defines(name string) bool {
+	for _, m := range f.Macros {
+		if m.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// openBefore returns the offset of the innermost '(' left open in
+// src[:end], scanning back at most limit bytes and stopping at ';', '{' and '}'
+// outside parentheses; -1 when none. Literals and comments are not
+// recognized: this serves guesses only.
+func openBefore(src []byte, end, limit int) int {
+	depth := 0
+	for i := end - 1; i >= 0 && end-i <= limit; i-- {
+		switch src[i] {
+		case ')':
+			depth++
+		case '(':
+			if depth == 0 {
+				return i
+			}
+			depth--
+		case ';', '{', '}':
+			if depth == 0 {
+				return -1
+			}
+		}
+	}
+	return -1
+}
+
+// skipBackWS returns the offset after the last non-space byte before i.
+func skipBackWS(src []byte, i int) int {
+	for i > 0 && strings.IndexByte(" \t\n", src[i-1]) >= 0 {
+		i--
+	}
+	return i
 }
 
 // parseSafe calls cc.Parse, turning a panic inside it into an error, and
@@ -300,43 +667,6 @@ func firstError(name string, err error, eofLine, eofCol int) *Error {
 		return ce
 	}
 	return &Error{File: name, Msg: msg}
-}
-
-// unknownType returns the identifier that a parse error is probably
-// about when it is an unknown type name: the nearest identifier before the
-// error position (skipping '(', ')', '*' and white space, as in "T x",
-// "(T)x" and "(T *)p"), else the one at it. Keywords and names already
-// tried are skipped.
-func (f *File) unknownType(e *Error, seen map[string]bool) string {
-	if e.Line <= 0 || e.Line > len(f.Lines) || !strings.Contains(e.Msg, "unexpected") {
-		return ""
-	}
-	off := min(f.Lines[e.Line-1]+e.Col-1, len(f.Src))
-	if off < 0 {
-		return ""
-	}
-	ok := func(id string) bool { return id != "" && !seen[id] && !cKeywords[id] }
-	i := off
-	for range 4 {
-		for i > 0 && strings.IndexByte(" \t\n()*", f.Src[i-1]) >= 0 {
-			i--
-		}
-		s := i
-		for s > 0 && isIdentByte(f.Src[s-1]) {
-			s--
-		}
-		if s == i {
-			break
-		}
-		if id := string(f.Src[s:i]); ok(id) && (id[0] < '0' || id[0] > '9') {
-			return id
-		}
-		i = s
-	}
-	if id := identAt(f.Src, off); ok(id) {
-		return id
-	}
-	return ""
 }
 
 // cKeywords are the words that can never be a typedef name.

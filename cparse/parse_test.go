@@ -86,7 +86,7 @@ func TestParseSizeLimit(t *testing.T) {
 }
 
 func TestUnknownTypedefFallback(t *testing.T) {
-	src := "struct s { my_u32 a; };\nstatic my_u32 g(my_u64 x, other_t *y) { return (my_u32)x; }\n" +
+	src := "struct s { my_u32_t a; };\nstatic my_u32_t g(__my_u64 x, other_t *y) { return (my_u32_t)x; }\n" +
 		"static void *k(void *p) { return (ptr_t *)p + sizeof(sz_t); }\nint h(void);\n"
 	f, err := cparse.Parse("t.c", []byte(src), cparse.Options{})
 	if err != nil {
@@ -421,5 +421,56 @@ func TestHermeticReader(t *testing.T) {
 		if got := hp[n]; got != want {
 			t.Errorf("HeaderProtos[%s]: got %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestGuesses checks the declarations the parse guesses for names that
+// headers would supply, and that typos are still reported.
+func TestGuesses(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      []string // the guesses, in order; nil: a parse error
+		errLine   int
+	}{
+		{"type name", "static foo_t x;\n", []string{"typedef int foo_t;\n"}, 0},
+		{"module macro", "#include <linux/module.h>\nMODULE_LICENSE(\"GPL\");\n", []string{"#define MODULE_LICENSE(...) void __trampcheck_fn(void)\n"}, 0},
+		{
+			"static definer", "static DEFINE_MUTEX(lock);\nstatic DEFINE_SEMAPHORE(sem, 1);\n",
+			[]string{"#define DEFINE_SEMAPHORE(...) void __trampcheck_fn(void)\n"},
+			0,
+		},
+		{"attribute", "static int __kprobes setup(void) { return 0; }\n", []string{"#define __kprobes\n"}, 0},
+		{"kernel type", "static pte_t pte;\nstatic __vector128 v;\n", []string{"typedef int pte_t;\n", "typedef int __vector128;\n"}, 0},
+		{
+			"iterator", "struct node { struct node *next; };\nint count(struct node *h)\n{\n\tint n = 0;\n\tstruct node *p;\n\n\tlist_for_each(p, h) {\n\t\tn++;\n\t}\n\treturn n;\n}\n",
+			[]string{"#define list_for_each(...) for (;;)\n"},
+			0,
+		},
+		{"type argument", "void f(int *p, void *ap)\n{\n\t*p = va_arg(ap, unsigned int);\n}\n", []string{"#define va_arg(...) 0\n"}, 0},
+		{"no semicolon at file scope", "static int init(void) { return 0; }\ndevice_initcall(init)\n", []string{"#define device_initcall(...) \n"}, 0},
+		{"section before initializer", "static int x __section(\".data\") = 1;\n", []string{"#define __section(...) \n"}, 0},
+		{"string macro in asm", "void f(void)\n{\n\tasm volatile(\"0: nop\\n\"\n\t\t     EX_TABLE(0b, 0b)\n\t\t     : : : \"memory\");\n}\n", []string{"#define EX_TABLE(...) \"\"\n"}, 0},
+		{"typo in a call", "void f(int a, int b)\n{\n\tmemcpy(a b, 4);\n}\n", nil, 3},
+		{"typo between names", "int f(int a)\n{\n\tint ret;\n\tret foo(a);\n\treturn ret;\n}\n", nil, 4},
+		{"missing semicolon after a call", "void f(int a)\n{\n\tmemset(&a, 0, 4)\n\ta = 1;\n}\n", nil, 4},
+		{"typo in a call of the file's function", "static void g(int a, int b) { }\nvoid f(int a)\n{\n\tg(a a);\n}\n", nil, 4},
+		{"EMIT names are never guessed", "void f(int a)\n{\n\tEMIT4(a a);\n}\n", nil, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := cparse.Parse("g.c", []byte(tc.src), cparse.Options{})
+			if tc.want == nil {
+				var pe *cparse.Error
+				if err == nil || !errors.As(err, &pe) || pe.Line != tc.errLine {
+					t.Fatalf("got %v, want an error on line %d", err, tc.errLine)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("got %v, want a parse", err)
+			}
+			if !slices.Equal(f.Guessed, tc.want) {
+				t.Errorf("got guesses %q, want %q", f.Guessed, tc.want)
+			}
+		})
 	}
 }
