@@ -84,19 +84,13 @@ var objdumpLineRE = regexp.MustCompile(`^\s*([0-9a-f]+):\t(?:[0-9a-f]{2} )+\s*\t
 
 func runAsm(e *env, args []string) int {
 	fs := flag.NewFlagSet("asm", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
 	origin := fs.String("origin", "", "address `ADDR` of the first instruction; plain numbers are absolute targets")
 	fs.Usage = func() {
 		asmPrintf(fs.Output(), "%s", asmUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(e.Stdout)
-			fs.Usage()
-			return exitClean
-		}
-		return exitError
+	if status, ok := parseFlags(e, fs, args); !ok {
+		return status
 	}
 	absolute := *origin != ""
 	var pc int64

@@ -56,7 +56,6 @@ const (
 
 func runBot(e *env, args []string) int {
 	fs := flag.NewFlagSet("bot", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
 	var cfg checkConfig
 	addCheckFlags(fs, &cfg)
 	out := fs.String("out", "", "`DIR` for the replies, their index and the bot's memory (required)")
@@ -65,13 +64,8 @@ func runBot(e *env, args []string) int {
 		fmt.Fprint(fs.Output(), botUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(e.Stdout)
-			fs.Usage()
-			return exitClean
-		}
-		return exitError
+	if status, ok := parseFlags(e, fs, args); !ok {
+		return status
 	}
 	if *out == "" || fs.NArg() == 0 {
 		fmt.Fprintln(e.Stderr, "trampcheck bot: want --out DIR and at least one MBOX")

@@ -71,20 +71,14 @@ func addCheckFlags(fs *flag.FlagSet, c *checkConfig) {
 
 func runCheck(e *env, args []string) int {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
 	var cfg checkConfig
 	addCheckFlags(fs, &cfg)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), checkUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(e.Stdout)
-			fs.Usage()
-			return exitClean
-		}
-		return exitError
+	if status, ok := parseFlags(e, fs, args); !ok {
+		return status
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(e.Stderr, "trampcheck check: no input; give a .c file, a patch, an mbox, a directory or -")

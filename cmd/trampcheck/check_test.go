@@ -275,3 +275,18 @@ func TestRealFileClean(t *testing.T) {
 		t.Errorf("exit %d, output:\n%s\nwant exactly %q", code, out, want)
 	}
 }
+
+// TestFlagErrors: --help goes to standard output with status 0 for every
+// subcommand; a bad flag is one line on standard error with status 2.
+func TestFlagErrors(t *testing.T) {
+	for name := range commands {
+		out, errs, code := runCLI(t, "", name, "--help")
+		if code != exitClean || !strings.Contains(out, name) || errs != "" {
+			t.Errorf("%s --help: exit %d, stdout %d bytes, stderr %q; want 0, the usage, nothing", name, code, len(out), errs)
+		}
+		out, errs, code = runCLI(t, "", name, "--no-such-flag")
+		if code != exitError || out != "" || strings.Count(errs, "\n") != 1 || !strings.Contains(errs, "-no-such-flag") {
+			t.Errorf("%s --no-such-flag: exit %d, stdout %q, stderr %q; want 2 and one line", name, code, out, errs)
+		}
+	}
+}

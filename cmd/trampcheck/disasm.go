@@ -50,19 +50,13 @@ Flags:
 
 func runDisasm(e *env, args []string) int {
 	fs := flag.NewFlagSet("disasm", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
 	origin := fs.String("origin", "0", "address `ADDR` of the first byte")
 	fs.Usage = func() {
 		asmPrintf(fs.Output(), "%s", disasmUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(e.Stdout)
-			fs.Usage()
-			return exitClean
-		}
-		return exitError
+	if status, ok := parseFlags(e, fs, args); !ok {
+		return status
 	}
 	fail := func(format string, a ...any) int {
 		asmPrintf(e.Stderr, "trampcheck disasm: "+format+"\n", a...)

@@ -73,14 +73,10 @@ func runHook(e *env, args []string) int {
 
 func runHookInstall(e *env, args []string) int {
 	fs := flag.NewFlagSet("hook install", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
 	repo := fs.String("repo", ".", "the git repository `DIR`")
 	force := fs.Bool("force", false, "replace an existing sendemail-validate hook that trampcheck did not write")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitClean
-		}
-		return exitError
+	if status, ok := parseFlags(e, fs, args); !ok {
+		return status
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(e.Stderr, "trampcheck hook install: unexpected argument %q\n", fs.Arg(0))
@@ -166,14 +162,10 @@ func shellQuote(s string) string {
 
 func runHookRun(e *env, args []string) int {
 	fs := flag.NewFlagSet("hook run", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
 	var cfg checkConfig
 	addCheckFlags(fs, &cfg)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitClean
-		}
-		return exitError
+	if status, ok := parseFlags(e, fs, args); !ok {
+		return status
 	}
 	if fs.NArg() < 1 || fs.NArg() > 2 {
 		fmt.Fprintln(e.Stderr, "trampcheck hook run: want MAILFILE [SMTP-HEADERS-FILE]")

@@ -11,6 +11,9 @@
 package main
 
 import (
+	"bytes"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -96,6 +99,29 @@ func runSafe(e *env, c *command, args []string) (status int) {
 		}
 	}()
 	return c.Run(e, args)
+}
+
+// parseFlags parses a subcommand's flags. --help prints the usage on
+// standard output (status 0); a bad flag gets one line on standard error
+// (status 2). ok is false when the command is done.
+func parseFlags(e *env, fs *flag.FlagSet, args []string) (status int, ok bool) {
+	var msg bytes.Buffer
+	fs.SetOutput(&msg)
+	err := fs.Parse(args)
+	fs.SetOutput(e.Stderr)
+	switch {
+	case err == nil:
+		return exitClean, true
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(e.Stdout)
+		fs.Usage()
+		fs.SetOutput(e.Stderr)
+		return exitClean, false
+	}
+	// flag printed its message and the whole usage: keep the message.
+	first, _, _ := strings.Cut(msg.String(), "\n")
+	fmt.Fprintf(e.Stderr, "trampcheck %s: %s (see 'trampcheck %s --help')\n", fs.Name(), first, fs.Name())
+	return exitError, false
 }
 
 // usage prints the list of subcommands.

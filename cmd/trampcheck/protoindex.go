@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,18 +30,14 @@ Flags:
 
 func runProtoindex(e *env, args []string) int {
 	fs := flag.NewFlagSet("protoindex", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
 	tree := fs.String("tree", "", "kernel source tree (required)")
 	out := fs.String("o", "", "output file (default: standard output)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), protoindexUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitClean
-		}
-		return exitError
+	if status, ok := parseFlags(e, fs, args); !ok {
+		return status
 	}
 	if *tree == "" || fs.NArg() > 0 {
 		fs.Usage()

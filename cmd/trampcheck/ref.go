@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -43,7 +42,6 @@ Flags:
 
 func runRef(e *env, args []string) int {
 	fs := flag.NewFlagSet("ref", flag.ContinueOnError)
-	fs.SetOutput(e.Stderr)
 	var (
 		argList   = fs.String("args", "", "argument `SIZES`, e.g. 8,4s,16S (s signed, S struct)")
 		ret       = fs.String("ret", "0", "return `SIZE`[s]: 0 or void, 1, 2, 4, 8, 16; s for signed")
@@ -61,13 +59,8 @@ func runRef(e *env, args []string) int {
 		fmt.Fprint(fs.Output(), refUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(e.Stdout)
-			fs.Usage()
-			return exitClean
-		}
-		return exitError
+	if status, ok := parseFlags(e, fs, args); !ok {
+		return status
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(e.Stderr, "trampcheck ref: "+format+"\n", a...)

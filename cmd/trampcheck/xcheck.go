@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -67,11 +66,8 @@ func runXcheck(e *env, args []string) int {
 		fmt.Fprint(fs.Output(), xcheckUsage)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitClean
-		}
-		return exitError
+	if status, ok := parseFlags(e, fs, args); !ok {
+		return status
 	}
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(e.Stderr, "trampcheck xcheck: "+format+"\n", a...)
