@@ -404,7 +404,7 @@ func hookBase(mails [][]byte, patches []*patchset.Patch) (string, map[string][]b
 		if err != nil {
 			return "", nil, err
 		}
-		defer os.RemoveAll(tmp)
+		defer func() { _ = os.RemoveAll(tmp) }() // best effort: a temporary index
 		env = []string{"GIT_INDEX_FILE=" + filepath.Join(tmp, "index")}
 		if _, err := git(top, env, nil, "read-tree", "HEAD"); err != nil {
 			return "", nil, err
