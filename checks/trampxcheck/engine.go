@@ -191,6 +191,17 @@ func parallel(n, workers int, mk func() func(i int) error) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			// A panic here would end the process: the driver's recover
+			// does not reach other goroutines. Make it the run's error.
+			defer func() {
+				if r := recover(); r != nil {
+					mu.Lock()
+					if first == nil {
+						first = fmt.Errorf("internal error: %v", r)
+					}
+					mu.Unlock()
+				}
+			}()
 			do := mk()
 			for {
 				mu.Lock()

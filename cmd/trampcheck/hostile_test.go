@@ -14,9 +14,12 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
+	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
 // Paths of the demo (relative to this package); demoTree is in check_test.go.
@@ -871,5 +874,29 @@ func TestHostileAsm(t *testing.T) {
 				t.Errorf("got exit status %d, stderr %.300q, want 2 and one line of at most 300 bytes naming %q", code, stderr, tc.names)
 			}
 		})
+	}
+}
+
+// TestRecoverWorkerPanic checks that a panic in one of trampxcheck's worker
+// goroutines (out of reach of the driver's recover) becomes an error.
+func TestRecoverWorkerPanic(t *testing.T) {
+	src := strings.Replace(hostileGenerator, "BODY", "\tacc = n;", 1)
+	f, err := cparse.Parse("gen.c", []byte(src), cparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prog, err := interp.Compile(f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfgs := tramp.Covering()
+	_, _, err = trampxcheck.CheckN(f, prog, 100, func(i int) tramp.Config {
+		if i == 70 {
+			panic("boom")
+		}
+		return cfgs[i]
+	}, 2)
+	if err == nil || !strings.Contains(err.Error(), "internal error: boom") {
+		t.Errorf("got %v, want the worker's panic as an error", err)
 	}
 }
