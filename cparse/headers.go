@@ -3,6 +3,7 @@ package cparse
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"hash/maphash"
 	"io/fs"
 	"os"
@@ -191,7 +192,7 @@ func includeGraph(tree, name string, src []byte, opts Options, read func(string)
 	roots := r.includes(path.Dir(name), scanDirectives(src))
 	r.wg.Wait()
 	if r.err != nil {
-		return nil, nil, r.err
+		return nil, nil, fmt.Errorf("%s: include closure: %w", name, r.err)
 	}
 	sort.Slice(r.headers, func(i, j int) bool { return r.headers[i].Path < r.headers[j].Path })
 	return r.headers, roots, nil

@@ -206,6 +206,23 @@ func TestHostileInputs(t *testing.T) {
 			p := strings.ReplaceAll(patch, demoJIT, "arch/s390/evil/bpf_jit_comp.c")
 			return input{args: []string{writeFile(t, dir, "evildir.patch", p)}, names: "evildir.patch"}
 		}},
+		{"include leaving the tree through ..", func(t *testing.T, tree, dir string) input {
+			writeFile(t, dir, "x.h", "int escape_probe(void);\n")
+			rel, err := filepath.Rel(filepath.Join(tree, "arch/s390/net"), filepath.Join(dir, "x.h"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := writeFile(t, tree, "arch/s390/net/inc.c", "#include \""+rel+"\"\nint escape_probe(void) { return 0; }\n")
+			return input{args: []string{c}, names: "inc.c: include closure: " + filepath.Join(dir, "x.h")}
+		}},
+		{"include through a symlink leading outside", func(t *testing.T, tree, dir string) input {
+			writeFile(t, dir, "x.h", "int escape_probe(void);\n")
+			if err := os.Symlink(filepath.Join(dir, "x.h"), filepath.Join(tree, "include/linux/evil.h")); err != nil {
+				t.Fatal(err)
+			}
+			c := writeFile(t, tree, "arch/s390/net/inc.c", "#include <linux/evil.h>\nint escape_probe(void) { return 0; }\n")
+			return input{args: []string{c}, names: "inc.c: include closure: include/linux/evil.h"}
+		}},
 		{"symlink argument", func(t *testing.T, tree, dir string) input {
 			real := writeFile(t, dir, "real.patch", patch)
 			link := filepath.Join(dir, "link.patch")
