@@ -305,26 +305,7 @@ func invalidCases() []string {
 	for _, in := range Insns() {
 		for k, o := range in.operands {
 			vals := func() []string {
-				var s []string
-				for j, p := range in.operands {
-					switch p.Kind {
-					case OperandGPR:
-						s = append(s, "%r2")
-					case OperandMask:
-						s = append(s, "8")
-					case OperandImm:
-						s = append(s, "1")
-					case OperandRel:
-						s = append(s, ".+8")
-					case OperandAddrB:
-						s = append(s, "8(%r3)")
-					case OperandAddrXB:
-						s = append(s, "8(%r4,%r3)")
-					case OperandAddrLB:
-						s = append(s, "8(4,%r3)")
-					}
-					_ = j
-				}
+				s, _ := exampleOperands(in)
 				return s
 			}
 			emit := func(v string) {

@@ -308,6 +308,15 @@ func TestMarchIsLowest(t *testing.T) {
 
 // exampleLine writes a valid line for in from the operand metadata.
 func exampleLine(in *Insn) (string, error) {
+	s, err := exampleOperands(in)
+	if err != nil {
+		return "", err
+	}
+	return in.Mnemonic + " " + strings.Join(s, ","), nil
+}
+
+// exampleOperands returns valid operands for in, one per operand, in GNU order.
+func exampleOperands(in *Insn) ([]string, error) {
 	var s []string
 	for _, o := range in.operands {
 		switch o.Kind {
@@ -326,10 +335,10 @@ func exampleLine(in *Insn) (string, error) {
 		case OperandAddrLB:
 			s = append(s, "8(4,%r3)")
 		default:
-			return "", fmt.Errorf("%s: kind %v", in.Mnemonic, o.Kind)
+			return nil, fmt.Errorf("%s: kind %v", in.Mnemonic, o.Kind)
 		}
 	}
-	return in.Mnemonic + " " + strings.Join(s, ","), nil
+	return s, nil
 }
 
 // TestOracleReservedBits feeds objdump words with the formats' unused
