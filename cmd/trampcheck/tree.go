@@ -18,8 +18,9 @@ import (
 // treeFS reads files of a kernel tree, read-only, refusing any path that
 // leaves it (absolute paths, "..", symbolic links that point outside).
 type treeFS struct {
-	root string   // absolute, symbolic links resolved
-	dirs sync.Map // tree-relative directory -> its real path, checked to be inside root
+	root  string   // absolute, symbolic links resolved
+	dirs  sync.Map // tree-relative directory -> dirResult
+	files sync.Map // tree-relative path -> *cachedFile
 	// over holds contents, by tree-relative path, that replace the tree's
 	// own: the base of a series that is not what the work tree holds (the
 	// send-email hook). A nil value is a file absent from the base.
@@ -73,30 +74,22 @@ func (t *treeFS) rel(p string) (string, bool) {
 
 // resolve returns the real path of the tree-relative clean path, refusing
 // one that a symbolic link takes outside the tree. Directories are resolved
-// once and remembered: a header closure reads hundreds of files from a few
-// dozen directories.
+// once, component by component, and remembered, found or not: a header
+// closure looks for hundreds of files in a few dozen directories, many of
+// which (generated/ in an unprepared tree) do not exist.
 func (t *treeFS) resolve(clean string) (string, error) {
 	dir, base := path.Split(clean)
 	realDir, err := t.resolveDir(strings.TrimSuffix(dir, "/"))
 	if err != nil {
-		return "", fmt.Errorf("%s: %v", clean, err)
+		return "", fmt.Errorf("%s: %w", clean, err)
 	}
-	full := filepath.Join(realDir, base)
-	fi, err := os.Lstat(full)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", clean, fs.ErrNotExist)
-	}
-	if fi.Mode()&os.ModeSymlink == 0 {
-		return full, nil
-	}
-	real, err := filepath.EvalSymlinks(full)
-	if err != nil {
-		return "", fmt.Errorf("%s: %w", clean, fs.ErrNotExist)
-	}
-	if !t.inside(real) {
-		return "", fmt.Errorf("%s: resolves outside the tree %s", clean, t.root)
-	}
-	return real, nil
+	return filepath.Join(realDir, base), nil
+}
+
+// dirResult is a remembered resolveDir answer.
+type dirResult struct {
+	real string
+	err  error
 }
 
 // resolveDir resolves a tree-relative directory ("" for the root).
@@ -105,17 +98,35 @@ func (t *treeFS) resolveDir(dir string) (string, error) {
 		return t.root, nil
 	}
 	if v, ok := t.dirs.Load(dir); ok {
-		return v.(string), nil
+		r := v.(dirResult)
+		return r.real, r.err
 	}
-	real, err := filepath.EvalSymlinks(filepath.Join(t.root, filepath.FromSlash(dir)))
-	if err != nil {
-		return "", fs.ErrNotExist
+	parent, base := path.Split(dir)
+	real, err := t.resolveDir(strings.TrimSuffix(parent, "/"))
+	if err == nil {
+		full := filepath.Join(real, base)
+		real = ""
+		fi, lerr := os.Lstat(full)
+		switch {
+		case lerr != nil:
+			err = fs.ErrNotExist
+		case fi.Mode()&os.ModeSymlink != 0:
+			r, e := filepath.EvalSymlinks(full)
+			if fi2, e2 := os.Stat(r); e != nil || e2 != nil || !fi2.IsDir() {
+				err = fs.ErrNotExist
+			} else if !t.inside(r) {
+				err = fmt.Errorf("directory %s resolves outside the tree %s", dir, t.root)
+			} else {
+				real = r
+			}
+		case !fi.IsDir():
+			err = fs.ErrNotExist
+		default:
+			real = full
+		}
 	}
-	if !t.inside(real) {
-		return "", fmt.Errorf("directory %s resolves outside the tree %s", dir, t.root)
-	}
-	t.dirs.Store(dir, real)
-	return real, nil
+	t.dirs.Store(dir, dirResult{real, err})
+	return real, err
 }
 
 // inside reports whether the real path p lies in the tree.
@@ -144,11 +155,39 @@ func (t *treeFS) ReadFile(name string) ([]byte, error) {
 		}
 		return data, nil
 	}
+	// The base and every patched state of a series read the same headers,
+	// concurrently: each file is read from disk once per run.
+	v, _ := t.files.LoadOrStore(clean, &cachedFile{})
+	cf := v.(*cachedFile)
+	cf.once.Do(func() { cf.data, cf.err = t.readDisk(clean) })
+	return cf.data, cf.err
+}
+
+// cachedFile is one file of the tree as read by the first ReadFile.
+type cachedFile struct {
+	once sync.Once
+	data []byte
+	err  error
+}
+
+// readDisk reads the tree-relative clean path from disk.
+func (t *treeFS) readDisk(clean string) ([]byte, error) {
 	real, err := t.resolve(clean)
 	if err != nil {
 		return nil, err
 	}
 	f, err := os.OpenFile(real, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	if errors.Is(err, syscall.ELOOP) {
+		// The file is a symbolic link: follow it only inside the tree.
+		target, e := filepath.EvalSymlinks(real)
+		if e != nil {
+			return nil, fmt.Errorf("%s: %w", clean, fs.ErrNotExist)
+		}
+		if !t.inside(target) {
+			return nil, fmt.Errorf("%s: resolves outside the tree %s", clean, t.root)
+		}
+		f, err = os.OpenFile(target, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", clean, errors.Unwrap(err))
 	}
