@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -326,11 +327,22 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 	// Unit k+1 is the state after patch k; unit 0 is the base of every file
 	// the series touches.
 	touchedAll := map[string]bool{}
-	for _, st := range states {
+	headerTouched := make([]bool, len(states))
+	for k, st := range states {
 		for _, f := range st.Touched {
 			if isCFile(f) {
 				touchedAll[f] = true
 			}
+			headerTouched[k] = headerTouched[k] || strings.HasSuffix(f, ".h")
+		}
+	}
+	// A series that changes a header can change what the JIT file
+	// compiles to (a prototype it relied on, a macro): the JIT file is then
+	// checked in every state too, and its new findings are reported.
+	jit := ""
+	if slices.Contains(headerTouched, true) && !touchedAll[jitFile] {
+		if _, err := tree.ReadFile(jitFile); err == nil {
+			jit = jitFile
 		}
 	}
 	units := make([]unit, len(states)+1)
@@ -344,6 +356,9 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 			}
 		}
 	}
+	if jit != "" {
+		baseFiles = append(baseFiles, jit)
+	}
 	sort.Strings(baseFiles)
 	units[0] = unit{files: baseFiles, read: overlayReader(tree, base)}
 	for k, st := range states {
@@ -352,6 +367,9 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 			if strings.HasSuffix(f, ".c") && data != nil {
 				files = append(files, f)
 			}
+		}
+		if jit != "" {
+			files = append(files, jit)
 		}
 		sort.Strings(files)
 		units[k+1] = unit{files: files, read: overlayReader(tree, st.Files)}
@@ -400,10 +418,10 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 					introducedBy[key] = st.Patch.Subject
 				}
 			}
-			if !touched[f.File] {
+			isNew := !prev[key]
+			if !touched[f.File] && (f.File != jit || !headerTouched[k] || !isNew) {
 				continue
 			}
-			isNew := !prev[key]
 			f.New = &isNew
 			f.Patch = introducedBy[key]
 			if f.Patch == "" {
@@ -411,7 +429,11 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 			}
 			f.PatchIndex = k
 			pr.Findings = append(pr.Findings, f)
-			pr.Files[f.File] = st.Files[f.File]
+			data := st.Files[f.File]
+			if data == nil {
+				data, _ = tree.ReadFile(f.File) // the JIT file, unchanged by the series
+			}
+			pr.Files[f.File] = data
 		}
 		results = append(results, pr)
 	}
@@ -437,6 +459,10 @@ func previousKeys(base []report.Finding, prevUnit unit, prev []report.Finding, k
 	}
 	return m
 }
+
+// jitFile is the file trampcheck exists for, checked whenever a series
+// touches a header.
+const jitFile = "arch/s390/net/bpf_jit_comp.c"
 
 // keys returns the set of finding keys.
 func keys(fs []report.Finding) map[string]bool {

@@ -290,3 +290,35 @@ func TestFlagErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestHeaderOnlyPatch: a patch that only removes a prototype from a header
+// makes the JIT file's definition lose it; the new warning is the one gcc
+// gives on the patched tree.
+func TestHeaderOnlyPatch(t *testing.T) {
+	tree := copyTree(t, demoTree)
+	hdr := "include/linux/demo_jit.h"
+	src, err := os.ReadFile(filepath.Join(tree, hdr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const proto = "int demo_jit_size(const struct demo_jit *jit);\n"
+	if !strings.Contains(string(src), proto) {
+		t.Fatal("demo header lacks the demo_jit_size prototype")
+	}
+	patched := strings.Replace(string(src), proto, "", 1)
+	patch := unifiedDiff(t, hdr, string(src), patched)
+	// Oracle: gcc on a copy of the tree with the header changed.
+	after := copyTree(t, tree)
+	if err := os.WriteFile(filepath.Join(after, hdr), []byte(patched), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := gccWarnings(t, after, ktree.JITFile, "-Iinclude")
+	if len(want) != 1 {
+		t.Fatalf("gcc oracle gave %q, want one warning", want)
+	}
+	out, errs, code := runCLI(t, patch, "check", "--tree", tree, "-")
+	news, olds := findingLines(out)
+	if code != exitFindings || strings.Join(news, "\n") != want[0] || len(olds) != 0 {
+		t.Errorf("exit %d (stderr %q), new %q old %q; want 1 and new %q (gcc)", code, errs, news, olds, want)
+	}
+}
