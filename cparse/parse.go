@@ -147,17 +147,28 @@ func parse(name string, src []byte, opts Options, read func(path string) ([]byte
 		return nil, &Error{File: name, Line: l, Col: c, Msg: fmt.Sprintf("more than %d control statements nested without braces", MaxStatementChain)}
 	}
 	f.Macros = sc.macros(f)
+	// The header prototypes need only the file's #include lines: scan the
+	// include closure while cc parses the file.
+	type protos struct {
+		m   map[string]string
+		err error
+	}
+	hpc := make(chan protos, 1)
+	go func() {
+		m, err := headerProtos(name, src, sc, opts, read)
+		hpc <- protos{m, err}
+	}()
 	if err := f.hermetic(name, sc, opts); err != nil {
 		return nil, err
 	}
 	if err := f.collect(sc); err != nil {
 		return nil, err
 	}
-	hp, err := headerProtos(name, src, sc, opts, read)
-	if err != nil {
-		return nil, err
+	hp := <-hpc
+	if hp.err != nil {
+		return nil, hp.err
 	}
-	f.HeaderProtos = hp
+	f.HeaderProtos = hp.m
 	return f, nil
 }
 
