@@ -39,68 +39,91 @@ type unit struct {
 // findings in source order. An error means the files could not be checked
 // completely; no partial result is returned then.
 func analyze(u unit, analyzers []*analysis.Analyzer) ([]report.Finding, error) {
-	fset := token.NewFileSet()
-	pkg := types.NewPackage("trampcheck/c", "c")
-	results := map[*analysis.Analyzer]any{}
-	var diags []struct {
-		a *analysis.Analyzer
-		d analysis.Diagnostic
+	return newSession(u).run(analyzers)
+}
+
+// session runs analyzers over one unit, remembering the results of those
+// already run: the series check parses the base while the patched states
+// are checked, and then runs on the base only the checks it needs.
+type session struct {
+	u       unit
+	fset    *token.FileSet
+	pkg     *types.Package
+	results map[*analysis.Analyzer]any
+	mu      sync.Mutex // guards diags (analyzers may report from goroutines)
+	diags   []diag
+}
+
+// diag is one reported diagnostic with its analyzer.
+type diag struct {
+	a *analysis.Analyzer
+	d analysis.Diagnostic
+}
+
+func newSession(u unit) *session {
+	return &session{
+		u:       u,
+		fset:    token.NewFileSet(),
+		pkg:     types.NewPackage("trampcheck/c", "c"),
+		results: map[*analysis.Analyzer]any{},
 	}
-	var mu sync.Mutex
-	var runOne func(a *analysis.Analyzer) error
-	runOne = func(a *analysis.Analyzer) error {
-		if _, done := results[a]; done {
-			return nil
-		}
-		for _, req := range a.Requires {
-			if err := runOne(req); err != nil {
-				return err
-			}
-		}
-		resultOf := map[*analysis.Analyzer]any{}
-		for _, req := range a.Requires {
-			resultOf[req] = results[req]
-		}
-		pass := &analysis.Pass{
-			Analyzer:   a,
-			Fset:       fset,
-			OtherFiles: u.files,
-			Pkg:        pkg,
-			TypesInfo:  &types.Info{},
-			TypesSizes: types.SizesFor("gc", "s390x"),
-			ResultOf:   resultOf,
-			Report: func(d analysis.Diagnostic) {
-				mu.Lock()
-				diags = append(diags, struct {
-					a *analysis.Analyzer
-					d analysis.Diagnostic
-				}{a, d})
-				mu.Unlock()
-			},
-			ReadFile:          u.read,
-			ImportObjectFact:  func(types.Object, analysis.Fact) bool { return false },
-			ImportPackageFact: func(*types.Package, analysis.Fact) bool { return false },
-			ExportObjectFact:  func(types.Object, analysis.Fact) {},
-			ExportPackageFact: func(analysis.Fact) {},
-			AllObjectFacts:    func() []analysis.ObjectFact { return nil },
-			AllPackageFacts:   func() []analysis.PackageFact { return nil },
-		}
-		res, err := runAnalyzer(a, pass)
-		if err != nil {
-			return err
-		}
-		results[a] = res
+}
+
+// runOne runs a (after what it requires) unless it has run.
+func (s *session) runOne(a *analysis.Analyzer) error {
+	if _, done := s.results[a]; done {
 		return nil
 	}
+	for _, req := range a.Requires {
+		if err := s.runOne(req); err != nil {
+			return err
+		}
+	}
+	resultOf := map[*analysis.Analyzer]any{}
+	for _, req := range a.Requires {
+		resultOf[req] = s.results[req]
+	}
+	pass := &analysis.Pass{
+		Analyzer:   a,
+		Fset:       s.fset,
+		OtherFiles: s.u.files,
+		Pkg:        s.pkg,
+		TypesInfo:  &types.Info{},
+		TypesSizes: types.SizesFor("gc", "s390x"),
+		ResultOf:   resultOf,
+		Report: func(d analysis.Diagnostic) {
+			s.mu.Lock()
+			s.diags = append(s.diags, diag{a, d})
+			s.mu.Unlock()
+		},
+		ReadFile:          s.u.read,
+		ImportObjectFact:  func(types.Object, analysis.Fact) bool { return false },
+		ImportPackageFact: func(*types.Package, analysis.Fact) bool { return false },
+		ExportObjectFact:  func(types.Object, analysis.Fact) {},
+		ExportPackageFact: func(analysis.Fact) {},
+		AllObjectFacts:    func() []analysis.ObjectFact { return nil },
+		AllPackageFacts:   func() []analysis.PackageFact { return nil },
+	}
+	res, err := runAnalyzer(a, pass)
+	if err != nil {
+		return err
+	}
+	s.results[a] = res
+	return nil
+}
+
+// run runs the analyzers and returns the findings of the session so far,
+// in source order.
+func (s *session) run(analyzers []*analysis.Analyzer) ([]report.Finding, error) {
 	for _, a := range analyzers {
-		if err := runOne(a); err != nil {
+		if err := s.runOne(a); err != nil {
 			return nil, err
 		}
 	}
-	parsed, _ := results[cparse.Analyzer].(*cparse.Result)
+	parsed, _ := s.results[cparse.Analyzer].(*cparse.Result)
 	var out []report.Finding
-	for _, x := range diags {
-		f, err := toFinding(fset, parsed, x.a.Name, x.d)
+	for _, x := range s.diags {
+		f, err := toFinding(s.fset, parsed, x.a.Name, x.d)
 		if err != nil {
 			return nil, err
 		}

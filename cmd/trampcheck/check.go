@@ -374,8 +374,12 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 		sort.Strings(files)
 		units[k+1] = unit{files: files, read: overlayReader(tree, st.Files)}
 	}
+	// The patched states are checked in full, in parallel, while the base
+	// is parsed; the base's findings only classify the patched ones as new
+	// or old, so afterwards it runs just the checks that found something.
 	findings := make([][]report.Finding, len(units))
 	errs := make([]error, len(units))
+	base0 := newSession(units[0])
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i := range units {
@@ -387,10 +391,17 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 		go func(i int) {
 			defer wg.Done()
 			defer func() { <-sem }()
+			if i == 0 {
+				errs[0] = base0.runOne(cparse.Analyzer)
+				return
+			}
 			findings[i], errs[i] = analyze(units[i], analyzers)
 		}(i)
 	}
 	wg.Wait()
+	if errs[0] == nil && len(units[0].files) > 0 {
+		findings[0], errs[0] = base0.run(checksFound(analyzers, findings[1:]))
+	}
 	for i, err := range errs {
 		if err != nil {
 			if i == 0 {
@@ -438,6 +449,24 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 		results = append(results, pr)
 	}
 	return results, nil
+}
+
+// checksFound returns the analyzers, in order, that reported a finding in
+// any of the states.
+func checksFound(analyzers []*analysis.Analyzer, states [][]report.Finding) []*analysis.Analyzer {
+	found := map[string]bool{}
+	for _, fs := range states {
+		for _, f := range fs {
+			found[f.Check] = true
+		}
+	}
+	var out []*analysis.Analyzer
+	for _, a := range analyzers {
+		if found[a.Name] {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // previousKeys is the set of finding keys of the state before patch k: the

@@ -193,6 +193,15 @@ func (d *diffText) file(i int) (*diff.FileDiff, int, int, error) {
 	if _, err := operation(fd); err != nil {
 		return nil, 0, 0, errorf(d.input, d.place(start), "%v", err)
 	}
+	// go-diff must have read each hunk as the scanner counted it; where
+	// the two disagree (an empty last line before "\ No newline at end of
+	// file" at the very end of the input), the hunk is refused rather than
+	// applied as go-diff read it.
+	for k, h := range fd.Hunks {
+		if _, _, _, _, _, err := images(h); err != nil {
+			return nil, 0, 0, errorf(d.input, d.place(start), "hunk %d: corrupt: %v", k+1, err)
+		}
+	}
 	return fd, i, n, nil
 }
 
