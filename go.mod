@@ -7,6 +7,7 @@ require (
 	golang.org/x/arch v0.33.0
 	golang.org/x/tools v0.52.0
 	modernc.org/cc/v4 v4.34.0
+	modernc.org/token v1.1.0
 )
 
 require (
@@ -15,5 +16,4 @@ require (
 	modernc.org/opt v0.2.0 // indirect
 	modernc.org/sortutil v1.2.1 // indirect
 	modernc.org/strutil v1.2.1 // indirect
-	modernc.org/token v1.1.0 // indirect
 )
