@@ -52,7 +52,7 @@ func analyzerFlags() flag.FlagSet {
 
 // FlagOptions returns the Options that Analyzer's flags select.
 func FlagOptions() Options {
-	return Options{Tree: flagTree, IncludeDirs: flagInclude, Defines: flagDefine}
+	return Options{Tree: flagTree, IncludeDirs: flagInclude, Defines: flagDefine, SameHeaders: flagSameHeaders}
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -110,4 +110,9 @@ func Configure(o Options) {
 	flagTree = o.Tree
 	flagInclude = append(stringList(nil), o.IncludeDirs...)
 	flagDefine = append(stringList(nil), o.Defines...)
+	flagSameHeaders = o.SameHeaders
+	closureMemo.Clear()
 }
+
+// flagSameHeaders is Options.SameHeaders as Configure set it (no flag).
+var flagSameHeaders bool

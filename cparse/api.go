@@ -147,4 +147,9 @@ type Options struct {
 	// Overlay holds file contents, keyed by tree-relative slash path, that
 	// replace the tree's own (the state after applying patches in memory).
 	Overlay map[string][]byte
+	// SameHeaders promises that the reader serves the same header
+	// contents to every parse until the next Configure (a patch series
+	// that changes no header): parses of files with the same #include
+	// lines then share one include closure instead of each scanning it.
+	SameHeaders bool
 }

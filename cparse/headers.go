@@ -72,7 +72,7 @@ func headerProtos(name string, src []byte, sc *scan, opts Options, read func(str
 		}
 		return m, nil
 	}
-	closure, err := IncludeClosure(opts.Tree, relName(opts.Tree, name), src, opts, read)
+	closure, err := sharedClosure(name, src, sc, opts, read)
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +85,43 @@ func headerProtos(name string, src []byte, sc *scan, opts Options, read func(str
 		}
 	}
 	return m, nil
+}
+
+// closureMemo holds include closures shared under Options.SameHeaders,
+// keyed by closureKey; Configure clears it.
+var closureMemo sync.Map
+
+// closureKey is what an include closure depends on besides header
+// contents: the tree, the file's directory (for quoted includes), its
+// #include lines and the extra include directories.
+type closureKey struct {
+	tree, dir, includes, extra string
+}
+
+// closureEntry is one shared closure, computed once.
+type closureEntry struct {
+	once    sync.Once
+	headers []Header
+	err     error
+}
+
+// sharedClosure is IncludeClosure, computed once per closureKey when
+// opts.SameHeaders promises equal header contents (the base and patched
+// states of a series that changes no header).
+func sharedClosure(name string, src []byte, sc *scan, opts Options, read func(string) ([]byte, error)) ([]Header, error) {
+	rel := relName(opts.Tree, name)
+	if !opts.SameHeaders || len(opts.Overlay) > 0 {
+		return IncludeClosure(opts.Tree, rel, src, opts, read)
+	}
+	var incs strings.Builder
+	for _, in := range sc.includes() {
+		fmt.Fprintf(&incs, "%t %s\n", in.angled, in.path)
+	}
+	key := closureKey{opts.Tree, path.Dir(rel), incs.String(), strings.Join(opts.IncludeDirs, "\x00")}
+	v, _ := closureMemo.LoadOrStore(key, &closureEntry{})
+	e := v.(*closureEntry)
+	e.once.Do(func() { e.headers, e.err = IncludeClosure(opts.Tree, rel, src, opts, read) })
+	return e.headers, e.err
 }
 
 // maxReaderHeaders bounds the headers readerProtos follows.
