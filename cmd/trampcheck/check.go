@@ -500,8 +500,8 @@ func previousKeys(base []report.Finding, prevUnit unit, prev []report.Finding, k
 	return m
 }
 
-// jitFile is the file trampcheck exists for, checked whenever a series
-// touches a header.
+// jitFile is the tree-relative path of the file trampcheck exists for: the
+// one xcheck runs, and the one check adds when a series touches a header.
 const jitFile = "arch/s390/net/bpf_jit_comp.c"
 
 // keys returns the set of finding keys.

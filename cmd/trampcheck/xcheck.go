@@ -14,7 +14,6 @@ import (
 	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/interp"
-	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
@@ -95,7 +94,7 @@ func runXcheck(e *env, args []string) int {
 		if *tree == "" {
 			return fail("nothing to check: give a FILE, a PATCH with --tree, or --tree alone")
 		}
-		inputs = []string{filepath.Join(*tree, ktree.JITFile)}
+		inputs = []string{filepath.Join(*tree, jitFile)}
 	}
 	status := exitClean
 	for _, in := range inputs {
@@ -235,31 +234,31 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 		return fail("%s: no patches", path)
 	}
 	last := states[len(states)-1]
-	patched, ok := last.Files[ktree.JITFile]
+	patched, ok := last.Files[jitFile]
 	if !ok {
-		fmt.Fprintf(e.Stdout, "xcheck: %s does not change %s\n", path, ktree.JITFile)
+		fmt.Fprintf(e.Stdout, "xcheck: %s does not change %s\n", path, jitFile)
 		return exitClean
 	}
-	baseSrc, err := os.ReadFile(filepath.Join(tree, ktree.JITFile))
+	baseSrc, err := patchset.DirReader(tree).ReadFile(jitFile)
 	if err != nil {
 		return fail("%v", err)
 	}
-	_, prev, err := compileFile(ktree.JITFile+" (base)", baseSrc)
+	_, prev, err := compileFile(jitFile+" (base)", baseSrc)
 	if err != nil {
 		return fail("%v", err)
 	}
 	// The codegen change of each patch that touches the JIT, against the
 	// state before it.
 	for i, st := range states {
-		src, touched := st.Files[ktree.JITFile]
-		if !touched || !slices.Contains(st.Touched, ktree.JITFile) {
+		src, touched := st.Files[jitFile]
+		if !touched || !slices.Contains(st.Touched, jitFile) {
 			continue
 		}
 		name := path
 		if len(states) > 1 {
 			name = fmt.Sprintf("%s: patch %d/%d %q", path, i+1, len(states), st.Patch.Title)
 		}
-		_, cur, err := compileFile(ktree.JITFile, src)
+		_, cur, err := compileFile(jitFile, src)
 		if err != nil {
 			return fail("%s: %v", name, err)
 		}
@@ -278,5 +277,5 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 		}
 		prev = cur
 	}
-	return xcheckSource(e, ktree.JITFile, patched, n, cfg, desc, workers)
+	return xcheckSource(e, jitFile, patched, n, cfg, desc, workers)
 }
