@@ -81,59 +81,43 @@ const (
 	nOps
 )
 
-// format is an instruction format of the Principles of Operation.
-type format uint8
-
-const (
-	fmtRR format = iota
-	fmtRRE
-	fmtRIa
-	fmtRIc
-	fmtRILa
-	fmtRILb
-	fmtRILc
-	fmtRXa
-	fmtRXYa
-	fmtRSYa
-	fmtSSa
-)
-
-// opInfo describes one instruction: its format and its refimpl table
-// entry, which gives the GNU mnemonic and encodes it.
+// opInfo describes one instruction: its opcode and its refimpl table
+// entry, which gives the format and the GNU mnemonic and encodes it.
 type opInfo struct {
-	format format
 	code   refimpl.Opcode
-	insn   *refimpl.Insn // filled in by init
-	name   string        // GNU base mnemonic, from insn
+	insn   *refimpl.Insn  // filled in by init
+	format refimpl.Format // from insn
+	size   int            // length in bytes, from insn
+	name   string         // GNU base mnemonic, from insn
 }
 
 var ops = [nOps]opInfo{
-	opBASR:  {format: fmtRR, code: refimpl.OpBASR},
-	opBCR:   {format: fmtRR, code: refimpl.OpBCR},
-	opLGR:   {format: fmtRRE, code: refimpl.OpLGR},
-	opLTGR:  {format: fmtRRE, code: refimpl.OpLTGR},
-	opLGBR:  {format: fmtRRE, code: refimpl.OpLGBR},
-	opLGHR:  {format: fmtRRE, code: refimpl.OpLGHR},
-	opLGFR:  {format: fmtRRE, code: refimpl.OpLGFR},
-	opLLGFR: {format: fmtRRE, code: refimpl.OpLLGFR},
-	opLLGCR: {format: fmtRRE, code: refimpl.OpLLGCR},
-	opLLGHR: {format: fmtRRE, code: refimpl.OpLLGHR},
-	opAGHI:  {format: fmtRIa, code: refimpl.OpAGHI},
-	opLGHI:  {format: fmtRIa, code: refimpl.OpLGHI},
-	opBRC:   {format: fmtRIc, code: refimpl.OpBRC},
-	opLLIHF: {format: fmtRILa, code: refimpl.OpLLIHF},
-	opOILF:  {format: fmtRILa, code: refimpl.OpOILF},
-	opBRASL: {format: fmtRILb, code: refimpl.OpBRASL},
-	opEXRL:  {format: fmtRILb, code: refimpl.OpEXRL},
-	opBRCL:  {format: fmtRILc, code: refimpl.OpBRCL},
-	opLA:    {format: fmtRXa, code: refimpl.OpLA},
-	opSTG:   {format: fmtRXYa, code: refimpl.OpSTG},
-	opLG:    {format: fmtRXYa, code: refimpl.OpLG},
-	opLTG:   {format: fmtRXYa, code: refimpl.OpLTG},
-	opSTMG:  {format: fmtRSYa, code: refimpl.OpSTMG},
-	opLMG:   {format: fmtRSYa, code: refimpl.OpLMG},
-	opMVC:   {format: fmtSSa, code: refimpl.OpMVC},
-	opXC:    {format: fmtSSa, code: refimpl.OpXC},
+	opBASR:  {code: refimpl.OpBASR},
+	opBCR:   {code: refimpl.OpBCR},
+	opLGR:   {code: refimpl.OpLGR},
+	opLTGR:  {code: refimpl.OpLTGR},
+	opLGBR:  {code: refimpl.OpLGBR},
+	opLGHR:  {code: refimpl.OpLGHR},
+	opLGFR:  {code: refimpl.OpLGFR},
+	opLLGFR: {code: refimpl.OpLLGFR},
+	opLLGCR: {code: refimpl.OpLLGCR},
+	opLLGHR: {code: refimpl.OpLLGHR},
+	opAGHI:  {code: refimpl.OpAGHI},
+	opLGHI:  {code: refimpl.OpLGHI},
+	opBRC:   {code: refimpl.OpBRC},
+	opLLIHF: {code: refimpl.OpLLIHF},
+	opOILF:  {code: refimpl.OpOILF},
+	opBRASL: {code: refimpl.OpBRASL},
+	opEXRL:  {code: refimpl.OpEXRL},
+	opBRCL:  {code: refimpl.OpBRCL},
+	opLA:    {code: refimpl.OpLA},
+	opSTG:   {code: refimpl.OpSTG},
+	opLG:    {code: refimpl.OpLG},
+	opLTG:   {code: refimpl.OpLTG},
+	opSTMG:  {code: refimpl.OpSTMG},
+	opLMG:   {code: refimpl.OpLMG},
+	opMVC:   {code: refimpl.OpMVC},
+	opXC:    {code: refimpl.OpXC},
 }
 
 func init() {
@@ -143,18 +127,11 @@ func init() {
 			continue
 		}
 		in, ok := refimpl.ByOpcode(o.code)
-		if !ok || in.Len() != formatLen[o.format] {
-			panic(fmt.Sprintf("tramp: refimpl has no %d-byte instruction %#x", formatLen[o.format], uint16(o.code)))
+		if !ok {
+			panic(fmt.Sprintf("tramp: refimpl has no instruction %#x", uint16(o.code)))
 		}
-		o.insn, o.name = in, in.Mnemonic
+		o.insn, o.format, o.size, o.name = in, in.Format, in.Len(), in.Mnemonic
 	}
-}
-
-// formatLen is the length in bytes of each format.
-var formatLen = [...]int{
-	fmtRR: 2, fmtRRE: 4, fmtRIa: 4, fmtRIc: 4,
-	fmtRILa: 6, fmtRILb: 6, fmtRILc: 6,
-	fmtRXa: 4, fmtRXYa: 6, fmtRSYa: 6, fmtSSa: 6,
 }
 
 // inst is one instruction with its operands, before encoding. Fields are

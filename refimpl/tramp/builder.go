@@ -22,7 +22,7 @@ func (b *builder) emit(in inst) int {
 		in.off = int32(off)
 		b.insts = append(b.insts, in)
 	}
-	b.pc += formatLen[ops[in.op].format]
+	b.pc += ops[in.op].size
 	return off
 }
 

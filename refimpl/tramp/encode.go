@@ -1,6 +1,10 @@
 package tramp
 
-import "strconv"
+import (
+	"strconv"
+
+	"github.com/trampcheck/trampcheck/refimpl"
+)
 
 // encode appends the machine code of in to dst, encoded by refimpl from
 // the operands in GNU order. Operands that do not fit their fields are
@@ -11,15 +15,15 @@ func encode(dst []byte, in inst) ([]byte, error) {
 	var a [6]int64
 	var n int
 	switch info.format {
-	case fmtRR, fmtRRE: // r1,r2 (bcr: m1,r2)
+	case refimpl.FormatRR, refimpl.FormatRRE: // r1,r2 (bcr: m1,r2)
 		a[0], a[1], n = int64(in.r1), int64(in.r2), 2
-	case fmtRIa, fmtRILa, fmtRIc, fmtRILb, fmtRILc: // r1,i2 or m1/r1,target
+	case refimpl.FormatRIa, refimpl.FormatRILa, refimpl.FormatRIc, refimpl.FormatRILb, refimpl.FormatRILc: // r1,i2 or m1/r1,target
 		a[0], a[1], n = int64(in.r1), in.imm, 2
-	case fmtRXa, fmtRXYa: // r1,d2(x2,b2)
+	case refimpl.FormatRXa, refimpl.FormatRXYa: // r1,d2(x2,b2)
 		a[0], a[1], a[2], a[3], n = int64(in.r1), int64(in.d1), int64(in.r2), int64(in.b1), 4
-	case fmtRSYa: // r1,r3,d2(b2)
+	case refimpl.FormatRSYa: // r1,r3,d2(b2)
 		a[0], a[1], a[2], a[3], n = int64(in.r1), int64(in.r2), int64(in.d1), int64(in.b1), 4
-	case fmtSSa: // d1(l,b1),d2(b2)
+	case refimpl.FormatSSa: // d1(l,b1),d2(b2)
 		a[0], a[1], a[2], a[3], a[4], n = int64(in.d1), int64(in.l), int64(in.b1), int64(in.d2), int64(in.b2), 5
 	}
 	return info.insn.AppendEncode(dst, a[:n]...)
@@ -83,29 +87,29 @@ func appendText(dst []byte, in inst) []byte {
 	}
 	dst = append(append(dst, info.name...), '\t')
 	switch info.format {
-	case fmtRR, fmtRRE:
+	case refimpl.FormatRR, refimpl.FormatRRE:
 		dst = appendReg(dst, in.r1)
 		return appendReg(append(dst, ','), in.r2)
-	case fmtRIa:
+	case refimpl.FormatRIa:
 		dst = appendReg(dst, in.r1)
 		return strconv.AppendInt(append(dst, ','), in.imm, 10)
-	case fmtRILa:
+	case refimpl.FormatRILa:
 		dst = appendReg(dst, in.r1)
 		return strconv.AppendUint(append(dst, ','), uint64(uint32(in.imm)), 10)
-	case fmtRIc, fmtRILc:
+	case refimpl.FormatRIc, refimpl.FormatRILc:
 		dst = strconv.AppendInt(dst, int64(in.r1), 10)
 		return appendTarget(append(dst, ','), in.imm)
-	case fmtRILb:
+	case refimpl.FormatRILb:
 		dst = appendReg(dst, in.r1)
 		return appendTarget(append(dst, ','), in.imm)
-	case fmtRXa, fmtRXYa:
+	case refimpl.FormatRXa, refimpl.FormatRXYa:
 		dst = appendReg(dst, in.r1)
 		return appendAddr(append(dst, ','), in.d1, in.r2, in.b1)
-	case fmtRSYa:
+	case refimpl.FormatRSYa:
 		dst = appendReg(dst, in.r1)
 		dst = appendReg(append(dst, ','), in.r2)
 		return appendAddr(append(dst, ','), in.d1, 0, in.b1)
-	case fmtSSa:
+	case refimpl.FormatSSa:
 		dst = strconv.AppendInt(dst, int64(in.d1), 10)
 		dst = strconv.AppendInt(append(dst, '('), int64(in.l), 10)
 		dst = appendReg(append(dst, ','), in.b1)

@@ -395,7 +395,7 @@ func (g *gen) assemble(w *builder, size int) (*Program, error) {
 	start, li := 0, 0
 	for i, in := range w.insts {
 		off := int(in.off)
-		end := off + formatLen[ops[in.op].format]
+		end := off + ops[in.op].size
 		p.Insns[i] = Insn{Off: off, Bytes: p.Code[off:end:end], Text: all[start:ends[i]]}
 		start = ends[i]
 		for li < len(w.labelAt) && int(w.labelAt[li]) == off {
