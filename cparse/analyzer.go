@@ -3,6 +3,7 @@ package cparse
 import (
 	"flag"
 	"go/token"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -13,6 +14,12 @@ import (
 // Result is the result of Analyzer: the parsed C files of the pass.
 type Result struct {
 	Files []*File
+	// Tree reads a file of the kernel tree by its slash-separated path
+	// relative to the tree root ("include/linux/bpf.h"), as the parse saw
+	// it (the overlay first); nil in hermetic mode. Checks that take more
+	// than prototypes from the headers (the trampoline's environment
+	// model) read them through it.
+	Tree func(name string) ([]byte, error)
 }
 
 // stringList is a repeatable string flag.
@@ -65,6 +72,17 @@ func run(pass *analysis.Pass) (any, error) {
 // fset. Names of files under opts.Tree are reported relative to it.
 func ParseFiles(fset *token.FileSet, names []string, read func(string) ([]byte, error), opts Options) (*Result, error) {
 	res := &Result{}
+	if opts.Tree != "" {
+		res.Tree = func(name string) ([]byte, error) {
+			if b, ok := opts.Overlay[name]; ok {
+				return b, nil
+			}
+			if read == nil {
+				return os.ReadFile(filepath.Join(opts.Tree, filepath.FromSlash(name)))
+			}
+			return read(filepath.Join(opts.Tree, filepath.FromSlash(name)))
+		}
+	}
 	for _, name := range names {
 		if !strings.HasSuffix(name, ".c") && !strings.HasSuffix(name, ".h") {
 			continue

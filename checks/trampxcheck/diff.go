@@ -75,12 +75,18 @@ func Diff(base, patched *interp.Program, n int, cfg func(i int) tramp.Config, wo
 		mp := patched.NewMachine(interp.Limits{})
 		return func(i int) error {
 			tc := cfg(i)
-			c, err := interp.FromTramp(tc)
+			// Each file's configuration in its own environment model
+			// (the same one unless the patch changes a header).
+			_, cb, err := envConfig(mb, tc)
 			if err != nil {
 				return err
 			}
-			rb, errb := mb.Run(&c)
-			rp, errp := mp.Run(&c)
+			_, cp, err := envConfig(mp, tc)
+			if err != nil {
+				return err
+			}
+			rb, errb := mb.Run(&cb)
+			rp, errp := mp.Run(&cp)
 			msg, line, diff := diffResults(rb, errb, rp, errp, tc.Resolved().Image)
 			mu.Lock()
 			defer mu.Unlock()

@@ -8,8 +8,8 @@
 // The check executes the file's own __arch_prepare_bpf_trampoline, driven
 // as arch_bpf_trampoline_size and arch_prepare_bpf_trampoline drive it
 // (package cparse/interp, with the EMIT macros evaluated from their
-// definitions in the file), over the pairwise covering subset of the
-// documented configuration matrix (refimpl/tramp.Covering), and compares
+// definitions in the file), over the 256-configuration covering subset of
+// the documented configuration matrix (refimpl/tramp.Covering), and compares
 // every byte with refimpl/tramp.Generate. A divergence is reported at the
 // C line of the first diverging EMIT, with both instructions disassembled
 // and the configuration; divergences with the same first diverging EMIT

@@ -29,7 +29,7 @@ type Finding struct {
 
 // traceWhy re-runs one configuration with a trace and explains p.
 func traceWhy(m *interp.Machine, tc tramp.Config, p problem, skip func(int) bool) string {
-	cfg, err := interp.FromTramp(tc)
+	_, cfg, err := envConfig(m, tc)
 	if err != nil {
 		return ""
 	}
@@ -142,9 +142,20 @@ func findings(f *cparse.File, prog *interp.Program, groups map[string]*group, cf
 		}
 		return false
 	}
+	// A problem without a line of its own (the two passes disagree on
+	// the size) is reported at the generator's definition.
+	genLine := 0
+	for _, fn := range f.Funcs {
+		if fn.Def && fn.Name == Generator {
+			genLine = fn.Pos.Line
+		}
+	}
 	out := make([]Finding, 0, len(groups))
 	for _, g := range groups {
 		p := g.p
+		if p.line == 0 {
+			p.line = genLine
+		}
 		c := cfg(g.first)
 		fd := Finding{Line: p.line, Kind: p.kind, Message: p.msg + " [" + Describe(c) + "]", First: g.first, Configs: g.count}
 		var notes []string
@@ -231,7 +242,7 @@ func parallel(n, workers int, mk func() func(i int) error) error {
 
 // compare runs one configuration through both generators.
 func compare(m *interp.Machine, tc tramp.Config, fl fieldLines) ([]problem, error) {
-	cfg, err := interp.FromTramp(tc)
+	tc, cfg, err := envConfig(m, tc)
 	if err != nil {
 		return nil, err
 	}
@@ -264,8 +275,56 @@ func compare(m *interp.Machine, tc tramp.Config, fl fieldLines) ([]problem, erro
 			out = append(out, problem{kind: "result", key: "size", msg: fmt.Sprintf("the sizing pass gives %d bytes, the writing pass %d", res.Size, res.Ret)})
 		}
 		out = append(out, frameProblems(res, ref, fl)...)
+		out = append(out, imProblems(res, ref, tc.Image, fl)...)
 	}
 	return out, nil
+}
+
+// imProblems compares im->ip_after_call and im->ip_epilogue, the
+// addresses the kernel patches later (bpf_tramp_image_put turns the
+// no-op branch at ip_after_call into a jump to ip_epilogue), with the
+// reference's labels.
+// A missing store is reported at the line that assigns the member in the
+// source, if any.
+func imProblems(res *interp.Result, ref *tramp.Program, image uint64, fl fieldLines) []problem {
+	var out []problem
+	for _, f := range []struct {
+		name string
+		got  uint64
+		off  int
+		line int
+	}{
+		{"ip_after_call", res.IPAfterCall, ref.IPAfterCall, res.IPAfterCallLine},
+		{"ip_epilogue", res.IPEpilogue, ref.IPEpilogue, res.IPEpilogueLine},
+	} {
+		want := uint64(0)
+		if f.off >= 0 {
+			want = image + uint64(f.off)
+		}
+		if f.got == want {
+			continue
+		}
+		if f.line == 0 {
+			f.line = fl.line("im->" + f.name)
+		}
+		out = append(out, problem{
+			line: f.line, kind: "result", key: fmt.Sprintf("im:%s:%d", f.name, f.line),
+			msg: fmt.Sprintf("stores im->%s = %s, reference %s", f.name, imText(f.got, image), imText(want, image)),
+		})
+	}
+	return out
+}
+
+// imText shows an address stored in struct bpf_tramp_image relative to
+// the image when it points into it.
+func imText(a, image uint64) string {
+	switch {
+	case a == 0:
+		return "NULL (not stored)"
+	case a >= image && a-image < 1<<20:
+		return fmt.Sprintf("image+%d", a-image)
+	}
+	return fmt.Sprintf("%#x", a)
 }
 
 func retText(res *interp.Result) string {
@@ -428,8 +487,9 @@ func Describe(c tramp.Config) string {
 	return strings.Join(parts, " ")
 }
 
-// fieldLines maps a member of struct bpf_tramp_jit to the line that
-// assigns it in the generator (for frame findings).
+// fieldLines maps a member of struct bpf_tramp_jit ("ip_off") or of
+// struct bpf_tramp_image ("im->ip_epilogue") to the first line that
+// assigns it in the file (for frame and im findings).
 type fieldLines map[string]int
 
 func newFieldLines(f *cparse.File) fieldLines {
@@ -440,19 +500,24 @@ func newFieldLines(f *cparse.File) fieldLines {
 			end = f.Lines[i+1]
 		}
 		line := string(f.Src[f.Lines[i]:end])
-		j := strings.Index(line, "tjit->")
-		if j < 0 {
-			continue
-		}
-		rest := line[j+len("tjit->"):]
-		k := 0
-		for k < len(rest) && (rest[k] == '_' || rest[k] >= 'a' && rest[k] <= 'z' || rest[k] >= '0' && rest[k] <= '9') {
-			k++
-		}
-		name, after := rest[:k], strings.TrimLeft(rest[k:], " \t")
-		if strings.HasPrefix(after, "=") && !strings.HasPrefix(after, "==") {
-			if _, seen := fl[name]; !seen {
-				fl[name] = i + 1
+		for _, base := range []string{"tjit->", "im->"} {
+			j := strings.Index(line, base)
+			if j < 0 || (j > 0 && isIdent(line[j-1])) {
+				continue
+			}
+			rest := line[j+len(base):]
+			k := 0
+			for k < len(rest) && isIdent(rest[k]) {
+				k++
+			}
+			name, after := rest[:k], strings.TrimLeft(rest[k:], " \t")
+			if base != "tjit->" {
+				name = base + name
+			}
+			if strings.HasPrefix(after, "=") && !strings.HasPrefix(after, "==") {
+				if _, seen := fl[name]; !seen {
+					fl[name] = i + 1
+				}
 			}
 		}
 	}
@@ -460,6 +525,11 @@ func newFieldLines(f *cparse.File) fieldLines {
 }
 
 func (fl fieldLines) line(name string) int { return fl[name] }
+
+// isIdent reports whether c may be part of a C identifier.
+func isIdent(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
 
 // Frame invariants, in terms of struct bpf_tramp_jit.
 const (

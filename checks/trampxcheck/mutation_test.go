@@ -77,6 +77,8 @@ var mutations = []mutation{
 	{"tail call mvc", gen, "_EMIT6(0xd203f000 | offsetof(struct prog_frame, tail_call_cnt),", "0xd203f000", "0xd207f000"},
 	{"orig call register", gen, "EMIT4(0xb9040000, REG_1, REG_8);", "REG_8", "REG_7"},
 	{"epilogue nop mask", gen, "EMIT6_PCREL_RILC(0xc0040000, 0, (u64)im->ip_epilogue);", ", 0,", ", 15,"},
+	{"ip_after_call past the nop", gen, "im->ip_after_call = jit->prg_buf + jit->prg;", "jit->prg;", "jit->prg + 6;"},
+	{"ip_epilogue before the call", gen, "im->ip_epilogue = jit->prg_buf + jit->prg;", "jit->prg_buf + jit->prg", "jit->prg_buf + jit->prg - 6"},
 	{"restore without args", gen, "if ((flags & BPF_TRAMP_F_RESTORE_REGS) && nr_reg_args)", "(flags & BPF_TRAMP_F_RESTORE_REGS) && nr_reg_args", "flags & BPF_TRAMP_F_RESTORE_REGS"},
 	{"skip frame test", gen, "if (!(flags & BPF_TRAMP_F_SKIP_FRAME))", "!(flags & BPF_TRAMP_F_SKIP_FRAME)", "(flags & BPF_TRAMP_F_SKIP_FRAME)"},
 	{"retval reload", gen, "if (flags & (BPF_TRAMP_F_CALL_ORIG | BPF_TRAMP_F_RET_FENTRY_RET))", " | BPF_TRAMP_F_RET_FENTRY_RET", ""},

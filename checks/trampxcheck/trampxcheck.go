@@ -44,7 +44,20 @@ func run(pass *analysis.Pass) (any, error) {
 		if !IsJIT(f) {
 			continue
 		}
-		findings, _, err := Check(f, tramp.Covering(), 0)
+		// In tree mode the environment model comes from the tree's
+		// headers (as the patched state sees them).
+		var env *interp.Env
+		if res.Tree != nil {
+			var err error
+			if env, err = TreeEnv(res.Tree); err != nil {
+				return nil, fmt.Errorf("trampxcheck: environment model: %v", err)
+			}
+		}
+		prog, err := interp.Compile(f, env)
+		var findings []Finding
+		if err == nil {
+			findings, _, err = CheckProgram(f, prog, tramp.Covering(), 0)
+		}
 		var ce *interp.CompileError
 		if errors.As(err, &ce) {
 			// The file cannot be executed: often a real compile error

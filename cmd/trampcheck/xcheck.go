@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -26,7 +27,7 @@ func init() {
 	})
 }
 
-const xcheckUsage = `usage: trampcheck xcheck [--tree DIR] [--configs SET] [--workers N] [FILE|PATCH...]
+const xcheckUsage = `usage: trampcheck xcheck [--tree DIR] [--configs SET] [--workers N] [--shard K/N] [--env] [FILE|PATCH...]
 
 Executes __arch_prepare_bpf_trampoline of the JIT file (as
 arch_bpf_trampoline_size and arch_prepare_bpf_trampoline drive it, with the
@@ -44,10 +45,16 @@ checks the file of --tree.
 --shard K/N keeps every N-th configuration of SET starting at the K-th, so
 that N machines together run all of it.
 
-SET is "covering" (the pairwise covering subset, as the check runs it),
-"sample:N" (the covering subset plus N points spread over the whole matrix;
-the default is sample:200000) or "full" (every point of the matrix: about
-310 million configurations, hours).
+SET is "full" (the default: every point of the documented matrix, 21.5
+million configurations, about 15 minutes on two cores), "covering" (the
+256-configuration covering subset, as the check runs it) or
+"sample:N" (the covering subset plus N points spread over the matrix).
+
+What the file takes from kernel headers (BPF_TRAMP_F_* bits, struct
+layouts, STACK_FRAME_OVERHEAD, ...) is read from the headers of --tree (of
+the patched state, for a patch); without --tree, or when the tree has no
+include/linux/bpf.h, the documented Linux 6.12 values are used. The
+summary line says which; --env prints the model.
 
 Exit status: 0 no divergence, 1 divergences, 2 the tool could not do its job.
 
@@ -58,8 +65,9 @@ func runXcheck(e *env, args []string) int {
 	fs := flag.NewFlagSet("xcheck", flag.ContinueOnError)
 	fs.SetOutput(e.Stderr)
 	tree := fs.String("tree", "", "kernel source `DIR`: the base of patches, and the file to check without arguments")
-	set := fs.String("configs", "sample:200000", "configuration `SET`: covering, sample:N or full")
+	set := fs.String("configs", "full", "configuration `SET`: full, covering or sample:N")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel `N` workers")
+	showEnv := fs.Bool("env", false, "print the environment model (each value and where it comes from) and exit")
 	shard := fs.String("shard", "", "run only shard `K/N` of the set (points K-1, K-1+N, ...), to split --configs full over machines")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), xcheckUsage)
@@ -85,6 +93,18 @@ func runXcheck(e *env, args []string) int {
 		n = (all - (k - 1) + of - 1) / of
 		cfg = func(i int) tramp.Config { return base(k - 1 + i*of) }
 		desc = fmt.Sprintf("%s, shard %d/%d", desc, k, of)
+	}
+	if *showEnv {
+		xe, err := treeEnv(*tree, patchset.DirReader(*tree).ReadFile)
+		if err != nil {
+			return fail("%v", err)
+		}
+		env := xe.env
+		if env == nil {
+			env = interp.DefaultEnv()
+		}
+		fmt.Fprintf(e.Stdout, "# environment model: %s\n%s", xe.from, env)
+		return exitClean
 	}
 	if *workers < 1 {
 		return fail("--workers %d: need at least 1", *workers)
@@ -133,7 +153,7 @@ func configSet(s string) (int, func(int) tramp.Config, string, error) {
 			return m.Config(m.Point(int(j)))
 		}, fmt.Sprintf("covering set + %d matrix points", k), nil
 	}
-	return 0, nil, "", fmt.Errorf("--configs %s: want covering, sample:N or full", s)
+	return 0, nil, "", fmt.Errorf("--configs %s: want full, covering or sample:N", s)
 }
 
 // sampleStep returns a step coprime to n near n/φ, so that i*step mod n
@@ -160,7 +180,12 @@ func xcheckFile(e *env, path, tree string, n int, cfg func(int) tramp.Config, de
 		return exitError
 	}
 	name := displayName(path, tree)
-	return xcheckSource(e, name, src, n, cfg, desc, workers)
+	xe, err := treeEnv(tree, patchset.DirReader(tree).ReadFile)
+	if err != nil {
+		fmt.Fprintf(e.Stderr, "trampcheck xcheck: %v\n", err)
+		return exitError
+	}
+	return xcheckSource(e, name, src, xe, n, cfg, desc, workers)
 }
 
 func displayName(path, tree string) string {
@@ -172,8 +197,9 @@ func displayName(path, tree string) string {
 	return path
 }
 
-// compileFile parses and compiles a JIT file; errors are one line.
-func compileFile(name string, src []byte) (*cparse.File, *interp.Program, error) {
+// compileFile parses and compiles a JIT file in environment model env
+// (nil: the documented one); errors are one line.
+func compileFile(name string, src []byte, env *interp.Env) (*cparse.File, *interp.Program, error) {
 	f, err := cparse.Parse(name, src, cparse.Options{})
 	if err != nil {
 		return nil, nil, err
@@ -181,21 +207,62 @@ func compileFile(name string, src []byte) (*cparse.File, *interp.Program, error)
 	if !trampxcheck.IsJIT(f) {
 		return nil, nil, fmt.Errorf("%s: no %s definition: not the s390x BPF JIT", name, trampxcheck.Generator)
 	}
-	p, err := interp.Compile(f, nil)
+	p, err := interp.Compile(f, env)
 	if err != nil {
 		return nil, nil, err
 	}
 	return f, p, nil
 }
 
-func xcheckSource(e *env, name string, src []byte, n int, cfg func(int) tramp.Config, desc string, workers int) int {
-	f, prog, err := compileFile(name, src)
+// xenv is the environment model of a run and where it came from.
+type xenv struct {
+	env  *interp.Env // nil: the documented 6.12 values
+	from string      // for the summary line
+}
+
+// treeEnv reads the environment model from the headers of a tree (read
+// serves tree-relative paths); a tree without them, or no tree, gives the
+// documented values.
+func treeEnv(tree string, read func(string) ([]byte, error)) (xenv, error) {
+	if tree == "" {
+		return xenv{from: "documented 6.12 values"}, nil
+	}
+	env, err := trampxcheck.TreeEnv(read)
+	if err != nil {
+		return xenv{}, fmt.Errorf("%s: environment model: %v", tree, err)
+	}
+	if env == nil {
+		return xenv{from: "documented 6.12 values (" + tree + " has no " + trampxcheck.EnvHeader + ")"}, nil
+	}
+	return xenv{env: env, from: "headers of " + tree}, nil
+}
+
+// stateReader serves the files of a tree as the states of a series up
+// to and including the last one left them.
+func stateReader(tree string, states []*patchset.State) func(string) ([]byte, error) {
+	return func(name string) ([]byte, error) {
+		for i := len(states) - 1; i >= 0; i-- {
+			if b, ok := states[i].Files[name]; ok {
+				return b, nil
+			}
+			if slices.Contains(states[i].Removed, name) {
+				return nil, fmt.Errorf("%s: %w (removed by the series)", name, fs.ErrNotExist)
+			}
+		}
+		return patchset.DirReader(tree).ReadFile(name)
+	}
+}
+
+func xcheckSource(e *env, name string, src []byte, xe xenv, n int, cfg func(int) tramp.Config, desc string, workers int) int {
+	f, prog, err := compileFile(name, src, xe.env)
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "trampcheck xcheck: %v\n", err)
 		return exitError
 	}
 	t0 := time.Now()
-	fds, sum, err := trampxcheck.CheckN(f, prog, n, cfg, workers)
+	pcfg, stop := withProgress(e.Stderr, "xcheck: "+name, n, cfg)
+	fds, sum, err := trampxcheck.CheckN(f, prog, n, pcfg, workers)
+	stop()
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "trampcheck xcheck: %s: %v\n", name, err)
 		return exitError
@@ -204,8 +271,8 @@ func xcheckSource(e *env, name string, src []byte, n int, cfg func(int) tramp.Co
 	for _, fd := range fds {
 		fmt.Fprintf(e.Stdout, "%s:%d: %s [trampcheck:trampxcheck]\n", name, fd.Line, fd.Message)
 	}
-	fmt.Fprintf(e.Stdout, "xcheck: %s: %d configurations (%s), %d divergences, %d findings, %.0f configurations/s\n",
-		name, sum.Configs, desc, sum.Divergences, sum.Findings, float64(sum.Configs)/el.Seconds())
+	fmt.Fprintf(e.Stdout, "xcheck: %s: %d configurations (%s), %d divergences, %d findings, %.0f configurations/s; environment: %s\n",
+		name, sum.Configs, desc, sum.Divergences, sum.Findings, float64(sum.Configs)/el.Seconds(), xe.from)
 	if sum.Divergences > 0 {
 		return exitFindings
 	}
@@ -233,36 +300,63 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 	if len(states) == 0 {
 		return fail("%s: no patches", path)
 	}
-	last := states[len(states)-1]
-	patched, ok := last.Files[jitFile]
-	if !ok {
-		fmt.Fprintf(e.Stdout, "xcheck: %s does not change %s\n", path, jitFile)
+	// A patch matters when it changes the JIT file or a header (which
+	// can change the environment model the file is executed in).
+	matters := func(st *patchset.State) bool {
+		for _, p := range st.Touched {
+			if p == jitFile || strings.HasSuffix(p, ".h") {
+				return true
+			}
+		}
+		return false
+	}
+	if !slices.ContainsFunc(states, matters) {
+		fmt.Fprintf(e.Stdout, "xcheck: %s does not change %s or a header\n", path, jitFile)
 		return exitClean
 	}
 	baseSrc, err := patchset.DirReader(tree).ReadFile(jitFile)
 	if err != nil {
 		return fail("%v", err)
 	}
-	_, prev, err := compileFile(jitFile+" (base)", baseSrc)
+	// jitOf returns the JIT file as the states up to st leave it.
+	jitOf := func(upto int) ([]byte, error) { return stateReader(tree, states[:upto+1])(jitFile) }
+	patched, err := jitOf(len(states) - 1)
+	if err != nil {
+		return fail("%s: %v", path, err)
+	}
+	baseEnv, err := treeEnv(tree, patchset.DirReader(tree).ReadFile)
 	if err != nil {
 		return fail("%v", err)
 	}
-	// The codegen change of each patch that touches the JIT, against the
-	// state before it.
+	_, prev, err := compileFile(jitFile+" (base)", baseSrc, baseEnv.env)
+	if err != nil {
+		return fail("%v", err)
+	}
+	// The codegen change of each patch that touches the JIT or a header,
+	// against the state before it.
 	for i, st := range states {
-		src, touched := st.Files[jitFile]
-		if !touched || !slices.Contains(st.Touched, jitFile) {
+		if !matters(st) {
 			continue
+		}
+		src, err := jitOf(i)
+		if err != nil {
+			return fail("%s: %v", path, err)
 		}
 		name := path
 		if len(states) > 1 {
 			name = fmt.Sprintf("%s: patch %d/%d %q", path, i+1, len(states), st.Patch.Title)
 		}
-		_, cur, err := compileFile(jitFile, src)
+		xe, err := treeEnv(tree, stateReader(tree, states[:i+1]))
 		if err != nil {
 			return fail("%s: %v", name, err)
 		}
-		d, err := trampxcheck.Diff(prev, cur, n, cfg, workers)
+		_, cur, err := compileFile(jitFile, src, xe.env)
+		if err != nil {
+			return fail("%s: %v", name, err)
+		}
+		pcfg, stop := withProgress(e.Stderr, "xcheck: "+name+": codegen diff", n, cfg)
+		d, err := trampxcheck.Diff(prev, cur, n, pcfg, workers)
+		stop()
 		if err != nil {
 			return fail("%s: %v", name, err)
 		}
@@ -277,5 +371,9 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 		}
 		prev = cur
 	}
-	return xcheckSource(e, jitFile, patched, n, cfg, desc, workers)
+	xe, err := treeEnv(tree, stateReader(tree, states))
+	if err != nil {
+		return fail("%v", err)
+	}
+	return xcheckSource(e, jitFile, patched, xe, n, cfg, desc, workers)
 }

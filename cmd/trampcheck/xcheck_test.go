@@ -57,7 +57,7 @@ func TestXcheckCLI(t *testing.T) {
 	if err := os.WriteFile(other, []byte("static int f(void) { return 0; }\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	summary := regexp.MustCompile(`(?m)^xcheck: .*: ` + strconv.Itoa(len(tramp.CoveringPoints())) + ` configurations \(covering set\), (\d+) divergences, (\d+) findings, \d+ configurations/s$`)
+	summary := regexp.MustCompile(`(?m)^xcheck: .*: ` + strconv.Itoa(len(tramp.CoveringPoints())) + ` configurations \(covering set\), (\d+) divergences, (\d+) findings, \d+ configurations/s; environment: documented 6.12 values \(` + regexp.QuoteMeta(tree) + ` has no include/linux/bpf.h\)$`)
 
 	out, errs, code := refCLI("xcheck", "--configs", "covering", "--tree", tree)
 	if code != exitClean || !summary.MatchString(out) || !strings.Contains(out, " 0 divergences, 0 findings") {
@@ -120,7 +120,7 @@ func TestXcheckCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, errs, code = refCLI("xcheck", "--configs", "covering", "--tree", tree, patchFile)
-	change := regexp.MustCompile(`(?m)^xcheck: .*0001-retval.patch: codegen changes in (\d+) of ` + strconv.Itoa(len(tramp.CoveringPoints())) + ` configurations \(covering set, all with CALL_ORIG\); first at offset \d+: base stg %r2,\d+\(%r15\), patched stg %r2,\d+\(%r15\)`)
+	change := regexp.MustCompile(`(?m)^xcheck: .*0001-retval.patch: codegen changes in (\d+) of ` + strconv.Itoa(len(tramp.CoveringPoints())) + ` configurations \(covering set, all with CALL_ORIG[^)]*\); first at offset \d+: base stg %r2,\d+\(%r15\), patched stg %r2,\d+\(%r15\)`)
 	if code != exitFindings || !change.MatchString(out) || !finding.MatchString(strings.ReplaceAll(out, ktree.JITFile, badFile)) {
 		t.Errorf("patch: got status %d, stdout %q, stderr %q; want 1, the codegen change and the finding", code, out, errs)
 	}
@@ -131,7 +131,7 @@ func TestXcheckCLI(t *testing.T) {
 	}{
 		{[]string{"xcheck", filepath.Join(dir, "missing.c")}, "trampcheck xcheck: open " + filepath.Join(dir, "missing.c") + ": no such file or directory\n"},
 		{[]string{"xcheck", other}, "trampcheck xcheck: " + other + ": no __arch_prepare_bpf_trampoline definition: not the s390x BPF JIT\n"},
-		{[]string{"xcheck", "--configs", "most", other}, "trampcheck xcheck: --configs most: want covering, sample:N or full\n"},
+		{[]string{"xcheck", "--configs", "most", other}, "trampcheck xcheck: --configs most: want full, covering or sample:N\n"},
 		{[]string{"xcheck", patchFile}, "trampcheck xcheck: " + patchFile + ": a patch needs --tree (the base it applies to)\n"},
 		{[]string{"xcheck", "--shard", "4/3", other}, "trampcheck xcheck: --shard 4/3: want K/N with 1 <= K <= N\n"},
 	} {
@@ -145,4 +145,65 @@ func TestXcheckCLI(t *testing.T) {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// TestXcheckHeaderPatch checks that the environment model follows the
+// headers of the tree as a patch leaves them: a patch that only grows
+// struct bpf_tramp_run_ctx by a member before bpf_cookie changes the
+// frame the real file's generator builds, so xcheck reports a codegen
+// change and divergences from the 6.12 reference, while the tree itself
+// is clean in its own headers' model.
+func TestXcheckHeaderPatch(t *testing.T) {
+	tree := ktree.Dir(t)
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Skip("no git")
+	}
+	const hdr = "include/linux/bpf.h"
+	orig, err := os.ReadFile(filepath.Join(tree, hdr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const member = "struct bpf_tramp_run_ctx {\n\tstruct bpf_run_ctx run_ctx;\n"
+	if !strings.Contains(string(orig), member) {
+		t.Fatalf("%s lost struct bpf_tramp_run_ctx", hdr)
+	}
+	dir := t.TempDir()
+	for _, side := range []string{"a", "b"} {
+		p := filepath.Join(dir, side, hdr)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		data := orig
+		if side == "b" {
+			data = []byte(strings.Replace(string(orig), member, member+"\tu64 trampcheck_pad;\n", 1))
+		}
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cmd := exec.Command(git, "diff", "--no-index", "--no-prefix", "a/"+hdr, "b/"+hdr)
+	cmd.Dir = dir
+	diff, _ := cmd.Output() // status 1: the files differ
+	patch := filepath.Join(dir, "0001-pad.patch")
+	if err := os.WriteFile(patch, diff, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	out, errs, code := refCLI("xcheck", "--configs", "covering", "--tree", tree)
+	if code != exitClean || !strings.Contains(out, " 0 divergences, 0 findings") || !strings.HasSuffix(out, "; environment: headers of "+tree+"\n") {
+		t.Errorf("tree: got status %d, stdout %q, stderr %q; want 0, clean, in the tree's model", code, out, errs)
+	}
+	out, errs, code = refCLI("xcheck", "--configs", "covering", "--tree", tree, patch)
+	change := regexp.MustCompile(`(?m)^xcheck: .*0001-pad.patch: codegen changes in (\d+) of \d+ configurations`)
+	m := change.FindStringSubmatch(out)
+	if code != exitFindings || m == nil || atoi(m[1]) == 0 || !strings.Contains(out, "[trampcheck:trampxcheck]") ||
+		!strings.HasSuffix(out, "; environment: headers of "+tree+"\n") {
+		t.Errorf("patch: got status %d, stdout %q, stderr %q; want 1, a codegen change, findings, the tree's model", code, out, errs)
+	}
+	// The model printed for the tree names each value's header line.
+	out, _, code = refCLI("xcheck", "--env", "--tree", tree)
+	if code != exitClean || !regexp.MustCompile(`(?m)^offsetof\(struct bpf_tramp_run_ctx, bpf_cookie\) = 0 \(include/linux/bpf.h:\d+\)$`).MatchString(out) {
+		t.Errorf("--env: got status %d, stdout %q", code, out)
+	}
 }

@@ -28,8 +28,13 @@
 // of a wrong computation that shows only at a later EMIT.
 //
 // What the file takes from kernel headers comes from an explicit environment
-// model (see Env and DefaultEnv): constants, struct layouts, kernel functions
-// and addresses documented for Linux 6.12 on s390x. An identifier the model
-// lacks is a compile error naming it. Runaway loops, deep recursion and huge
+// model (see Env): constants and struct layouts read from the headers of a
+// kernel tree (EnvFromTree), or documented for Linux 6.12 on s390x
+// (DefaultEnv), and kernel functions and addresses. Every value remembers
+// its source (Env.Describe); the Machine lays out the configuration with
+// the layouts of the Program's model, and Env.FromTramp translates a
+// reference configuration into that model (flags by name, insnsi at the
+// model's offset). An identifier the model lacks is a compile error naming
+// it. Runaway loops, deep recursion and huge
 // allocations stop the run with an error (see Limits).
 package interp

@@ -3,6 +3,7 @@ package interp
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"modernc.org/cc/v4"
 )
@@ -10,18 +11,24 @@ import (
 // Env is the environment model: everything the trampoline generator takes
 // from kernel headers, as Go data. DefaultEnv documents the values for
 // Linux 6.12 on s390x (defconfig); docs/kernel-ground-truth.md lists how they
-// were measured.
+// were measured. EnvFromTree reads the constants and struct layouts from the
+// headers of a tree instead; Describe lists every value with its source.
 type Env struct {
 	consts   map[string]envConst
 	typedefs map[string]*ctype
 	structs  map[string]*ctype
 	funcs    map[string]builtin
 	symbols  map[string]func(*Config) uint64
+	lay      layout
+	laySrc   []string   // per layoutSpecs entry
+	flagMap  [32]uint32 // env bit of reference flag bit i
+	flagOK   uint32     // the reference flags flagMap translates
 }
 
 type envConst struct {
 	Value uint64
 	Type  *ctype
+	Src   string // where the value came from (see EnvEntry.Source)
 }
 
 // builtin compiles a call of an environment function.
@@ -50,12 +57,16 @@ func (e *Env) Names() []string {
 	return out
 }
 
-// Layout of the environment structs: the offsets of struct btf_func_model,
-// bpf_tramp_links (nr_links at 216), bpf_tramp_link (cookie at 80) and
-// bpf_tramp_run_ctx are the real 6.12 ones; struct bpf_prog keeps the real
-// offsets of bpf_func (48) and insnsi (72) and models the jited bit-field
-// as one byte at offset 2; struct bpf_tramp_image keeps only the fields the
-// generator uses (ip_after_call, ip_epilogue) at model offsets 16 and 24.
+// Documented layout of the environment structs (Linux 6.12, s390x
+// defconfig), the defaults of DefaultEnv; a Program laid out from a tree
+// (EnvFromTree) uses that tree's values instead (see Env.Describe). The
+// offsets of struct btf_func_model, bpf_tramp_links (nr_links at 216),
+// bpf_tramp_link (cookie at 80), bpf_link, bpf_tramp_run_ctx, bpf_insn and
+// bpf_prog are the real ones; the jited bit-field of struct bpf_prog is
+// modelled as one byte at the offset of its storage unit (2), which the
+// machine sets to 1 for a jited program (the C code only tests it for
+// non-zero; in the kernel it is the top bit of that unit). struct
+// bpf_tramp_image has the real offsets of the members the generator uses.
 const (
 	// ProgSize is sizeof(struct bpf_prog) without instructions; insnsi
 	// starts here.
@@ -76,11 +87,174 @@ const (
 	LinksSize     = 224
 	linksNrOff    = 216
 	maxTrampLinks = 27
-	// ImageStructSize is the size of the modelled struct bpf_tramp_image.
-	ImageStructSize = 32
+	// ImageStructSize is sizeof(struct bpf_tramp_image).
+	ImageStructSize = 680
 	// ModelSize is sizeof(struct btf_func_model).
 	ModelSize = 27
 )
+
+// DocumentedSource is the source of a value of the model that was not read
+// from a kernel tree.
+const DocumentedSource = "documented 6.12 value"
+
+// EnvEntry is one value of the environment model with where it came from.
+type EnvEntry struct {
+	// Name is a constant ("BPF_TRAMP_F_CALL_ORIG") or a layout value
+	// ("sizeof(struct bpf_prog)", "offsetof(struct bpf_prog, insnsi)",
+	// "ARRAY_SIZE(struct bpf_tramp_links, links)").
+	Name  string
+	Value int64
+	// Source is "FILE:LINE" of the definition read from a tree (the
+	// member's declaration for offsets and array lengths, the struct's tag
+	// for sizes) or DocumentedSource.
+	Source string
+}
+
+// String returns "NAME = VALUE (SOURCE)".
+func (e EnvEntry) String() string {
+	return fmt.Sprintf("%s = %d (%s)", e.Name, e.Value, e.Source)
+}
+
+// Describe lists the constants of the model, sorted by name, then the
+// struct layout values, struct by struct, each with its source.
+func (e *Env) Describe() []EnvEntry {
+	var out []EnvEntry
+	names := make([]string, 0, len(e.consts))
+	for n := range e.consts {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		k := e.consts[n]
+		out = append(out, EnvEntry{Name: n, Value: int64(norm(k.Type, k.Value)), Source: k.Src})
+	}
+	for i, sp := range layoutSpecs {
+		out = append(out, EnvEntry{Name: sp.name(), Value: int64(*sp.field(&e.lay)), Source: e.laySrc[i]})
+	}
+	return out
+}
+
+// String returns Describe, one entry a line.
+func (e *Env) String() string {
+	var b strings.Builder
+	for _, x := range e.Describe() {
+		b.WriteString(x.String())
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// InsnsiOffset returns offsetof(struct bpf_prog, insnsi) in the model: the
+// address of p->insnsi is that of the struct bpf_prog plus this offset.
+func (e *Env) InsnsiOffset() uint64 { return uint64(e.lay.progInsnsi) }
+
+// Const returns the value of a constant of the model (a flag, enumerator,
+// limit or errno) and whether the model has it.
+func (e *Env) Const(name string) (uint64, bool) {
+	k, ok := e.consts[name]
+	return k.Value, ok
+}
+
+// layout holds the offsets, sizes and array lengths of the environment
+// structs that the model keeps (see layoutSpecs).
+type layout struct {
+	modelSize, modelRetSize, modelRetFlags, modelNrArgs        int
+	modelArgSize, modelArgSizeN, modelArgFlags, modelArgFlagsN int
+	runCtxBaseSize                                             int
+	runCtxSize, runCtxRunCtx, runCtxCookie, runCtxSaved        int
+	linksSize, linksLinks, linksN, linksNr                     int
+	tlinkSize, tlinkLink, tlinkCookie                          int
+	linkSize, linkRefcnt, linkID, linkType, linkOps, linkProg  int
+	insnSize, insnCode, insnRegs, insnOff, insnImm             int
+	progSize, progPages, progJited, progType, progEAT, progLen int
+	progJitedLen, progTag, progTagN, progStats, progActive     int
+	progBpfFunc, progAux, progOrig, progInsnsi                 int
+	imSize, imImage, imSizeField, imIPAfterCall, imIPEpilogue  int
+}
+
+// What a layout value measures.
+const (
+	lSize   = iota // sizeof(struct tag)
+	lOffset        // offsetof(struct tag, member)
+	lLen           // the number of elements of the array member
+)
+
+// layoutSpec is one value of the layout: what it measures, its documented
+// value and the size of the member's type (of its element, for arrays)
+// that the model relies on (0: not checked; -1: a bit-field, whose offset
+// is that of its storage unit).
+type layoutSpec struct {
+	tag, member string
+	what        int
+	doc         int
+	need        int
+	field       func(*layout) *int
+}
+
+func (sp layoutSpec) name() string {
+	switch sp.what {
+	case lSize:
+		return "sizeof(struct " + sp.tag + ")"
+	case lLen:
+		return "ARRAY_SIZE(struct " + sp.tag + ", " + sp.member + ")"
+	}
+	return "offsetof(struct " + sp.tag + ", " + sp.member + ")"
+}
+
+// layoutSpecs lists the layout values of the model.
+var layoutSpecs = []layoutSpec{
+	{"btf_func_model", "", lSize, ModelSize, 0, func(l *layout) *int { return &l.modelSize }},
+	{"btf_func_model", "ret_size", lOffset, 0, 1, func(l *layout) *int { return &l.modelRetSize }},
+	{"btf_func_model", "ret_flags", lOffset, 1, 1, func(l *layout) *int { return &l.modelRetFlags }},
+	{"btf_func_model", "nr_args", lOffset, 2, 1, func(l *layout) *int { return &l.modelNrArgs }},
+	{"btf_func_model", "arg_size", lOffset, 3, 1, func(l *layout) *int { return &l.modelArgSize }},
+	{"btf_func_model", "arg_size", lLen, 12, 1, func(l *layout) *int { return &l.modelArgSizeN }},
+	{"btf_func_model", "arg_flags", lOffset, 15, 1, func(l *layout) *int { return &l.modelArgFlags }},
+	{"btf_func_model", "arg_flags", lLen, 12, 1, func(l *layout) *int { return &l.modelArgFlagsN }},
+	{"bpf_run_ctx", "", lSize, 0, 0, func(l *layout) *int { return &l.runCtxBaseSize }},
+	{"bpf_tramp_run_ctx", "", lSize, 16, 0, func(l *layout) *int { return &l.runCtxSize }},
+	{"bpf_tramp_run_ctx", "run_ctx", lOffset, 0, 0, func(l *layout) *int { return &l.runCtxRunCtx }},
+	{"bpf_tramp_run_ctx", "bpf_cookie", lOffset, 0, 8, func(l *layout) *int { return &l.runCtxCookie }},
+	{"bpf_tramp_run_ctx", "saved_run_ctx", lOffset, 8, 8, func(l *layout) *int { return &l.runCtxSaved }},
+	{"bpf_tramp_links", "", lSize, LinksSize, 0, func(l *layout) *int { return &l.linksSize }},
+	{"bpf_tramp_links", "links", lOffset, 0, 8, func(l *layout) *int { return &l.linksLinks }},
+	{"bpf_tramp_links", "links", lLen, maxTrampLinks, 8, func(l *layout) *int { return &l.linksN }},
+	{"bpf_tramp_links", "nr_links", lOffset, linksNrOff, 4, func(l *layout) *int { return &l.linksNr }},
+	{"bpf_tramp_link", "", lSize, LinkSize, 0, func(l *layout) *int { return &l.tlinkSize }},
+	{"bpf_tramp_link", "link", lOffset, 0, 0, func(l *layout) *int { return &l.tlinkLink }},
+	{"bpf_tramp_link", "cookie", lOffset, LinkCookieOff, 8, func(l *layout) *int { return &l.tlinkCookie }},
+	{"bpf_link", "", lSize, 64, 0, func(l *layout) *int { return &l.linkSize }},
+	{"bpf_link", "refcnt", lOffset, 0, 8, func(l *layout) *int { return &l.linkRefcnt }},
+	{"bpf_link", "id", lOffset, 8, 4, func(l *layout) *int { return &l.linkID }},
+	{"bpf_link", "type", lOffset, 12, 4, func(l *layout) *int { return &l.linkType }},
+	{"bpf_link", "ops", lOffset, 16, 8, func(l *layout) *int { return &l.linkOps }},
+	{"bpf_link", "prog", lOffset, LinkProgOff, 8, func(l *layout) *int { return &l.linkProg }},
+	{"bpf_insn", "", lSize, 8, 0, func(l *layout) *int { return &l.insnSize }},
+	{"bpf_insn", "code", lOffset, 0, 1, func(l *layout) *int { return &l.insnCode }},
+	{"bpf_insn", "dst_reg", lOffset, 1, -1, func(l *layout) *int { return &l.insnRegs }},
+	{"bpf_insn", "off", lOffset, 2, 2, func(l *layout) *int { return &l.insnOff }},
+	{"bpf_insn", "imm", lOffset, 4, 4, func(l *layout) *int { return &l.insnImm }},
+	{"bpf_prog", "", lSize, ProgSize, 0, func(l *layout) *int { return &l.progSize }},
+	{"bpf_prog", "pages", lOffset, 0, 2, func(l *layout) *int { return &l.progPages }},
+	{"bpf_prog", "jited", lOffset, ProgJitedOff, -1, func(l *layout) *int { return &l.progJited }},
+	{"bpf_prog", "type", lOffset, 4, 4, func(l *layout) *int { return &l.progType }},
+	{"bpf_prog", "expected_attach_type", lOffset, 8, 4, func(l *layout) *int { return &l.progEAT }},
+	{"bpf_prog", "len", lOffset, 12, 4, func(l *layout) *int { return &l.progLen }},
+	{"bpf_prog", "jited_len", lOffset, 16, 4, func(l *layout) *int { return &l.progJitedLen }},
+	{"bpf_prog", "tag", lOffset, 20, 1, func(l *layout) *int { return &l.progTag }},
+	{"bpf_prog", "tag", lLen, 8, 1, func(l *layout) *int { return &l.progTagN }},
+	{"bpf_prog", "stats", lOffset, 32, 8, func(l *layout) *int { return &l.progStats }},
+	{"bpf_prog", "active", lOffset, 40, 8, func(l *layout) *int { return &l.progActive }},
+	{"bpf_prog", "bpf_func", lOffset, ProgBpfFuncOff, 8, func(l *layout) *int { return &l.progBpfFunc }},
+	{"bpf_prog", "aux", lOffset, 56, 8, func(l *layout) *int { return &l.progAux }},
+	{"bpf_prog", "orig_prog", lOffset, 64, 8, func(l *layout) *int { return &l.progOrig }},
+	{"bpf_prog", "insnsi", lOffset, ProgInsnsiOff, 8, func(l *layout) *int { return &l.progInsnsi }},
+	{"bpf_tramp_image", "", lSize, ImageStructSize, 0, func(l *layout) *int { return &l.imSize }},
+	{"bpf_tramp_image", "image", lOffset, 0, 8, func(l *layout) *int { return &l.imImage }},
+	{"bpf_tramp_image", "size", lOffset, 8, 4, func(l *layout) *int { return &l.imSizeField }},
+	{"bpf_tramp_image", "ip_after_call", lOffset, 632, 8, func(l *layout) *int { return &l.imIPAfterCall }},
+	{"bpf_tramp_image", "ip_epilogue", lOffset, 640, 8, func(l *layout) *int { return &l.imIPEpilogue }},
+}
 
 // DefaultEnv returns the environment model of Linux 6.12 on s390x.
 func DefaultEnv() *Env {
@@ -91,7 +265,7 @@ func DefaultEnv() *Env {
 		funcs:    map[string]builtin{},
 		symbols:  map[string]func(*Config) uint64{},
 	}
-	k := func(name string, t *ctype, v uint64) { e.consts[name] = envConst{v, t} }
+	k := func(name string, t *ctype, v uint64) { e.consts[name] = envConst{v, t, DocumentedSource} }
 	// uapi/asm/ptrace.h
 	k("STACK_FRAME_OVERHEAD", tInt, 160)
 	// linux/bpf.h: BPF_TRAMP_F_* are BIT(n), unsigned long.
@@ -109,6 +283,8 @@ func DefaultEnv() *Env {
 	k("BPF_TRAMP_MAX", tInt, 3)
 	k("BPF_TRAMP_REPLACE", tInt, 4)
 	k("BPF_MAX_TRAMP_LINKS", tInt, maxTrampLinks)
+	// MAX_BPF_FUNC_ARGS is also the length of the arrays of struct
+	// btf_func_model.
 	k("MAX_BPF_FUNC_ARGS", tInt, 12)
 	k("MAX_BPF_FUNC_REG_ARGS", tInt, 5)
 	k("BTF_FMODEL_STRUCT_ARG", tULong, 1)
@@ -141,43 +317,14 @@ func DefaultEnv() *Env {
 		e.typedefs[n] = t
 	}
 
-	u8a := func(n int) *ctype { return arrayOf(tUChar, n) }
+	e.laySrc = make([]string, len(layoutSpecs))
+	for i, sp := range layoutSpecs {
+		*sp.field(&e.lay) = sp.doc
+		e.laySrc[i] = DocumentedSource
+	}
+	e.buildStructs()
+	e.mapFlags()
 	vp := ptrTo(tVoid)
-	e.structs["btf_func_model"] = newStruct("btf_func_model", ModelSize,
-		fieldSpec{"ret_size", tUChar, 0}, fieldSpec{"ret_flags", tUChar, 1},
-		fieldSpec{"nr_args", tUChar, 2}, fieldSpec{"arg_size", u8a(12), 3},
-		fieldSpec{"arg_flags", u8a(12), 15})
-	e.structs["btf_func_model"].align = 1
-	e.structs["btf_func_model"].st.align = 1
-	runCtx := newStruct("bpf_run_ctx", 0)
-	e.structs["bpf_run_ctx"] = runCtx
-	e.structs["bpf_tramp_run_ctx"] = newStruct("bpf_tramp_run_ctx", 16,
-		fieldSpec{"run_ctx", runCtx, 0}, fieldSpec{"bpf_cookie", tULong, 0},
-		fieldSpec{"saved_run_ctx", ptrTo(runCtx), 8})
-	insn := newStruct("bpf_insn", 8, fieldSpec{"code", tUChar, 0}, fieldSpec{"regs", tUChar, 1},
-		fieldSpec{"off", tShort, 2}, fieldSpec{"imm", tInt, 4})
-	e.structs["bpf_insn"] = insn
-	prog := newStruct("bpf_prog", ProgSize,
-		fieldSpec{"pages", tUShort, 0}, fieldSpec{"jited", tUChar, ProgJitedOff},
-		fieldSpec{"type", tUInt, 4}, fieldSpec{"expected_attach_type", tUInt, 8},
-		fieldSpec{"len", tUInt, 12}, fieldSpec{"jited_len", tUInt, 16},
-		fieldSpec{"tag", u8a(8), 20}, fieldSpec{"stats", vp, 32}, fieldSpec{"active", vp, 40},
-		fieldSpec{"bpf_func", vp, ProgBpfFuncOff}, fieldSpec{"aux", vp, 56},
-		fieldSpec{"orig_prog", vp, 64}, fieldSpec{"insnsi", arrayOf(insn, 0), ProgInsnsiOff})
-	e.structs["bpf_prog"] = prog
-	link := newStruct("bpf_link", 64,
-		fieldSpec{"refcnt", tLong, 0}, fieldSpec{"id", tUInt, 8}, fieldSpec{"type", tUInt, 12},
-		fieldSpec{"ops", vp, 16}, fieldSpec{"prog", ptrTo(prog), LinkProgOff})
-	e.structs["bpf_link"] = link
-	tlink := newStruct("bpf_tramp_link", LinkSize,
-		fieldSpec{"link", link, 0}, fieldSpec{"cookie", tULong, LinkCookieOff})
-	e.structs["bpf_tramp_link"] = tlink
-	e.structs["bpf_tramp_links"] = newStruct("bpf_tramp_links", LinksSize,
-		fieldSpec{"links", arrayOf(ptrTo(tlink), maxTrampLinks), 0},
-		fieldSpec{"nr_links", tInt, linksNrOff})
-	e.structs["bpf_tramp_image"] = newStruct("bpf_tramp_image", ImageStructSize,
-		fieldSpec{"image", vp, 0}, fieldSpec{"size", tInt, 8},
-		fieldSpec{"ip_after_call", vp, 16}, fieldSpec{"ip_epilogue", vp, 24})
 
 	e.symbols["__bpf_tramp_enter"] = func(c *Config) uint64 { return c.TrampEnter }
 	e.symbols["__bpf_tramp_exit"] = func(c *Config) uint64 { return c.TrampExit }
@@ -295,6 +442,49 @@ func DefaultEnv() *Env {
 	e.funcs["is_simm16"] = rangeFn(-32768, 32767)
 	e.funcs["is_simm32"] = rangeFn(-1<<31, 1<<31-1)
 	return e
+}
+
+// buildStructs makes the struct types of the model from e.lay.
+func (e *Env) buildStructs() {
+	l := &e.lay
+	u8a := func(n int) *ctype { return arrayOf(tUChar, n) }
+	vp := ptrTo(tVoid)
+	model := newStruct("btf_func_model", l.modelSize,
+		fieldSpec{"ret_size", tUChar, l.modelRetSize}, fieldSpec{"ret_flags", tUChar, l.modelRetFlags},
+		fieldSpec{"nr_args", tUChar, l.modelNrArgs}, fieldSpec{"arg_size", u8a(l.modelArgSizeN), l.modelArgSize},
+		fieldSpec{"arg_flags", u8a(l.modelArgFlagsN), l.modelArgFlags})
+	model.align = 1
+	model.st.align = 1
+	e.structs["btf_func_model"] = model
+	runCtx := newStruct("bpf_run_ctx", l.runCtxBaseSize)
+	e.structs["bpf_run_ctx"] = runCtx
+	e.structs["bpf_tramp_run_ctx"] = newStruct("bpf_tramp_run_ctx", l.runCtxSize,
+		fieldSpec{"run_ctx", runCtx, l.runCtxRunCtx}, fieldSpec{"bpf_cookie", tULong, l.runCtxCookie},
+		fieldSpec{"saved_run_ctx", ptrTo(runCtx), l.runCtxSaved})
+	insn := newStruct("bpf_insn", l.insnSize, fieldSpec{"code", tUChar, l.insnCode}, fieldSpec{"regs", tUChar, l.insnRegs},
+		fieldSpec{"off", tShort, l.insnOff}, fieldSpec{"imm", tInt, l.insnImm})
+	e.structs["bpf_insn"] = insn
+	prog := newStruct("bpf_prog", l.progSize,
+		fieldSpec{"pages", tUShort, l.progPages}, fieldSpec{"jited", tUChar, l.progJited},
+		fieldSpec{"type", tUInt, l.progType}, fieldSpec{"expected_attach_type", tUInt, l.progEAT},
+		fieldSpec{"len", tUInt, l.progLen}, fieldSpec{"jited_len", tUInt, l.progJitedLen},
+		fieldSpec{"tag", u8a(l.progTagN), l.progTag}, fieldSpec{"stats", vp, l.progStats}, fieldSpec{"active", vp, l.progActive},
+		fieldSpec{"bpf_func", vp, l.progBpfFunc}, fieldSpec{"aux", vp, l.progAux},
+		fieldSpec{"orig_prog", vp, l.progOrig}, fieldSpec{"insnsi", arrayOf(insn, 0), l.progInsnsi})
+	e.structs["bpf_prog"] = prog
+	link := newStruct("bpf_link", l.linkSize,
+		fieldSpec{"refcnt", tLong, l.linkRefcnt}, fieldSpec{"id", tUInt, l.linkID}, fieldSpec{"type", tUInt, l.linkType},
+		fieldSpec{"ops", vp, l.linkOps}, fieldSpec{"prog", ptrTo(prog), l.linkProg})
+	e.structs["bpf_link"] = link
+	tlink := newStruct("bpf_tramp_link", l.tlinkSize,
+		fieldSpec{"link", link, l.tlinkLink}, fieldSpec{"cookie", tULong, l.tlinkCookie})
+	e.structs["bpf_tramp_link"] = tlink
+	e.structs["bpf_tramp_links"] = newStruct("bpf_tramp_links", l.linksSize,
+		fieldSpec{"links", arrayOf(ptrTo(tlink), l.linksN), l.linksLinks},
+		fieldSpec{"nr_links", tInt, l.linksNr})
+	e.structs["bpf_tramp_image"] = newStruct("bpf_tramp_image", l.imSize,
+		fieldSpec{"image", vp, l.imImage}, fieldSpec{"size", tInt, l.imSizeField},
+		fieldSpec{"ip_after_call", vp, l.imIPAfterCall}, fieldSpec{"ip_epilogue", vp, l.imIPEpilogue})
 }
 
 // fixedArgs adapts a builtin with n arguments, converted to long.

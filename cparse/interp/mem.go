@@ -90,6 +90,9 @@ func (mem *memory) store(a uint64, size int, v uint64) {
 	default:
 		mem.m.fail("store of %d bytes", size)
 	}
+	if r == mem.m.imStr {
+		mem.m.imStore(off)
+	}
 	if r.sites != nil {
 		s := mem.m.storeSite()
 		for i := range size {

@@ -186,6 +186,13 @@ type Result struct {
 	// RetLine is the line of the first return statement that returned a
 	// negative value (0 when none did).
 	RetLine int
+	// IPAfterCall and IPEpilogue are im->ip_after_call and
+	// im->ip_epilogue after the writing pass (0 when the generator left
+	// them alone): the addresses the kernel later patches.
+	IPAfterCall, IPEpilogue uint64
+	// IPAfterCallLine and IPEpilogueLine are the lines of the last
+	// stores to them (0 for none).
+	IPAfterCallLine, IPEpilogueLine int
 	// Frame holds the integer members of the generator's struct
 	// bpf_tramp_jit after the writing pass (ip_off, stack_size, ...), in
 	// declaration order; empty when the file has no such local.
@@ -256,20 +263,23 @@ type Machine struct {
 	sp     int
 	frames []*frame
 
-	gbase     uint64
-	gsize     uint64
-	arena     *region
-	stackLo   uint64 // bottom of the stack (grows up)
-	stackP    uint64
-	heapP     uint64
-	image     *region
-	imStr     *region
-	progs     map[uint64]*Prog
-	progRegs  map[uint64]*region // reused between runs
-	siteCache []siteCacheEntry
-	sites     []int32
-	siteTab   []*Site
-	res       Result
+	gbase   uint64
+	gsize   uint64
+	arena   *region
+	stackLo uint64 // bottom of the stack (grows up)
+	stackP  uint64
+	heapP   uint64
+	image   *region
+	imStr   *region
+	// ipAfterCallLine and ipEpilogueLine are the lines of the last stores
+	// to im->ip_after_call and im->ip_epilogue in this run.
+	ipAfterCallLine, ipEpilogueLine int
+	progs                           map[uint64]*Prog
+	progRegs                        map[uint64]*region // reused between runs
+	siteCache                       []siteCacheEntry
+	sites                           []int32
+	siteTab                         []*Site
+	res                             Result
 }
 
 func beUint(b []byte, size int) uint64 {
@@ -313,11 +323,15 @@ func (p *Program) NewMachine(lim Limits) *Machine {
 	m.gbase = arenaBase
 	m.arena = &region{name: "globals, heap and stack", base: arenaBase, buf: make([]byte, int(m.gsize)+heapSize+lim.Stack)}
 	m.image = &region{name: "image"}
-	m.imStr = &region{name: "struct bpf_tramp_image", buf: make([]byte, ImageStructSize)}
+	m.imStr = &region{name: "struct bpf_tramp_image", buf: make([]byte, p.env.lay.imSize)}
 	m.progs = map[uint64]*Prog{}
 	m.progRegs = map[uint64]*region{}
 	return m
 }
+
+// Env returns the environment model the machine's program was compiled
+// with.
+func (m *Machine) Env() *Env { return m.p.env }
 
 // fail stops the run with a RuntimeError at the current line.
 func (m *Machine) fail(format string, args ...any) {
@@ -329,6 +343,17 @@ func (m *Machine) storeSite() *Site {
 		return m.site
 	}
 	return m.child(m.site, m.cur.Lo, "")
+}
+
+// imStore notes the line of a store at offset off of the struct
+// bpf_tramp_image.
+func (m *Machine) imStore(off int) {
+	switch off {
+	case m.p.env.lay.imIPAfterCall:
+		m.ipAfterCallLine = m.cur.Lo
+	case m.p.env.lay.imIPEpilogue:
+		m.ipEpilogueLine = m.cur.Lo
+	}
 }
 
 func (m *Machine) funcAddr(name string) uint64 {
@@ -464,35 +489,37 @@ func (m *Machine) setup(cfg *Config) (mPtr, linksPtr uint64, err error) {
 	_ = m.mem.add(m.arena)
 	m.imStr.base = cfg.Im
 	clear(m.imStr.buf)
+	m.ipAfterCallLine, m.ipEpilogueLine = 0, 0
 	if err := m.mem.add(m.imStr); err != nil {
 		return 0, 0, fmt.Errorf("config: %v", err)
 	}
-	if mPtr, err = m.heapAlloc(ModelSize); err != nil {
+	lay := &m.p.env.lay
+	if mPtr, err = m.heapAlloc(lay.modelSize); err != nil {
 		return 0, 0, err
 	}
 	mb := m.arena.buf[mPtr-arenaBase:]
-	mb[0], mb[1], mb[2] = cfg.Model.RetSize, cfg.Model.RetFlags, cfg.Model.NrArgs
-	copy(mb[3:15], cfg.Model.ArgSize[:])
-	copy(mb[15:27], cfg.Model.ArgFlags[:])
-	if linksPtr, err = m.heapAlloc(3 * LinksSize); err != nil {
+	mb[lay.modelRetSize], mb[lay.modelRetFlags], mb[lay.modelNrArgs] = cfg.Model.RetSize, cfg.Model.RetFlags, cfg.Model.NrArgs
+	copy(mb[lay.modelArgSize:lay.modelArgSize+min(lay.modelArgSizeN, len(cfg.Model.ArgSize))], cfg.Model.ArgSize[:])
+	copy(mb[lay.modelArgFlags:lay.modelArgFlags+min(lay.modelArgFlagsN, len(cfg.Model.ArgFlags))], cfg.Model.ArgFlags[:])
+	if linksPtr, err = m.heapAlloc(3 * lay.linksSize); err != nil {
 		return 0, 0, err
 	}
 	for kind, links := range cfg.Links {
-		if len(links) > maxTrampLinks {
-			return 0, 0, fmt.Errorf("config: %d links of kind %d, at most %d", len(links), kind, maxTrampLinks)
+		if len(links) > lay.linksN {
+			return 0, 0, fmt.Errorf("config: %d links of kind %d, at most %d", len(links), kind, lay.linksN)
 		}
-		tl := linksPtr + uint64(kind*LinksSize)
-		putBE(m.arena.buf[tl+linksNrOff-arenaBase:], 4, uint64(len(links)))
+		tl := linksPtr + uint64(kind*lay.linksSize)
+		putBE(m.arena.buf[tl+uint64(lay.linksNr)-arenaBase:], 4, uint64(len(links)))
 		for i := range links {
 			l := &links[i]
-			la, err := m.heapAlloc(LinkSize)
+			la, err := m.heapAlloc(lay.tlinkSize)
 			if err != nil {
 				return 0, 0, err
 			}
-			putBE(m.arena.buf[tl+uint64(8*i)-arenaBase:], 8, la)
+			putBE(m.arena.buf[tl+uint64(lay.linksLinks+8*i)-arenaBase:], 8, la)
 			pa := l.Prog.Addr
 			if pa == 0 {
-				if pa, err = m.heapAlloc(ProgSize); err != nil {
+				if pa, err = m.heapAlloc(lay.progSize); err != nil {
 					return 0, 0, err
 				}
 			} else if _, dup := m.progs[pa]; !dup {
@@ -501,7 +528,7 @@ func (m *Machine) setup(cfg *Config) (mPtr, linksPtr uint64, err error) {
 					if len(m.progRegs) > 1024 {
 						clear(m.progRegs)
 					}
-					r = &region{name: fmt.Sprintf("struct bpf_prog at %#x", pa), base: pa, buf: make([]byte, ProgSize)}
+					r = &region{name: fmt.Sprintf("struct bpf_prog at %#x", pa), base: pa, buf: make([]byte, lay.progSize)}
 					m.progRegs[pa] = r
 				}
 				clear(r.buf)
@@ -510,13 +537,15 @@ func (m *Machine) setup(cfg *Config) (mPtr, linksPtr uint64, err error) {
 				}
 			}
 			m.progs[pa] = &l.Prog
-			putBE(m.arena.buf[la+LinkProgOff-arenaBase:], 8, pa)
-			putBE(m.arena.buf[la+LinkCookieOff-arenaBase:], 8, l.Cookie)
-			m.mem.store(pa+ProgBpfFuncOff, 8, l.Prog.BpfFunc)
+			putBE(m.arena.buf[la+uint64(lay.tlinkLink+lay.linkProg)-arenaBase:], 8, pa)
+			putBE(m.arena.buf[la+uint64(lay.tlinkCookie)-arenaBase:], 8, l.Cookie)
+			m.mem.store(pa+uint64(lay.progBpfFunc), 8, l.Prog.BpfFunc)
+			// The jited bit-field is modelled as the byte at the offset
+			// of its storage unit (see ProgJitedOff).
 			if l.Prog.Jited {
-				m.mem.store(pa+ProgJitedOff, 1, 1)
+				m.mem.store(pa+uint64(lay.progJited), 1, 1)
 			} else {
-				m.mem.store(pa+ProgJitedOff, 1, 0)
+				m.mem.store(pa+uint64(lay.progJited), 1, 0)
 			}
 		}
 	}
@@ -603,6 +632,10 @@ func (m *Machine) Run(cfg *Config) (res *Result, err error) {
 	res.Ret = int(ret)
 	res.Steps = m.lim.Steps - m.steps
 	res.RetLine = m.negLine
+	lay := &m.p.env.lay
+	res.IPAfterCall = beUint(m.imStr.buf[lay.imIPAfterCall:], 8)
+	res.IPEpilogue = beUint(m.imStr.buf[lay.imIPEpilogue:], 8)
+	res.IPAfterCallLine, res.IPEpilogueLine = m.ipAfterCallLine, m.ipEpilogueLine
 	if l := m.p.frame; l != nil {
 		// The prepare function ran at depth 1: its locals start at the
 		// bottom of the stack, and nothing ran after it returned.

@@ -31,6 +31,11 @@ type Program struct {
 	Flags uint32
 	// Config is the configuration with every default address filled in.
 	Config Config
+	// IPAfterCall and IPEpilogue are the offsets the generator stores,
+	// added to the image address, in im->ip_after_call (the patchable
+	// branch after the call of the traced function) and im->ip_epilogue;
+	// -1 when it leaves them alone (without CALL_ORIG).
+	IPAfterCall, IPEpilogue int
 }
 
 // gen is the generator's state. Like the kernel's struct bpf_tramp_jit it
@@ -392,6 +397,15 @@ func (g *gen) assemble(w *builder, size int) (*Program, error) {
 		ends[i] = len(text)
 	}
 	all := string(text)
+	p.IPAfterCall, p.IPEpilogue = -1, -1
+	for li, name := range w.names {
+		switch name {
+		case "ip_after_call":
+			p.IPAfterCall = int(w.labelAt[li])
+		case "ip_epilogue":
+			p.IPEpilogue = int(w.labelAt[li])
+		}
+	}
 	start, li := 0, 0
 	for i, in := range w.insts {
 		off := int(in.off)

@@ -26,41 +26,67 @@ type Grid struct {
 const (
 	DimNArgs     = iota                // number of arguments, 0..12
 	DimArgSizes                        // argument size pattern (argPatterns)
-	DimArgFlags                        // argument flags: none, or signed and struct
 	DimFlags                           // RESTORE_REGS off/on; then CALL_ORIG ... INDIRECT
 	DimFEntry    = DimFlags + numFlags // 0..2 fentry programs
 	DimFModRet   = DimFEntry + 1       // 0..2 fmod_ret programs
 	DimFExit     = DimFEntry + 2       // 0..2 fexit programs
-	DimJited     = DimFEntry + 3       // all jited, none jited, alternating (first jited)
-	DimCookies   = DimFEntry + 4       // cookies all 0, or distinct non-zero values
-	DimExpolines = DimFEntry + 5       // nospec_uses_trampoline() false, true
-	DimRetSize   = DimFEntry + 6       // 0 (void), 1, 2, 4, 8, 16
-	DimRetSigned = DimFEntry + 7       // ret_flags signed: false, true
-	DimFuncAddr  = DimFEntry + 8       // NULL, non-NULL
-	numDims      = DimFEntry + 9
+	DimProgs     = DimFEntry + 3       // program kind: progJited or progMixed
+	DimExpolines = DimFEntry + 4       // nospec_uses_trampoline() false, true
+	DimRet       = DimFEntry + 5       // return type (retTypes)
+	DimFuncAddr  = DimFEntry + 6       // NULL, non-NULL
+	numDims      = DimFEntry + 7
 )
 
 // numFlags is the number of flags the generator reads (len(matrixFlags)).
 const numFlags = 7
 
-// argPatterns are the argument size patterns: the size of argument i is
-// sizes[i % len(sizes)].
+// argPatterns are the argument patterns: argument i has size
+// sizes[i % len(sizes)]. The five uniform patterns put every size
+// the kernel passes (1, 2, 4, 8 and 16 bytes) at every position, in
+// registers and on the stack, with no argument flags. The mixed pattern
+// has every size next to every other, odd struct sizes, 16-byte arguments
+// in registers and on the stack, and a 17-byte twelfth argument (ENOTSUPP
+// only with 12 arguments); it sets the flags BTF gives such arguments:
+// signed for the integer sizes, struct for the others.
 var argPatterns = []struct {
 	name  string
 	sizes []int
+	flags bool
 }{
-	{"all1", []int{1}},
-	{"all2", []int{2}},
-	{"all4", []int{4}},
-	{"all8", []int{8}},
-	{"all16", []int{16}},
-	{"mix1", []int{1, 2, 4, 8, 16}},
-	{"mix2", []int{2, 4, 8, 16, 1}},
-	{"mix4", []int{4, 8, 16, 1, 2}},
-	{"mix8", []int{8, 16, 1, 2, 4}},
-	{"mix16", []int{16, 1, 2, 4, 8}},
-	{"odd", []int{3, 12, 5, 9, 6, 7, 15}}, // structs: by reference when not 1, 2, 4, 8
-	{"big", []int{8, 8, 17}},              // a 17-byte argument: ENOTSUPP once there are 3 arguments
+	{"all1", []int{1}, false},
+	{"all2", []int{2}, false},
+	{"all4", []int{4}, false},
+	{"all8", []int{8}, false},
+	{"all16", []int{16}, false},
+	{"mixed", []int{16, 1, 12, 2, 4, 3, 8, 5, 16, 9, 2, 17}, true},
+}
+
+// The values of DimProgs: every program jited with zero cookies, or
+// programs alternating interpreted and jited (the first interpreted) with
+// distinct non-zero cookies. With one or two programs of a kind the second
+// gives a lone interpreted program and a mixed pair.
+const (
+	progJited = iota
+	progMixed
+)
+
+// retTypes are the return types of DimRet: void, the integer sizes
+// unsigned and signed, and a 16-byte value.
+var retTypes = []struct {
+	name   string
+	size   int
+	signed bool
+}{
+	{"void", 0, false},
+	{"u8", 1, false},
+	{"s8", 1, true},
+	{"u16", 2, false},
+	{"s16", 2, true},
+	{"u32", 4, false},
+	{"s32", 4, true},
+	{"u64", 8, false},
+	{"s64", 8, true},
+	{"16", 16, false},
 }
 
 // matrixFlags are the flags the generator reads; DimFlags enumerates every
@@ -69,8 +95,6 @@ var matrixFlags = [numFlags]uint32{
 	FlagRestoreRegs, FlagCallOrig, FlagSkipFrame, FlagIPArg,
 	FlagRetFentryRet, FlagOrigStack, FlagIndirect,
 }
-
-var retSizes = []int{0, 1, 2, 4, 8, 16}
 
 // MatrixFuncAddr is the non-NULL traced function address of the matrix.
 const MatrixFuncAddr uint64 = 0x000003ff_e0123458
@@ -92,21 +116,18 @@ func Matrix() *Grid {
 		for _, p := range argPatterns {
 			d[DimArgSizes].Values = append(d[DimArgSizes].Values, p.name)
 		}
-		d[DimArgFlags] = Dim{"argflags", []string{"none", "signed+struct"}}
 		for i, f := range matrixFlags {
 			d[DimFlags+i] = Dim{FlagString(f), []string{"off", "on"}}
 		}
 		d[DimFEntry] = Dim{"fentry", []string{"0", "1", "2"}}
 		d[DimFModRet] = Dim{"fmod_ret", []string{"0", "1", "2"}}
 		d[DimFExit] = Dim{"fexit", []string{"0", "1", "2"}}
-		d[DimJited] = Dim{"jited", []string{"all", "none", "alternate"}}
-		d[DimCookies] = Dim{"cookies", []string{"zero", "distinct"}}
+		d[DimProgs] = Dim{"progs", []string{"jited", "mixed"}}
 		d[DimExpolines] = Dim{"expolines", []string{"off", "on"}}
-		d[DimRetSize] = Dim{"retsize", nil}
-		for _, s := range retSizes {
-			d[DimRetSize].Values = append(d[DimRetSize].Values, fmt.Sprint(s))
+		d[DimRet] = Dim{"ret", nil}
+		for _, r := range retTypes {
+			d[DimRet].Values = append(d[DimRet].Values, r.name)
 		}
-		d[DimRetSigned] = Dim{"retsigned", []string{"unsigned", "signed"}}
 		d[DimFuncAddr] = Dim{"funcaddr", []string{"NULL", "non-NULL"}}
 		matrix = &Grid{Dims: d}
 	})
@@ -170,16 +191,17 @@ func (m *Grid) Describe(p []int) string {
 // 0x1000*kind + index + 1 with the top bit set.
 func (m *Grid) Config(p []int) Config {
 	var c Config
-	pat := argPatterns[p[DimArgSizes]].sizes
+	pat := argPatterns[p[DimArgSizes]]
 	n := p[DimNArgs]
 	if n > 0 {
 		c.Args = make([]Arg, n)
 		for i := range c.Args {
-			size := pat[i%len(pat)]
+			size := pat.sizes[i%len(pat.sizes)]
 			c.Args[i] = Arg{Size: size}
-			if p[DimArgFlags] == 1 {
-				c.Args[i].Signed = size <= 8
-				c.Args[i].Struct = size != 1 && size != 2 && size != 4 && size != 8
+			if pat.flags {
+				integer := size == 1 || size == 2 || size == 4 || size == 8
+				c.Args[i].Signed = integer
+				c.Args[i].Struct = !integer
 			}
 		}
 	}
@@ -190,13 +212,11 @@ func (m *Grid) Config(p []int) Config {
 		}
 		ps := make([]Prog, n)
 		for i := range ps {
-			switch p[DimJited] {
-			case 0:
+			switch p[DimProgs] {
+			case progJited:
 				ps[i].Jited = true
-			case 2:
-				ps[i].Jited = i%2 == 0
-			}
-			if p[DimCookies] == 1 {
+			case progMixed:
+				ps[i].Jited = i%2 == 1
 				ps[i].Cookie = 1<<63 | uint64(k)<<12 | uint64(i+1)
 			}
 		}
@@ -206,8 +226,8 @@ func (m *Grid) Config(p []int) Config {
 	c.FModRet = progs(KindFModRet, p[DimFModRet])
 	c.FExit = progs(KindFExit, p[DimFExit])
 	c.Expolines = p[DimExpolines] == 1
-	c.RetSize = retSizes[p[DimRetSize]]
-	c.RetSigned = p[DimRetSigned] == 1
+	c.RetSize = retTypes[p[DimRet]].size
+	c.RetSigned = retTypes[p[DimRet]].signed
 	if p[DimFuncAddr] == 1 {
 		c.FuncAddr = MatrixFuncAddr
 	}
@@ -238,8 +258,30 @@ func Covering() []Config {
 	return out
 }
 
-// pairwise builds a covering array of strength 2 for m's dimensions. Each
-// new row starts from an uncovered pair and then gives every other
+// seedDims are the dimensions whose every combination the covering set
+// holds: the seven flags and the NULL or non-NULL function address decide
+// together which parts of the frame and code exist (SKIP_FRAME is forced
+// by a NULL address without ORIG_STACK, or by INDIRECT; RESTORE_REGS,
+// CALL_ORIG and RET_FENTRY_RET decide what is saved), so a bug in that
+// logic may need three or four of them to show.
+var seedDims = []int{
+	DimFlags, DimFlags + 1, DimFlags + 2, DimFlags + 3, DimFlags + 4, DimFlags + 5, DimFlags + 6,
+	DimFuncAddr,
+}
+
+// seeds returns the number of combinations of the seed dimensions.
+func seeds(m *Grid) int {
+	n := 1
+	for _, k := range seedDims {
+		n *= len(m.Dims[k].Values)
+	}
+	return n
+}
+
+// pairwise builds a covering array for m's dimensions: every combination
+// of the seed dimensions, and every pair of values of any two dimensions.
+// The first rows fix one combination of the seed dimensions each; later
+// rows start from an uncovered pair. Every row then gives each other
 // dimension, widest first, the value that covers the most uncovered pairs
 // with the dimensions already set.
 func pairwise(m *Grid) [][]int {
@@ -276,29 +318,43 @@ func pairwise(m *Grid) [][]int {
 	}
 	var rows [][]int
 	ci, cj, cab := 0, 1, 0 // scan position for the next uncovered pair
-	for left > 0 {
-		// Find the first uncovered pair.
-		for covered[ci][cj][cab] {
-			cab++
-			if cab == len(covered[ci][cj]) {
-				cab = 0
-				cj++
-				if cj == nd {
-					ci++
-					cj = ci + 1
-				}
-			}
-		}
+	nseed := seeds(m)
+	for r := 0; r < nseed || left > 0; r++ {
 		row := make([]int, nd)
 		set := make([]bool, nd)
-		row[ci], row[cj] = cab/size[cj], cab%size[cj]
-		set[ci], set[cj] = true, true
+		if r < nseed {
+			// The first rows hold every combination of the seed
+			// dimensions.
+			c := r
+			for _, k := range seedDims {
+				row[k], set[k] = c%size[k], true
+				c /= size[k]
+			}
+		} else {
+			// Then each row starts from the first uncovered pair.
+			for covered[ci][cj][cab] {
+				cab++
+				if cab == len(covered[ci][cj]) {
+					cab = 0
+					cj++
+					if cj == nd {
+						ci++
+						cj = ci + 1
+					}
+				}
+			}
+			row[ci], row[cj] = cab/size[cj], cab%size[cj]
+			set[ci], set[cj] = true, true
+		}
 		for _, k := range order {
 			if set[k] {
 				continue
 			}
+			// Ties go to the values in turn, so that rows whose pairs
+			// are all covered still vary.
 			best, bestGain := 0, -1
-			for v := range size[k] {
+			for x := range size[k] {
+				v := (x + r) % size[k]
 				gain := 0
 				for o := range nd {
 					if set[o] && !isCovered(k, v, o, row[o]) {

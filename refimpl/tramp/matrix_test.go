@@ -3,6 +3,8 @@ package tramp
 import (
 	"errors"
 	"math/rand"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -47,11 +49,12 @@ func TestCoveringIsPairwise(t *testing.T) {
 	if len(cfgs) != len(pts) {
 		t.Fatalf("got %d configurations, want %d", len(cfgs), len(pts))
 	}
-	// The largest pairwise lower bound is the product of the two widest
-	// dimensions (13 argument counts, 12 size patterns); a greedy covering
-	// should stay within a small factor.
-	if lower := 13 * 12; len(pts) < lower || len(pts) > 3*lower {
-		t.Errorf("got %d covering points, want at most %d", len(pts), 3*lower)
+	// The lower bounds are the product of the two widest dimensions (13
+	// argument counts, 10 return types) and the 256 combinations of the
+	// seven flags and the function address; a greedy covering should stay
+	// within a small factor of the larger.
+	if lower := 256; len(pts) < lower || len(pts) > 2*lower {
+		t.Errorf("got %d covering points, want %d to %d", len(pts), lower, 2*lower)
 	}
 	t.Logf("matrix: %d points; covering: %d points, %d pairs", m.Len(), len(pts), want)
 }
@@ -82,6 +85,48 @@ func TestMatrixConfig(t *testing.T) {
 		}
 		if got, want := c.Expolines, p[DimExpolines] == 1; got != want {
 			t.Errorf("%s: got expolines %v, want %v", desc, got, want)
+		}
+		// The return type's name says its size and signedness.
+		rn := m.Dims[DimRet].Values[p[DimRet]]
+		wantSize, wantSigned := 0, false
+		switch rn {
+		case "void":
+		case "16":
+			wantSize = 16
+		default:
+			wantSigned = rn[0] == 's'
+			bits, err := strconv.Atoi(rn[1:])
+			if err != nil {
+				t.Fatalf("return type %q", rn)
+			}
+			wantSize = bits / 8
+		}
+		if c.RetSize != wantSize || c.RetSigned != wantSigned {
+			t.Errorf("%s: got return size %d signed %v, want %d %v", desc, c.RetSize, c.RetSigned, wantSize, wantSigned)
+		}
+		// A uniform pattern "allN" gives N-byte arguments without flags.
+		if an := m.Dims[DimArgSizes].Values[p[DimArgSizes]]; strings.HasPrefix(an, "all") {
+			size, _ := strconv.Atoi(an[3:])
+			for i, a := range c.Args {
+				if a.Size != size || a.Signed || a.Struct {
+					t.Errorf("%s: argument %d is %+v, want %d bytes without flags", desc, i, a, size)
+				}
+			}
+		}
+		// "jited": every program jited, no cookie; "mixed": the first
+		// of a kind interpreted, the second jited, distinct cookies.
+		cookies := map[uint64]bool{}
+		for _, ps := range [][]Prog{c.FEntry, c.FModRet, c.FExit} {
+			for i, pr := range ps {
+				mixed := m.Dims[DimProgs].Values[p[DimProgs]] == "mixed"
+				if want := !mixed || i == 1; pr.Jited != want {
+					t.Errorf("%s: program %d jited %v, want %v", desc, i, pr.Jited, want)
+				}
+				if (pr.Cookie != 0) != mixed || (mixed && cookies[pr.Cookie]) {
+					t.Errorf("%s: program %d cookie %#x", desc, i, pr.Cookie)
+				}
+				cookies[pr.Cookie] = true
+			}
 		}
 	}
 }
@@ -128,4 +173,30 @@ func TestCoveringRejections(t *testing.T) {
 		}
 	}
 	t.Logf("covering: %d accepted, %d EINVAL, %d ENOTSUPP", counts[0], counts[EINVAL], counts[ENOTSUPP])
+}
+
+// TestCoveringSeeds checks that the covering set holds every combination
+// of the seven flags and the NULL or non-NULL function address.
+func TestCoveringSeeds(t *testing.T) {
+	seen := map[[2]uint32]bool{}
+	for _, c := range Covering() {
+		addr := uint32(0)
+		if c.FuncAddr != 0 {
+			addr = 1
+		}
+		seen[[2]uint32{c.Flags, addr}] = true
+	}
+	for f := range uint32(1 << numFlags) {
+		var flags uint32
+		for i, bit := range matrixFlags {
+			if f&(1<<i) != 0 {
+				flags |= bit
+			}
+		}
+		for addr := range uint32(2) {
+			if !seen[[2]uint32{flags, addr}] {
+				t.Errorf("no covering configuration with flags %s and func_addr %d", FlagString(flags), addr)
+			}
+		}
+	}
 }
