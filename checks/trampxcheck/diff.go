@@ -66,10 +66,7 @@ var Features = func() []feature {
 // Diff runs the generators of base and patched over the n configurations
 // of cfg and reports which configurations produce different code.
 func Diff(base, patched *interp.Program, n int, cfg func(i int) tramp.Config, workers int) (DiffSummary, error) {
-	var mu sync.Mutex
-	sum := DiffSummary{Configs: n, First: -1}
-	all := make([]int, len(Features))     // configurations with feature i
-	changed := make([]int, len(Features)) // changed configurations with it
+	acc := newDiffAcc(n)
 	err := parallel(n, workers, func() func(i int) error {
 		mb := base.NewMachine(interp.Limits{})
 		mp := patched.NewMachine(interp.Limits{})
@@ -87,35 +84,63 @@ func Diff(base, patched *interp.Program, n int, cfg func(i int) tramp.Config, wo
 			}
 			rb, errb := mb.Run(&cb)
 			rp, errp := mp.Run(&cp)
-			msg, line, diff := diffResults(rb, errb, rp, errp, tc.Resolved().Image)
-			mu.Lock()
-			defer mu.Unlock()
-			for k, f := range Features {
-				if f.has(&tc) {
-					all[k]++
-					if diff {
-						changed[k]++
-					}
-				}
-			}
-			if !diff {
-				return nil
-			}
-			sum.Changed++
-			if sum.First < 0 || i < sum.First {
-				sum.First, sum.Message, sum.Line = i, msg+" ["+Describe(tc)+"]", line
-			}
+			acc.add(i, tc, rb, errb, rp, errp)
 			return nil
 		}
 	})
+	return acc.summary(), err
+}
+
+// diffAcc accumulates the codegen difference of base and patched runs,
+// safe for concurrent use.
+type diffAcc struct {
+	mu      sync.Mutex
+	sum     DiffSummary
+	all     []int // configurations with feature i
+	changed []int // changed configurations with it
+}
+
+func newDiffAcc(n int) *diffAcc {
+	return &diffAcc{sum: DiffSummary{Configs: n, First: -1}, all: make([]int, len(Features)), changed: make([]int, len(Features))}
+}
+
+// add compares the base and patched runs of configuration i.
+func (a *diffAcc) add(i int, tc tramp.Config, rb *interp.Result, errb error, rp *interp.Result, errp error) {
+	msg, line, diff := diffResults(rb, errb, rp, errp, tc.Resolved().Image)
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for k, f := range Features {
+		if f.has(&tc) {
+			a.all[k]++
+			if diff {
+				a.changed[k]++
+			}
+		}
+	}
+	if !diff {
+		return
+	}
+	a.sum.Changed++
+	if a.sum.First < 0 || i < a.sum.First {
+		a.sum.First, a.sum.Message, a.sum.Line = i, msg+" ["+Describe(tc)+"]", line
+	}
+}
+
+// summary returns the difference, with the features every changed
+// configuration shares.
+func (a *diffAcc) summary() DiffSummary {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	sum := a.sum
+	sum.Common = nil
 	if sum.Changed > 0 {
 		for k, f := range Features {
-			if changed[k] == sum.Changed && all[k] < n {
+			if a.changed[k] == sum.Changed && a.all[k] < sum.Configs {
 				sum.Common = append(sum.Common, f.name)
 			}
 		}
 	}
-	return sum, err
+	return sum
 }
 
 // diffResults compares two runs of one configuration.

@@ -87,14 +87,52 @@ type group struct {
 // concurrent use); only diverging configurations are kept in memory, so n
 // may be the whole matrix.
 func CheckN(f *cparse.File, prog *interp.Program, n int, cfg func(i int) tramp.Config, workers int) ([]Finding, Summary, error) {
+	fds, sum, _, err := checkN(f, prog, nil, n, cfg, workers)
+	return fds, sum, err
+}
+
+// CheckDiffN is CheckN for a patched file that also reports the codegen
+// difference from its base (as Diff does), in one pass: each
+// configuration runs the base and the patched generator once and the
+// reference once, where Diff followed by CheckN would run the patched
+// generator twice.
+func CheckDiffN(f *cparse.File, base, patched *interp.Program, n int, cfg func(i int) tramp.Config, workers int) ([]Finding, Summary, DiffSummary, error) {
+	return checkN(f, patched, base, n, cfg, workers)
+}
+
+// checkN is CheckN, and CheckDiffN when base is not nil.
+func checkN(f *cparse.File, prog, base *interp.Program, n int, cfg func(i int) tramp.Config, workers int) ([]Finding, Summary, DiffSummary, error) {
 	fl := newFieldLines(f)
 	var mu sync.Mutex
 	groups := map[string]*group{}
 	divergences := 0
+	var acc *diffAcc
+	if base != nil {
+		acc = newDiffAcc(n)
+	}
 	err := parallel(n, workers, func() func(i int) error {
 		m := prog.NewMachine(interp.Limits{})
+		var mb *interp.Machine
+		if base != nil {
+			mb = base.NewMachine(interp.Limits{})
+		}
 		return func(i int) error {
-			ps, err := compare(m, cfg(i), fl)
+			raw := cfg(i)
+			tc, c, err := envConfig(m, raw)
+			if err != nil {
+				return err
+			}
+			res, rerr := m.Run(&c)
+			if mb != nil {
+				// The base in its own environment model.
+				_, cb, err := envConfig(mb, raw)
+				if err != nil {
+					return err
+				}
+				rb, errb := mb.Run(&cb)
+				acc.add(i, tc, rb, errb, res, rerr)
+			}
+			ps, err := judge(res, rerr, tc, fl)
 			if err != nil || len(ps) == 0 {
 				return err
 			}
@@ -119,9 +157,13 @@ func CheckN(f *cparse.File, prog *interp.Program, n int, cfg func(i int) tramp.C
 		}
 	})
 	if err != nil {
-		return nil, Summary{}, err
+		return nil, Summary{}, DiffSummary{}, err
 	}
-	return findings(f, prog, groups, cfg), Summary{Configs: n, Divergences: divergences, Findings: len(groups)}, nil
+	var d DiffSummary
+	if acc != nil {
+		d = acc.summary()
+	}
+	return findings(f, prog, groups, cfg), Summary{Configs: n, Divergences: divergences, Findings: len(groups)}, d, nil
 }
 
 // findings turns the groups into findings sorted by line, explaining each
@@ -247,6 +289,12 @@ func compare(m *interp.Machine, tc tramp.Config, fl fieldLines) ([]problem, erro
 		return nil, err
 	}
 	res, rerr := m.Run(&cfg)
+	return judge(res, rerr, tc, fl)
+}
+
+// judge compares one run of the file's generator (res, or the run's error
+// rerr) for resolved configuration tc with the reference.
+func judge(res *interp.Result, rerr error, tc tramp.Config, fl fieldLines) ([]problem, error) {
 	ref, referr := tramp.Generate(tc)
 	var rej *tramp.RejectError
 	if referr != nil && !errors.As(referr, &rej) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
@@ -181,5 +182,57 @@ func TestRealFileClean(t *testing.T) {
 	}
 	if sum.Configs != len(tramp.Covering()) || sum.Divergences != 0 {
 		t.Errorf("got %+v, want %d configurations and no divergence", sum, len(tramp.Covering()))
+	}
+}
+
+// TestCheckDiffN checks that the one-pass CheckDiffN finds what Diff and
+// CheckN find separately, on the real file against mutants of it: the
+// same changed configurations, first difference and common features, and
+// the same findings; and no change of the real file against itself.
+func TestCheckDiffN(t *testing.T) {
+	src := ktree.JIT(t)
+	base, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bprog, err := interp.Compile(base, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cov := tramp.Covering()
+	cfg := func(i int) tramp.Config { return cov[i] }
+	for _, mu := range append([]mutation{{name: "none"}}, mutations[:8]...) {
+		msrc := src
+		if mu.line != "" {
+			if msrc, _, err = mu.apply(src); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f, err := cparse.Parse(ktree.JITFile, msrc, cparse.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prog, err := interp.Compile(f, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantD, err := Diff(bprog, prog, len(cov), cfg, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantF, wantS, err := CheckN(f, prog, len(cov), cfg, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotF, gotS, gotD, err := CheckDiffN(f, bprog, prog, len(cov), cfg, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(gotD) != fmt.Sprint(wantD) || fmt.Sprint(gotF) != fmt.Sprint(wantF) || gotS != wantS {
+			t.Errorf("%s: CheckDiffN gives %+v, %+v, %+v; Diff and CheckN give %+v, %+v, %+v", mu.name, gotD, gotS, gotF, wantD, wantS, wantF)
+		}
+		if changed := gotD.Changed > 0; changed != (mu.line != "") {
+			t.Errorf("%s: %d configurations changed", mu.name, gotD.Changed)
+		}
 	}
 }

@@ -259,15 +259,25 @@ func xcheckSource(e *env, name string, src []byte, xe xenv, n int, cfg func(int)
 		fmt.Fprintf(e.Stderr, "trampcheck xcheck: %v\n", err)
 		return exitError
 	}
+	return xcheckRun(e, name, f, prog, nil, "", xe, n, cfg, desc, workers)
+}
+
+// xcheckRun checks the compiled file prog against the reference and, when
+// base is not nil, reports the codegen difference from base first (under
+// the name diffName), in the same pass.
+func xcheckRun(e *env, name string, f *cparse.File, prog, base *interp.Program, diffName string, xe xenv, n int, cfg func(int) tramp.Config, desc string, workers int) int {
 	t0 := time.Now()
 	pcfg, stop := withProgress(e.Stderr, "xcheck: "+name, n, cfg)
-	fds, sum, err := trampxcheck.CheckN(f, prog, n, pcfg, workers)
+	fds, sum, d, err := trampxcheck.CheckDiffN(f, base, prog, n, pcfg, workers)
 	stop()
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "trampcheck xcheck: %s: %v\n", name, err)
 		return exitError
 	}
 	el := time.Since(t0)
+	if base != nil {
+		printDiff(e, diffName, d, desc)
+	}
 	for _, fd := range fds {
 		fmt.Fprintf(e.Stdout, "%s:%d: %s [trampcheck:trampxcheck]\n", name, fd.Line, fd.Message)
 	}
@@ -277,6 +287,19 @@ func xcheckSource(e *env, name string, src []byte, xe xenv, n int, cfg func(int)
 		return exitFindings
 	}
 	return exitClean
+}
+
+// printDiff prints the codegen difference of a patch.
+func printDiff(e *env, name string, d trampxcheck.DiffSummary, desc string) {
+	if d.Changed == 0 {
+		fmt.Fprintf(e.Stdout, "xcheck: %s: no codegen change in %d configurations (%s)\n", name, d.Configs, desc)
+		return
+	}
+	which := ""
+	if len(d.Common) > 0 {
+		which = ", all with " + strings.Join(d.Common, ", ")
+	}
+	fmt.Fprintf(e.Stdout, "xcheck: %s: codegen changes in %d of %d configurations (%s%s); first %s\n", name, d.Changed, d.Configs, desc, which, d.Message)
 }
 
 // xcheckPatch applies a patch (series) to the tree and compares the
@@ -320,10 +343,6 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 	}
 	// jitOf returns the JIT file as the states up to st leave it.
 	jitOf := func(upto int) ([]byte, error) { return stateReader(tree, states[:upto+1])(jitFile) }
-	patched, err := jitOf(len(states) - 1)
-	if err != nil {
-		return fail("%s: %v", path, err)
-	}
 	baseEnv, err := treeEnv(tree, patchset.DirReader(tree).ReadFile)
 	if err != nil {
 		return fail("%v", err)
@@ -333,7 +352,15 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 		return fail("%v", err)
 	}
 	// The codegen change of each patch that touches the JIT or a header,
-	// against the state before it.
+	// against the state before it. The last such patch leaves the JIT
+	// file and the headers as the series does: its difference is found in
+	// the same pass as the check of the patched file.
+	last := -1
+	for i, st := range states {
+		if matters(st) {
+			last = i
+		}
+	}
 	for i, st := range states {
 		if !matters(st) {
 			continue
@@ -350,9 +377,12 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 		if err != nil {
 			return fail("%s: %v", name, err)
 		}
-		_, cur, err := compileFile(jitFile, src, xe.env)
+		f, cur, err := compileFile(jitFile, src, xe.env)
 		if err != nil {
 			return fail("%s: %v", name, err)
+		}
+		if i == last {
+			return xcheckRun(e, jitFile, f, cur, prev, name, xe, n, cfg, desc, workers)
 		}
 		pcfg, stop := withProgress(e.Stderr, "xcheck: "+name+": codegen diff", n, cfg)
 		d, err := trampxcheck.Diff(prev, cur, n, pcfg, workers)
@@ -360,20 +390,8 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 		if err != nil {
 			return fail("%s: %v", name, err)
 		}
-		if d.Changed == 0 {
-			fmt.Fprintf(e.Stdout, "xcheck: %s: no codegen change in %d configurations (%s)\n", name, d.Configs, desc)
-		} else {
-			which := ""
-			if len(d.Common) > 0 {
-				which = ", all with " + strings.Join(d.Common, ", ")
-			}
-			fmt.Fprintf(e.Stdout, "xcheck: %s: codegen changes in %d of %d configurations (%s%s); first %s\n", name, d.Changed, d.Configs, desc, which, d.Message)
-		}
+		printDiff(e, name, d, desc)
 		prev = cur
 	}
-	xe, err := treeEnv(tree, stateReader(tree, states))
-	if err != nil {
-		return fail("%v", err)
-	}
-	return xcheckSource(e, jitFile, patched, xe, n, cfg, desc, workers)
+	return fail("%s: internal error: no patch to check", path)
 }
