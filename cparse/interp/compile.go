@@ -29,6 +29,14 @@ type local struct {
 	off  int // memory locals
 }
 
+// unassigned is the value of a register local declared without an
+// initializer until its first store: reading it is a runtime error (in C
+// the value is indeterminate; GCC warns with -Wmaybe-uninitialized only
+// when it can prove a path). Stores of values of types narrower than 64
+// bits are normalised and can never equal it; a 64-bit store of exactly
+// this value would be taken for no store.
+const unassigned uint64 = 0xa5a5_5a5a_dead_bee5
+
 // function is a compiled function of the file.
 type function struct {
 	name    string
@@ -790,8 +798,14 @@ func (c *compiler) ident(n cc.Node, name string) (*expr, error) {
 
 func localExpr(l *local) *expr {
 	if l.slot >= 0 {
-		s := l.slot
-		return &expr{t: l.t, slot: s, eval: func(fr *frame) uint64 { return fr.s[s] }}
+		s, name := l.slot, l.name
+		return &expr{t: l.t, slot: s, eval: func(fr *frame) uint64 {
+			v := fr.s[s]
+			if v == unassigned {
+				fr.m.fail("%s is read before it is assigned", name)
+			}
+			return v
+		}}
 	}
 	off := uint64(l.off)
 	return memLvalue(l.t, func(fr *frame) uint64 { return fr.base + off })

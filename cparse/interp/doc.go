@@ -36,5 +36,7 @@
 // reference configuration into that model (flags by name, insnsi at the
 // model's offset). An identifier the model lacks is a compile error naming
 // it. Runaway loops, deep recursion and huge
-// allocations stop the run with an error (see Limits).
+// allocations stop the run with an error (see Limits), and so does reading
+// a scalar local before anything was stored in it (its value is
+// indeterminate in C), at the reading line.
 package interp

@@ -62,6 +62,53 @@ func TestLimits(t *testing.T) {
 	}
 }
 
+// TestUnassignedLocals checks that reading a local before any store is a
+// runtime error at the reading line, and that the same functions run when
+// every read follows a store.
+func TestUnassignedLocals(t *testing.T) {
+	p := compileFixture(t, fixture("limits.c"), []string{"unset", "loopunset"})
+	for _, tt := range []struct {
+		fn   string
+		arg  uint64
+		want uint64 // result when err is ""
+		err  string
+		at   string // the line the error names
+	}{
+		{"unset", 1, 2, "", ""},
+		{"unset", 0, 0, "x is read before it is assigned", "return x + 1;"},
+		{"loopunset", 1, 5, "", ""},
+		{"loopunset", 2, 0, "y is read before it is assigned", "s += y;"},
+	} {
+		m := p.NewMachine(Limits{})
+		got, err := m.callFunc(tt.fn, tt.arg)
+		var re *RuntimeError
+		switch {
+		case tt.err == "" && (err != nil || got != tt.want):
+			t.Errorf("%s(%d): got %d, %v; want %d", tt.fn, tt.arg, got, err, tt.want)
+		case tt.err != "" && (!errors.As(err, &re) || !strings.Contains(re.Msg, tt.err)):
+			t.Errorf("%s(%d): got %d, %v; want the error %q", tt.fn, tt.arg, got, err, tt.err)
+		case tt.err != "" && re.Line != lineIn(t, fixture("limits.c"), tt.at):
+			t.Errorf("%s(%d): got the error at line %d, want the line of %q", tt.fn, tt.arg, re.Line, tt.at)
+		}
+	}
+}
+
+// lineIn returns the number of the first line of file that contains text.
+func lineIn(t *testing.T, file, text string) int {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(string(src), "\n") {
+		if strings.Contains(l, text) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%s has no line %q", file, text)
+	return 0
+}
+
 // TestUnknownIdentifier checks the error for what the model lacks.
 func TestUnknownIdentifier(t *testing.T) {
 	src, err := os.ReadFile(fixture("unknown.c"))

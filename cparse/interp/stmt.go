@@ -155,7 +155,7 @@ func (c *compiler) declaration(d *cc.Declaration) ([]stmtFn, error) {
 			out = append(out, s)
 		case l.slot >= 0:
 			s := l.slot
-			out = append(out, func(fr *frame) ctl { fr.s[s] = 0; return ctlNext })
+			out = append(out, func(fr *frame) ctl { fr.s[s] = unassigned; return ctlNext })
 		}
 		// Memory locals are zeroed at function entry.
 	}

@@ -35,3 +35,28 @@ static int divz(int d)
 {
 	return 10 / d;
 }
+
+/* x is assigned on one path only. */
+static int unset(int c)
+{
+	int x;
+
+	if (c)
+		x = 1;
+	return x + 1;
+}
+
+/* y is indeterminate again each time its block is entered. */
+static int loopunset(int n)
+{
+	int i, s = 0;
+
+	for (i = 0; i < n; i++) {
+		int y;
+
+		if (i == 0)
+			y = 5;
+		s += y;
+	}
+	return s;
+}
