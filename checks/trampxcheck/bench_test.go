@@ -14,6 +14,23 @@ import (
 // the frame invariants) on all GOMAXPROCS cores; configs/s is the
 // throughput over the covering set.
 func BenchmarkCompare(b *testing.B) {
+	benchCompare(b, tramp.Covering())
+}
+
+// BenchmarkCompareMatrix is BenchmarkCompare over points spread over the
+// whole matrix (every 997th point), whose average trampoline is larger
+// than the covering set's: the rate of trampcheck xcheck's default run.
+func BenchmarkCompareMatrix(b *testing.B) {
+	m := tramp.Matrix()
+	cfgs := make([]tramp.Config, 20000)
+	for i := range cfgs {
+		cfgs[i] = m.Config(m.Point(i * 997 % m.Len()))
+	}
+	benchCompare(b, cfgs)
+}
+
+// benchCompare runs compare on the real file over cfgs, round robin.
+func benchCompare(b *testing.B, cfgs []tramp.Config) {
 	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(b), cparse.Options{})
 	if err != nil {
 		b.Fatal(err)
@@ -23,7 +40,6 @@ func BenchmarkCompare(b *testing.B) {
 		b.Fatal(err)
 	}
 	fl := newFieldLines(f)
-	cfgs := tramp.Covering()
 	b.ReportAllocs()
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
@@ -31,42 +47,6 @@ func BenchmarkCompare(b *testing.B) {
 		i := 0
 		for pb.Next() {
 			ps, err := compare(m, cfgs[i%len(cfgs)], fl)
-			if err != nil || len(ps) > 0 {
-				b.Errorf("config %d: %v %v", i%len(cfgs), err, ps)
-				return
-			}
-			i++
-		}
-	})
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "configs/s")
-}
-
-// BenchmarkCompareMatrix is BenchmarkCompare over points spread over the
-// whole matrix (every 997th point, wrapping), whose average trampoline is
-// larger than the covering set's: the rate of trampcheck xcheck's default
-// run.
-func BenchmarkCompareMatrix(b *testing.B) {
-	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(b), cparse.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	prog, err := interp.Compile(f, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	fl := newFieldLines(f)
-	m := tramp.Matrix()
-	cfgs := make([]tramp.Config, 20000)
-	for i := range cfgs {
-		cfgs[i] = m.Config(m.Point(i * 997 % m.Len()))
-	}
-	b.ReportAllocs()
-	b.ResetTimer()
-	b.RunParallel(func(pb *testing.PB) {
-		mc := prog.NewMachine(interp.Limits{})
-		i := 0
-		for pb.Next() {
-			ps, err := compare(mc, cfgs[i%len(cfgs)], fl)
 			if err != nil || len(ps) > 0 {
 				b.Errorf("config %d: %v %v", i%len(cfgs), err, ps)
 				return
