@@ -94,6 +94,11 @@ func runXcheck(e *env, args []string) int {
 		cfg = func(i int) tramp.Config { return base(k - 1 + i*of) }
 		desc = fmt.Sprintf("%s, shard %d/%d", desc, k, of)
 	}
+	if *tree != "" {
+		if _, err := openTree(*tree); err != nil {
+			return fail("%v", err)
+		}
+	}
 	if *showEnv {
 		xe, err := treeEnv(*tree, patchset.DirReader(*tree).ReadFile)
 		if err != nil {

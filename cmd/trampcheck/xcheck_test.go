@@ -134,6 +134,8 @@ func TestXcheckCLI(t *testing.T) {
 		{[]string{"xcheck", "--configs", "most", other}, "trampcheck xcheck: --configs most: want full, covering or sample:N\n"},
 		{[]string{"xcheck", patchFile}, "trampcheck xcheck: " + patchFile + ": a patch needs --tree (the base it applies to)\n"},
 		{[]string{"xcheck", "--shard", "4/3", other}, "trampcheck xcheck: --shard 4/3: want K/N with 1 <= K <= N\n"},
+		{[]string{"xcheck", "--env", "--tree", filepath.Join(dir, "none")}, "trampcheck xcheck: --tree " + filepath.Join(dir, "none") + ": no such file or directory\n"},
+		{[]string{"xcheck", "--tree", other}, "trampcheck xcheck: --tree " + other + ": not a directory\n"},
 	} {
 		out, errs, code := refCLI(tt.args...)
 		if code != exitError || errs != tt.want || out != "" {
