@@ -32,15 +32,17 @@ const xcheckUsage = `usage: trampcheck xcheck [--tree DIR] [--configs SET] [--wo
 Executes __arch_prepare_bpf_trampoline of the JIT file (as
 arch_bpf_trampoline_size and arch_prepare_bpf_trampoline drive it, with the
 file's own EMIT macros) and the Go reference for every configuration of SET,
-compares the code byte for byte and checks the frame invariants. Each
+compares the code byte for byte and the addresses stored in
+im->ip_after_call and im->ip_epilogue, and checks the frame invariants. Each
 divergence is reported at the C line of the first diverging EMIT, with both
 instructions and the configuration; one line per group of configurations.
 
 FILE is a C file (the JIT). PATCH is a patch, mbox or directory of patches;
 it is applied in memory to --tree, and xcheck reports which configurations
 change code between the tree's file and the patched one (and the first
-differing instruction), then checks the patched file. Without arguments it
-checks the file of --tree.
+differing instruction; for a series, per patch that changes the JIT file
+or a header), then checks the patched file. Without arguments it checks
+the file of --tree.
 
 --shard K/N keeps every N-th configuration of SET starting at the K-th, so
 that N machines together run all of it.
