@@ -2,15 +2,13 @@ package main
 
 import (
 	"bytes"
-	"debug/elf"
 	"encoding/hex"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/refimpl/gastest"
 )
 
 // refCLI runs trampcheck in-process and returns stdout, stderr and the exit
@@ -62,46 +60,6 @@ func parseListing(t *testing.T, out string) (insns []listedInsn, labels []string
 	return insns, labels
 }
 
-// gasBytes assembles src with GNU as and returns .text up to the symbol end.
-func gasBytes(t *testing.T, src string) []byte {
-	t.Helper()
-	as, err := exec.LookPath("s390x-linux-gnu-as")
-	if err != nil {
-		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
-			t.Fatal("s390x-linux-gnu-as not installed (binutils-s390x-linux-gnu)")
-		}
-		t.Skip("s390x-linux-gnu-as not installed (binutils-s390x-linux-gnu)")
-	}
-	dir := t.TempDir()
-	in, obj := filepath.Join(dir, "t.s"), filepath.Join(dir, "t.o")
-	if err := os.WriteFile(in, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if msg, err := exec.Command(as, "-march=z196", "-o", obj, in).CombinedOutput(); err != nil {
-		t.Fatalf("s390x-linux-gnu-as: %v\n%s", err, msg)
-	}
-	f, err := elf.Open(obj)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = f.Close() }()
-	data, err := f.Section(".text").Data()
-	if err != nil {
-		t.Fatal(err)
-	}
-	syms, err := f.Symbols()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range syms {
-		if s.Name == "end" && s.Value <= uint64(len(data)) {
-			return data[:s.Value]
-		}
-	}
-	t.Fatal("no symbol end")
-	return nil
-}
-
 // TestRefListingAssembles feeds the assembly column of ref's listing,
 // labels included, to GNU as and compares the bytes with the bytes column.
 func TestRefListingAssembles(t *testing.T) {
@@ -132,7 +90,7 @@ func TestRefListingAssembles(t *testing.T) {
 				src.WriteString("\t" + in.text + "\n")
 			}
 			src.WriteString("end:\n")
-			if got := gasBytes(t, src.String()); !bytes.Equal(got, want) {
+			if got := gastest.Text(t, src.String()); !bytes.Equal(got, want) {
 				t.Errorf("got % x from GNU as, want % x from the listing", got, want)
 			}
 			if !strings.Contains(out, "\nframe: ") {

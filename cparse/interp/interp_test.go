@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/refimpl/gastest"
 )
 
 func fixture(name string) string { return filepath.Join("..", "..", "testdata", "interp", name) }
@@ -132,31 +132,6 @@ func TestUnknownIdentifier(t *testing.T) {
 	}
 }
 
-// gnuAs assembles s390x lines with GNU as and returns the .text bytes.
-func gnuAs(t *testing.T, lines string) []byte {
-	t.Helper()
-	as, err := exec.LookPath("s390x-linux-gnu-as")
-	if err != nil {
-		t.Skip("no s390x-linux-gnu-as")
-	}
-	dir := t.TempDir()
-	s, o, bin := filepath.Join(dir, "a.s"), filepath.Join(dir, "a.o"), filepath.Join(dir, "a.bin")
-	if err := os.WriteFile(s, []byte(lines), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command(as, "-o", o, s).CombinedOutput(); err != nil {
-		t.Fatalf("as: %v\n%s", err, out)
-	}
-	if out, err := exec.Command("s390x-linux-gnu-objcopy", "-O", "binary", "-j", ".text", o, bin).CombinedOutput(); err != nil {
-		t.Fatalf("objcopy: %v\n%s", err, out)
-	}
-	b, err := os.ReadFile(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 // TestMacrosFromDefinitions runs a tiny generator whose EMIT macros are
 // defined in the fixture, checks its bytes with GNU as, and checks that an
 // edit of the macro definition changes the code.
@@ -165,7 +140,7 @@ func TestMacrosFromDefinitions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := gnuAs(t, "lghi %r2,8\nlghi %r3,4\nlghi %r4,16\n")
+	want := gastest.Text(t, "lghi %r2,8\nlghi %r3,4\nlghi %r4,16\nend:\n")
 	cfg := &Config{Image: 0x3ff80000000, Im: 0x10000}
 	cfg.Model.NrArgs = 3
 	copy(cfg.Model.ArgSize[:], []uint8{8, 4, 16})

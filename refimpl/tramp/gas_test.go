@@ -2,13 +2,14 @@ package tramp
 
 import (
 	"bytes"
-	"debug/elf"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/refimpl/gastest"
 )
 
 // gasConfigs are the configurations whose listings are cross-checked with
@@ -39,51 +40,6 @@ var gasConfigs = []struct {
 	{"signed byte", Config{RetSize: 1, RetSigned: true, FModRet: []Prog{{}}, Flags: FlagCallOrig, FuncAddr: 0x8000_0000}},
 }
 
-// assemble runs GNU as on src and returns the contents of .text up to the
-// symbol "end" (GNU as pads the section to its alignment).
-func assemble(t *testing.T, src string) []byte {
-	t.Helper()
-	as, err := exec.LookPath("s390x-linux-gnu-as")
-	if err != nil {
-		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
-			t.Fatal("s390x-linux-gnu-as not installed (binutils-s390x-linux-gnu)")
-		}
-		t.Skip("s390x-linux-gnu-as not installed (binutils-s390x-linux-gnu)")
-	}
-	dir := t.TempDir()
-	in, out := filepath.Join(dir, "t.s"), filepath.Join(dir, "t.o")
-	if err := os.WriteFile(in, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if msg, err := exec.Command(as, "-march=z196", "-o", out, in).CombinedOutput(); err != nil {
-		t.Fatalf("s390x-linux-gnu-as: %v\n%s", err, msg)
-	}
-	f, err := elf.Open(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = f.Close() }()
-	sec := f.Section(".text")
-	if sec == nil {
-		t.Fatal("no .text in the object")
-	}
-	b, err := sec.Data()
-	if err != nil {
-		t.Fatal(err)
-	}
-	syms, err := f.Symbols()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range syms {
-		if s.Name == "end" && s.Value <= uint64(len(b)) {
-			return b[:s.Value]
-		}
-	}
-	t.Fatal("no symbol end in the object")
-	return nil
-}
-
 // TestGNUAs assembles each listing's text with GNU as and compares the
 // bytes with the listing's bytes, instruction by instruction.
 func TestGNUAs(t *testing.T) {
@@ -99,7 +55,7 @@ func TestGNUAs(t *testing.T) {
 				src.WriteString("\t" + in.Text + "\n")
 			}
 			src.WriteString("end:\n")
-			got := assemble(t, src.String())
+			got := gastest.Text(t, src.String())
 			if len(got) != len(p.Code) {
 				t.Fatalf("GNU as gave %d bytes, the listing has %d", len(got), len(p.Code))
 			}
