@@ -173,7 +173,7 @@ func findings(f *cparse.File, prog *interp.Program, groups map[string]*group, cf
 	for _, m := range f.Macros {
 		macroLines[m.Name] = fmt.Sprintf("%s defined at lines %d-%d", m.Name, m.Pos.Line, m.EndLine)
 	}
-	tracer := prog.NewMachine(interp.Limits{})
+	var tracer *interp.Machine // made for the first finding to explain
 	// The drivers' own lines (memset, the two calls) are in every
 	// dependence chain; leave them out of the explanations.
 	skip := func(line int) bool {
@@ -208,6 +208,9 @@ func findings(f *cparse.File, prog *interp.Program, groups map[string]*group, cf
 			notes = append(notes, macroLines[p.macro])
 		}
 		if p.kind == "code" || p.kind == "frame" {
+			if tracer == nil {
+				tracer = prog.NewMachine(interp.Limits{})
+			}
 			if why := traceWhy(tracer, c, p, skip); why != "" {
 				notes = append(notes, why)
 			}

@@ -69,20 +69,14 @@ func newSession(u unit) *session {
 	}
 }
 
-// runOne runs a (after what it requires) unless it has run.
+// runOne runs a, whose requirements have run.
 func (s *session) runOne(a *analysis.Analyzer) error {
-	if _, done := s.results[a]; done {
-		return nil
-	}
-	for _, req := range a.Requires {
-		if err := s.runOne(req); err != nil {
-			return err
-		}
-	}
 	resultOf := map[*analysis.Analyzer]any{}
+	s.mu.Lock()
 	for _, req := range a.Requires {
 		resultOf[req] = s.results[req]
 	}
+	s.mu.Unlock()
 	pass := &analysis.Pass{
 		Analyzer:   a,
 		Fset:       s.fset,
@@ -108,17 +102,66 @@ func (s *session) runOne(a *analysis.Analyzer) error {
 	if err != nil {
 		return err
 	}
+	s.mu.Lock()
 	s.results[a] = res
+	s.mu.Unlock()
 	return nil
 }
 
-// run runs the analyzers and returns the findings of the session so far,
-// in source order.
+// run runs the analyzers and what they require, and returns the findings
+// of the session so far, in source order. As go/analysis drivers do, it
+// runs in parallel the analyzers whose requirements are done: after the
+// front end, every check at once.
 func (s *session) run(analyzers []*analysis.Analyzer) ([]report.Finding, error) {
-	for _, a := range analyzers {
-		if err := s.runOne(a); err != nil {
-			return nil, err
+	var todo []*analysis.Analyzer
+	seen := map[*analysis.Analyzer]bool{}
+	var add func(a *analysis.Analyzer)
+	add = func(a *analysis.Analyzer) {
+		if seen[a] {
+			return
 		}
+		seen[a] = true
+		for _, req := range a.Requires {
+			add(req)
+		}
+		if _, done := s.results[a]; !done {
+			todo = append(todo, a)
+		}
+	}
+	for _, a := range analyzers {
+		add(a)
+	}
+	for len(todo) > 0 {
+		var ready, later []*analysis.Analyzer
+		for _, a := range todo {
+			ok := true
+			for _, req := range a.Requires {
+				if _, done := s.results[req]; !done {
+					ok = false
+				}
+			}
+			if ok {
+				ready = append(ready, a)
+			} else {
+				later = append(later, a)
+			}
+		}
+		errs := make([]error, len(ready))
+		var wg sync.WaitGroup
+		for i, a := range ready {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = s.runOne(a)
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				return nil, err
+			}
+		}
+		todo = later
 	}
 	parsed, _ := s.results[cparse.Analyzer].(*cparse.Result)
 	var out []report.Finding
@@ -140,7 +183,10 @@ func (s *session) run(analyzers []*analysis.Analyzer) ([]report.Finding, error) 
 		if a.Column != b.Column {
 			return a.Column < b.Column
 		}
-		return a.Message < b.Message
+		if a.Message != b.Message {
+			return a.Message < b.Message
+		}
+		return a.Check < b.Check // checks report concurrently
 	})
 	return out, nil
 }

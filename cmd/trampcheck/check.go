@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
@@ -356,6 +357,9 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 			jit = jitFile
 		}
 	}
+	if touchedAll[jitFile] || jit != "" {
+		prefetchEnv(tree, analyzers)
+	}
 	units := make([]unit, len(states)+1)
 	base := map[string][]byte{}
 	var baseFiles []string
@@ -460,6 +464,18 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 		results = append(results, pr)
 	}
 	return results, nil
+}
+
+// prefetchEnv starts reading the trampoline's environment model from the
+// tree's headers while the front end parses, when trampxcheck will need
+// it: trampxcheck.TreeEnv keeps the model, and the analyzer's own call
+// then finds it (or waits for it) instead of laying out the structs on
+// the critical path.
+func prefetchEnv(tree *treeFS, analyzers []*analysis.Analyzer) {
+	if tree == nil || !slices.Contains(analyzers, trampxcheck.Analyzer) {
+		return
+	}
+	go func() { _, _ = trampxcheck.TreeEnv(tree.ReadFile) }() // errors are the analyzer's to report
 }
 
 // checksFound returns the analyzers, in order, that reported a finding in
