@@ -1,6 +1,7 @@
 package interp
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -445,7 +446,13 @@ func parseSnippetText(src string) (cc.ExpressionNode, error) {
 	}
 	ast, err := safeParse(cfg, src)
 	if err != nil {
-		return nil, err
+		// cc reports every error it met, one per line: keep the first,
+		// so that the error stays one line.
+		msg, _, more := strings.Cut(err.Error(), "\n")
+		if more {
+			msg += " (and more)"
+		}
+		return nil, errors.New(msg)
 	}
 	for l := ast.TranslationUnit; l != nil; l = l.TranslationUnit {
 		ed := l.ExternalDeclaration
