@@ -13,12 +13,18 @@ import (
 
 //go:generate go run ../cmd/trampcheck protoindex --tree ../.cache/kernel/linux-source-6.12 -o protoindex.txt
 
+// RegenerateIndexCommand is the command, run at the repository root, that
+// regenerates the embedded index from the tree that .ci/kernel-tree
+// extracts from the installed linux-source-6.12.
+const RegenerateIndexCommand = ".ci/kernel-tree && go generate ./cparse"
+
 // protoIndex is the embedded prototype index: for the include closure of
 // arch/s390/net/bpf_jit_comp.c in Linux 6.12, the names of the functions
 // declared with a prototype with the headers declaring each, and the
 // include graph of those headers. It holds facts (names and paths), not
-// source text. Regenerate it with go generate, which runs
-// "trampcheck protoindex".
+// source text, and records the kernel version it was made from. Regenerate
+// it with go generate, which runs "trampcheck protoindex"
+// (RegenerateIndexCommand).
 //
 //go:embed protoindex.txt
 var protoIndex string
@@ -41,6 +47,11 @@ func EmbeddedIndex() string { return protoIndex }
 // Index is a prototype index: which headers declare which functions, and
 // which headers include which.
 type Index struct {
+	// Kernel is the version of the tree the index was made from, as its
+	// Makefile gives it (KernelVersion); Debian is the version of Debian's
+	// linux-source-6.12 package that tree came from. Either is "" when the
+	// index does not record it.
+	Kernel, Debian string
 	// Protos maps a function name to the headers that declare it with a
 	// prototype, sorted.
 	Protos map[string][]string
@@ -50,14 +61,29 @@ type Index struct {
 }
 
 // ParseIndex parses the text of a prototype index: comment lines starting
-// with '#'; "NAME HEADER..." lines, one per function with the headers that
-// declare it; "> FILE HEADER..." lines, one per header (and the indexed
-// file) with the headers it includes.
+// with '#', of which "# kernel-version: V" and "# debian-version: V" record
+// where the index came from ("none" for not known); "NAME HEADER..." lines,
+// one per function with the headers that declare it; "> FILE HEADER..."
+// lines, one per header (and the indexed file) with the headers it
+// includes.
 func ParseIndex(text string) (*Index, error) {
 	idx := &Index{Protos: map[string][]string{}, Includes: map[string][]string{}}
 	for i, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
-		if line == "" || strings.HasPrefix(line, "#") {
+		if line == "" {
+			continue
+		}
+		if c, ok := strings.CutPrefix(line, "#"); ok {
+			k, v, _ := strings.Cut(strings.TrimSpace(c), ":")
+			if v = strings.TrimSpace(v); v == "none" {
+				v = ""
+			}
+			switch k {
+			case "kernel-version":
+				idx.Kernel = v
+			case "debian-version":
+				idx.Debian = v
+			}
 			continue
 		}
 		f := strings.Fields(line)
@@ -86,20 +112,7 @@ func (idx *Index) visible(name string, incs []include, extra []string) map[strin
 	dirs := append(append([]string(nil), extra...), KernelIncludeDirs...)
 	var work []string
 	for _, in := range incs {
-		var cands []string
-		if !in.angled {
-			cands = append(cands, path.Join(path.Dir(filepath.ToSlash(name)), in.path))
-		}
-		for _, d := range dirs {
-			cands = append(cands, path.Join(filepath.ToSlash(d), in.path))
-		}
-		found := ""
-		for _, c := range cands {
-			if _, ok := idx.Includes[c]; ok {
-				found = c
-				break
-			}
-		}
+		found := idx.resolve(name, in, dirs)
 		if found == "" {
 			all := make(map[string]bool, len(idx.Protos))
 			for n := range idx.Protos {
@@ -136,16 +149,45 @@ func (idx *Index) visible(name string, incs []include, extra []string) map[strin
 	return names
 }
 
+// resolve returns the header of the index's include graph that the
+// #include in of the file name resolves to in the include directories
+// dirs, or "".
+func (idx *Index) resolve(name string, in include, dirs []string) string {
+	var cands []string
+	if !in.angled {
+		cands = append(cands, path.Join(path.Dir(filepath.ToSlash(name)), in.path))
+	}
+	for _, d := range dirs {
+		cands = append(cands, path.Join(filepath.ToSlash(d), in.path))
+	}
+	for _, c := range cands {
+		if _, ok := idx.Includes[c]; ok {
+			return c
+		}
+	}
+	return ""
+}
+
 // IndexFile is the tree-relative path of the file the embedded index is
 // built for.
 const IndexFile = "arch/s390/net/bpf_jit_comp.c"
 
 // GenerateIndex scans the include closure of IndexFile in tree and returns
 // the text of a prototype index. The output is sorted and deterministic.
-func GenerateIndex(tree string) (string, error) {
+// Its header records the tree's version (KernelVersion) and debian, the
+// version of the Debian package the tree came from ("" for not known; see
+// DebianSourceVersion).
+func GenerateIndex(tree, debian string) (string, error) {
 	src, err := os.ReadFile(filepath.Join(tree, filepath.FromSlash(IndexFile)))
 	if err != nil {
 		return "", err
+	}
+	kernel, err := KernelVersion(tree)
+	if err != nil {
+		return "", err
+	}
+	if debian == "" {
+		debian = "none"
 	}
 	hs, roots, err := includeGraph(tree, IndexFile, src, Options{Tree: tree}, nil)
 	if err != nil {
@@ -166,6 +208,9 @@ func GenerateIndex(tree string) (string, error) {
 	sort.Strings(names)
 	var b strings.Builder
 	b.WriteString("# Code generated by \"trampcheck protoindex\"; DO NOT EDIT.\n")
+	fmt.Fprintf(&b, "# kernel-version: %s\n", kernel)
+	fmt.Fprintf(&b, "# debian-version: %s\n", debian)
+	fmt.Fprintf(&b, "# (VERSION.PATCHLEVEL.SUBLEVEL of the tree's Makefile; the %s package it came from.)\n", DebianSourcePackage)
 	fmt.Fprintf(&b, "# Functions declared with a prototype in the include closure of %s\n", IndexFile)
 	fmt.Fprintf(&b, "# (Linux 6.12, %d headers): \"NAME HEADER...\" lines, then the include graph,\n", len(hs))
 	b.WriteString("# \"> FILE HEADER...\". Names and paths only: no source text.\n")

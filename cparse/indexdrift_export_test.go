@@ -1,0 +1,4 @@
+package cparse
+
+// DebianUpstream exposes debianUpstream to the tests.
+var DebianUpstream = debianUpstream
