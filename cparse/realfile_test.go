@@ -107,8 +107,9 @@ func TestRealFileHermetic(t *testing.T) {
 		t.Errorf("guessed declarations: got %q, want none (the stub is enough for the JIT)", f.Guessed)
 	}
 	want := textEmits(src)
-	if got := len(f.Emits); got != len(want) || got != 291 {
-		t.Errorf("EMIT call sites: got %d, want %d by text (291 measured)", got, len(want))
+	asWritten := ktree.JITAsWritten(t) // else: no counts measured on 6.12.118
+	if got := len(f.Emits); got != len(want) || asWritten && got != 291 {
+		t.Errorf("EMIT call sites: got %d, want %d by text (291 measured on 6.12.118)", got, len(want))
 	}
 	for i := 0; i < min(len(want), len(f.Emits)); i++ {
 		if f.Emits[i].Pos.Line != want[i] {
@@ -184,13 +185,24 @@ func TestRealFileHermetic(t *testing.T) {
 			global = append(global, fn.Name)
 		}
 	}
-	if len(global) != 13 {
-		t.Errorf("non-static definitions: got %d %v, want 13", len(global), global)
+	if len(global) == 0 || asWritten && len(global) != 13 {
+		t.Errorf("non-static definitions: got %d %v, want 13 (6.12.118), at least one in any 6.12.y", len(global), global)
+	}
+	// The trampoline builder: where its definition's line says, name at
+	// column 12 after "static int ".
+	defLine := 0
+	for i, l := range lines {
+		if strings.HasPrefix(l, "static int __arch_prepare_bpf_trampoline(") {
+			defLine = i + 1
+		}
+	}
+	if defLine == 0 || asWritten && defLine != 2609 {
+		t.Fatalf("the real file defines __arch_prepare_bpf_trampoline at line %d, want a line starting \"static int __arch_prepare_bpf_trampoline(\" (2609 in 6.12.118)", defLine)
 	}
 	for _, fn := range f.Funcs {
 		if fn.Name == "__arch_prepare_bpf_trampoline" && fn.Def {
-			if fn.Pos.Line != 2609 || fn.Pos.Col != 12 || !fn.Static || fn.BodyStart == 0 {
-				t.Errorf("__arch_prepare_bpf_trampoline: got %+v, want static at 2609:12", fn)
+			if fn.Pos.Line != defLine || fn.Pos.Col != 12 || !fn.Static || fn.BodyStart == 0 {
+				t.Errorf("__arch_prepare_bpf_trampoline: got %+v, want static at %d:12", fn, defLine)
 			}
 		}
 	}
@@ -449,6 +461,17 @@ func TestHermeticIndexClosure(t *testing.T) {
 func TestConcurrentParse(t *testing.T) {
 	src := ktree.JIT(t)
 	patched := bytes.Replace(src, []byte("static int invoke_bpf_prog("), []byte("int invoke_bpf_prog("), 1)
+	// The count of the unmodified file, parsed alone (13 in 6.12.118).
+	f, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := 0
+	for _, fn := range f.Funcs {
+		if fn.Def && !fn.Static {
+			base++
+		}
+	}
 	var wg sync.WaitGroup
 	counts := make([]int, 8)
 	errs := make([]error, 8)
@@ -473,7 +496,7 @@ func TestConcurrentParse(t *testing.T) {
 	}
 	wg.Wait()
 	for i := range 8 {
-		want := 13 + i%2
+		want := base + i%2
 		if errs[i] != nil || counts[i] != want {
 			t.Errorf("parse %d: got %d non-static definitions (err %v), want %d", i, counts[i], errs[i], want)
 		}
