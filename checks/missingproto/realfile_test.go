@@ -78,7 +78,9 @@ func TestRealFile(t *testing.T) {
 				if f.Name != ktree.JITFile || d.File != ktree.JITFile {
 					t.Errorf("file: got %q/%q, want %q", f.Name, d.File, ktree.JITFile)
 				}
-				if fn == "__arch_prepare_bpf_trampoline" && (d.Line != 2609 || got != 5) {
+				// The place GCC 12.2 reported on 6.12.117, pinned to that
+				// file (the line moves with any edit above it).
+				if fn == "__arch_prepare_bpf_trampoline" && ktree.JITAsWritten(t) && (d.Line != 2609 || got != 5) {
 					t.Errorf("got %d:%d, want 2609:5 as GCC 12.2 reported on 6.12.117", d.Line, got)
 				}
 			})
