@@ -1,0 +1,622 @@
+package cpp
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+)
+
+// Kind is the kind of a preprocessing token.
+type Kind uint8
+
+// The token kinds.
+const (
+	EOF    Kind = iota // end of input (never in Unit.Tokens)
+	Ident              // identifiers and keywords
+	Number             // pp-numbers
+	Char               // character constants, with any prefix
+	String             // string literals, with any prefix
+	Punct              // punctuators, including digraphs as spelled
+	Other              // any other non-white-space character (stray '@', '`', '\\')
+)
+
+var kindNames = [...]string{"EOF", "Ident", "Number", "Char", "String", "Punct", "Other", "HeaderName"}
+
+// String returns the kind's name.
+func (k Kind) String() string {
+	if int(k) < len(kindNames) {
+		return kindNames[k]
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Pos is a position as GCC reports it: File as it was opened (the path
+// built from the include directory and the #include operand, or as given),
+// Line 1-based, Col 1-based byte column (the reporting layer converts to
+// GCC's display columns). Line markers (# 12 "x.c") and #line change
+// File and Line.
+type Pos struct {
+	File      string
+	Line, Col int
+}
+
+// String formats the position as FILE:LINE:COL.
+func (p Pos) String() string {
+	return p.File + ":" + strconv.Itoa(p.Line) + ":" + strconv.Itoa(p.Col)
+}
+
+// Token is one preprocessing token of the expanded translation unit.
+type Token struct {
+	Kind Kind
+	Text string
+	// Pos is the spelling location: where the token's characters are
+	// written. See the package documentation for tokens made by macro
+	// expansion, ## and #.
+	Pos Pos
+	// Exp is the expansion location: the name of the outermost macro
+	// invocation in the file text; == Pos for a token not produced by
+	// macro expansion.
+	Exp Pos
+	// Macro is the outermost macro expanded to produce this token ("" if
+	// none).
+	Macro string
+	Space bool // white space (or a comment) before it in the output
+	BOL   bool // first token of a line in the output
+}
+
+// Config is the preprocessor's command line.
+type Config struct {
+	// Read returns a file's contents; the path is what the include search
+	// built (path.Join of a directory and the operand) or a name given in
+	// Config/Preprocess. nil: os.ReadFile. A missing file must give an
+	// error satisfying errors.Is(err, fs.ErrNotExist).
+	Read           func(path string) ([]byte, error)
+	QuoteDirs      []string // -iquote, searched for "" includes after the including file's directory
+	IncludeDirs    []string // -I
+	SystemDirs     []string // -isystem, after -I
+	Predefined     string   // text processed first as "<built-in>", e.g. the output of gcc -dM -E
+	Defines        []string // -D NAME or NAME=VALUE, processed after Predefined as "<command-line>"
+	Undefs         []string // -U NAME, processed after Defines
+	ForcedIncludes []string // -include FILE, in order, before the main file
+	// HasAttribute/HasBuiltin answer __has_attribute / __has_builtin (and
+	// __has_c_attribute, __has_cpp_attribute as GCC 12 does); nil: the
+	// generated GCC 12 table (see hastable.go).
+	HasAttribute func(name string) int
+	HasBuiltin   func(name string) int
+	// MaxWork bounds the macro expansion work (tokens produced) of one
+	// call; 0 means 1<<28. Exceeding it is an *Error, not a hang.
+	MaxWork int
+}
+
+// Unit is one preprocessed translation unit.
+type Unit struct {
+	Tokens []Token           // the whole expanded translation unit, directives removed, EOF not included
+	Files  []string          // every file read, main file first, in order of first opening
+	Macros map[string]*Macro // the macro table at the end of the unit
+	// Pragmas lists every #pragma directive and _Pragma operator, in order;
+	// none is in Tokens.
+	Pragmas []Pragma
+	// Warnings holds what GCC reports as warnings without stopping:
+	// #warning, macro redefinitions.
+	Warnings []*Error
+}
+
+// Pragma is one #pragma directive or _Pragma operator.
+type Pragma struct {
+	Pos   Pos    // of the #pragma directive's name or of _Pragma
+	Text  string // the pragma's tokens after "pragma", spelled with single spaces
+	Index int    // index in Unit.Tokens of the first token after the pragma
+}
+
+// Macro is one macro definition.
+type Macro struct {
+	Name     string
+	Params   []string // named parameters; a variadic's name ("args" for args..., "__VA_ARGS__" for ...)
+	FnLike   bool
+	Variadic bool
+	Body     []Token // replacement list (Pos = spelling in the #define)
+	Pos      Pos     // of the name in the #define
+	Builtin  bool    // a built-in macro such as __LINE__ (no Body)
+}
+
+// Error is one preprocessing error, printed as GCC would:
+// "FILE:LINE:COL: error: MSG" (or "fatal error:" where GCC says so).
+type Error struct {
+	Pos   Pos
+	Fatal bool
+	Msg   string
+}
+
+// Error formats the error as GCC prints it.
+func (e *Error) Error() string {
+	sev := "error"
+	if e.Fatal {
+		sev = "fatal error"
+	}
+	if e.Pos.File == "" {
+		return "cc1: " + sev + ": " + e.Msg
+	}
+	return e.Pos.String() + ": " + sev + ": " + e.Msg
+}
+
+// ptok is a token inside the preprocessor: the public token plus its hide
+// set and flags.
+type ptok struct {
+	Token
+	hs *hideset
+	f  tokFlags
+}
+
+// builtin kinds of built-in macros.
+type builtinKind uint8
+
+const (
+	bNone builtinKind = iota
+	bFile
+	bLine
+	bCounter
+	bIncludeLevel
+	bBaseFile
+	bDate
+	bTime
+	bTimestamp
+	bHasInclude
+	bHasIncludeNext
+	bHasAttribute
+	bHasCAttribute
+	bHasCPPAttribute
+	bHasBuiltin
+)
+
+var builtinNames = map[string]builtinKind{
+	"__FILE__":            bFile,
+	"__LINE__":            bLine,
+	"__COUNTER__":         bCounter,
+	"__INCLUDE_LEVEL__":   bIncludeLevel,
+	"__BASE_FILE__":       bBaseFile,
+	"__DATE__":            bDate,
+	"__TIME__":            bTime,
+	"__TIMESTAMP__":       bTimestamp,
+	"__has_include":       bHasInclude,
+	"__has_include_next":  bHasIncludeNext,
+	"__has_attribute":     bHasAttribute,
+	"__has_c_attribute":   bHasCAttribute,
+	"__has_cpp_attribute": bHasCPPAttribute,
+	"__has_builtin":       bHasBuiltin,
+}
+
+// Fixed values of __DATE__, __TIME__ and __TIMESTAMP__: the output must
+// not depend on the clock.
+const (
+	fixedDate      = `"Jan  1 1970"`
+	fixedTime      = `"00:00:00"`
+	fixedTimestamp = `"Thu Jan  1 00:00:00 1970"`
+)
+
+// macro is a macro with what expansion needs precomputed.
+type macro struct {
+	pub     *Macro
+	body    []ptok
+	param   []int // per body token: parameter index, or -1
+	vaIdx   int   // index of the variadic parameter, or -1
+	builtin builtinKind
+}
+
+// cachedFile is one file read and tokenized, kept for the whole call.
+type cachedFile struct {
+	name  string
+	toks  []ptok
+	guard string // the include-guard macro, "" if the file is not wholly guarded
+	once  bool   // #pragma once seen
+}
+
+// cond is one open conditional group.
+type cond struct {
+	name    string // directive that opened or last continued it: if, ifdef, ifndef, elif, else
+	pos     Pos
+	taken   bool // a group of this conditional has been taken
+	sawElse bool
+}
+
+// frame is one file being read.
+type frame struct {
+	path   string
+	toks   []ptok
+	i      int
+	dirIdx int // index in the search chain where found; -1 the including file's directory; -2 not searched
+	conds  []cond
+	cf     *cachedFile
+	// #line state.
+	remap    bool
+	presumed string
+	delta    int
+	forced   bool // a <built-in>, <command-line> or -include frame
+}
+
+// pp is the state of one Preprocess call.
+type pp struct {
+	cfg      *Config
+	read     func(string) ([]byte, error)
+	macros   map[string]*macro
+	files    map[string]*cachedFile
+	fileList []string
+	frames   []*frame
+	chain    []string // QuoteDirs, IncludeDirs, SystemDirs
+	nQuote   int
+	pending  []ptok // pushed-back and expanded tokens, top last
+	pendBase int    // read returns EOF when len(pending) == pendBase in isolation
+	isolated bool
+	inDir    bool // reading a directive line
+	out      []Token
+	pragmas  []Pragma
+	warnings []*Error
+	counter  int
+	work     int
+	maxWork  int
+	baseFile string
+	forced   []string
+	hs       hsTable
+	err      *Error
+	macroPos map[string][]*macro // #pragma push_macro stacks
+}
+
+// Preprocess preprocesses the file name (read through cfg.Read) as
+// `gcc -E` would, and returns the whole token stream. Errors that GCC
+// treats as fatal (missing include, #error, unterminated #if/comment/
+// argument list, bad directive syntax, include depth over 200) give an
+// *Error; so do the other errors GCC reports (the first one stops).
+func Preprocess(cfg *Config, name string) (*Unit, error) {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	p := &pp{
+		cfg:      cfg,
+		read:     cfg.Read,
+		macros:   make(map[string]*macro, 4096),
+		files:    make(map[string]*cachedFile),
+		baseFile: name,
+		maxWork:  cfg.MaxWork,
+	}
+	if p.read == nil {
+		p.read = os.ReadFile
+	}
+	if p.maxWork <= 0 {
+		p.maxWork = 1 << 28
+	}
+	p.hs.init()
+	p.chain = append(append(append([]string(nil), cfg.QuoteDirs...), cfg.IncludeDirs...), cfg.SystemDirs...)
+	p.nQuote = len(cfg.QuoteDirs)
+	for n, k := range builtinNames {
+		p.macros[n] = &macro{pub: &Macro{Name: n, Builtin: true, Pos: Pos{File: "<built-in>"}}, builtin: k, vaIdx: -1}
+	}
+	err := p.run(name)
+	if err != nil {
+		return nil, err
+	}
+	u := &Unit{Tokens: p.out, Files: p.fileList, Macros: make(map[string]*Macro, len(p.macros)), Pragmas: p.pragmas, Warnings: p.warnings}
+	for n, m := range p.macros {
+		u.Macros[n] = m.pub
+	}
+	return u, nil
+}
+
+func (p *pp) run(name string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(*Error)
+			if !ok {
+				panic(r)
+			}
+			err = e
+		}
+	}()
+	// The main file first, so that it is Files[0].
+	cf, rerr := p.load(name)
+	if rerr != nil {
+		if errors.Is(rerr, fs.ErrNotExist) {
+			return &Error{Fatal: true, Msg: name + ": No such file or directory"}
+		}
+		return &Error{Fatal: true, Msg: name + ": " + rerr.Error()}
+	}
+	p.frames = append(p.frames, &frame{path: name, toks: cf.toks, cf: cf, dirIdx: -2})
+	// Then the built-in and command-line definitions and forced includes,
+	// each a frame above the main file, in order.
+	var cl strings.Builder
+	for _, d := range p.cfg.Defines {
+		n, v, ok := strings.Cut(d, "=")
+		if !ok {
+			v = "1"
+		}
+		cl.WriteString("#define " + n + " " + v + "\n")
+	}
+	for _, u := range p.cfg.Undefs {
+		cl.WriteString("#undef " + u + "\n")
+	}
+	p.forced = append([]string{"\x00<built-in>", "\x00<command-line>"}, p.cfg.ForcedIncludes...)
+	builtinText := map[string]string{"\x00<built-in>": p.cfg.Predefined, "\x00<command-line>": cl.String()}
+	next := func() {
+		for len(p.forced) > 0 {
+			f := p.forced[0]
+			p.forced = p.forced[1:]
+			if t, ok := builtinText[f]; ok {
+				n := f[1:]
+				toks, e := lexTokens(n, t)
+				if e != nil {
+					panic(e)
+				}
+				p.frames = append(p.frames, &frame{path: n, toks: toks, dirIdx: -2, forced: true})
+				return
+			}
+			p.includeForced(f)
+			if p.frames[len(p.frames)-1].forced {
+				return
+			}
+		}
+	}
+	next()
+	for {
+		t := p.expandNext()
+		if t.Kind != EOF {
+			p.out = append(p.out, t.Token)
+			continue
+		}
+		top := p.frames[len(p.frames)-1]
+		if len(top.conds) > 0 {
+			c := top.conds[len(top.conds)-1]
+			p.fail(c.pos, false, "unterminated #%s", c.name)
+		}
+		if top.cf != nil && top.cf.guard == "" {
+			top.cf.guard = detectGuard(top.toks)
+		}
+		if len(p.frames) == 1 {
+			return nil
+		}
+		p.frames = p.frames[:len(p.frames)-1]
+		if top.forced && len(p.frames) == 1 {
+			next()
+		}
+	}
+}
+
+// fail stops preprocessing with an error.
+func (p *pp) fail(pos Pos, fatal bool, format string, args ...any) {
+	msg := format
+	if len(args) > 0 {
+		msg = fmt.Sprintf(format, args...)
+	}
+	panic(&Error{Pos: pos, Fatal: fatal, Msg: msg})
+}
+
+// load reads and tokenizes a file once per call.
+func (p *pp) load(name string) (*cachedFile, error) {
+	if cf, ok := p.files[name]; ok {
+		if cf == nil {
+			return nil, fs.ErrNotExist
+		}
+		return cf, nil
+	}
+	b, err := p.read(name)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			p.files[name] = nil
+		}
+		return nil, err
+	}
+	toks, lerr := lexTokens(name, string(b))
+	if lerr != nil {
+		panic(lerr)
+	}
+	cf := &cachedFile{toks: toks, name: name}
+	p.files[name] = cf
+	p.fileList = append(p.fileList, name)
+	return cf, nil
+}
+
+// lexTokens tokenizes a file into internal tokens.
+func lexTokens(name, src string) ([]ptok, *Error) {
+	toks, flags, err := lexFile(name, src)
+	if err != nil {
+		err.Fatal = false
+		return nil, err
+	}
+	out := make([]ptok, len(toks))
+	for i := range toks {
+		out[i] = ptok{Token: toks[i], f: flags[i]}
+	}
+	return out, nil
+}
+
+var eofTok = ptok{Token: Token{Kind: EOF}}
+
+// next returns the next token: pushed-back or expanded tokens first, then
+// the current file's, with directives carried out.
+func (p *pp) next() ptok {
+	if n := len(p.pending); n > p.pendBase {
+		t := p.pending[n-1]
+		p.pending = p.pending[:n-1]
+		return t
+	}
+	if p.isolated {
+		return eofTok
+	}
+	return p.readFile()
+}
+
+// unread pushes t back.
+func (p *pp) unread(t ptok) { p.pending = append(p.pending, t) }
+
+// push pushes tokens so that toks[0] is read next.
+func (p *pp) push(toks []ptok) {
+	for i := len(toks) - 1; i >= 0; i-- {
+		p.pending = append(p.pending, toks[i])
+	}
+}
+
+// readFile reads the current file, carrying out directives.
+func (p *pp) readFile() ptok {
+	for {
+		f := p.frames[len(p.frames)-1]
+		if f.i >= len(f.toks) {
+			return eofTok
+		}
+		t := &f.toks[f.i]
+		if p.inDir {
+			if t.f&flagBOL != 0 {
+				return eofTok
+			}
+			f.i++
+			return f.adjust(t)
+		}
+		if t.f&flagBOL != 0 && t.Kind == Punct && (t.Text == "#" || t.Text == "%:") {
+			f.i++
+			p.directive(f, f.adjust(t))
+			continue
+		}
+		f.i++
+		return f.adjust(t)
+	}
+}
+
+// adjust applies #line to a token read from the file.
+func (f *frame) adjust(t *ptok) ptok {
+	if !f.remap {
+		return *t
+	}
+	c := *t
+	c.Pos.File = f.presumed
+	c.Pos.Line += f.delta
+	c.Exp = c.Pos
+	return c
+}
+
+// restOfLine returns the raw tokens of the rest of the directive line.
+func (p *pp) restOfLine(f *frame) []ptok {
+	start := f.i
+	for f.i < len(f.toks) && f.toks[f.i].f&flagBOL == 0 {
+		f.i++
+	}
+	if !f.remap {
+		return f.toks[start:f.i]
+	}
+	out := make([]ptok, 0, f.i-start)
+	for k := start; k < f.i; k++ {
+		out = append(out, f.adjust(&f.toks[k]))
+	}
+	return out
+}
+
+// skipLine skips the rest of the directive line.
+func skipLine(f *frame) {
+	for f.i < len(f.toks) && f.toks[f.i].f&flagBOL == 0 {
+		f.i++
+	}
+}
+
+// detectGuard returns X when the whole file is "#ifndef X" (or "#if
+// !defined X") ... "#endif" with nothing outside.
+func detectGuard(toks []ptok) string {
+	if len(toks) < 4 || !isDirective(toks, 0) {
+		return ""
+	}
+	var guard string
+	i := 2
+	switch toks[1].Text {
+	case "ifndef":
+		if toks[2].Kind != Ident || toks[2].f&flagBOL != 0 {
+			return ""
+		}
+		guard = toks[2].Text
+		i = 3
+	case "if":
+		// #if !defined X or #if !defined(X)
+		j := 2
+		want := []string{"!", "defined"}
+		for _, w := range want {
+			if j >= len(toks) || toks[j].Text != w || toks[j].f&flagBOL != 0 {
+				return ""
+			}
+			j++
+		}
+		paren := j < len(toks) && toks[j].Text == "(" && toks[j].f&flagBOL == 0
+		if paren {
+			j++
+		}
+		if j >= len(toks) || toks[j].Kind != Ident || toks[j].f&flagBOL != 0 {
+			return ""
+		}
+		guard = toks[j].Text
+		j++
+		if paren {
+			if j >= len(toks) || toks[j].Text != ")" {
+				return ""
+			}
+			j++
+		}
+		i = j
+	default:
+		return ""
+	}
+	if i < len(toks) && toks[i].f&flagBOL == 0 {
+		return ""
+	}
+	depth := 1
+	for ; i < len(toks); i++ {
+		if !isDirective(toks, i) {
+			continue
+		}
+		switch toks[i+1].Text {
+		case "if", "ifdef", "ifndef":
+			depth++
+		case "elif", "else":
+			if depth == 1 {
+				return ""
+			}
+		case "endif":
+			depth--
+			if depth == 0 {
+				// Nothing but the rest of this line may follow.
+				for j := i + 1; j < len(toks); j++ {
+					if toks[j].f&flagBOL != 0 {
+						return ""
+					}
+				}
+				return guard
+			}
+		}
+	}
+	return ""
+}
+
+// isDirective reports whether toks[i] is the '#' of a directive followed
+// by its name on the same line.
+func isDirective(toks []ptok, i int) bool {
+	t := &toks[i]
+	return t.f&flagBOL != 0 && t.Kind == Punct && (t.Text == "#" || t.Text == "%:") &&
+		i+1 < len(toks) && toks[i+1].f&flagBOL == 0 && toks[i+1].Kind == Ident
+}
+
+// stringLit quotes s as a C string literal.
+func stringLit(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' || s[i] == '\\' {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	b.WriteByte('"')
+	return b.String()
+}
+
+// joinDir joins an include directory and an operand as the search does.
+func joinDir(dir, name string) string {
+	if path.IsAbs(name) || dir == "" {
+		return name
+	}
+	return path.Join(dir, name)
+}

@@ -1,0 +1,421 @@
+package cpp
+
+import "strings"
+
+// tokFlags are the internal flags of a lexed or expanded token.
+type tokFlags uint8
+
+const (
+	flagSpace    tokFlags = 1 << iota // white space or a comment before it
+	flagBOL                           // first token of a physical line
+	flagNoExpand                      // painted blue: never expanded again
+	flagHeader                        // a <header-name> lexed after #include
+)
+
+// kindHeader is the internal kind of a <header-name> token.
+const kindHeader Kind = Other + 1
+
+// lexer turns one file's text into tokens. Positions are those of the
+// original text: a line splice (backslash-newline) does not renumber.
+type lexer struct {
+	src       string
+	file      string
+	i         int
+	line      int
+	lineStart int
+	spliced   bool
+	err       *Error
+}
+
+// lexFile tokenizes a whole file. The tokens' Text slices src when the
+// token contains no line splice.
+func lexFile(file, src string) ([]Token, []tokFlags, *Error) {
+	l := &lexer{src: src, file: file, line: 1}
+	n := len(src)/5 + 16
+	toks := make([]Token, 0, n)
+	flags := make([]tokFlags, 0, n)
+	bol := true
+	space := false
+	// dir is the state of the directive recogniser that decides when a
+	// '<' starts a header name: 1 after a '#' at the start of a line, 2
+	// after "# include".
+	dir := 0
+	for {
+		// White space, comments and newlines.
+		for {
+			c := l.peek()
+			if c == 0 && l.i >= len(l.src) {
+				break
+			}
+			if c == '\n' {
+				l.advance()
+				bol = true
+				space = false
+				dir = 0
+				continue
+			}
+			if c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' {
+				l.advance()
+				space = true
+				continue
+			}
+			if c == '/' {
+				save := l.save()
+				l.advance()
+				c2 := l.peek()
+				if c2 == '*' {
+					start := Pos{File: file, Line: save.line, Col: save.i - save.lineStart + 1}
+					l.advance()
+					closed := false
+					for l.i < len(l.src) {
+						c3 := l.peek()
+						if l.i >= len(l.src) {
+							break
+						}
+						l.advance()
+						if c3 == '*' && l.peek() == '/' {
+							l.advance()
+							closed = true
+							break
+						}
+					}
+					if !closed {
+						return toks, flags, &Error{Pos: start, Msg: "unterminated comment"}
+					}
+					space = true
+					continue
+				}
+				if c2 == '/' {
+					for {
+						c3 := l.peek()
+						if l.i >= len(l.src) || c3 == '\n' {
+							break
+						}
+						l.advance()
+					}
+					space = true
+					continue
+				}
+				l.restore(save)
+			}
+			break
+		}
+		if l.i >= len(l.src) {
+			break
+		}
+		var f tokFlags
+		if bol {
+			f |= flagBOL
+		}
+		if space || bol && len(toks) > 0 {
+			f |= flagSpace
+		}
+		pos := Pos{File: file, Line: l.line, Col: l.i - l.lineStart + 1}
+		start := l.i
+		l.spliced = false
+		var kind Kind
+		if dir == 2 && l.peek() == '<' {
+			kind = l.header()
+		} else {
+			kind = l.token()
+		}
+		text := l.src[start:l.i]
+		if l.spliced {
+			text = unsplice(text)
+		}
+		switch {
+		case bol && kind == Punct && (text == "#" || text == "%:"):
+			dir = 1
+		case dir == 1 && kind == Ident && (text == "include" || text == "include_next" || text == "import"):
+			dir = 2
+		default:
+			dir = 0
+		}
+		toks = append(toks, Token{Kind: kind, Text: text, Pos: pos, Exp: pos, Space: f&flagSpace != 0, BOL: bol})
+		flags = append(flags, f)
+		bol = false
+		space = false
+	}
+	return toks, flags, nil
+}
+
+type lexState struct{ i, line, lineStart int }
+
+func (l *lexer) save() lexState { return lexState{l.i, l.line, l.lineStart} }
+
+func (l *lexer) restore(s lexState) { l.i, l.line, l.lineStart = s.i, s.line, s.lineStart }
+
+// skipSplices steps over backslash-newline pairs (GCC also accepts white
+// space between the backslash and the newline).
+func (l *lexer) skipSplices() {
+	for l.i < len(l.src) && l.src[l.i] == '\\' {
+		j := l.i + 1
+		for j < len(l.src) && (l.src[j] == ' ' || l.src[j] == '\t' || l.src[j] == '\r') {
+			j++
+		}
+		if j < len(l.src) && l.src[j] == '\n' {
+			l.i = j + 1
+			l.line++
+			l.lineStart = l.i
+			l.spliced = true
+			continue
+		}
+		return
+	}
+}
+
+// peek returns the next character after any splice, 0 at the end.
+func (l *lexer) peek() byte {
+	if l.i < len(l.src) && l.src[l.i] == '\\' {
+		l.skipSplices()
+	}
+	if l.i >= len(l.src) {
+		return 0
+	}
+	return l.src[l.i]
+}
+
+// advance moves past the character peek returned.
+func (l *lexer) advance() {
+	if l.i < len(l.src) {
+		if l.src[l.i] == '\n' {
+			l.line++
+			l.lineStart = l.i + 1
+		}
+		l.i++
+	}
+}
+
+// peek2 returns the character after the next one, across splices.
+func (l *lexer) peek2() byte {
+	s := l.save()
+	sp := l.spliced
+	l.peek()
+	l.advance()
+	c := l.peek()
+	l.restore(s)
+	l.spliced = sp
+	return c
+}
+
+func isIdentStart(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '$' || c >= 0x80
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isIdentChar(c byte) bool { return isIdentStart(c) || isDigit(c) }
+
+// header lexes a <header-name>; without a closing '>' on the line it is
+// the punctuator '<'.
+func (l *lexer) header() Kind {
+	s := l.save()
+	l.advance()
+	for {
+		c := l.peek()
+		if l.i >= len(l.src) || c == '\n' {
+			l.restore(s)
+			l.advance()
+			return Punct
+		}
+		l.advance()
+		if c == '>' {
+			return kindHeader
+		}
+	}
+}
+
+// token lexes one token starting at a non-white-space character.
+func (l *lexer) token() Kind {
+	c := l.peek()
+	switch {
+	case isIdentStart(c):
+		// Encoding prefixes of character constants and string literals.
+		switch c {
+		case 'L', 'U':
+			if n := l.peek2(); n == '\'' || n == '"' {
+				l.advance()
+				return l.quoted()
+			}
+		case 'u':
+			n := l.peek2()
+			if n == '\'' || n == '"' {
+				l.advance()
+				return l.quoted()
+			}
+			if n == '8' {
+				s := l.save()
+				l.advance()
+				l.advance()
+				if q := l.peek(); q == '"' || q == '\'' {
+					return l.quoted()
+				}
+				l.restore(s)
+			}
+		}
+		for isIdentChar(l.peek()) {
+			l.advance()
+		}
+		return Ident
+	case isDigit(c) || c == '.' && isDigit(l.peek2()):
+		l.advance()
+		for {
+			c := l.peek()
+			switch {
+			case c == 'e' || c == 'E' || c == 'p' || c == 'P':
+				l.advance()
+				if n := l.peek(); n == '+' || n == '-' {
+					l.advance()
+				}
+			case isIdentChar(c) || c == '.':
+				l.advance()
+			default:
+				return Number
+			}
+		}
+	case c == '\'' || c == '"':
+		return l.quoted()
+	}
+	return l.punct()
+}
+
+// quoted lexes a character constant or string literal whose opening
+// quote is next. Without its closing quote on the line it is, as in
+// GCC, an Other token running to the end of the line.
+func (l *lexer) quoted() Kind {
+	q := l.peek()
+	l.advance()
+	for {
+		c := l.peek()
+		if l.i >= len(l.src) || c == '\n' {
+			return Other
+		}
+		l.advance()
+		if c == q {
+			if q == '"' {
+				return String
+			}
+			return Char
+		}
+		if c == '\\' {
+			if n := l.peek(); l.i < len(l.src) && n != '\n' {
+				l.advance()
+			}
+		}
+	}
+}
+
+// puncts3 and puncts2 are the punctuators longer than one character.
+var (
+	puncts3 = [...]string{"...", "<<=", ">>=", "%:%:"}
+	puncts2 = [...]string{
+		"->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
+		"*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##",
+		"<:", ":>", "<%", "%>", "%:",
+	}
+)
+
+const punct1 = "[](){}.&*+-~!/%<>^|?:;=,#"
+
+func (l *lexer) punct() Kind {
+	c := l.peek()
+	// Fast path: no splice in the next few characters.
+	if rest := l.src[l.i:]; len(rest) >= 1 {
+		end := len(rest)
+		if end > 4 {
+			end = 4
+		}
+		if !containsByte(rest[:end], '\\') {
+			for _, p := range puncts3 {
+				if strings.HasPrefix(rest, p) {
+					l.i += len(p)
+					return Punct
+				}
+			}
+			for _, p := range puncts2 {
+				if strings.HasPrefix(rest, p) {
+					l.i += 2
+					return Punct
+				}
+			}
+			if containsByte(punct1, c) {
+				l.i++
+				return Punct
+			}
+			l.i++
+			return Other
+		}
+	}
+	// Slow path across splices: match character by character.
+	for _, set := range [][]string{puncts3[:], puncts2[:]} {
+		for _, p := range set {
+			s := l.save()
+			ok := true
+			for k := 0; k < len(p); k++ {
+				if l.peek() != p[k] || l.i >= len(l.src) {
+					ok = false
+					break
+				}
+				l.advance()
+			}
+			if ok {
+				return Punct
+			}
+			l.restore(s)
+		}
+	}
+	l.advance()
+	if containsByte(punct1, c) {
+		return Punct
+	}
+	return Other
+}
+
+func containsByte(s string, c byte) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return true
+		}
+	}
+	return false
+}
+
+// unsplice removes backslash-newline pairs from a token's text.
+func unsplice(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' {
+			j := i + 1
+			for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r') {
+				j++
+			}
+			if j < len(s) && s[j] == '\n' {
+				i = j
+				continue
+			}
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+// lexOne lexes s as exactly one token (for ## results), reporting
+// whether it is one valid token.
+func lexOne(s string) (Kind, bool) {
+	if s == "" {
+		return EOF, false
+	}
+	l := &lexer{src: s, line: 1}
+	c := s[0]
+	if c == ' ' || c == '\t' || c == '\n' || c == '/' && len(s) > 1 && (s[1] == '/' || s[1] == '*') {
+		return EOF, false
+	}
+	k := l.token()
+	if l.i != len(s) {
+		return k, false
+	}
+	if k == Other && (c == '"' || c == '\'' || s[len(s)-1] == '"' && len(s) > 1) {
+		return k, false
+	}
+	return k, true
+}
