@@ -1,0 +1,25 @@
+// Package tu reads the file-scope declarations of a preprocessed C
+// translation unit: the token stream that package cpp produces for a
+// kernel .c file with its real headers and every macro expanded.
+//
+// Scan walks the external declarations of the unit in order, as GCC's
+// parser sees them, without building a syntax tree: declaration
+// specifiers (storage classes, function specifiers, type specifiers and
+// qualifiers, typedef names, struct/union/enum specifiers with their
+// bodies, typeof, GNU attributes and asm labels), then each declarator.
+// For every function declared or defined at file scope it records the
+// name, the name token's spelling and expansion locations, the storage
+// class, whether it is inline, whether the declaration is a prototype (a
+// parameter type list, or a typedef or typeof of a prototyped function
+// type), and for a definition the braces of its body. Function bodies and
+// initializers are skipped as balanced token runs; the identifiers used in
+// them that name file-scope functions are recorded as uses, which is what
+// GCC's "used with no prototype before its definition" needs.
+//
+// What is known to be approximate, and why it does not matter for
+// -Wmissing-prototypes on kernel code: old-style (K&R) definitions with a
+// declaration list are read as declarations; a typedef name redeclared as
+// an ordinary identifier at file scope keeps its typedef meaning; uses are
+// all identifiers in bodies and initializers that are not member names,
+// so a local variable that shadows a function counts as a use.
+package tu

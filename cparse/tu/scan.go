@@ -1,0 +1,327 @@
+package tu
+
+import (
+	"fmt"
+
+	"github.com/trampcheck/trampcheck/cparse/cpp"
+)
+
+// Decl is one function declaration or definition at file scope.
+type Decl struct {
+	Name string
+	// Index is the position of the name token in the scanned stream; Decls
+	// and Uses are ordered by it.
+	Index int
+	// Pos is the spelling location of the name token and Exp its expansion
+	// location (the outermost macro invocation, == Pos when no macro
+	// produced it); Macro names that macro.
+	Pos, Exp cpp.Pos
+	Macro    string
+	Def      bool // a definition (has a body)
+	Static   bool // storage class static on this declaration
+	Extern   bool // storage class extern on this declaration
+	Inline   bool // inline (any spelling) on this declaration
+	// Prototype: a parameter type list ("int f(void)", not "int f()"), or
+	// a typedef or typeof of a prototyped function type ("fn_t f;").
+	Prototype bool
+	// Open and Close are the braces of a definition's body.
+	Open, Close cpp.Pos
+}
+
+// Use is an identifier used in a function body or an initializer that
+// names a function declared at file scope before it.
+type Use struct {
+	Name  string
+	Index int
+	Pos   cpp.Pos // spelling location
+	Exp   cpp.Pos // expansion location
+}
+
+// Unit is what Scan found.
+type Unit struct {
+	Decls []Decl // in stream order
+	Uses  []Use  // in stream order
+}
+
+// Error is a token stream that Scan cannot read as declarations (an
+// unbalanced bracket), at the token where it went wrong.
+type Error struct {
+	Pos cpp.Pos
+	Msg string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s:%d:%d: %s", e.Pos.File, e.Pos.Line, e.Pos.Col, e.Msg)
+}
+
+// typeInfo describes a type named by declaration specifiers: whether it
+// is a function type, and if so whether it has a parameter type list.
+type typeInfo struct {
+	fn, proto bool
+}
+
+// scanner holds the state of one Scan.
+type scanner struct {
+	toks     []cpp.Token
+	i        int
+	typedefs map[string]typeInfo
+	funcs    map[string]typeInfo // file-scope functions declared so far
+	u        *Unit
+}
+
+// Scan reads the file-scope declarations of the preprocessed token
+// stream toks.
+func Scan(toks []cpp.Token) (*Unit, error) {
+	s := &scanner{toks: toks, typedefs: map[string]typeInfo{}, funcs: map[string]typeInfo{}, u: &Unit{}}
+	for s.i < len(s.toks) {
+		start := s.i
+		if err := s.external(); err != nil {
+			return nil, err
+		}
+		if s.i == start { // never stall
+			s.i++
+		}
+	}
+	return s.u, nil
+}
+
+// tok returns the current token's text, "" at the end.
+func (s *scanner) tok() string {
+	if s.i < len(s.toks) {
+		return s.toks[s.i].Text
+	}
+	return ""
+}
+
+// peek returns the text of the token n after the current one.
+func (s *scanner) peek(n int) string {
+	if s.i+n < len(s.toks) {
+		return s.toks[s.i+n].Text
+	}
+	return ""
+}
+
+// isIdent reports whether the current token is an identifier.
+func (s *scanner) isIdent() bool {
+	return s.i < len(s.toks) && s.toks[s.i].Kind == cpp.Ident
+}
+
+// skipBalanced skips from an opening bracket at s.i to just past its
+// match, recording uses when uses is set.
+func (s *scanner) skipBalanced(uses bool) error {
+	open := s.i
+	depth := 0
+	for ; s.i < len(s.toks); s.i++ {
+		t := &s.toks[s.i]
+		switch t.Kind {
+		case cpp.Punct:
+			switch t.Text {
+			case "(", "[", "{", "<:", "<%":
+				depth++
+			case ")", "]", "}", ":>", "%>":
+				depth--
+				if depth == 0 {
+					s.i++
+					return nil
+				}
+				if depth < 0 {
+					return &Error{Pos: t.Pos, Msg: fmt.Sprintf("unbalanced '%s'", t.Text)}
+				}
+			}
+		case cpp.Ident:
+			if uses {
+				s.use(s.i)
+			}
+		}
+	}
+	o := &s.toks[open]
+	return &Error{Pos: o.Pos, Msg: fmt.Sprintf("'%s' is not closed before the end of the translation unit", o.Text)}
+}
+
+// use records toks[i] as a use when it names a known file-scope function
+// and is not a member name.
+func (s *scanner) use(i int) {
+	t := &s.toks[i]
+	if _, ok := s.funcs[t.Text]; !ok {
+		return
+	}
+	if i > 0 {
+		if p := s.toks[i-1].Text; p == "." || p == "->" {
+			return
+		}
+	}
+	s.u.Uses = append(s.u.Uses, Use{Name: t.Text, Index: i, Pos: t.Pos, Exp: t.Exp})
+}
+
+// skipAttributes skips GNU attributes, asm labels and __extension__ at
+// s.i.
+func (s *scanner) skipAttributes() error {
+	for {
+		switch s.tok() {
+		case "__attribute__", "__attribute", "asm", "__asm__", "__asm":
+			s.i++
+			if s.tok() == "volatile" || s.tok() == "__volatile__" || s.tok() == "inline" || s.tok() == "goto" {
+				s.i++
+			}
+			if s.tok() == "(" {
+				if err := s.skipBalanced(false); err != nil {
+					return err
+				}
+			}
+		case "__extension__":
+			s.i++
+		default:
+			return nil
+		}
+	}
+}
+
+// specs is what the declaration specifiers said.
+type specs struct {
+	typedef, static, extern, inline bool
+	sawType                         bool
+	t                               typeInfo
+}
+
+// external reads one external declaration.
+func (s *scanner) external() error {
+	switch s.tok() {
+	case ";":
+		s.i++
+		return nil
+	case "_Static_assert", "static_assert", "asm", "__asm__", "__asm":
+		// A file-scope assertion or asm statement: skip to its ';'.
+		return s.skipTo(false)
+	}
+	sp, err := s.specifiers()
+	if err != nil {
+		return err
+	}
+	if s.tok() == ";" {
+		s.i++
+		return nil
+	}
+	for first := true; s.i < len(s.toks); first = false {
+		d, err := s.declarator()
+		if err != nil {
+			return err
+		}
+		if err := s.skipAttributes(); err != nil {
+			return err
+		}
+		isFn := d.first == dFunc || d.first == dNone && sp.t.fn
+		proto := d.first == dFunc && d.proto || d.first == dNone && sp.t.fn && sp.t.proto
+		if d.name >= 0 {
+			name := s.toks[d.name].Text
+			switch {
+			case sp.typedef:
+				s.typedefs[name] = typeInfo{fn: isFn, proto: proto}
+			case isFn:
+				s.declare(d.name, sp, proto)
+			}
+		}
+		switch s.tok() {
+		case "{":
+			if first && isFn && d.name >= 0 && !sp.typedef {
+				return s.definition(d.name)
+			}
+			// Not a function definition: skip the block as a whole.
+			if err := s.skipBalanced(true); err != nil {
+				return err
+			}
+			return s.skipTo(true)
+		case "=":
+			s.i++
+			if err := s.initializer(); err != nil {
+				return err
+			}
+		}
+		switch s.tok() {
+		case ",":
+			s.i++
+			continue
+		case ";":
+			s.i++
+			return nil
+		case "":
+			return nil
+		default:
+			// Something this reader does not follow (a K&R declaration
+			// list, a parse error GCC would report): resynchronise.
+			return s.skipTo(true)
+		}
+	}
+	return nil
+}
+
+// declare records a function declaration at name index i.
+func (s *scanner) declare(i int, sp specs, proto bool) {
+	t := &s.toks[i]
+	s.u.Decls = append(s.u.Decls, Decl{
+		Name: t.Text, Index: i, Pos: t.Pos, Exp: t.Exp, Macro: t.Macro,
+		Static: sp.static, Extern: sp.extern, Inline: sp.inline, Prototype: proto,
+	})
+	prev := s.funcs[t.Text]
+	s.funcs[t.Text] = typeInfo{fn: true, proto: prev.proto || proto}
+}
+
+// definition marks the last declaration as a definition and skips its
+// body, which starts at s.i.
+func (s *scanner) definition(name int) error {
+	d := &s.u.Decls[len(s.u.Decls)-1]
+	if d.Index != name {
+		return &Error{Pos: s.toks[name].Pos, Msg: "internal: definition without its declaration"}
+	}
+	d.Def = true
+	d.Open = s.toks[s.i].Pos
+	if err := s.skipBalanced(true); err != nil {
+		return err
+	}
+	d.Close = s.toks[s.i-1].Pos
+	return nil
+}
+
+// initializer skips an initializer up to the ',' or ';' that ends it.
+func (s *scanner) initializer() error {
+	for s.i < len(s.toks) {
+		switch s.tok() {
+		case ",", ";":
+			return nil
+		case "(", "[", "{":
+			if err := s.skipBalanced(true); err != nil {
+				return err
+			}
+		case ")", "]", "}":
+			return &Error{Pos: s.toks[s.i].Pos, Msg: fmt.Sprintf("unbalanced '%s'", s.tok())}
+		default:
+			if s.isIdent() {
+				s.use(s.i)
+			}
+			s.i++
+		}
+	}
+	return nil
+}
+
+// skipTo skips to just past the next ';' outside brackets.
+func (s *scanner) skipTo(uses bool) error {
+	for s.i < len(s.toks) {
+		switch s.tok() {
+		case ";":
+			s.i++
+			return nil
+		case "(", "[", "{":
+			if err := s.skipBalanced(uses); err != nil {
+				return err
+			}
+		case ")", "]", "}":
+			return &Error{Pos: s.toks[s.i].Pos, Msg: fmt.Sprintf("unbalanced '%s'", s.tok())}
+		default:
+			if uses && s.isIdent() {
+				s.use(s.i)
+			}
+			s.i++
+		}
+	}
+	return nil
+}
