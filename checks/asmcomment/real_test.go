@@ -26,8 +26,11 @@ func parseReal(tb testing.TB) *cparse.File {
 	return f
 }
 
-// realFindings are the findings on the unmodified Linux 6.12 file, each a
-// defect of the kernel source, with the reason.
+// realFindings are the findings on the unmodified Linux 6.12.117/118 file
+// (ktree.JITSHA256), each a defect of the kernel source, with the reason.
+// The list is pinned to that file: a later 6.12.y may fix a comment or add
+// one, so on another file TestRealFile logs the differences, and
+// TestRealFindingsGas still confirms every finding with GNU as.
 var realFindings = []struct {
 	fn, msg    string
 	gasRejects bool // GNU as rejects the comment (symbols made numbers)
@@ -66,10 +69,15 @@ var realFindings = []struct {
 }
 
 // TestRealFile checks that the findings on the real file are exactly the
-// explained true positives.
+// explained true positives (on the file they were explained for; see
+// realFindings).
 func TestRealFile(t *testing.T) {
 	f := parseReal(t)
 	got := Check(f)
+	report := t.Errorf
+	if !ktree.JITAsWritten(t) {
+		report = t.Logf
+	}
 	used := make([]bool, len(got))
 	for _, w := range realFindings {
 		found := false
@@ -80,12 +88,12 @@ func TestRealFile(t *testing.T) {
 			}
 		}
 		if !found {
-			t.Errorf("got no finding in %s containing %q, want one (%s)", w.fn, w.msg, w.why)
+			report("got no finding in %s containing %q, want one (%s)", w.fn, w.msg, w.why)
 		}
 	}
 	for i, g := range got {
 		if !used[i] {
-			t.Errorf("got unexplained finding %s:%d in %s: %s, want none", ktree.JITFile, g.Line, g.Func, g.Message)
+			report("got unexplained finding %s:%d in %s: %s, want none", ktree.JITFile, g.Line, g.Func, g.Message)
 		}
 	}
 }
@@ -140,7 +148,9 @@ func TestRealFindingsGas(t *testing.T) {
 	for _, g := range Check(f) {
 		text := concretize(g.Comment)
 		_, err := gas(t, []string{text})
-		var want bool
+		// A finding not in the list (a file other than the one it was
+		// written for): comments reported as no assembly must be rejected.
+		want := strings.Contains(g.Message, "is not valid assembly") || strings.Contains(g.Message, "not an s390x mnemonic")
 		for _, w := range realFindings {
 			if w.fn == g.Func && strings.Contains(g.Message, w.msg) {
 				want = w.gasRejects
