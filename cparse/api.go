@@ -131,6 +131,14 @@ type File struct {
 	// declared caches the functions the file declares, for the guesses.
 	declared map[string]bool
 
+	// TU is the file's real translation unit (tree mode, or file mode
+	// with -I directories); nil when it was not built.
+	TU *TU
+	// TUErr is why the translation unit could not be built when one was
+	// wanted; the file was then read hermetically, with header prototypes
+	// from a token scan of its include closure (see IncludeClosure).
+	TUErr error
+
 	// TokFile is the file registered in the analysis pass's FileSet (nil
 	// when parsed outside Analyzer); see TokPos.
 	TokFile *token.File

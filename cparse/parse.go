@@ -153,6 +153,34 @@ func parse(name string, src []byte, opts Options, read func(path string) ([]byte
 		m   map[string]string
 		err error
 	}
+	// The real translation unit (tree mode, or -I given) runs beside the
+	// hermetic parse, which only files with EMIT-family calls need: the
+	// encoding and trampoline checks read its AST. A file without them is
+	// read from its translation unit alone, and parsed hermetically only
+	// when that fails.
+	type unit struct {
+		t   *TU
+		err error
+	}
+	var tuc chan unit
+	if wantTU(opts) {
+		tuc = make(chan unit, 1)
+		go func() {
+			t, err := translationUnit(name, src, opts, read)
+			tuc <- unit{t, err}
+		}()
+	}
+	emits := f.hasEmitCalls(sc)
+	if tuc != nil && !emits {
+		if u := <-tuc; u.err == nil {
+			f.TU = u.t
+			f.Funcs = f.tuFuncs()
+			return f, nil
+		} else {
+			f.TUErr = u.err
+			tuc = nil
+		}
+	}
 	hpc := make(chan protos, 1)
 	go func() {
 		m, err := headerProtos(name, src, sc, opts, read)
@@ -169,7 +197,26 @@ func parse(name string, src []byte, opts Options, read func(path string) ([]byte
 		return nil, hp.err
 	}
 	f.HeaderProtos = hp.m
+	if tuc != nil {
+		if u := <-tuc; u.err == nil {
+			f.TU = u.t
+		} else {
+			f.TUErr = u.err
+		}
+	}
 	return f, nil
+}
+
+// hasEmitCalls reports whether the file calls an EMIT-family macro (a name
+// IsEmitMacro accepts, followed by '(').
+func (f *File) hasEmitCalls(sc *scan) bool {
+	for i, t := range sc.toks {
+		if t.kind == tIdent && i+1 < len(sc.toks) && sc.toks[i+1].kind == tPunct && sc.toks[i+1].ch == '(' &&
+			IsEmitMacro(string(f.Src[t.off:t.end])) {
+			return true
+		}
+	}
+	return false
 }
 
 // hermetic runs cc.Parse on the blanked file, with the typedef fallback.

@@ -284,3 +284,89 @@ func generate(rng *rand.Rand, n int) string {
 	b.WriteString("DEFP(pasted)\nint main(void) { return 0; }\n")
 	return b.String()
 }
+
+// TestGCCTranslationUnit compares, on the fixtures and on generated files,
+// the findings of the real-translation-unit front end (file mode with an
+// -I directory: preprocessed by cparse/cpp, declarations read by
+// cparse/tu) with host GCC's.
+func TestGCCTranslationUnit(t *testing.T) {
+	gcc := hostGCC(t)
+	tuOpts := func(dir string) cparse.Options { return cparse.Options{IncludeDirs: []string{dir}} }
+	fixtures := checktest.Glob(t, "../../testdata/missingproto/*.c")
+	fixtures = append(fixtures, checktest.Glob(t, "../../testdata/missingproto/tu/*.c")...)
+	for _, fx := range fixtures {
+		t.Run(filepath.Base(fx), func(t *testing.T) {
+			src, err := os.ReadFile(fx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts := tuOpts(filepath.Dir(fx))
+			opts.IncludeDirs = append(opts.IncludeDirs, filepath.Join(filepath.Dir(fx), "include"))
+			out, err := checktest.RunSource(fx, src, opts, missingproto.Analyzer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range out.Parsed.Files {
+				if f.TU == nil {
+					t.Fatalf("%s: no translation unit: %v", fx, f.TUErr)
+				}
+			}
+			compare(t, fx, ours(t, out), runGCC(t, gcc, filepath.Dir(fx), filepath.Base(fx), []string{"include"}))
+			checkWants(t, fx, src, ours(t, out))
+		})
+	}
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(7, 2026))
+	for i := range 40 {
+		name := fmt.Sprintf("tu%02d.c", i)
+		src := generate(rng, 25)
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := checktest.RunSource(path, []byte(src), tuOpts(dir), missingproto.Analyzer)
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", name, err, src)
+		}
+		if f := out.Parsed.Files[0]; f.TU == nil {
+			t.Fatalf("%s: no translation unit: %v", name, f.TUErr)
+		}
+		got, want := ours(t, out), runGCC(t, gcc, dir, name, nil)
+		if len(want) == 0 {
+			t.Errorf("%s: gcc found nothing; the generator is broken", name)
+		}
+		compare(t, name+"\n"+src, got, want)
+	}
+}
+
+// checkWants fails unless each finding got ("LINE:COL: MESSAGE" lines)
+// matches one "// want" comment of the fixture on its line and every
+// comment is matched: the fixture says what it expects, independently of
+// the oracle.
+func checkWants(t *testing.T, name string, src []byte, got []string) {
+	t.Helper()
+	wants, err := checktest.ParseWants(name, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := make([]bool, len(wants))
+	for _, g := range got {
+		line, rest, _ := strings.Cut(g, ":")
+		_, msg, _ := strings.Cut(rest, ": ")
+		found := false
+		for i, w := range wants {
+			if !used[i] && fmt.Sprint(w.Line) == line && w.Re.MatchString(msg) {
+				used[i], found = true, true
+				break
+			}
+		}
+		if !found {
+			t.Errorf("%s: unexpected finding %s", name, g)
+		}
+	}
+	for i, w := range wants {
+		if !used[i] {
+			t.Errorf("%s:%d: no finding matches want %q", name, w.Line, w.Re)
+		}
+	}
+}

@@ -24,7 +24,11 @@ func run(pass *analysis.Pass) (any, error) {
 		return nil, fmt.Errorf("missingproto: no front end result")
 	}
 	for _, f := range res.Files {
-		for _, w := range Find(f) {
+		find := Find
+		if f.TU != nil {
+			find = FindTU
+		}
+		for _, w := range find(f) {
 			pos := f.TokPos(w.Func.Pos.Offset)
 			if !pos.IsValid() {
 				return nil, fmt.Errorf("%s: file not registered in the pass", f.Name)
@@ -89,4 +93,49 @@ func Find(f *cparse.File) []Warning {
 func usedBefore(firstUse map[string]int, fn cparse.Func) bool {
 	o, ok := firstUse[fn.Name]
 	return ok && o < fn.Pos.Offset
+}
+
+// FindTU is Find on the file's real translation unit (File.TU): every
+// declaration in the order GCC reads it, headers and file alike, so that a
+// prototype counts only when it comes before the definition, whoever
+// spells it (a header, a macro, a typedef of a function type). As in GCC,
+// a definition is public unless it or an earlier declaration is static;
+// "used with no prototype" needs an earlier file-scope declaration without
+// a prototype and a use of the name before the definition, and applies to
+// static functions too.
+func FindTU(f *cparse.File) []Warning {
+	t := f.TU
+	var out []Warning
+	protos := map[string]bool{}
+	declared := map[string]bool{}
+	used := map[string]bool{}
+	u := 0
+	for _, d := range t.Decls {
+		for ; u < len(t.Uses) && t.Uses[u].Index < d.Index; u++ {
+			used[t.Uses[u].Name] = true
+		}
+		if d.Def && !t.Quieted(d.Index) {
+			if p, ok := f.DeclPos(d); ok {
+				fn := cparse.Func{
+					Name: d.Name, Pos: p, End: p.Offset + len(d.Name), Def: true,
+					Static: d.Static, Inline: d.Inline, Prototype: d.Prototype,
+					FromMacro: d.Macro != "",
+				}
+				if src := f.Src; fn.End > len(src) || string(src[p.Offset:fn.End]) != d.Name {
+					fn.End = p.Offset
+				}
+				switch {
+				case !fn.Static && !fn.Inline && fn.Name != "main" && !protos[d.Name]:
+					out = append(out, Warning{fn, fmt.Sprintf("no previous prototype for '%s'", fn.Name)})
+				case declared[d.Name] && !protos[d.Name] && used[d.Name]:
+					out = append(out, Warning{fn, fmt.Sprintf("'%s' was used with no prototype before its definition", fn.Name)})
+				}
+			}
+		}
+		declared[d.Name] = true
+		if d.Prototype {
+			protos[d.Name] = true
+		}
+	}
+	return out
 }

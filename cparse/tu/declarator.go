@@ -141,9 +141,10 @@ const (
 
 // decl is a parsed declarator.
 type decl struct {
-	name  int // index of the name token, -1 for an abstract declarator
-	first int // the derivation that applies to the name first
-	proto bool
+	name   int // index of the name token, -1 for an abstract declarator
+	first  int // the derivation that applies to the name first
+	proto  bool
+	params int // index of the '(' of the function suffix, -1 if none
 }
 
 // declarator parses a declarator at s.i: pointers, then a name or a
@@ -167,7 +168,7 @@ pointers:
 			break pointers
 		}
 	}
-	d := decl{name: -1}
+	d := decl{name: -1, params: -1}
 	grouped := false
 	var inner decl
 	switch {
@@ -193,6 +194,7 @@ pointers:
 	}
 	suffix := dNone
 	suffixProto := false
+	suffixParams := -1
 	for {
 		switch s.tok() {
 		case "[":
@@ -205,11 +207,12 @@ pointers:
 			continue
 		case "(":
 			proto := s.paramsPrototype()
+			open := s.i
 			if err := s.skipBalanced(false); err != nil {
 				return decl{}, err
 			}
 			if suffix == dNone {
-				suffix, suffixProto = dFunc, proto
+				suffix, suffixProto, suffixParams = dFunc, proto, open
 			}
 			continue
 		}
@@ -217,9 +220,9 @@ pointers:
 	}
 	switch {
 	case grouped && inner.first != dNone:
-		d.first, d.proto = inner.first, inner.proto
+		d.first, d.proto, d.params = inner.first, inner.proto, inner.params
 	case suffix != dNone:
-		d.first, d.proto = suffix, suffixProto
+		d.first, d.proto, d.params = suffix, suffixProto, suffixParams
 	case ptr:
 		d.first = dPointer
 	}

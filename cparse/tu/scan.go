@@ -220,16 +220,16 @@ func (s *scanner) external() error {
 				s.declare(d.name, sp, proto)
 			}
 		}
+		if first && isFn && d.first == dFunc && !proto && d.name >= 0 && !sp.typedef && s.knrBody() {
+			return s.definition(d.name, d.params)
+		}
 		switch s.tok() {
 		case "{":
 			if first && isFn && d.name >= 0 && !sp.typedef {
-				return s.definition(d.name)
+				return s.definition(d.name, d.params)
 			}
 			// Not a function definition: skip the block as a whole.
-			if err := s.skipBalanced(true); err != nil {
-				return err
-			}
-			return s.skipTo(true)
+			return s.skipBalanced(true)
 		case "=":
 			s.i++
 			if err := s.initializer(); err != nil {
@@ -267,18 +267,89 @@ func (s *scanner) declare(i int, sp specs, proto bool) {
 
 // definition marks the last declaration as a definition and skips its
 // body, which starts at s.i.
-func (s *scanner) definition(name int) error {
+func (s *scanner) definition(name, params int) error {
 	d := &s.u.Decls[len(s.u.Decls)-1]
 	if d.Index != name {
 		return &Error{Pos: s.toks[name].Pos, Msg: "internal: definition without its declaration"}
 	}
 	d.Def = true
 	d.Open = s.toks[s.i].Pos
-	if err := s.skipBalanced(true); err != nil {
-		return err
+	// Parameters and locals shadow file-scope functions: their names
+	// are not uses.
+	shadow := map[string]bool{}
+	if params >= 0 {
+		depth := 0
+		for i := params; i < len(s.toks); i++ {
+			switch s.toks[i].Text {
+			case "(":
+				depth++
+			case ")":
+				depth--
+			}
+			if depth == 0 {
+				break
+			}
+			if depth == 1 && s.toks[i].Kind == cpp.Ident && i+1 < len(s.toks) {
+				switch s.toks[i+1].Text {
+				case ",", ")", "[":
+					shadow[s.toks[i].Text] = true
+				}
+			}
+		}
 	}
-	d.Close = s.toks[s.i-1].Pos
-	return nil
+	open := s.i
+	depth := 0
+	for ; s.i < len(s.toks); s.i++ {
+		t := &s.toks[s.i]
+		switch t.Kind {
+		case cpp.Punct:
+			switch t.Text {
+			case "(", "[", "{", "<:", "<%":
+				depth++
+			case ")", "]", "}", ":>", "%>":
+				depth--
+				if depth == 0 {
+					d.Close = t.Pos
+					s.i++
+					return nil
+				}
+			}
+		case cpp.Ident:
+			switch {
+			case shadow[t.Text]:
+			case s.declaredHere(s.i):
+				shadow[t.Text] = true
+			default:
+				s.use(s.i)
+			}
+		}
+	}
+	o := &s.toks[open]
+	return &Error{Pos: o.Pos, Msg: "'{' is not closed before the end of the translation unit"}
+}
+
+// declaredHere reports whether the identifier at i is being declared (a
+// local variable: a type name or '*' before it, '=', ';', ',', '[' or ')'
+// after it).
+func (s *scanner) declaredHere(i int) bool {
+	if i == 0 || i+1 >= len(s.toks) {
+		return false
+	}
+	switch s.toks[i+1].Text {
+	case "=", ";", ",", "[", ")":
+	default:
+		return false
+	}
+	j := i - 1
+	for j > 0 && (s.toks[j].Text == "*" || otherSpecKw[s.toks[j].Text]) {
+		j--
+	}
+	p := s.toks[j]
+	if p.Kind != cpp.Ident {
+		return false
+	}
+	_, isType := s.typedefs[p.Text]
+	return isType || typeKw[p.Text] || j > 0 && tagKw[s.toks[j-1].Text]
 }
 
 // initializer skips an initializer up to the ',' or ';' that ends it.
@@ -324,4 +395,25 @@ func (s *scanner) skipTo(uses bool) error {
 		}
 	}
 	return nil
+}
+
+// knrBody reports whether an old-style definition's declaration list
+// ("int f(a) int a; { ... }") starts at s.i, and if so moves to the body's
+// '{'. Otherwise s.i is unchanged.
+func (s *scanner) knrBody() bool {
+	switch s.tok() {
+	case ";", ",", "=", "{", "":
+		return false
+	}
+	save := s.i
+	for s.i < len(s.toks) && s.isIdent() {
+		if err := s.skipTo(false); err != nil {
+			break
+		}
+		if s.tok() == "{" {
+			return true
+		}
+	}
+	s.i = save
+	return false
 }

@@ -54,42 +54,78 @@ func TestScan(t *testing.T) {
 		src  string
 		want []string
 	}{
-		{"plain", "int f(void);\nint f(void) { return 0; }\n",
-			[]string{"f@m.c:1:5 proto", "f@m.c:2:5 def,proto"}},
-		{"not a prototype", "int g();\nint g() { return 1; }\n",
-			[]string{"g@m.c:1:5 ", "g@m.c:2:5 def"}},
-		{"identifier list", "int h(a, b) int a; int b; { return a + b; }\n",
-			[]string{"h@m.c:1:5 "}},
-		{"storage and inline", "static int s(int);\nextern int e(int);\nstatic inline int i(int x) { return x; }\n__inline__ int j(void) { return 0; }\n",
-			[]string{"s@m.c:1:12 static,proto", "e@m.c:2:12 extern,proto", "i@m.c:3:19 def,static,inline,proto", "j@m.c:4:16 def,inline,proto"}},
-		{"pointers to functions are objects", "int (*fp)(void);\nint *(*fpp[3])(int);\nstruct ops { int (*m)(void); };\n",
-			nil},
-		{"function returning a function pointer", "int (*getter(int k))(void) { return 0; }\n",
-			[]string{"getter@m.c:1:7 def,proto"}},
-		{"parenthesised name", "int (paren)(void) { return 0; }\n",
-			[]string{"paren@m.c:1:6 def,proto"}},
-		{"typedef of a function type", "typedef int handler_fn(void *);\nhandler_fn api_handler;\ntypedef int old_fn();\nold_fn legacy;\n",
-			[]string{"api_handler@m.c:2:12 proto", "legacy@m.c:4:8 "}},
-		{"typedef of a typedef", "typedef int a_fn(int);\ntypedef a_fn b_fn;\nextern b_fn bee;\n",
-			[]string{"bee@m.c:3:13 extern,proto"}},
-		{"typeof a function", "int base(int);\n__typeof__(base) copy;\n",
-			[]string{"base@m.c:1:5 proto", "copy@m.c:2:18 proto"}},
-		{"attributes and asm labels", "__attribute__((cold)) int __attribute__((noinline)) at(void) __asm__(\"x\") __attribute__((used));\nint at(void) { return 0; }\n",
-			[]string{"at@m.c:1:53 proto", "at@m.c:2:5 def,proto"}},
-		{"several declarators", "int a, b(void), *c(int), d[2];\n",
-			[]string{"b@m.c:1:8 proto", "c@m.c:1:18 proto"}},
-		{"struct and enum bodies", "struct s { int (*f)(void); int g; };\nenum e { E1, E2 = sizeof(struct s) };\nstruct s make(void);\n",
-			[]string{"make@m.c:3:10 proto"}},
-		{"initializers", "int k(void);\nint (*tab[])(void) = { k, 0 };\nint after(void) { return k(); }\n",
-			[]string{"k@m.c:1:5 proto", "after@m.c:3:5 def,proto"}},
-		{"macro from a header", "#include <d.h>\nDECLARE_HOOK(api_hook);\nDEFINE_HOOK(api_hook)\n",
-			[]string{"api_hook@m.c:2:14 proto", "api_hook@m.c:3:13 def,proto"}},
-		{"pasted name", "#define DEF(n) int pre_##n(void) { return 0; }\nDEF(x)\n",
-			[]string{"pre_x@m.c:1:20 def,proto"}},
-		{"static assert and asm at file scope", "_Static_assert(1, \"x\");\nasm(\".globl foo\");\nint z(void);\n",
-			[]string{"z@m.c:3:5 proto"}},
-		{"block scope does not count", "void outer(void) { int inner(int); (void)inner; }\n",
-			[]string{"outer@m.c:1:6 def,proto"}},
+		{
+			"plain", "int f(void);\nint f(void) { return 0; }\n",
+			[]string{"f@m.c:1:5 proto", "f@m.c:2:5 def,proto"},
+		},
+		{
+			"not a prototype", "int g();\nint g() { return 1; }\n",
+			[]string{"g@m.c:1:5 ", "g@m.c:2:5 def"},
+		},
+		{
+			"identifier list", "int h(a, b) int a; int b; { return a + b; }\n",
+			[]string{"h@m.c:1:5 def"},
+		},
+		{
+			"storage and inline", "static int s(int);\nextern int e(int);\nstatic inline int i(int x) { return x; }\n__inline__ int j(void) { return 0; }\n",
+			[]string{"s@m.c:1:12 static,proto", "e@m.c:2:12 extern,proto", "i@m.c:3:19 def,static,inline,proto", "j@m.c:4:16 def,inline,proto"},
+		},
+		{
+			"pointers to functions are objects", "int (*fp)(void);\nint *(*fpp[3])(int);\nstruct ops { int (*m)(void); };\n",
+			nil,
+		},
+		{
+			"function returning a function pointer", "int (*getter(int k))(void) { return 0; }\n",
+			[]string{"getter@m.c:1:7 def,proto"},
+		},
+		{
+			"parenthesised name", "int (paren)(void) { return 0; }\n",
+			[]string{"paren@m.c:1:6 def,proto"},
+		},
+		{
+			"typedef of a function type", "typedef int handler_fn(void *);\nhandler_fn api_handler;\ntypedef int old_fn();\nold_fn legacy;\n",
+			[]string{"api_handler@m.c:2:12 proto", "legacy@m.c:4:8 "},
+		},
+		{
+			"typedef of a typedef", "typedef int a_fn(int);\ntypedef a_fn b_fn;\nextern b_fn bee;\n",
+			[]string{"bee@m.c:3:13 extern,proto"},
+		},
+		{
+			"typeof a function", "int base(int);\n__typeof__(base) copy;\n",
+			[]string{"base@m.c:1:5 proto", "copy@m.c:2:18 proto"},
+		},
+		{
+			"attributes and asm labels", "__attribute__((cold)) int __attribute__((noinline)) at(void) __asm__(\"x\") __attribute__((used));\nint at(void) { return 0; }\n",
+			[]string{"at@m.c:1:53 proto", "at@m.c:2:5 def,proto"},
+		},
+		{
+			"several declarators", "int a, b(void), *c(int), d[2];\n",
+			[]string{"b@m.c:1:8 proto", "c@m.c:1:18 proto"},
+		},
+		{
+			"struct and enum bodies", "struct s { int (*f)(void); int g; };\nenum e { E1, E2 = sizeof(struct s) };\nstruct s make(void);\n",
+			[]string{"make@m.c:3:10 proto"},
+		},
+		{
+			"initializers", "int k(void);\nint (*tab[])(void) = { k, 0 };\nint after(void) { return k(); }\n",
+			[]string{"k@m.c:1:5 proto", "after@m.c:3:5 def,proto"},
+		},
+		{
+			"macro from a header", "#include <d.h>\nDECLARE_HOOK(api_hook);\nDEFINE_HOOK(api_hook)\n",
+			[]string{"api_hook@m.c:2:14 proto", "api_hook@m.c:3:13 def,proto"},
+		},
+		{
+			"pasted name", "#define DEF(n) int pre_##n(void) { return 0; }\nDEF(x)\n",
+			[]string{"pre_x@m.c:1:20 def,proto"},
+		},
+		{
+			"static assert and asm at file scope", "_Static_assert(1, \"x\");\nasm(\".globl foo\");\nint z(void);\n",
+			[]string{"z@m.c:3:5 proto"},
+		},
+		{
+			"block scope does not count", "void outer(void) { int inner(int); (void)inner; }\n",
+			[]string{"outer@m.c:1:6 def,proto"},
+		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			files := map[string]string{

@@ -1,0 +1,237 @@
+package cparse
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The translation-unit cache keeps what a file's real translation unit
+// gave (File.TU) across runs, in the user cache directory
+// (os.UserCacheDir()/trampcheck/tu, or $TRAMPCHECK_CACHE; "off" disables
+// it). An entry is keyed by trampcheck's build, the file's name and
+// contents and the compile command (include directories, defines,
+// predefined macros, configuration), and records every path the
+// preprocessor asked for, found or not, with a SHA-256 of what it got. A
+// lookup re-reads each of those paths through the same reader (the tree,
+// with a series' patched files over it) and uses the entry only when every
+// answer is the same: a patch that changes, adds or removes a header
+// invalidates exactly the entries that read or looked for it. Entries are
+// written to a temporary file and renamed, so concurrent runs never see a
+// partial entry; the directory is trimmed to MaxTUCacheBytes, oldest
+// first. ClearTUCache empties it.
+
+// MaxTUCacheBytes bounds the translation-unit cache directory.
+const MaxTUCacheBytes = 256 << 20
+
+// tuCacheFormat changes whenever the meaning of an entry changes.
+const tuCacheFormat = "tu-cache-1"
+
+// TUCacheDir returns the cache directory, or "" when caching is off.
+func TUCacheDir() string {
+	if d := os.Getenv("TRAMPCHECK_CACHE"); d != "" {
+		if d == "off" {
+			return ""
+		}
+		return filepath.Join(d, "tu")
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "trampcheck", "tu")
+}
+
+// ClearTUCache removes every entry of the translation-unit cache.
+func ClearTUCache() error {
+	d := TUCacheDir()
+	if d == "" {
+		return nil
+	}
+	return os.RemoveAll(d)
+}
+
+// probe is one path the preprocessor asked for.
+type probe struct {
+	Path  string
+	Found bool
+	Sum   [sha256.Size]byte
+}
+
+// tuEntry is one cache entry.
+type tuEntry struct {
+	Probes []probe
+	TU     TU
+}
+
+// buildID identifies this trampcheck binary's front end for cache keys.
+var buildID = sync.OnceValue(func() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		var b strings.Builder
+		b.WriteString(bi.Main.Version)
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" || s.Key == "vcs.modified" {
+				b.WriteString(" " + s.Value)
+			}
+		}
+		if exe, err := os.Executable(); err == nil {
+			if fi, err := os.Stat(exe); err == nil {
+				// Development builds carry no version: the binary's
+				// identity stands in for it.
+				fmt.Fprintf(&b, " %d %d", fi.Size(), fi.ModTime().UnixNano())
+			}
+		}
+		return b.String()
+	}
+	return "unknown"
+})
+
+// recorder wraps a reader and records every path asked for.
+type recorder struct {
+	read   func(string) ([]byte, error)
+	mu     sync.Mutex
+	probes map[string]probe
+}
+
+func (r *recorder) Read(p string) ([]byte, error) {
+	b, err := r.read(p)
+	pr := probe{Path: p}
+	switch {
+	case err == nil:
+		pr.Found, pr.Sum = true, sha256.Sum256(b)
+	case errors.Is(err, fs.ErrNotExist):
+	default:
+		return b, err
+	}
+	r.mu.Lock()
+	r.probes[p] = pr
+	r.mu.Unlock()
+	return b, err
+}
+
+// list returns the probes sorted by path.
+func (r *recorder) list() []probe {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]probe, 0, len(r.probes))
+	for _, p := range r.probes {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
+}
+
+// tuCacheKey returns the file name of the entry for these inputs.
+func tuCacheKey(parts ...string) string {
+	h := sha256.New()
+	h.Write([]byte(tuCacheFormat + "\x00" + buildID() + "\x00"))
+	for _, p := range parts {
+		fmt.Fprintf(h, "%d:%s", len(p), p)
+	}
+	return hex.EncodeToString(h.Sum(nil)[:20])
+}
+
+// loadTU returns the cached unit for key when every probe still gives
+// the same answer through read.
+func loadTU(dir, key string, read func(string) ([]byte, error)) (*TU, bool) {
+	if dir == "" {
+		return nil, false
+	}
+	b, err := os.ReadFile(filepath.Join(dir, key[:2], key))
+	if err != nil {
+		return nil, false
+	}
+	var e tuEntry
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&e); err != nil {
+		return nil, false
+	}
+	for _, p := range e.Probes {
+		data, err := read(p.Path)
+		switch {
+		case err == nil:
+			if !p.Found || sha256.Sum256(data) != p.Sum {
+				return nil, false
+			}
+		case errors.Is(err, fs.ErrNotExist):
+			if p.Found {
+				return nil, false
+			}
+		default:
+			return nil, false
+		}
+	}
+	return &e.TU, true
+}
+
+// storeTU writes an entry atomically and trims the cache. Failures are
+// ignored: the cache only saves time.
+func storeTU(dir, key string, probes []probe, t *TU) {
+	if dir == "" {
+		return
+	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(tuEntry{Probes: probes, TU: *t}); err != nil {
+		return
+	}
+	sub := filepath.Join(dir, key[:2])
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(sub, key+".tmp*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(buf.Bytes())
+	cerr := tmp.Close()
+	if werr != nil || cerr != nil || os.Rename(tmp.Name(), filepath.Join(sub, key)) != nil {
+		_ = os.Remove(tmp.Name())
+		return
+	}
+	trimTUCache(dir)
+}
+
+// trimTUCache removes the oldest entries while the directory holds more
+// than MaxTUCacheBytes. Concurrent trims may remove the same file: a
+// missing file is not an error.
+func trimTUCache(dir string) {
+	type ent struct {
+		path string
+		size int64
+		mod  time.Time
+	}
+	var ents []ent
+	var total int64
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if fi, err := d.Info(); err == nil {
+			ents = append(ents, ent{p, fi.Size(), fi.ModTime()})
+			total += fi.Size()
+		}
+		return nil
+	})
+	if total <= MaxTUCacheBytes {
+		return
+	}
+	sort.Slice(ents, func(i, j int) bool { return ents[i].mod.Before(ents[j].mod) })
+	for _, e := range ents {
+		if total <= MaxTUCacheBytes {
+			break
+		}
+		if os.Remove(e.path) == nil {
+			total -= e.size
+		}
+	}
+}

@@ -1,0 +1,262 @@
+package cparse
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/trampcheck/trampcheck/cparse/cpp"
+	"github.com/trampcheck/trampcheck/cparse/kbuild"
+	"github.com/trampcheck/trampcheck/cparse/tu"
+)
+
+// TU is what the front end read of a file's real translation unit: the
+// file preprocessed as Kbuild compiles it (the kernel's include path,
+// forced includes, defines and configuration; see package kbuild) by
+// package cpp, and its file-scope declarations read by package tu. Decls
+// and Uses keep what -Wmissing-prototypes needs: every declaration of a
+// name that the file defines or declares itself, from headers and the file,
+// in translation-unit order.
+type TU struct {
+	// File is the main file's name as the preprocessor opened it (the
+	// tree-relative path).
+	File  string
+	Decls []tu.Decl
+	Uses  []tu.Use
+	// Files are the files the unit read, main file first.
+	Files []string
+	// Config says where the configuration came from (a prepared tree's
+	// autoconf.h or trampcheck's shipped defconfig).
+	Config string
+	// Quiet holds the token ranges [From, To) of the unit in which
+	// "#pragma GCC diagnostic" (or _Pragma, as the kernel's
+	// __diag_ignore_all in __bpf_kfunc_start_defs) turns
+	// -Wmissing-prototypes off; Decl.Index values are in the same stream.
+	Quiet []Span
+}
+
+// Span is a range [From, To) of token indexes.
+type Span struct{ From, To int }
+
+// Quieted reports whether the warning is turned off at token index i.
+func (t *TU) Quieted(i int) bool {
+	for _, s := range t.Quiet {
+		if s.From <= i && i < s.To {
+			return true
+		}
+	}
+	return false
+}
+
+// quietSpans follows the unit's diagnostic pragmas (push, pop, ignored,
+// warning, error) for the warning option opt, as GCC does, and returns
+// the ranges where it is ignored.
+func quietSpans(pragmas []cpp.Pragma, opt string, end int) []Span {
+	var out []Span
+	ignored := false
+	from := 0
+	var stack []bool
+	set := func(on bool, at int) {
+		switch {
+		case on && !ignored:
+			from = at
+		case !on && ignored:
+			out = append(out, Span{from, at})
+		}
+		ignored = on
+	}
+	for _, p := range pragmas {
+		f := strings.Fields(p.Text)
+		if len(f) < 3 || f[0] != "GCC" || f[1] != "diagnostic" {
+			continue
+		}
+		switch f[2] {
+		case "push":
+			stack = append(stack, ignored)
+		case "pop":
+			if n := len(stack); n > 0 {
+				set(stack[n-1], p.Index)
+				stack = stack[:n-1]
+			} else {
+				set(false, p.Index)
+			}
+		case "ignored", "warning", "error":
+			if len(f) >= 4 && strings.Trim(f[3], `"`) == opt {
+				set(f[2] == "ignored", p.Index)
+			}
+		}
+	}
+	if ignored {
+		out = append(out, Span{from, end})
+	}
+	return out
+}
+
+// InFile reports whether p lies in the unit's main file.
+func (t *TU) InFile(p cpp.Pos) bool { return p.File == t.File }
+
+// wantTU reports whether Parse builds the real translation unit: in tree
+// mode always, in file mode when -I directories are given.
+func wantTU(opts Options) bool {
+	return opts.Tree != "" || len(opts.IncludeDirs) > 0
+}
+
+// translationUnit preprocesses the file rel (its contents src) with the
+// kernel's compile command and scans its declarations. read serves
+// tree-relative paths (the overlay first, then the tree); without a tree,
+// the file's own directory and opts.IncludeDirs are searched.
+func translationUnit(rel string, src []byte, opts Options, read func(string) ([]byte, error)) (*TU, error) {
+	treeRead := func(p string) ([]byte, error) {
+		p = path.Clean(p)
+		if p == rel {
+			return src, nil
+		}
+		if b, ok := opts.Overlay[p]; ok {
+			return b, nil
+		}
+		if strings.HasPrefix(p, "../") || p == ".." {
+			if opts.Tree != "" {
+				return nil, fmt.Errorf("%s: outside the tree: %w", p, fs.ErrNotExist)
+			}
+		}
+		abs := p
+		if opts.Tree != "" && !filepath.IsAbs(p) {
+			abs = filepath.Join(opts.Tree, filepath.FromSlash(p))
+		}
+		if read != nil {
+			b, err := read(abs)
+			if err != nil && !errors.Is(err, fs.ErrNotExist) {
+				if _, serr := os.Stat(abs); errors.Is(serr, fs.ErrNotExist) {
+					return nil, fmt.Errorf("%s: %w", p, fs.ErrNotExist)
+				}
+			}
+			return b, err
+		}
+		return os.ReadFile(abs)
+	}
+	cfg := &cpp.Config{Read: treeRead, IncludeDirs: append([]string(nil), opts.IncludeDirs...)}
+	config := ""
+	if opts.Tree != "" {
+		cmd, err := kbuild.For(treeRead, rel)
+		if err != nil {
+			return nil, err
+		}
+		cfg.IncludeDirs = append(cfg.IncludeDirs, cmd.IncludeDirs...)
+		cfg.SystemDirs = cmd.SystemDirs
+		cfg.ForcedIncludes = cmd.ForcedIncludes
+		cfg.Predefined = cmd.Predefined
+		cfg.Defines = append(cmd.Defines, opts.Defines...)
+		config = cmd.ConfigSource
+		if len(cmd.Overlay) > 0 {
+			inner := cfg.Read
+			cfg.Read = func(p string) ([]byte, error) {
+				b, err := inner(p)
+				if errors.Is(err, fs.ErrNotExist) {
+					if g, ok := cmd.Overlay[path.Clean(p)]; ok {
+						return g, nil
+					}
+				}
+				return b, err
+			}
+		}
+	} else {
+		cfg.Predefined = predefined
+		cfg.Defines = opts.Defines
+	}
+	dir := TUCacheDir()
+	key := tuCacheKey(rel, string(src), config, cfg.Predefined,
+		strings.Join(cfg.IncludeDirs, "\x00"), strings.Join(cfg.SystemDirs, "\x00"),
+		strings.Join(cfg.ForcedIncludes, "\x00"), strings.Join(cfg.Defines, "\x00"))
+	if t, ok := loadTU(dir, key, cfg.Read); ok {
+		return t, nil
+	}
+	rec := &recorder{read: cfg.Read, probes: map[string]probe{}}
+	cfg.Read = rec.Read
+	unit, err := cpp.Preprocess(cfg, rel)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := tu.Scan(unit.Tokens)
+	if err != nil {
+		return nil, err
+	}
+	t := &TU{
+		File: rel, Files: unit.Files, Config: config,
+		Quiet: quietSpans(unit.Pragmas, "-Wmissing-prototypes", len(unit.Tokens)),
+	}
+	keep := map[string]bool{}
+	for _, d := range sc.Decls {
+		if t.InFile(d.Pos) || t.InFile(d.Exp) {
+			keep[d.Name] = true
+		}
+	}
+	for _, d := range sc.Decls {
+		if keep[d.Name] {
+			t.Decls = append(t.Decls, d)
+		}
+	}
+	for _, u := range sc.Uses {
+		if keep[u.Name] {
+			t.Uses = append(t.Uses, u)
+		}
+	}
+	storeTU(dir, key, rec.list(), t)
+	return t, nil
+}
+
+// tuFuncs returns the file's own function declarations from its
+// translation unit, as Funcs, for a file that the hermetic parse cannot
+// read: the name's position in the file (its spelling, or the macro
+// invocation when a macro in a header spells it).
+func (f *File) tuFuncs() []Func {
+	var out []Func
+	for _, d := range f.TU.Decls {
+		p, ok := f.filePos(d)
+		if !ok {
+			continue
+		}
+		fn := Func{
+			Name: d.Name, Pos: p, End: p.Offset + len(d.Name), Def: d.Def, Static: d.Static,
+			Extern: d.Extern, Inline: d.Inline, Prototype: d.Prototype, FromMacro: d.Macro != "",
+		}
+		if d.Def {
+			fn.BodyStart, fn.BodyEnd = d.Open.Line, d.Close.Line
+		}
+		out = append(out, fn)
+	}
+	return out
+}
+
+// filePos returns the position in f of a declaration's name: its
+// spelling when that is in the file, else its expansion point.
+func (f *File) filePos(d tu.Decl) (Pos, bool) {
+	p := d.Pos
+	if !f.TU.InFile(p) {
+		p = d.Exp
+		if !f.TU.InFile(p) {
+			return Pos{}, false
+		}
+	}
+	if p.Line < 1 || p.Line > len(f.Lines) {
+		return Pos{}, false
+	}
+	off := f.Lines[p.Line-1] + p.Col - 1
+	if off > len(f.Src) {
+		return Pos{}, false
+	}
+	return Pos{Line: p.Line, Col: p.Col, Offset: off}, true
+}
+
+// DeclPos is filePos for checks: the position in f of a declaration of
+// the file's translation unit, and whether it lies in f.
+func (f *File) DeclPos(d tu.Decl) (Pos, bool) { return f.filePos(d) }
+
+// UsePos returns the offset-carrying position in f of a use, and whether
+// it lies in f.
+func (f *File) UsePos(u tu.Use) (Pos, bool) {
+	return f.filePos(tu.Decl{Pos: u.Pos, Exp: u.Exp})
+}
