@@ -195,6 +195,12 @@ func TestMutations(t *testing.T) {
 		t.Run(m.Name, func(t *testing.T) {
 			mut, err := apply(src, m)
 			if err != nil {
+				// The anchors are lines of the file the mutations
+				// were written for; a later 6.12.y may have changed
+				// one (a comment typo fixed).
+				if !ktree.JITAsWritten(t) {
+					t.Skipf("mutation not applicable to this release: %v", err)
+				}
 				t.Fatalf("applying: %v", err)
 			}
 			got := findings(t, mut)

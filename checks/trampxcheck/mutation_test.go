@@ -109,6 +109,12 @@ func TestMutations(t *testing.T) {
 		t.Run(mu.name, func(t *testing.T) {
 			msrc, line, err := mu.apply(src)
 			if err != nil {
+				// The lines mutated are those of the file the
+				// mutations were written for; a later 6.12.y may
+				// have changed one.
+				if !ktree.JITAsWritten(t) {
+					t.Skipf("mutation not applicable to this release: %v", err)
+				}
 				t.Fatal(err)
 			}
 			f, err := cparse.Parse(ktree.JITFile, msrc, cparse.Options{})
