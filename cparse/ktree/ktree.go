@@ -1,6 +1,18 @@
 // Package ktree locates the real Linux 6.12 source tree that integration
 // tests read: Debian's linux-source-6.12, extracted by .ci/kernel-tree into a
 // cache directory that git ignores. Nothing of the kernel is in the repository.
+//
+// Debian replaces point releases without notice, so tests must hold for any
+// 6.12.y. They find lines from the file's text instead of hard-coding them,
+// compare counts with an independent count, and assert what was measured
+// on one file (line numbers, the exact list of findings, the anchors of
+// mutations) only when JITAsWritten says the file is that one. The
+// comparisons of the file's trampoline generator with refimpl/tramp (the
+// trampxcheck tests, refimpl/tramp's kernel oracle, the xcheck step of
+// .ci/run) are pinned to the trampoline code that refimpl/tramp
+// transcribes: a release that changes that code makes them report
+// divergences, which is what they exist to find (refimpl must follow), not
+// drift.
 package ktree
 
 import (
