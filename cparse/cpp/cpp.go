@@ -137,18 +137,58 @@ func (e *Error) Error() string {
 	if e.Fatal {
 		sev = "fatal error"
 	}
-	if e.Pos.File == "" {
+	switch {
+	case e.Pos.File == "":
 		return "cc1: " + sev + ": " + e.Msg
+	case e.Pos.Col == 0:
+		return e.Pos.File + ":" + strconv.Itoa(e.Pos.Line) + ": " + sev + ": " + e.Msg
 	}
 	return e.Pos.String() + ": " + sev + ": " + e.Msg
 }
 
-// ptok is a token inside the preprocessor: the public token plus its hide
+// fileID numbers the file names of one call (0 is "").
+type fileID uint32
+
+// lpos is a compact Pos.
+type lpos struct {
+	file       fileID
+	line, col int32
+}
+
+// ptok is a token inside the preprocessor: a compact Token plus its hide
 // set and flags.
 type ptok struct {
-	Token
-	hs *hideset
-	f  tokFlags
+	Text  string
+	Macro string
+	hs    *hideset
+	Pos   lpos
+	Exp   lpos
+	Kind  Kind
+	f     tokFlags
+}
+
+// pos expands a compact position.
+func (p *pp) pos(l lpos) Pos {
+	return Pos{File: p.names[l.file], Line: int(l.line), Col: int(l.col)}
+}
+
+// fileID interns a file name.
+func (p *pp) fileID(name string) fileID {
+	if id, ok := p.ids[name]; ok {
+		return id
+	}
+	id := fileID(len(p.names))
+	p.names = append(p.names, name)
+	p.ids[name] = id
+	return id
+}
+
+// token makes the public token of t.
+func (p *pp) token(t *ptok) Token {
+	return Token{
+		Kind: t.Kind, Text: t.Text, Pos: p.pos(t.Pos), Exp: p.pos(t.Exp), Macro: t.Macro,
+		Space: t.f&flagSpace != 0, BOL: t.f&flagBOL != 0,
+	}
 }
 
 // builtin kinds of built-in macros.
@@ -217,7 +257,7 @@ type cachedFile struct {
 // cond is one open conditional group.
 type cond struct {
 	name    string // directive that opened or last continued it: if, ifdef, ifndef, elif, else
-	pos     Pos
+	pos     lpos
 	taken   bool // a group of this conditional has been taken
 	sawElse bool
 }
@@ -232,8 +272,8 @@ type frame struct {
 	cf     *cachedFile
 	// #line state.
 	remap    bool
-	presumed string
-	delta    int
+	presumed fileID
+	delta    int32
 	forced   bool // a <built-in>, <command-line> or -include frame
 }
 
@@ -251,7 +291,10 @@ type pp struct {
 	pendBase int    // read returns EOF when len(pending) == pendBase in isolation
 	isolated bool
 	inDir    bool // reading a directive line
-	out      []Token
+	chunks   [][]Token // output in chunks of outChunk tokens (no regrowth copies)
+	nOut     int
+	bufs     [][]ptok // free token buffers for substitution
+	slab     []ptok   // argument tokens, used as a stack
 	pragmas  []Pragma
 	warnings []*Error
 	counter  int
@@ -260,8 +303,12 @@ type pp struct {
 	baseFile string
 	forced   []string
 	hs       hsTable
+	names    []string // file names by fileID
+	ids      map[string]fileID
 	err      *Error
 	macroPos map[string][]*macro // #pragma push_macro stacks
+	last     lpos                // GCC's current location: the last token read from a file, or EOF just after it
+	lastEnd  lpos
 }
 
 // Preprocess preprocesses the file name (read through cfg.Read) as
@@ -280,6 +327,8 @@ func Preprocess(cfg *Config, name string) (*Unit, error) {
 		files:    make(map[string]*cachedFile),
 		baseFile: name,
 		maxWork:  cfg.MaxWork,
+		names:    []string{""},
+		ids:      map[string]fileID{"": 0},
 	}
 	if p.read == nil {
 		p.read = os.ReadFile
@@ -297,7 +346,7 @@ func Preprocess(cfg *Config, name string) (*Unit, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := &Unit{Tokens: p.out, Files: p.fileList, Macros: make(map[string]*Macro, len(p.macros)), Pragmas: p.pragmas, Warnings: p.warnings}
+	u := &Unit{Tokens: p.output(), Files: p.fileList, Macros: make(map[string]*Macro, len(p.macros)), Pragmas: p.pragmas, Warnings: p.warnings}
 	for n, m := range p.macros {
 		u.Macros[n] = m.pub
 	}
@@ -344,7 +393,7 @@ func (p *pp) run(name string) (err error) {
 			p.forced = p.forced[1:]
 			if t, ok := builtinText[f]; ok {
 				n := f[1:]
-				toks, e := lexTokens(n, t)
+				toks, e := lexFile(n, p.fileID(n), t)
 				if e != nil {
 					panic(e)
 				}
@@ -361,13 +410,13 @@ func (p *pp) run(name string) (err error) {
 	for {
 		t := p.expandNext()
 		if t.Kind != EOF {
-			p.out = append(p.out, t.Token)
+			p.emit(&t)
 			continue
 		}
 		top := p.frames[len(p.frames)-1]
 		if len(top.conds) > 0 {
 			c := top.conds[len(top.conds)-1]
-			p.fail(c.pos, false, "unterminated #%s", c.name)
+			p.fail(lpos{file: c.pos.file, line: c.pos.line}, false, "unterminated #%s", c.name)
 		}
 		if top.cf != nil && top.cf.guard == "" {
 			top.cf.guard = detectGuard(top.toks)
@@ -383,12 +432,12 @@ func (p *pp) run(name string) (err error) {
 }
 
 // fail stops preprocessing with an error.
-func (p *pp) fail(pos Pos, fatal bool, format string, args ...any) {
+func (p *pp) fail(pos lpos, fatal bool, format string, args ...any) {
 	msg := format
 	if len(args) > 0 {
 		msg = fmt.Sprintf(format, args...)
 	}
-	panic(&Error{Pos: pos, Fatal: fatal, Msg: msg})
+	panic(&Error{Pos: p.pos(pos), Fatal: fatal, Msg: msg})
 }
 
 // load reads and tokenizes a file once per call.
@@ -406,7 +455,7 @@ func (p *pp) load(name string) (*cachedFile, error) {
 		}
 		return nil, err
 	}
-	toks, lerr := lexTokens(name, string(b))
+	toks, lerr := lexFile(name, p.fileID(name), string(b))
 	if lerr != nil {
 		panic(lerr)
 	}
@@ -416,21 +465,47 @@ func (p *pp) load(name string) (*cachedFile, error) {
 	return cf, nil
 }
 
-// lexTokens tokenizes a file into internal tokens.
-func lexTokens(name, src string) ([]ptok, *Error) {
-	toks, flags, err := lexFile(name, src)
-	if err != nil {
-		err.Fatal = false
-		return nil, err
+var eofTok = ptok{Kind: EOF}
+
+const outChunk = 1 << 15
+
+// emit appends a token to the output.
+func (p *pp) emit(t *ptok) {
+	n := len(p.chunks)
+	if n == 0 || len(p.chunks[n-1]) == outChunk {
+		p.chunks = append(p.chunks, make([]Token, 0, outChunk))
+		n++
 	}
-	out := make([]ptok, len(toks))
-	for i := range toks {
-		out[i] = ptok{Token: toks[i], f: flags[i]}
-	}
-	return out, nil
+	p.chunks[n-1] = append(p.chunks[n-1], p.token(t))
+	p.nOut++
 }
 
-var eofTok = ptok{Token: Token{Kind: EOF}}
+// output joins the output chunks.
+func (p *pp) output() []Token {
+	out := make([]Token, 0, p.nOut)
+	for i, c := range p.chunks {
+		out = append(out, c...)
+		p.chunks[i] = nil
+	}
+	return out
+}
+
+// getBuf returns an empty token buffer.
+func (p *pp) getBuf() []ptok {
+	if n := len(p.bufs); n > 0 {
+		b := p.bufs[n-1]
+		p.bufs = p.bufs[:n-1]
+		return b[:0]
+	}
+	return make([]ptok, 0, 64)
+}
+
+// putBuf returns a buffer to the pool.
+func (p *pp) putBuf(b []ptok) {
+	if cap(b) <= 1<<16 {
+		p.bufs = append(p.bufs, b)
+	}
+}
 
 // next returns the next token: pushed-back or expanded tokens first, then
 // the current file's, with directives carried out.
@@ -461,15 +536,19 @@ func (p *pp) readFile() ptok {
 	for {
 		f := p.frames[len(p.frames)-1]
 		if f.i >= len(f.toks) {
+			p.last = p.lastEnd
 			return eofTok
 		}
 		t := &f.toks[f.i]
 		if p.inDir {
 			if t.f&flagBOL != 0 {
+				p.last = p.lastEnd
 				return eofTok
 			}
 			f.i++
-			return f.adjust(t)
+			r := f.adjust(t)
+			p.last, p.lastEnd = r.Pos, endOf(&r)
+			return r
 		}
 		if t.f&flagBOL != 0 && t.Kind == Punct && (t.Text == "#" || t.Text == "%:") {
 			f.i++
@@ -477,8 +556,17 @@ func (p *pp) readFile() ptok {
 			continue
 		}
 		f.i++
-		return f.adjust(t)
+		r := f.adjust(t)
+		p.last, p.lastEnd = r.Pos, endOf(&r)
+		return r
 	}
+}
+
+// endOf returns the position just after t.
+func endOf(t *ptok) lpos {
+	e := t.Pos
+	e.col += int32(len(t.Text))
+	return e
 }
 
 // adjust applies #line to a token read from the file.
@@ -487,8 +575,8 @@ func (f *frame) adjust(t *ptok) ptok {
 		return *t
 	}
 	c := *t
-	c.Pos.File = f.presumed
-	c.Pos.Line += f.delta
+	c.Pos.file = f.presumed
+	c.Pos.line += f.delta
 	c.Exp = c.Pos
 	return c
 }
@@ -498,6 +586,10 @@ func (p *pp) restOfLine(f *frame) []ptok {
 	start := f.i
 	for f.i < len(f.toks) && f.toks[f.i].f&flagBOL == 0 {
 		f.i++
+	}
+	if f.i > start {
+		p.last = endOf(&f.toks[f.i-1])
+		p.lastEnd = p.last
 	}
 	if !f.remap {
 		return f.toks[start:f.i]

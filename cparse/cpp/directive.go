@@ -18,6 +18,8 @@ func (p *pp) directive(f *frame, hash ptok) {
 	}
 	nameTok := f.adjust(&f.toks[f.i])
 	f.i++
+	p.last = endOf(&nameTok)
+	p.lastEnd = p.last
 	if nameTok.Kind == Number {
 		p.lineDirective(f, nameTok, true)
 		return
@@ -31,7 +33,7 @@ func (p *pp) directive(f *frame, hash ptok) {
 	case "undef":
 		rest := p.restOfLine(f)
 		if len(rest) == 0 {
-			p.fail(nameTok.Pos, false, "no macro name given in #undef directive")
+			p.fail(p.last, false, "no macro name given in #undef directive")
 		}
 		if rest[0].Kind != Ident {
 			p.fail(rest[0].Pos, false, "macro names must be identifiers")
@@ -47,7 +49,7 @@ func (p *pp) directive(f *frame, hash ptok) {
 	case "ifdef", "ifndef":
 		rest := p.restOfLine(f)
 		if len(rest) == 0 {
-			p.fail(nameTok.Pos, false, "no macro name given in #%s directive", nameTok.Text)
+			p.fail(p.last, false, "no macro name given in #%s directive", nameTok.Text)
 		}
 		if rest[0].Kind != Ident {
 			p.fail(rest[0].Pos, false, "macro names must be identifiers")
@@ -56,11 +58,11 @@ func (p *pp) directive(f *frame, hash ptok) {
 		p.pushCond(f, nameTok.Text, hash.Pos, def == (nameTok.Text == "ifdef"))
 	case "elif":
 		if len(f.conds) == 0 {
-			p.fail(hash.Pos, false, "#elif without #if")
+			p.fail(nameTok.Pos, false, "#elif without #if")
 		}
 		c := &f.conds[len(f.conds)-1]
 		if c.sawElse {
-			p.fail(hash.Pos, false, "#elif after #else")
+			p.fail(nameTok.Pos, false, "#elif after #else")
 		}
 		c.name = "elif"
 		if c.taken {
@@ -75,11 +77,11 @@ func (p *pp) directive(f *frame, hash ptok) {
 		p.skipGroup(f)
 	case "else":
 		if len(f.conds) == 0 {
-			p.fail(hash.Pos, false, "#else without #if")
+			p.fail(nameTok.Pos, false, "#else without #if")
 		}
 		c := &f.conds[len(f.conds)-1]
 		if c.sawElse {
-			p.fail(hash.Pos, false, "#else after #else")
+			p.fail(nameTok.Pos, false, "#else after #else")
 		}
 		c.sawElse = true
 		c.name = "else"
@@ -91,7 +93,7 @@ func (p *pp) directive(f *frame, hash ptok) {
 		c.taken = true
 	case "endif":
 		if len(f.conds) == 0 {
-			p.fail(hash.Pos, false, "#endif without #if")
+			p.fail(nameTok.Pos, false, "#endif without #if")
 		}
 		f.conds = f.conds[:len(f.conds)-1]
 		skipLine(f)
@@ -103,16 +105,16 @@ func (p *pp) directive(f *frame, hash ptok) {
 		p.applyLine(f, rest, false, nameTok)
 	case "error":
 		rest := p.restOfLine(f)
-		p.fail(hash.Pos, false, "#error %s", spell(rest))
+		p.fail(nameTok.Pos, false, "#error %s", spell(rest))
 	case "warning":
 		rest := p.restOfLine(f)
-		p.warnings = append(p.warnings, &Error{Pos: hash.Pos, Msg: "#warning " + spell(rest)})
+		p.warnings = append(p.warnings, &Error{Pos: p.pos(hash.Pos), Msg: "#warning " + spell(rest)})
 	case "pragma":
 		p.pragma(f, nameTok)
 	case "ident", "sccs", "assert", "unassert":
 		skipLine(f)
 	default:
-		p.fail(hash.Pos, false, "invalid preprocessing directive #%s", nameTok.Text)
+		p.fail(nameTok.Pos, false, "invalid preprocessing directive #%s", nameTok.Text)
 	}
 }
 
@@ -129,7 +131,7 @@ func spell(toks []ptok) string {
 }
 
 // pushCond opens a conditional and skips its first group when false.
-func (p *pp) pushCond(f *frame, name string, pos Pos, val bool) {
+func (p *pp) pushCond(f *frame, name string, pos lpos, val bool) {
 	f.conds = append(f.conds, cond{name: name, pos: pos, taken: val})
 	if !val {
 		p.skipGroup(f)
@@ -186,15 +188,15 @@ func (p *pp) applyLine(f *frame, rest []ptok, marker bool, at ptok) {
 	}
 	// The line after the directive gets number n.
 	last := rest[len(rest)-1]
-	physNext := last.Pos.Line - f.delta + 1
+	physNext := last.Pos.line - f.delta + 1
 	if !f.remap {
-		physNext = last.Pos.Line + 1
-		f.presumed = f.path
+		physNext = last.Pos.line + 1
+		f.presumed = p.fileID(f.path)
 	}
 	f.remap = true
-	f.delta = int(n) - physNext
+	f.delta = int32(n) - physNext
 	if file != "" {
-		f.presumed = file
+		f.presumed = p.fileID(file)
 	}
 	_ = marker
 	_ = at
@@ -237,7 +239,7 @@ func (p *pp) expandLine(_ *frame) []ptok {
 func (p *pp) define(f *frame, dirTok ptok) {
 	rest := p.restOfLine(f)
 	if len(rest) == 0 {
-		p.fail(dirTok.Pos, false, "no macro name given in #define directive")
+		p.fail(p.last, false, "no macro name given in #define directive")
 	}
 	name := rest[0]
 	if name.Kind != Ident {
@@ -246,7 +248,7 @@ func (p *pp) define(f *frame, dirTok ptok) {
 	if name.Text == "defined" {
 		p.fail(name.Pos, false, `"defined" cannot be used as a macro name`)
 	}
-	m := &macro{pub: &Macro{Name: name.Text, Pos: name.Pos}, vaIdx: -1}
+	m := &macro{pub: &Macro{Name: name.Text, Pos: p.pos(name.Pos)}, vaIdx: -1}
 	i := 1
 	if i < len(rest) && rest[i].Text == "(" && rest[i].f&flagSpace == 0 {
 		m.pub.FnLike = true
@@ -304,18 +306,17 @@ func (p *pp) define(f *frame, dirTok ptok) {
 			m.vaIdx = len(params) - 1
 		}
 	}
+	// GCC reports errors in the replacement list at the token before it.
+	before := rest[i-1].Pos
 	body := make([]ptok, len(rest)-i)
 	copy(body, rest[i:])
 	if len(body) > 0 {
 		body[0].f &^= flagSpace | flagBOL
-		body[0].Space = false
 	}
 	m.body = body
 	m.param = make([]int, len(body))
 	for k := range body {
 		body[k].f &^= flagBOL
-		body[k].BOL = false
-		body[k].Space = body[k].f&flagSpace != 0
 		m.param[k] = -1
 		if m.pub.FnLike && body[k].Kind == Ident {
 			for pi, q := range m.pub.Params {
@@ -332,20 +333,39 @@ func (p *pp) define(f *frame, dirTok ptok) {
 		switch body[k].Text {
 		case "##", "%:%:":
 			if k == 0 || k == len(body)-1 {
-				p.fail(body[k].Pos, false, "'##' cannot appear at either end of a macro expansion")
+				p.fail(before, false, "'##' cannot appear at either end of a macro expansion")
 			}
 		case "#", "%:":
 			if m.pub.FnLike && (k+1 >= len(body) || m.param[k+1] < 0 && !(m.pub.Variadic && body[k+1].Text == "__VA_OPT__")) {
-				p.fail(body[k].Pos, false, "'#' is not followed by a macro parameter")
+				p.fail(before, false, "'#' is not followed by a macro parameter")
+			}
+		}
+	}
+	if m.pub.Variadic {
+		depth := 0 // parentheses inside __VA_OPT__ ( ... ), 0 outside
+		for k := range body {
+			switch {
+			case depth > 0 && body[k].Text == "(":
+				depth++
+			case depth > 0 && body[k].Text == ")":
+				depth--
+			case body[k].Kind == Ident && body[k].Text == "__VA_OPT__":
+				if depth > 0 {
+					p.fail(body[k].Pos, false, "__VA_OPT__ may not appear in a __VA_OPT__")
+				}
+				if k+1 < len(body) && body[k+1].Text == "(" {
+					depth = 1
+					k++
+				}
 			}
 		}
 	}
 	m.pub.Body = make([]Token, len(body))
 	for k := range body {
-		m.pub.Body[k] = body[k].Token
+		m.pub.Body[k] = p.token(&body[k])
 	}
 	if old, ok := p.macros[name.Text]; ok && !sameMacro(old, m) {
-		p.warnings = append(p.warnings, &Error{Pos: name.Pos, Msg: `"` + name.Text + `" redefined`})
+		p.warnings = append(p.warnings, &Error{Pos: p.pos(name.Pos), Msg: `"` + name.Text + `" redefined`})
 	}
 	p.macros[name.Text] = m
 }
@@ -362,7 +382,7 @@ func sameMacro(a, b *macro) bool {
 		}
 	}
 	for i := range a.body {
-		if a.body[i].Text != b.body[i].Text || i > 0 && a.body[i].Space != b.body[i].Space {
+		if a.body[i].Text != b.body[i].Text || i > 0 && a.body[i].f&flagSpace != b.body[i].f&flagSpace {
 			return false
 		}
 	}
@@ -373,8 +393,9 @@ func sameMacro(a, b *macro) bool {
 func (p *pp) include(f *frame, dirTok ptok) {
 	name, angle, at := p.includeOperand(f, dirTok)
 	next := dirTok.Text == "include_next"
+	_ = at
 	if len(p.frames) >= maxIncludeDepth {
-		p.fail(at, true, "#include nested depth %d exceeds maximum of %d (use -fmax-include-depth=DEPTH to increase the maximum)", len(p.frames), maxIncludeDepth)
+		p.fail(p.last, false, "#include nested depth %d exceeds maximum of %d (use -fmax-include-depth=DEPTH to increase the maximum)", len(p.frames), maxIncludeDepth)
 	}
 	found, cf, idx := p.search(f, name, angle, next, at)
 	if !found {
@@ -415,18 +436,18 @@ func (p *pp) includeForced(name string) {
 		p.enter(cf, -2, true)
 		return
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		p.fail(Pos{}, true, "%s: %v", name, err)
+		p.fail(lpos{}, true, "%s: %v", name, err)
 	}
 	main := p.frames[0]
-	found, cf, idx := p.search(main, name, false, false, Pos{})
+	found, cf, idx := p.search(main, name, false, false, lpos{})
 	if !found {
-		p.fail(Pos{File: "<command-line>"}, true, "%s: No such file or directory", name)
+		p.fail(lpos{file: p.fileID("<command-line>")}, true, "%s: No such file or directory", name)
 	}
 	p.enter(cf, idx, true)
 }
 
 // search looks for an included file. idx is where it was found.
-func (p *pp) search(f *frame, name string, angle, next bool, at Pos) (bool, *cachedFile, int) {
+func (p *pp) search(f *frame, name string, angle, next bool, at lpos) (bool, *cachedFile, int) {
 	if path.IsAbs(name) {
 		cf, err := p.load(name)
 		if err == nil {
@@ -464,7 +485,7 @@ func (p *pp) search(f *frame, name string, angle, next bool, at Pos) (bool, *cac
 	return false, nil, 0
 }
 
-func (p *pp) checkReadErr(err error, name string, at Pos) {
+func (p *pp) checkReadErr(err error, name string, at lpos) {
 	if !errors.Is(err, fs.ErrNotExist) {
 		p.fail(at, true, "%s: %v", name, err)
 	}
@@ -472,13 +493,15 @@ func (p *pp) checkReadErr(err error, name string, at Pos) {
 
 // includeOperand reads the operand of #include: "name", <name>, or macros
 // that expand to either.
-func (p *pp) includeOperand(f *frame, dirTok ptok) (string, bool, Pos) {
+func (p *pp) includeOperand(f *frame, dirTok ptok) (string, bool, lpos) {
 	if f.i >= len(f.toks) || f.toks[f.i].f&flagBOL != 0 {
 		p.fail(dirTok.Pos, false, "#%s expects \"FILENAME\" or <FILENAME>", dirTok.Text)
 	}
 	t := f.adjust(&f.toks[f.i])
 	var name string
 	var angle bool
+	p.last = endOf(&t)
+	p.lastEnd = p.last
 	switch {
 	case t.Kind == kindHeader:
 		f.i++
@@ -535,8 +558,8 @@ func (p *pp) pragma(f *frame, dirTok ptok) {
 	p.doPragma(dirTok.Pos, rest)
 }
 
-func (p *pp) doPragma(pos Pos, rest []ptok) {
-	p.pragmas = append(p.pragmas, Pragma{Pos: pos, Text: spell(rest), Index: len(p.out)})
+func (p *pp) doPragma(pos lpos, rest []ptok) {
+	p.pragmas = append(p.pragmas, Pragma{Pos: p.pos(pos), Text: spell(rest), Index: p.nOut})
 	if len(rest) == 0 {
 		return
 	}

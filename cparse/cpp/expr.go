@@ -9,7 +9,7 @@ import (
 func (p *pp) evalIf(f *frame, dirTok ptok) bool {
 	toks := p.ifTokens(f)
 	if len(toks) == 0 {
-		p.fail(dirTok.Pos, false, "#%s with no expression", dirTok.Text)
+		p.fail(p.last, false, "#%s with no expression", dirTok.Text)
 	}
 	e := &evaluator{p: p, toks: toks, unsignedChar: p.macros["__CHAR_UNSIGNED__"] != nil}
 	v := e.comma(true)
@@ -71,7 +71,11 @@ func (p *pp) definedOp(t ptok) ptok {
 		n = p.next()
 	}
 	if n.Kind != Ident {
-		p.fail(t.Pos, false, "operator \"defined\" requires an identifier")
+		at := n.Pos
+		if n.Kind == EOF {
+			at = p.last
+		}
+		p.fail(at, false, "operator \"defined\" requires an identifier")
 	}
 	if paren {
 		if c := p.next(); c.Text != ")" {
@@ -186,14 +190,14 @@ func (e *evaluator) peek() *ptok {
 	return nil
 }
 
-func (e *evaluator) lastPos() Pos {
+func (e *evaluator) lastPos() lpos {
 	if e.i < len(e.toks) {
 		return e.toks[e.i].Pos
 	}
 	if len(e.toks) > 0 {
 		return e.toks[len(e.toks)-1].Pos
 	}
-	return Pos{}
+	return lpos{}
 }
 
 func (e *evaluator) isOp(s string) bool {

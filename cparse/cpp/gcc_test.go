@@ -42,14 +42,15 @@ func gccCommand(dir, gcc string, args ...string) (string, string, error) {
 // directives (line markers, #pragma, #ident).
 func outputTokens(tb testing.TB, text string) []string {
 	tb.Helper()
-	toks, flags, lerr := lexFile("<gcc>", text)
+	toks, lerr := lexFile("<gcc>", 0, text)
 	if lerr != nil {
 		tb.Fatalf("lexing gcc output: %v", lerr)
 	}
 	var out []string
 	skip := false
-	for i, t := range toks {
-		if flags[i]&flagBOL != 0 {
+	for i := range toks {
+		t := &toks[i]
+		if toks[i].f&flagBOL != 0 {
 			skip = t.Kind == Punct && t.Text == "#"
 		}
 		if !skip {

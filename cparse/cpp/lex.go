@@ -27,13 +27,11 @@ type lexer struct {
 	err       *Error
 }
 
-// lexFile tokenizes a whole file. The tokens' Text slices src when the
-// token contains no line splice.
-func lexFile(file, src string) ([]Token, []tokFlags, *Error) {
+// lexFile tokenizes a whole file; id is the file's number in positions.
+// The tokens' Text slices src when the token contains no line splice.
+func lexFile(file string, id fileID, src string) ([]ptok, *Error) {
 	l := &lexer{src: src, file: file, line: 1}
-	n := len(src)/5 + 16
-	toks := make([]Token, 0, n)
-	flags := make([]tokFlags, 0, n)
+	toks := make([]ptok, 0, len(src)/6+16)
 	bol := true
 	space := false
 	// dir is the state of the directive recogniser that decides when a
@@ -80,7 +78,7 @@ func lexFile(file, src string) ([]Token, []tokFlags, *Error) {
 						}
 					}
 					if !closed {
-						return toks, flags, &Error{Pos: start, Msg: "unterminated comment"}
+						return toks, &Error{Pos: start, Msg: "unterminated comment"}
 					}
 					space = true
 					continue
@@ -110,7 +108,7 @@ func lexFile(file, src string) ([]Token, []tokFlags, *Error) {
 		if space || bol && len(toks) > 0 {
 			f |= flagSpace
 		}
-		pos := Pos{File: file, Line: l.line, Col: l.i - l.lineStart + 1}
+		pos := lpos{file: id, line: int32(l.line), col: int32(l.i - l.lineStart + 1)}
 		start := l.i
 		l.spliced = false
 		var kind Kind
@@ -131,12 +129,11 @@ func lexFile(file, src string) ([]Token, []tokFlags, *Error) {
 		default:
 			dir = 0
 		}
-		toks = append(toks, Token{Kind: kind, Text: text, Pos: pos, Exp: pos, Space: f&flagSpace != 0, BOL: bol})
-		flags = append(flags, f)
+		toks = append(toks, ptok{Kind: kind, Text: text, Pos: pos, Exp: pos, f: f})
 		bol = false
 		space = false
 	}
-	return toks, flags, nil
+	return toks, nil
 }
 
 type lexState struct{ i, line, lineStart int }

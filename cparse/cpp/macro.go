@@ -158,15 +158,22 @@ func (p *pp) pragmaOperator(t ptok) {
 	lp := p.expandNext()
 	s := p.expandNext()
 	rp := p.expandNext()
-	if lp.Text != "(" || s.Kind != String || rp.Text != ")" {
-		p.fail(t.Pos, false, "_Pragma takes a parenthesized string literal")
+	for _, b := range []*ptok{&lp, &s, &rp} {
+		if b == &lp && lp.Text == "(" || b == &s && s.Kind == String || b == &rp && rp.Text == ")" {
+			continue
+		}
+		at := b.Pos
+		if b.Kind == EOF {
+			at = p.last
+		}
+		p.fail(at, false, "_Pragma takes a parenthesized string literal")
 	}
 	text := s.Text
 	if text[0] != '"' {
 		text = text[strings.IndexByte(text, '"'):]
 	}
 	body := unquote(text)
-	toks, err := lexTokens(t.Pos.File, body)
+	toks, err := lexFile(p.names[t.Pos.file], t.Pos.file, body)
 	if err != nil {
 		p.fail(t.Pos, false, "%s", err.Msg)
 	}
@@ -175,7 +182,7 @@ func (p *pp) pragmaOperator(t ptok) {
 
 // origin returns the expansion location and macro name that tokens made
 // by expanding t's macro carry.
-func origin(t *ptok) (Pos, string) {
+func origin(t *ptok) (lpos, string) {
 	if t.Macro == "" {
 		return t.Pos, t.Text
 	}
@@ -193,6 +200,7 @@ func (p *pp) expandMacro(t ptok, m *macro) bool {
 		hs := p.hs.with(t.hs, t.Text)
 		out := p.subst(m, t, nil, t, hs, false)
 		p.push(out)
+		p.putBuf(out)
 		return true
 	}
 	nt := p.next()
@@ -200,10 +208,14 @@ func (p *pp) expandMacro(t ptok, m *macro) bool {
 		p.unread(nt)
 		return false
 	}
+	mark := len(p.slab)
 	args, absent, rparen := p.collectArgs(t, m)
 	hs := p.hs.with(p.hs.intersect(t.hs, rparen.hs), t.Text)
 	out := p.subst(m, t, args, rparen, hs, absent)
 	p.push(out)
+	p.putBuf(out)
+	clear(p.slab[mark:])
+	p.slab = p.slab[:mark]
 	return true
 }
 
@@ -212,6 +224,10 @@ func (p *pp) expandMacro(t ptok, m *macro) bool {
 func (p *pp) collectArgs(name ptok, m *macro) ([][]ptok, bool, ptok) {
 	nparams := len(m.pub.Params)
 	args := make([][]ptok, 1, nparams+1)
+	// The arguments' tokens go on the slab; starts[i] is where argument
+	// i begins.
+	starts := make([]int, 1, nparams+1)
+	starts[0] = len(p.slab)
 	depth := 0
 	var rparen ptok
 	for {
@@ -220,7 +236,7 @@ func (p *pp) collectArgs(name ptok, m *macro) ([][]ptok, bool, ptok) {
 			if !p.isolated && !p.inDir {
 				p.unread(t)
 			}
-			p.fail(name.Pos, false, `unterminated argument list invoking macro "%s"`, name.Text)
+			p.fail(p.last, false, `unterminated argument list invoking macro "%s"`, name.Text)
 		}
 		p.work++
 		if p.work > p.maxWork {
@@ -239,18 +255,26 @@ func (p *pp) collectArgs(name ptok, m *macro) ([][]ptok, bool, ptok) {
 			case ",":
 				if depth == 0 && !(m.pub.Variadic && len(args) == nparams) {
 					args = append(args, nil)
+					starts = append(starts, len(p.slab))
 					continue
 				}
 			}
 		}
 		if t.f&flagBOL != 0 {
 			t.f = t.f&^flagBOL | flagSpace
-			t.BOL = false
-			t.Space = true
 		}
-		args[len(args)-1] = append(args[len(args)-1], t)
+		p.slab = append(p.slab, t)
 	}
 done:
+	for i := range args {
+		end := len(p.slab)
+		if i+1 < len(starts) {
+			end = starts[i+1]
+		}
+		if starts[i] < end {
+			args[i] = p.slab[starts[i]:end:end]
+		}
+	}
 	absent := false
 	switch {
 	case nparams == 0:
@@ -275,9 +299,9 @@ done:
 }
 
 // expandArg fully macro-expands an argument in isolation.
-func (p *pp) expandArg(arg []ptok) []ptok {
+func (p *pp) expandArg(arg []ptok) ([]ptok, bool) {
 	if len(arg) == 0 {
-		return nil
+		return nil, false
 	}
 	// Nothing to expand: no identifier that names a macro.
 	plain := true
@@ -290,13 +314,13 @@ func (p *pp) expandArg(arg []ptok) []ptok {
 		}
 	}
 	if plain {
-		return arg
+		return arg, false
 	}
 	savedBase, savedIso := p.pendBase, p.isolated
 	p.pendBase = len(p.pending)
 	p.isolated = true
 	p.push(arg)
-	out := make([]ptok, 0, len(arg))
+	out := p.getBuf()
 	for {
 		t := p.expandNext()
 		if t.Kind == EOF {
@@ -306,19 +330,23 @@ func (p *pp) expandArg(arg []ptok) []ptok {
 	}
 	p.pending = p.pending[:p.pendBase]
 	p.pendBase, p.isolated = savedBase, savedIso
-	return out
+	return out, true
 }
 
 // subst builds a macro's replacement (C11 6.10.3.1-3), with every token's
 // hide set extended by hs.
 func (p *pp) subst(m *macro, name ptok, args [][]ptok, rparen ptok, hs *hideset, absent bool) []ptok {
-	s := substState{p: p, m: m, args: args, rparen: rparen, absent: absent}
+	var borrowed [][]ptok
+	s := substState{p: p, m: m, args: args, rparen: rparen, absent: absent, borrowed: &borrowed}
 	if args != nil {
 		s.expanded = make([][]ptok, len(args))
 		s.done = make([]bool, len(args))
 	}
-	s.out = make([]ptok, 0, len(m.body)+8)
+	s.out = p.getBuf()
 	s.run(0, len(m.body))
+	for _, b := range borrowed {
+		p.putBuf(b)
+	}
 	exp, mac := origin(&name)
 	out := s.out[:0]
 	first := true
@@ -330,17 +358,10 @@ func (p *pp) subst(m *macro, name ptok, args [][]ptok, rparen ptok, hs *hideset,
 		t.Exp = exp
 		t.Macro = mac
 		if first {
-			t.Space = name.Space
-			t.BOL = name.BOL
+			t.f = t.f&^(flagSpace|flagBOL) | name.f&(flagSpace|flagBOL)
 			first = false
 		} else {
-			t.BOL = false
-		}
-		t.f &^= flagBOL
-		if t.Space {
-			t.f |= flagSpace
-		} else {
-			t.f &^= flagSpace
+			t.f &^= flagBOL
 		}
 		out = append(out, t)
 	}
@@ -360,11 +381,16 @@ type substState struct {
 	rparen   ptok
 	absent   bool
 	out      []ptok
+	borrowed *[][]ptok // buffers to give back when the substitution is done
 }
 
 func (s *substState) exp(i int) []ptok {
 	if !s.done[i] {
-		s.expanded[i] = s.p.expandArg(s.args[i])
+		var own bool
+		s.expanded[i], own = s.p.expandArg(s.args[i])
+		if own {
+			*s.borrowed = append(*s.borrowed, s.expanded[i])
+		}
 		s.done[i] = true
 	}
 	return s.expanded[i]
@@ -423,7 +449,7 @@ func (s *substState) operand(i, hi int) (toks []ptok, next int) {
 		if !s.vaOptOn() {
 			return nil, end + 1
 		}
-		sub := substState{p: s.p, m: s.m, args: s.args, expanded: s.expanded, done: s.done, rparen: s.rparen, absent: s.absent}
+		sub := substState{p: s.p, m: s.m, args: s.args, expanded: s.expanded, done: s.done, rparen: s.rparen, absent: s.absent, borrowed: s.borrowed}
 		sub.run(i+2, end)
 		return sub.out, end + 1
 	}
@@ -438,7 +464,7 @@ func (s *substState) run(lo, hi int) {
 		// # param
 		if s.m.pub.FnLike && isHash(bt) && i+1 < hi && s.m.param[i+1] >= 0 {
 			str := stringize(s.args[s.m.param[i+1]])
-			t := ptok{Token: Token{Kind: String, Text: str, Pos: s.rparen.Pos, Space: bt.Space}}
+			t := ptok{Kind: String, Text: str, Pos: s.rparen.Pos, f: bt.f & flagSpace}
 			s.out = append(s.out, t)
 			i += 2
 			continue
@@ -466,7 +492,7 @@ func (s *substState) run(lo, hi int) {
 				if len(s.out) > 0 {
 					s.out = s.out[:len(s.out)-1]
 				}
-				s.appendOperand(rhs, body[rhsIdx].Space)
+				s.appendOperand(rhs, body[rhsIdx].f&flagSpace)
 				continue
 			}
 			lhs := &s.out[len(s.out)-1]
@@ -485,10 +511,10 @@ func (s *substState) run(lo, hi int) {
 			}
 			if len(toks) == 0 {
 				if followedByPaste {
-					s.out = append(s.out, ptok{Token: Token{Kind: kindPlacemarker}})
+					s.out = append(s.out, ptok{Kind: kindPlacemarker})
 				}
 			} else {
-				s.appendOperand(toks, bt.Space)
+				s.appendOperand(toks, bt.f&flagSpace)
 			}
 			i++
 			continue
@@ -498,10 +524,10 @@ func (s *substState) run(lo, hi int) {
 			toks, nextI := s.operand(i, hi)
 			if len(toks) == 0 {
 				if followedByPasteAt(body, nextI, hi) {
-					s.out = append(s.out, ptok{Token: Token{Kind: kindPlacemarker}})
+					s.out = append(s.out, ptok{Kind: kindPlacemarker})
 				}
 			} else {
-				s.appendOperand(toks, bt.Space)
+				s.appendOperand(toks, bt.f&flagSpace)
 			}
 			i = nextI
 			continue
@@ -517,10 +543,10 @@ func followedByPasteAt(body []ptok, i, hi int) bool {
 
 // appendOperand appends tokens of an argument; the first takes the
 // white space of the parameter it replaces.
-func (s *substState) appendOperand(toks []ptok, space bool) {
+func (s *substState) appendOperand(toks []ptok, space tokFlags) {
 	n := len(s.out)
 	s.out = append(s.out, toks...)
-	s.out[n].Space = space
+	s.out[n].f = s.out[n].f&^flagSpace | space
 }
 
 // paste pastes rhs onto lhs in place (C11 6.10.3.3).
@@ -542,7 +568,7 @@ func stringize(arg []ptok) string {
 	b.WriteByte('"')
 	for i := range arg {
 		t := &arg[i]
-		if i > 0 && (t.Space || t.BOL) {
+		if i > 0 && t.f&(flagSpace|flagBOL) != 0 {
 			b.WriteByte(' ')
 		}
 		if t.Kind == String || t.Kind == Char {
@@ -564,12 +590,12 @@ func stringize(arg []ptok) string {
 // expandBuiltin expands __LINE__ and the other built-in macros.
 func (p *pp) expandBuiltin(t ptok, m *macro) bool {
 	exp, mac := origin(&t)
-	r := ptok{Token: Token{Pos: t.Pos, Exp: exp, Macro: mac, Space: t.Space, BOL: t.BOL}, hs: t.hs}
+	r := ptok{Pos: t.Pos, Exp: exp, Macro: mac, f: t.f & (flagSpace | flagBOL), hs: t.hs}
 	switch m.builtin {
 	case bLine:
-		r.Kind, r.Text = Number, strconv.Itoa(t.Exp.Line)
+		r.Kind, r.Text = Number, strconv.Itoa(int(t.Exp.line))
 	case bFile:
-		r.Kind, r.Text = String, stringLit(t.Exp.File)
+		r.Kind, r.Text = String, stringLit(p.names[t.Exp.file])
 	case bBaseFile:
 		r.Kind, r.Text = String, stringLit(p.baseFile)
 	case bCounter:
@@ -586,9 +612,6 @@ func (p *pp) expandBuiltin(t ptok, m *macro) bool {
 	default:
 		// __has_include and the __has_* tests are evaluated by #if.
 		return false
-	}
-	if r.Macro == "" || t.Macro == "" {
-		r.Exp, r.Macro = t.Pos, t.Text
 	}
 	p.unread(r)
 	return true
