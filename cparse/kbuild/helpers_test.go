@@ -23,22 +23,32 @@ func requireKernel(tb testing.TB, format string, args ...any) {
 	tb.Skipf(format, args...)
 }
 
-// preparedDir returns the tree .ci/kernel-prepared makes (read-only for
-// tests), or TRAMPCHECK_PREPARED_TREE.
-func preparedDir(tb testing.TB) string {
-	tb.Helper()
+// preparedPath returns the tree .ci/kernel-prepared makes, or
+// TRAMPCHECK_PREPARED_TREE, or "" when there is none.
+func preparedPath() string {
 	if d := os.Getenv("TRAMPCHECK_PREPARED_TREE"); d != "" {
 		return d
 	}
 	wd, err := os.Getwd()
 	if err != nil {
-		tb.Fatal(err)
+		return ""
 	}
 	cache := filepath.Join(wd, "..", "..", ".cache", "kernel", "prepared")
 	if _, err := os.Stat(filepath.Join(cache, ".prepared")); err != nil {
-		requireKernel(tb, "no prepared kernel tree in %s: run .ci/kernel-prepared", cache)
+		return ""
 	}
 	return filepath.Join(cache, "linux-source-6.12")
+}
+
+// preparedDir returns the prepared tree (read-only for tests), or skips
+// (fails under TRAMPCHECK_REQUIRE_KERNEL=1) when there is none.
+func preparedDir(tb testing.TB) string {
+	tb.Helper()
+	d := preparedPath()
+	if d == "" {
+		requireKernel(tb, "no prepared kernel tree: run .ci/kernel-prepared")
+	}
+	return d
 }
 
 // needTool skips (or fails under CI) when a program is not installed.

@@ -44,14 +44,14 @@ type makefile struct {
 // get returns the value of a variable assigned in the makefile (empty when
 // it is not), or an error when it cannot be evaluated.
 func (m *makefile) get(name string) (string, error) {
+	if m.incomplete != "" {
+		return "", fmt.Errorf("%s: %s may be set by a file it includes: %s", m.path, name, m.incomplete)
+	}
 	if v, ok := m.vars[name]; ok {
 		if v.unknown != "" {
 			return "", fmt.Errorf("%s: %s is not evaluated: %s", m.path, name, v.unknown)
 		}
 		return v.value, nil
-	}
-	if m.incomplete != "" {
-		return "", fmt.Errorf("%s: %s may be set by a file it includes: %s", m.path, name, m.incomplete)
 	}
 	return "", nil
 }
