@@ -117,12 +117,27 @@ func TestForFlags(t *testing.T) {
 		defines  []string // beyond the global ones
 		notArg   string   // an argument the command must not have
 	}{
-		{"drivers/foo/a.c", []string{"drivers/foo/inc"}, []string{"include/x.h"},
-			[]string{"PARENT", "DIR=1", "FILE_A", `KBUILD_MODFILE="drivers/foo/a"`, `KBUILD_BASENAME="a"`, `KBUILD_MODNAME="a"`, "__KBUILD_MODNAME=kmod_a"}, "-Wno-x"},
-		{"drivers/foo/c-d.c", []string{"drivers/foo/inc"}, nil,
-			[]string{"PARENT", "DIR=1", `KBUILD_MODFILE="drivers/foo/multi"`, `KBUILD_BASENAME="c_d"`, `KBUILD_MODNAME="multi"`, "__KBUILD_MODNAME=kmod_multi"}, "-O2"},
-		{"drivers/foo/m.c", []string{"drivers/foo/inc"}, nil,
-			[]string{"PARENT", "DIR=1", "MODULE", `KBUILD_BASENAME="m"`, `KBUILD_MODNAME="m"`, "__KBUILD_MODNAME=kmod_m"}, ""},
+		{
+			"drivers/foo/a.c",
+			[]string{"drivers/foo/inc"},
+			[]string{"include/x.h"},
+			[]string{"PARENT", "DIR=1", "FILE_A", `KBUILD_MODFILE="drivers/foo/a"`, `KBUILD_BASENAME="a"`, `KBUILD_MODNAME="a"`, "__KBUILD_MODNAME=kmod_a"},
+			"-Wno-x",
+		},
+		{
+			"drivers/foo/c-d.c",
+			[]string{"drivers/foo/inc"},
+			nil,
+			[]string{"PARENT", "DIR=1", `KBUILD_MODFILE="drivers/foo/multi"`, `KBUILD_BASENAME="c_d"`, `KBUILD_MODNAME="multi"`, "__KBUILD_MODNAME=kmod_multi"},
+			"-O2",
+		},
+		{
+			"drivers/foo/m.c",
+			[]string{"drivers/foo/inc"},
+			nil,
+			[]string{"PARENT", "DIR=1", "MODULE", `KBUILD_BASENAME="m"`, `KBUILD_MODNAME="m"`, "__KBUILD_MODNAME=kmod_m"},
+			"",
+		},
 	} {
 		cmd, err := For(tree.read, tc.file)
 		if err != nil {
@@ -179,21 +194,36 @@ func TestForBad(t *testing.T) {
 		{preparedMem(), "", `"": not a path inside the tree`},
 		{preparedMem(), "drivers/foo/x.h", "drivers/foo/x.h: not a .c file"},
 		{preparedMem(), "nodir/x.c", "nodir: no Kbuild or Makefile: the directory is not built by Kbuild"},
-		{bad(func(m memTree) { m["drivers/foo/Makefile"] += "CFLAGS_a.o += $(call cc-option,-DX)\n" }), "drivers/foo/a.c",
-			"drivers/foo/Makefile: CFLAGS_a.o is not evaluated: drivers/foo/Makefile:8: make function $(call ...) is not evaluated"},
-		{bad(func(m memTree) { m["drivers/Makefile"] += "include foo.mk\n" }), "drivers/foo/a.c",
-			"drivers/Makefile: subdir-ccflags-y may be set by a file it includes: drivers/Makefile:3: include is not evaluated"},
-		{bad(func(m memTree) { m["drivers/foo/Makefile"] += "ifeq (a\n" }), "drivers/foo/a.c",
-			"drivers/foo/Makefile: 1 conditional(s) without endif at end of file"},
-		{bad(func(m memTree) { m["drivers/foo/Makefile"] += "ccflags-y += -U FOO\n" }), "drivers/foo/a.c",
-			"drivers/foo/a.c: -U FOO in the compile command is not modelled"},
-		{bad(func(m memTree) { m[autoConf] += "CONFIG_KASAN=y\n" }), "drivers/foo/a.c",
-			"drivers/foo/a.c: CONFIG_KASAN=y: the instrumentation flags Kbuild adds for it are not modelled"},
-		{bad(func(m memTree) { delete(m, autoConf) }), "drivers/foo/a.c",
-			"include/config/auto.conf: the tree has include/generated/autoconf.h but not include/config/auto.conf: prepare it again (make ARCH=s390 defconfig prepare)"},
+		{
+			bad(func(m memTree) { m["drivers/foo/Makefile"] += "CFLAGS_a.o += $(call cc-option,-DX)\n" }), "drivers/foo/a.c",
+			"drivers/foo/Makefile: CFLAGS_a.o is not evaluated: drivers/foo/Makefile:8: make function $(call ...) is not evaluated",
+		},
+		{
+			bad(func(m memTree) { m["drivers/Makefile"] += "include foo.mk\n" }), "drivers/foo/a.c",
+			"drivers/Makefile: subdir-ccflags-y may be set by a file it includes: drivers/Makefile:3: include is not evaluated",
+		},
+		{
+			bad(func(m memTree) { m["drivers/foo/Makefile"] += "ifeq (a\n" }), "drivers/foo/a.c",
+			"drivers/foo/Makefile: 1 conditional(s) without endif at end of file",
+		},
+		{
+			bad(func(m memTree) { m["drivers/foo/Makefile"] += "ccflags-y += -U FOO\n" }), "drivers/foo/a.c",
+			"drivers/foo/a.c: -U FOO in the compile command is not modelled",
+		},
+		{
+			bad(func(m memTree) { m[autoConf] += "CONFIG_KASAN=y\n" }), "drivers/foo/a.c",
+			"drivers/foo/a.c: CONFIG_KASAN=y: the instrumentation flags Kbuild adds for it are not modelled",
+		},
+		{
+			bad(func(m memTree) { delete(m, autoConf) }), "drivers/foo/a.c",
+			"include/config/auto.conf: the tree has include/generated/autoconf.h but not include/config/auto.conf: prepare it again (make ARCH=s390 defconfig prepare)",
+		},
 		{bad(func(m memTree) { m[autoConf] = "FOO\n" }), "drivers/foo/a.c", "include/config/auto.conf:1: not a CONFIG_X=value line"},
-		{memTree{"drivers/foo/Makefile": "obj-y += a.o\n", "drivers/foo/a.c": ""}, "drivers/foo/a.c",
-			"arch/s390/kernel/syscalls/syscall.tbl: open arch/s390/kernel/syscalls/syscall.tbl: file does not exist"},
+		{
+			memTree{"drivers/foo/Makefile": "obj-y += a.o\n", "drivers/foo/a.c": ""},
+			"drivers/foo/a.c",
+			"arch/s390/kernel/syscalls/syscall.tbl: open arch/s390/kernel/syscalls/syscall.tbl: file does not exist",
+		},
 	} {
 		_, err := For(tc.tree.read, tc.file)
 		if err == nil || err.Error() != tc.want {

@@ -19,9 +19,11 @@ func TestForUnprepared(t *testing.T) {
 	if cmd.ConfigSource != ShippedConfigSource() {
 		t.Errorf("ConfigSource: got %q, want %q", cmd.ConfigSource, ShippedConfigSource())
 	}
-	for _, p := range []string{autoconfH, "include/generated/asm-offsets.h", "include/generated/bounds.h",
+	for _, p := range []string{
+		autoconfH, "include/generated/asm-offsets.h", "include/generated/bounds.h",
 		"include/generated/timeconst.h", genAsm + "/dis-defs.h", genAsm + "/facility-defs.h",
-		genAsm + "/asm-offsets.h", genUapiAsm + "/unistd_64.h"} {
+		genAsm + "/asm-offsets.h", genUapiAsm + "/unistd_64.h",
+	} {
 		if len(cmd.Overlay[p]) == 0 {
 			t.Errorf("Overlay[%s]: missing", p)
 		}
