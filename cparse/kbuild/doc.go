@@ -44,13 +44,14 @@
 //     CONFIG_AS_CFI_VAL_OFFSET, CC_USING_NOP_MCOUNT, CC_USING_FENTRY (from
 //     probes in arch/s390/Makefile and the top Makefile) and the per-file
 //     KBUILD_MODFILE, KBUILD_BASENAME, KBUILD_MODNAME, __KBUILD_MODNAME.
-//   - The flags that change GCC's predefined macros: -std=gnu11
-//     (__STDC_VERSION__), -funsigned-char (__CHAR_UNSIGNED__),
-//     -fshort-wchar (__WCHAR_TYPE__), -m64 -march=z13 (__s390x__,
-//     __ARCH__ 11, __VX__), -msoft-float, -O2 (__OPTIMIZE__), -fno-PIE
-//     -fPIC (__pic__). Command.Predefined is the compiler's own output under
-//     all code generation flags (gen_predefined.sh), so none has to be
-//     interpreted here.
+//   - The flags that change GCC's predefined macros (each one, dropped
+//     alone, changes s390x-linux-gnu-gcc -dM -E): -std=gnu11
+//     (__STDC_VERSION__), -fshort-wchar (__WCHAR_TYPE__), -fPIC (__pic__),
+//     -msoft-float, -march=z13 (__ARCH__ 11, __VX__), -O2 (__OPTIMIZE__),
+//     -fno-asynchronous-unwind-tables (__GCC_HAVE_DWARF2_CFI_ASM);
+//     -funsigned-char and -m64 are s390x defaults. Command.Predefined is
+//     the compiler's own output under all the code generation flags
+//     (gen_predefined.sh), so none has to be interpreted here.
 //   - -fmacro-prefix-map=./= rewrites a "./" prefix of __FILE__; Kbuild
 //     names sources without one, so __FILE__ is the tree-relative path.
 //
