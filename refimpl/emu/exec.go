@@ -768,19 +768,28 @@ func (m *Machine) multiple(d *dinst, ia, next uint64) error {
 	if d.op == opSTMG {
 		perm = PermWrite
 	}
-	if bad, k, ok := m.Mem.check(a, 8*n, perm); !ok {
-		return m.fault(k, d, ia, bad, "")
+	b := m.Mem.span(a, 8*n, perm)
+	if b == nil {
+		if bad, k, ok := m.Mem.check(a, 8*n, perm); !ok {
+			return m.fault(k, d, ia, bad, "")
+		}
+		var buf [128]byte
+		b = buf[:8*n]
+		if d.op == opLMG {
+			m.Mem.copyOut(b, a)
+		}
 	}
-	var buf [128]byte
+	r1 := uint64(d.r1)
 	if d.op == opSTMG {
 		for i := range n {
-			be.PutUint64(buf[8*i:], m.R[(uint64(d.r1)+i)&15])
+			be.PutUint64(b[8*i:], m.R[(r1+i)&15])
 		}
-		m.Mem.copyIn(a, buf[:8*n])
+		if r := m.Mem.find(a); r.base+r.size-a < 8*n || r.code != nil {
+			m.Mem.copyIn(a, b) // straddling, or over code
+		}
 	} else {
-		m.Mem.copyOut(buf[:8*n], a)
 		for i := range n {
-			m.R[(uint64(d.r1)+i)&15] = be.Uint64(buf[8*i:])
+			m.R[(r1+i)&15] = be.Uint64(b[8*i:])
 		}
 	}
 	m.PC = next
@@ -792,12 +801,30 @@ func (m *Machine) multiple(d *dinst, ia, next uint64) error {
 // as the architecture defines (mvc 1(255,%rX),0(%rX) propagates a byte).
 func (m *Machine) storageToStorage(d *dinst, ia uint64) *Fault {
 	a1, a2, n := m.addr(0, d.b1, d.d1), m.addr(0, d.b2, d.d2), uint64(d.l)
-	if bad, k, ok := m.Mem.check(a2, n, PermRead); !ok {
-		return m.fault(k, d, ia, bad, "")
-	}
 	perm := PermWrite
 	if d.op == opXC {
 		perm |= PermRead
+	}
+	// Fast path: both operands in one region each, not over code, and not
+	// overlapping in the way that makes byte order matter (the first
+	// operand starting inside the second, after its start).
+	if src := m.Mem.span(a2, n, PermRead); src != nil && (a1-a2 >= n || a1 == a2) {
+		if dst := m.Mem.span(a1, n, perm); dst != nil && m.Mem.last.code == nil {
+			if d.op == opMVC {
+				copy(dst, src)
+				return nil
+			}
+			nz := byte(0)
+			for i := range dst {
+				dst[i] ^= src[i]
+				nz |= dst[i]
+			}
+			m.CC = ccNonzero(uint32(nz))
+			return nil
+		}
+	}
+	if bad, k, ok := m.Mem.check(a2, n, PermRead); !ok {
+		return m.fault(k, d, ia, bad, "")
 	}
 	if bad, k, ok := m.Mem.check(a1, n, perm); !ok {
 		return m.fault(k, d, ia, bad, "")
