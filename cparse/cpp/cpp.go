@@ -151,7 +151,7 @@ type fileID uint32
 
 // lpos is a compact Pos.
 type lpos struct {
-	file       fileID
+	file      fileID
 	line, col int32
 }
 
@@ -290,7 +290,7 @@ type pp struct {
 	pending  []ptok // pushed-back and expanded tokens, top last
 	pendBase int    // read returns EOF when len(pending) == pendBase in isolation
 	isolated bool
-	inDir    bool // reading a directive line
+	inDir    bool      // reading a directive line
 	chunks   [][]Token // output in chunks of outChunk tokens (no regrowth copies)
 	nOut     int
 	bufs     [][]ptok // free token buffers for substitution

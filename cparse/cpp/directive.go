@@ -421,6 +421,12 @@ func (p *pp) enter(cf *cachedFile, idx int, forced bool) {
 			return
 		}
 	}
+	// Entering a file is work too: a file that includes itself twice
+	// would otherwise take 2^200 steps.
+	p.work += len(cf.toks) + 1
+	if p.work > p.maxWork {
+		p.fail(p.last, false, "including %s exceeds the work limit of %d tokens", cf.name, p.maxWork)
+	}
 	p.frames = append(p.frames, &frame{path: cf.path(), toks: cf.toks, cf: cf, dirIdx: idx, forced: forced})
 }
 
