@@ -305,7 +305,6 @@ type pp struct {
 	hs       hsTable
 	names    []string // file names by fileID
 	ids      map[string]fileID
-	err      *Error
 	macroPos map[string][]*macro // #pragma push_macro stacks
 	last     lpos                // GCC's current location: the last token read from a file, or EOF just after it
 	lastEnd  lpos
@@ -615,7 +614,7 @@ func detectGuard(toks []ptok) string {
 		return ""
 	}
 	var guard string
-	i := 2
+	var i int
 	switch toks[1].Text {
 	case "ifndef":
 		if toks[2].Kind != Ident || toks[2].f&flagBOL != 0 {

@@ -336,14 +336,14 @@ func (p *pp) define(f *frame, dirTok ptok) {
 				p.fail(before, false, "'##' cannot appear at either end of a macro expansion")
 			}
 		case "#", "%:":
-			if m.pub.FnLike && (k+1 >= len(body) || m.param[k+1] < 0 && !(m.pub.Variadic && body[k+1].Text == "__VA_OPT__")) {
+			if m.pub.FnLike && (k+1 >= len(body) || m.param[k+1] < 0 && (!m.pub.Variadic || body[k+1].Text != "__VA_OPT__")) {
 				p.fail(before, false, "'#' is not followed by a macro parameter")
 			}
 		}
 	}
 	if m.pub.Variadic {
 		depth := 0 // parentheses inside __VA_OPT__ ( ... ), 0 outside
-		for k := range body {
+		for k := 0; k < len(body); k++ {
 			switch {
 			case depth > 0 && body[k].Text == "(":
 				depth++

@@ -1,6 +1,7 @@
 package cpp
 
 import (
+	"errors"
 	"strconv"
 	"strings"
 )
@@ -427,14 +428,13 @@ func (e *evaluator) number(t *ptok) value {
 	unsigned := false
 	for end > 0 {
 		c := s[end-1]
-		if c == 'u' || c == 'U' {
-			unsigned = true
-			end--
-		} else if c == 'l' || c == 'L' {
-			end--
-		} else {
+		if c != 'u' && c != 'U' && c != 'l' && c != 'L' {
 			break
 		}
+		if c == 'u' || c == 'U' {
+			unsigned = true
+		}
+		end--
 	}
 	digits := s[:end]
 	base := 10
@@ -448,7 +448,7 @@ func (e *evaluator) number(t *ptok) value {
 	}
 	v, err := strconv.ParseUint(digits, base, 64)
 	if err != nil {
-		if ne, ok := err.(*strconv.NumError); ok && ne.Err == strconv.ErrRange {
+		if errors.Is(err, strconv.ErrRange) {
 			e.p.fail(t.Pos, false, "integer constant is too large for its type")
 		}
 		if strings.ContainsAny(s, ".") || base != 16 && strings.ContainsAny(s, "eE") || base == 16 && strings.ContainsAny(s, "pP") {

@@ -24,7 +24,6 @@ type lexer struct {
 	line      int
 	lineStart int
 	spliced   bool
-	err       *Error
 }
 
 // lexFile tokenizes a whole file; id is the file's number in positions.

@@ -253,7 +253,7 @@ func (p *pp) collectArgs(name ptok, m *macro) ([][]ptok, bool, ptok) {
 				}
 				depth--
 			case ",":
-				if depth == 0 && !(m.pub.Variadic && len(args) == nparams) {
+				if depth == 0 && (!m.pub.Variadic || len(args) != nparams) {
 					args = append(args, nil)
 					starts = append(starts, len(p.slab))
 					continue
