@@ -248,8 +248,12 @@ type macro struct {
 
 // cachedFile is one file read and tokenized, kept for the whole call.
 type cachedFile struct {
-	name  string
-	toks  []ptok
+	name    string
+	id      fileID
+	src     string
+	spliced []string
+	toks    []ftok
+	guardOK bool // guard has been looked for
 	guard string // the include-guard macro, "" if the file is not wholly guarded
 	once  bool   // #pragma once seen
 }
@@ -262,10 +266,35 @@ type cond struct {
 	sawElse bool
 }
 
+// text returns the text of token i.
+func (cf *cachedFile) text(i int) string {
+	t := &cf.toks[i]
+	if t.f&flagSpliced != 0 {
+		return cf.spliced[t.off]
+	}
+	return cf.src[t.off : t.off+t.n]
+}
+
+// tok returns token i as an internal token.
+func (cf *cachedFile) tok(i int) ptok {
+	t := &cf.toks[i]
+	pos := lpos{file: cf.id, line: t.line, col: t.col}
+	return ptok{Text: cf.text(i), Pos: pos, Exp: pos, Kind: t.kind, f: t.f &^ flagSpliced}
+}
+
+// newFile tokenizes src as the file name.
+func (p *pp) newFile(name, src string) *cachedFile {
+	toks, spliced, err := lexFile(name, src)
+	if err != nil {
+		panic(err)
+	}
+	return &cachedFile{name: name, id: p.fileID(name), src: src, spliced: spliced, toks: toks}
+}
+
 // frame is one file being read.
 type frame struct {
 	path   string
-	toks   []ptok
+	toks   []ftok
 	i      int
 	dirIdx int // index in the search chain where found; -1 the including file's directory; -2 not searched
 	conds  []cond
@@ -392,11 +421,8 @@ func (p *pp) run(name string) (err error) {
 			p.forced = p.forced[1:]
 			if t, ok := builtinText[f]; ok {
 				n := f[1:]
-				toks, e := lexFile(n, p.fileID(n), t)
-				if e != nil {
-					panic(e)
-				}
-				p.frames = append(p.frames, &frame{path: n, toks: toks, dirIdx: -2, forced: true})
+				cf := p.newFile(n, t)
+				p.frames = append(p.frames, &frame{path: n, toks: cf.toks, cf: cf, dirIdx: -2, forced: true})
 				return
 			}
 			p.includeForced(f)
@@ -417,8 +443,9 @@ func (p *pp) run(name string) (err error) {
 			c := top.conds[len(top.conds)-1]
 			p.fail(lpos{file: c.pos.file, line: c.pos.line}, false, "unterminated #%s", c.name)
 		}
-		if top.cf != nil && top.cf.guard == "" {
-			top.cf.guard = detectGuard(top.toks)
+		if !top.cf.guardOK {
+			top.cf.guard = detectGuard(top.cf)
+			top.cf.guardOK = true
 		}
 		if len(p.frames) == 1 {
 			return nil
@@ -454,11 +481,7 @@ func (p *pp) load(name string) (*cachedFile, error) {
 		}
 		return nil, err
 	}
-	toks, lerr := lexFile(name, p.fileID(name), string(b))
-	if lerr != nil {
-		panic(lerr)
-	}
-	cf := &cachedFile{toks: toks, name: name}
+	cf := p.newFile(name, string(b))
 	p.files[name] = cf
 	p.fileList = append(p.fileList, name)
 	return cf, nil
@@ -544,18 +567,19 @@ func (p *pp) readFile() ptok {
 				p.last = p.lastEnd
 				return eofTok
 			}
+			r := f.get(f.i)
 			f.i++
-			r := f.adjust(t)
 			p.last, p.lastEnd = r.Pos, endOf(&r)
 			return r
 		}
-		if t.f&flagBOL != 0 && t.Kind == Punct && (t.Text == "#" || t.Text == "%:") {
+		if t.f&flagBOL != 0 && t.kind == Punct && (t.n == 1 || t.n == 2) && isHashText(f.cf.text(f.i)) {
+			h := f.get(f.i)
 			f.i++
-			p.directive(f, f.adjust(t))
+			p.directive(f, h)
 			continue
 		}
+		r := f.get(f.i)
 		f.i++
-		r := f.adjust(t)
 		p.last, p.lastEnd = r.Pos, endOf(&r)
 		return r
 	}
@@ -568,12 +592,15 @@ func endOf(t *ptok) lpos {
 	return e
 }
 
-// adjust applies #line to a token read from the file.
-func (f *frame) adjust(t *ptok) ptok {
+// isHashText reports whether s is '#' or its digraph.
+func isHashText(s string) bool { return s == "#" || s == "%:" }
+
+// get returns token i of the file, with #line applied.
+func (f *frame) get(i int) ptok {
+	c := f.cf.tok(i)
 	if !f.remap {
-		return *t
+		return c
 	}
-	c := *t
 	c.Pos.file = f.presumed
 	c.Pos.line += f.delta
 	c.Exp = c.Pos
@@ -586,16 +613,13 @@ func (p *pp) restOfLine(f *frame) []ptok {
 	for f.i < len(f.toks) && f.toks[f.i].f&flagBOL == 0 {
 		f.i++
 	}
-	if f.i > start {
-		p.last = endOf(&f.toks[f.i-1])
-		p.lastEnd = p.last
-	}
-	if !f.remap {
-		return f.toks[start:f.i]
-	}
 	out := make([]ptok, 0, f.i-start)
 	for k := start; k < f.i; k++ {
-		out = append(out, f.adjust(&f.toks[k]))
+		out = append(out, f.get(k))
+	}
+	if len(out) > 0 {
+		p.last = endOf(&out[len(out)-1])
+		p.lastEnd = p.last
 	}
 	return out
 }
@@ -609,40 +633,41 @@ func skipLine(f *frame) {
 
 // detectGuard returns X when the whole file is "#ifndef X" (or "#if
 // !defined X") ... "#endif" with nothing outside.
-func detectGuard(toks []ptok) string {
-	if len(toks) < 4 || !isDirective(toks, 0) {
+func detectGuard(cf *cachedFile) string {
+	toks := cf.toks
+	if len(toks) < 4 || !isDirective(cf, 0) {
 		return ""
 	}
 	var guard string
 	var i int
-	switch toks[1].Text {
+	switch cf.text(1) {
 	case "ifndef":
-		if toks[2].Kind != Ident || toks[2].f&flagBOL != 0 {
+		if toks[2].kind != Ident || toks[2].f&flagBOL != 0 {
 			return ""
 		}
-		guard = toks[2].Text
+		guard = cf.text(2)
 		i = 3
 	case "if":
 		// #if !defined X or #if !defined(X)
 		j := 2
 		want := []string{"!", "defined"}
 		for _, w := range want {
-			if j >= len(toks) || toks[j].Text != w || toks[j].f&flagBOL != 0 {
+			if j >= len(toks) || cf.text(j) != w || toks[j].f&flagBOL != 0 {
 				return ""
 			}
 			j++
 		}
-		paren := j < len(toks) && toks[j].Text == "(" && toks[j].f&flagBOL == 0
+		paren := j < len(toks) && cf.text(j) == "(" && toks[j].f&flagBOL == 0
 		if paren {
 			j++
 		}
-		if j >= len(toks) || toks[j].Kind != Ident || toks[j].f&flagBOL != 0 {
+		if j >= len(toks) || toks[j].kind != Ident || toks[j].f&flagBOL != 0 {
 			return ""
 		}
-		guard = toks[j].Text
+		guard = cf.text(j)
 		j++
 		if paren {
-			if j >= len(toks) || toks[j].Text != ")" {
+			if j >= len(toks) || cf.text(j) != ")" {
 				return ""
 			}
 			j++
@@ -656,10 +681,10 @@ func detectGuard(toks []ptok) string {
 	}
 	depth := 1
 	for ; i < len(toks); i++ {
-		if !isDirective(toks, i) {
+		if !isDirective(cf, i) {
 			continue
 		}
-		switch toks[i+1].Text {
+		switch cf.text(i + 1) {
 		case "if", "ifdef", "ifndef":
 			depth++
 		case "elif", "else":
@@ -684,10 +709,11 @@ func detectGuard(toks []ptok) string {
 
 // isDirective reports whether toks[i] is the '#' of a directive followed
 // by its name on the same line.
-func isDirective(toks []ptok, i int) bool {
+func isDirective(cf *cachedFile, i int) bool {
+	toks := cf.toks
 	t := &toks[i]
-	return t.f&flagBOL != 0 && t.Kind == Punct && (t.Text == "#" || t.Text == "%:") &&
-		i+1 < len(toks) && toks[i+1].f&flagBOL == 0 && toks[i+1].Kind == Ident
+	return t.f&flagBOL != 0 && t.kind == Punct && (t.n == 1 || t.n == 2) && isHashText(cf.text(i)) &&
+		i+1 < len(toks) && toks[i+1].f&flagBOL == 0 && toks[i+1].kind == Ident
 }
 
 // stringLit quotes s as a C string literal.

@@ -16,7 +16,7 @@ func (p *pp) directive(f *frame, hash ptok) {
 	if f.i >= len(f.toks) || f.toks[f.i].f&flagBOL != 0 {
 		return // null directive
 	}
-	nameTok := f.adjust(&f.toks[f.i])
+	nameTok := f.get(f.i)
 	f.i++
 	p.last = endOf(&nameTok)
 	p.lastEnd = p.last
@@ -144,10 +144,10 @@ func (p *pp) skipGroup(f *frame) {
 	depth := 0
 	toks := f.toks
 	for i := f.i; i < len(toks); i++ {
-		if toks[i].f&flagBOL == 0 || !isDirective(toks, i) {
+		if toks[i].f&flagBOL == 0 || !isDirective(f.cf, i) {
 			continue
 		}
-		switch toks[i+1].Text {
+		switch f.cf.text(i + 1) {
 		case "if", "ifdef", "ifndef":
 			depth++
 		case "elif", "else":
@@ -503,7 +503,7 @@ func (p *pp) includeOperand(f *frame, dirTok ptok) (string, bool, lpos) {
 	if f.i >= len(f.toks) || f.toks[f.i].f&flagBOL != 0 {
 		p.fail(dirTok.Pos, false, "#%s expects \"FILENAME\" or <FILENAME>", dirTok.Text)
 	}
-	t := f.adjust(&f.toks[f.i])
+	t := f.get(f.i)
 	var name string
 	var angle bool
 	p.last = endOf(&t)

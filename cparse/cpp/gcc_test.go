@@ -42,9 +42,14 @@ func gccCommand(dir, gcc string, args ...string) (string, string, error) {
 // directives (line markers, #pragma, #ident).
 func outputTokens(tb testing.TB, text string) []string {
 	tb.Helper()
-	toks, lerr := lexFile("<gcc>", 0, text)
+	ftoks, spliced, lerr := lexFile("<gcc>", text)
 	if lerr != nil {
 		tb.Fatalf("lexing gcc output: %v", lerr)
+	}
+	cf := &cachedFile{src: text, spliced: spliced, toks: ftoks}
+	toks := make([]ptok, len(ftoks))
+	for i := range toks {
+		toks[i] = cf.tok(i)
 	}
 	var out []string
 	skip := false

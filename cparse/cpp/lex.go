@@ -9,8 +9,19 @@ const (
 	flagSpace    tokFlags = 1 << iota // white space or a comment before it
 	flagBOL                           // first token of a physical line
 	flagNoExpand                      // painted blue: never expanded again
-	flagHeader                        // a <header-name> lexed after #include
+	flagHeader                       // a <header-name> lexed after #include
+	flagSpliced                      // ftok: the text is in the file's spliced list
 )
+
+// ftok is a token of a file as lexed: no pointers, so that the tokens of
+// every file read stay out of the garbage collector's way. Its text is
+// src[off:off+n], or spliced[off] when the token contains a line splice.
+type ftok struct {
+	off, n    uint32
+	line, col int32
+	kind      Kind
+	f         tokFlags
+}
 
 // kindHeader is the internal kind of a <header-name> token.
 const kindHeader Kind = Other + 1
@@ -26,11 +37,11 @@ type lexer struct {
 	spliced   bool
 }
 
-// lexFile tokenizes a whole file; id is the file's number in positions.
-// The tokens' Text slices src when the token contains no line splice.
-func lexFile(file string, id fileID, src string) ([]ptok, *Error) {
+// lexFile tokenizes a whole file.
+func lexFile(file, src string) ([]ftok, []string, *Error) {
 	l := &lexer{src: src, file: file, line: 1}
-	toks := make([]ptok, 0, len(src)/6+16)
+	toks := make([]ftok, 0, len(src)/6+16)
+	var spliced []string
 	bol := true
 	space := false
 	// dir is the state of the directive recogniser that decides when a
@@ -77,7 +88,7 @@ func lexFile(file string, id fileID, src string) ([]ptok, *Error) {
 						}
 					}
 					if !closed {
-						return toks, &Error{Pos: start, Msg: "unterminated comment"}
+						return toks, spliced, &Error{Pos: start, Msg: "unterminated comment"}
 					}
 					space = true
 					continue
@@ -107,7 +118,7 @@ func lexFile(file string, id fileID, src string) ([]ptok, *Error) {
 		if space || bol && len(toks) > 0 {
 			f |= flagSpace
 		}
-		pos := lpos{file: id, line: int32(l.line), col: int32(l.i - l.lineStart + 1)}
+		line, col := int32(l.line), int32(l.i-l.lineStart+1)
 		start := l.i
 		l.spliced = false
 		var kind Kind
@@ -117,8 +128,12 @@ func lexFile(file string, id fileID, src string) ([]ptok, *Error) {
 			kind = l.token()
 		}
 		text := l.src[start:l.i]
+		off, n := uint32(start), uint32(len(text))
 		if l.spliced {
 			text = unsplice(text)
+			off, n = uint32(len(spliced)), uint32(len(text))
+			spliced = append(spliced, text)
+			f |= flagSpliced
 		}
 		switch {
 		case bol && kind == Punct && (text == "#" || text == "%:"):
@@ -128,11 +143,11 @@ func lexFile(file string, id fileID, src string) ([]ptok, *Error) {
 		default:
 			dir = 0
 		}
-		toks = append(toks, ptok{Kind: kind, Text: text, Pos: pos, Exp: pos, f: f})
+		toks = append(toks, ftok{off: off, n: n, line: line, col: col, kind: kind, f: f})
 		bol = false
 		space = false
 	}
-	return toks, nil
+	return toks, spliced, nil
 }
 
 type lexState struct{ i, line, lineStart int }

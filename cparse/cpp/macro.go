@@ -173,9 +173,14 @@ func (p *pp) pragmaOperator(t ptok) {
 		text = text[strings.IndexByte(text, '"'):]
 	}
 	body := unquote(text)
-	toks, err := lexFile(p.names[t.Pos.file], t.Pos.file, body)
+	ftoks, spliced, err := lexFile(p.names[t.Pos.file], body)
 	if err != nil {
 		p.fail(t.Pos, false, "%s", err.Msg)
+	}
+	cf := &cachedFile{src: body, spliced: spliced, toks: ftoks, id: t.Pos.file}
+	toks := make([]ptok, len(ftoks))
+	for i := range toks {
+		toks[i] = cf.tok(i)
 	}
 	p.doPragma(t.Pos, toks)
 }
