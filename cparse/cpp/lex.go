@@ -1,7 +1,5 @@
 package cpp
 
-import "strings"
-
 // tokFlags are the internal flags of a lexed or expanded token.
 type tokFlags uint8
 
@@ -337,20 +335,8 @@ func (l *lexer) punct() Kind {
 			end = 4
 		}
 		if !containsByte(rest[:end], '\\') {
-			for _, p := range puncts3 {
-				if strings.HasPrefix(rest, p) {
-					l.i += len(p)
-					return Punct
-				}
-			}
-			for _, p := range puncts2 {
-				if strings.HasPrefix(rest, p) {
-					l.i += 2
-					return Punct
-				}
-			}
-			if containsByte(punct1, c) {
-				l.i++
+			if n := punctLen(rest); n > 0 {
+				l.i += n
 				return Punct
 			}
 			l.i++
@@ -380,6 +366,75 @@ func (l *lexer) punct() Kind {
 		return Punct
 	}
 	return Other
+}
+
+// punctLen returns the length of the longest punctuator s starts with, 0
+// if none.
+func punctLen(s string) int {
+	at := func(i int) byte {
+		if i < len(s) {
+			return s[i]
+		}
+		return 0
+	}
+	c1 := at(1)
+	switch s[0] {
+	case '[', ']', '(', ')', '{', '}', '~', '?', ';', ',':
+		return 1
+	case '.':
+		if c1 == '.' && at(2) == '.' {
+			return 3
+		}
+		return 1
+	case '-':
+		if c1 == '>' || c1 == '-' || c1 == '=' {
+			return 2
+		}
+		return 1
+	case '+', '&', '|':
+		if c1 == s[0] || c1 == '=' {
+			return 2
+		}
+		return 1
+	case '*', '/', '!', '=', '^':
+		if c1 == '=' {
+			return 2
+		}
+		return 1
+	case '<', '>':
+		if c1 == s[0] {
+			if at(2) == '=' {
+				return 3
+			}
+			return 2
+		}
+		if c1 == '=' || s[0] == '<' && (c1 == ':' || c1 == '%') {
+			return 2
+		}
+		return 1
+	case '%':
+		if c1 == ':' {
+			if at(2) == '%' && at(3) == ':' {
+				return 4
+			}
+			return 2
+		}
+		if c1 == '=' || c1 == '>' {
+			return 2
+		}
+		return 1
+	case ':':
+		if c1 == '>' {
+			return 2
+		}
+		return 1
+	case '#':
+		if c1 == '#' {
+			return 2
+		}
+		return 1
+	}
+	return 0
 }
 
 func containsByte(s string, c byte) bool {
