@@ -230,6 +230,11 @@ func compileArgs(read func(string) ([]byte, error), cfg config, rel string) ([]s
 	if err != nil {
 		return nil, err
 	}
+	for _, m := range mfs {
+		if err := m.checkGlobals(); err != nil {
+			return nil, err
+		}
+	}
 	own := mfs[len(mfs)-1]
 	// KBUILD_CFLAGS grows by the subdir-ccflags-y of every directory on the
 	// way down, this one's included.

@@ -73,3 +73,19 @@ func TestBuiltMatchesKbuild(t *testing.T) {
 		}
 	}
 }
+
+// TestForVDSO checks that For refuses a directory that replaces Kbuild's
+// global flags (the vDSO's) rather than give a wrong command, and that
+// Built refuses it too (its makefile includes another).
+func TestForVDSO(t *testing.T) {
+	read := DirReader(preparedDir(t))
+	const file = "arch/s390/kernel/vdso64/getcpu.c"
+	_, err := For(read, file)
+	if err == nil || !strings.HasPrefix(err.Error(), "arch/s390/kernel/vdso64/Makefile:") ||
+		!strings.Contains(err.Error(), "directories that change Kbuild's global flags are not modelled") {
+		t.Errorf("For(%s): got %v, want an error naming arch/s390/kernel/vdso64/Makefile and the global flags", file, err)
+	}
+	if got, err := Built(read, "arch/s390/kernel/vdso64"); err == nil || !strings.Contains(err.Error(), "include is not evaluated") {
+		t.Errorf("Built(arch/s390/kernel/vdso64): got %q, %v, want an error about its include", got, err)
+	}
+}

@@ -39,6 +39,27 @@ type makefile struct {
 	vars       map[string]*mvar
 	incomplete string // "file:line: reason" when the file includes another
 	env        func(string) (string, bool)
+	// assigned records where each variable was first assigned, target-
+	// specific assignments included ("file:line").
+	assigned map[string]string
+}
+
+// globalFlags are Kbuild's global flag variables; a directory that changes
+// them (as arch/s390/kernel/vdso64 does) is not modelled.
+var globalFlags = []string{
+	"NOSTDINC_FLAGS", "LINUXINCLUDE", "KBUILD_CPPFLAGS", "KBUILD_CFLAGS",
+	"KBUILD_CFLAGS_KERNEL", "CFLAGS_KERNEL", "KBUILD_CFLAGS_MODULE", "CFLAGS_MODULE",
+}
+
+// checkGlobals returns an error when the makefile assigns one of Kbuild's
+// global flag variables.
+func (m *makefile) checkGlobals() error {
+	for _, g := range globalFlags {
+		if where, ok := m.assigned[g]; ok {
+			return fmt.Errorf("%s: assigns %s: directories that change Kbuild's global flags are not modelled", where, g)
+		}
+	}
+	return nil
 }
 
 // get returns the value of a variable assigned in the makefile (empty when
@@ -91,7 +112,7 @@ func state(stack []cond) (active bool, unknown string) {
 // evalMakefile evaluates src, the makefile at path. env resolves variables
 // the makefile does not assign (configuration and Kbuild globals).
 func evalMakefile(path string, src []byte, env func(string) (string, bool)) (*makefile, error) {
-	m := &makefile{path: path, vars: map[string]*mvar{}, env: env}
+	m := &makefile{path: path, vars: map[string]*mvar{}, env: env, assigned: map[string]string{}}
 	lines := logicalLines(string(src))
 	var stack []cond
 	inRule := false
@@ -185,13 +206,26 @@ func evalMakefile(path string, src []byte, env func(string) (string, bool)) (*ma
 			continue
 		}
 		inRule = false
-		if strings.Contains(name, ":") {
-			continue // target-specific variable
+		if strings.HasSuffix(name, ":") {
+			// A target-specific variable, "targets: NAME op value"
+			// (splitAssignment returns the targets and their colon as the
+			// name): not evaluated, but recorded.
+			if n, _, _, ok := splitAssignment(line[len(name):]); ok {
+				if f := strings.Fields(n); len(f) > 0 {
+					if _, seen := m.assigned[f[len(f)-1]]; !seen {
+						m.assigned[f[len(f)-1]] = where
+					}
+				}
+			}
+			continue
 		}
 		ename, nu := m.expand(strings.TrimSpace(name))
 		ename = strings.TrimSpace(ename)
 		if nu != "" {
 			continue // a name we cannot compute: nothing we read is affected by name
+		}
+		if _, seen := m.assigned[ename]; !seen {
+			m.assigned[ename] = where
 		}
 		if unknown != "" {
 			m.vars[ename] = &mvar{unknown: unknown}

@@ -203,6 +203,18 @@ func TestForBad(t *testing.T) {
 			"drivers/Makefile: subdir-ccflags-y may be set by a file it includes: drivers/Makefile:3: include is not evaluated",
 		},
 		{
+			bad(func(m memTree) { m["drivers/foo/Makefile"] += "KBUILD_CFLAGS += -DX\n" }), "drivers/foo/a.c",
+			"drivers/foo/Makefile:8: assigns KBUILD_CFLAGS: directories that change Kbuild's global flags are not modelled",
+		},
+		{
+			bad(func(m memTree) { m["drivers/foo/Makefile"] += "$(t:%=$(obj)/%.dbg): KBUILD_CFLAGS = -DX\n" }), "drivers/foo/a.c",
+			"drivers/foo/Makefile:8: assigns KBUILD_CFLAGS: directories that change Kbuild's global flags are not modelled",
+		},
+		{
+			bad(func(m memTree) { m["drivers/Makefile"] += "export KBUILD_CPPFLAGS := -DX\n" }), "drivers/foo/a.c",
+			"drivers/Makefile:3: assigns KBUILD_CPPFLAGS: directories that change Kbuild's global flags are not modelled",
+		},
+		{
 			bad(func(m memTree) { m["drivers/foo/Makefile"] += "ifeq (a\n" }), "drivers/foo/a.c",
 			"drivers/foo/Makefile: 1 conditional(s) without endif at end of file",
 		},
