@@ -30,8 +30,9 @@
 // -Wno-override-init for kernel/bpf/core.o and the removal of
 // $(CC_FLAGS_FTRACE) and $(CC_FLAGS_EXPOLINE) for some arch/s390/kernel
 // files), and the tests compare the whole command with make's for every
-// file defconfig builds there. Subdirectories that replace KBUILD_CFLAGS
-// (arch/s390/kernel/vdso64, vdso32) are not modelled.
+// file defconfig builds there. Directories whose makefiles change Kbuild's
+// global flags (arch/s390/kernel/vdso64 and vdso32 replace KBUILD_CFLAGS)
+// are not modelled: For returns an error naming the makefile and line.
 //
 // # Which flags matter to preprocessing
 //

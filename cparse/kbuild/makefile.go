@@ -24,8 +24,11 @@ import (
 // value; Kbuild makefiles assign before use. Make functions ($(call ...),
 // $(filter ...), $(shell ...)), include, define and target-specific
 // variables are not evaluated: a variable whose value or governing
-// condition needs one is marked unknown with the file and line, and using it
-// is an error, never a silent guess.
+// condition needs one is marked unknown with the file and line, an include
+// makes every variable of the file unknown, and using an unknown variable is
+// an error, never a silent guess. Assignments to Kbuild's global flag
+// variables (KBUILD_CFLAGS, ...), target-specific ones included, are
+// recorded so that For can refuse such directories.
 
 // mvar is one make variable: its value, or why it is unknown.
 type mvar struct {
