@@ -129,6 +129,9 @@ type Error struct {
 	Pos   Pos
 	Fatal bool
 	Msg   string
+	// Warning marks what GCC reports as a warning (Unit.Warnings only):
+	// printed "warning:".
+	Warning bool
 }
 
 // Error formats the error as GCC prints it.
@@ -136,6 +139,9 @@ func (e *Error) Error() string {
 	sev := "error"
 	if e.Fatal {
 		sev = "fatal error"
+	}
+	if e.Warning {
+		sev = "warning"
 	}
 	switch {
 	case e.Pos.File == "":
@@ -253,9 +259,9 @@ type cachedFile struct {
 	src     string
 	spliced []string
 	toks    []ftok
-	guardOK bool // guard has been looked for
-	guard string // the include-guard macro, "" if the file is not wholly guarded
-	once  bool   // #pragma once seen
+	guardOK bool   // guard has been looked for
+	guard   string // the include-guard macro, "" if the file is not wholly guarded
+	once    bool   // #pragma once seen
 }
 
 // cond is one open conditional group.

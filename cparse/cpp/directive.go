@@ -108,7 +108,7 @@ func (p *pp) directive(f *frame, hash ptok) {
 		p.fail(nameTok.Pos, false, "#error %s", spell(rest))
 	case "warning":
 		rest := p.restOfLine(f)
-		p.warnings = append(p.warnings, &Error{Pos: p.pos(hash.Pos), Msg: "#warning " + spell(rest)})
+		p.warnings = append(p.warnings, &Error{Pos: p.pos(nameTok.Pos), Msg: "#warning " + spell(rest), Warning: true})
 	case "pragma":
 		p.pragma(f, nameTok)
 	case "ident", "sccs", "assert", "unassert":
@@ -365,7 +365,7 @@ func (p *pp) define(f *frame, dirTok ptok) {
 		m.pub.Body[k] = p.token(&body[k])
 	}
 	if old, ok := p.macros[name.Text]; ok && !sameMacro(old, m) {
-		p.warnings = append(p.warnings, &Error{Pos: p.pos(name.Pos), Msg: `"` + name.Text + `" redefined`})
+		p.warnings = append(p.warnings, &Error{Pos: p.pos(name.Pos), Msg: `"` + name.Text + `" redefined`, Warning: true})
 	}
 	p.macros[name.Text] = m
 }

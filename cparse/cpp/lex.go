@@ -7,8 +7,8 @@ const (
 	flagSpace    tokFlags = 1 << iota // white space or a comment before it
 	flagBOL                           // first token of a physical line
 	flagNoExpand                      // painted blue: never expanded again
-	flagHeader                       // a <header-name> lexed after #include
-	flagSpliced                      // ftok: the text is in the file's spliced list
+	flagHeader                        // a <header-name> lexed after #include
+	flagSpliced                       // ftok: the text is in the file's spliced list
 )
 
 // ftok is a token of a file as lexed: no pointers, so that the tokens of
