@@ -165,17 +165,41 @@ type lpos struct {
 // set and flags.
 type ptok struct {
 	Text  string
-	Macro string
 	hs    *hideset
 	Pos   lpos
 	Exp   lpos
+	src   fileID // with off: Text is in this file's source at off (0: Text is made)
+	off   uint32
+	macro uint32 // index in pp.mnames of the outermost macro; 0 none
 	Kind  Kind
 	f     tokFlags
+}
+
+// orec is an output token as recorded until the end: no pointers, so
+// neither the garbage collector nor write barriers see it.
+type orec struct {
+	pos, exp lpos
+	src      fileID // Text is source[off:off+n] of this file, or made[off] if 0
+	off, n   uint32
+	macro    uint32
+	kind     Kind
+	f        tokFlags
 }
 
 // pos expands a compact position.
 func (p *pp) pos(l lpos) Pos {
 	return Pos{File: p.names[l.file], Line: int(l.line), Col: int(l.col)}
+}
+
+// macroID interns a macro name for ptok.macro.
+func (p *pp) macroID(name string) uint32 {
+	if id, ok := p.mids[name]; ok {
+		return id
+	}
+	id := uint32(len(p.mnames))
+	p.mnames = append(p.mnames, name)
+	p.mids[name] = id
+	return id
 }
 
 // fileID interns a file name.
@@ -192,7 +216,7 @@ func (p *pp) fileID(name string) fileID {
 // token makes the public token of t.
 func (p *pp) token(t *ptok) Token {
 	return Token{
-		Kind: t.Kind, Text: t.Text, Pos: p.pos(t.Pos), Exp: p.pos(t.Exp), Macro: t.Macro,
+		Kind: t.Kind, Text: t.Text, Pos: p.pos(t.Pos), Exp: p.pos(t.Exp), Macro: p.mnames[t.macro],
 		Space: t.f&flagSpace != 0, BOL: t.f&flagBOL != 0,
 	}
 }
@@ -285,7 +309,10 @@ func (cf *cachedFile) text(i int) string {
 func (cf *cachedFile) tok(i int) ptok {
 	t := &cf.toks[i]
 	pos := lpos{file: cf.id, line: t.line, col: t.col}
-	return ptok{Text: cf.text(i), Pos: pos, Exp: pos, Kind: t.kind, f: t.f &^ flagSpliced}
+	if t.f&flagSpliced != 0 {
+		return ptok{Text: cf.spliced[t.off], Pos: pos, Exp: pos, Kind: t.kind, f: t.f &^ flagSpliced}
+	}
+	return ptok{Text: cf.src[t.off : t.off+t.n], src: cf.id, off: t.off, Pos: pos, Exp: pos, Kind: t.kind, f: t.f}
 }
 
 // newFile tokenizes src as the file name.
@@ -294,7 +321,12 @@ func (p *pp) newFile(name, src string) *cachedFile {
 	if err != nil {
 		panic(err)
 	}
-	return &cachedFile{name: name, id: p.fileID(name), src: src, spliced: spliced, toks: toks}
+	cf := &cachedFile{name: name, id: p.fileID(name), src: src, spliced: spliced, toks: toks}
+	for int(cf.id) >= len(p.byID) {
+		p.byID = append(p.byID, nil)
+	}
+	p.byID[cf.id] = cf
+	return cf
 }
 
 // frame is one file being read.
@@ -326,7 +358,11 @@ type pp struct {
 	pendBase int    // read returns EOF when len(pending) == pendBase in isolation
 	isolated bool
 	inDir    bool      // reading a directive line
-	chunks   [][]Token // output in chunks of outChunk tokens (no regrowth copies)
+	chunks   [][]orec // output in chunks of outChunk tokens (no regrowth copies)
+	made     []string // texts of output tokens not in a file's source
+	byID     []*cachedFile
+	mnames   []string // macro names by index (0: none)
+	mids     map[string]uint32
 	nOut     int
 	bufs     [][]ptok // free token buffers for substitution
 	slab     []ptok   // argument tokens, used as a stack
@@ -363,6 +399,9 @@ func Preprocess(cfg *Config, name string) (*Unit, error) {
 		maxWork:  cfg.MaxWork,
 		names:    []string{""},
 		ids:      map[string]fileID{"": 0},
+		byID:     []*cachedFile{nil},
+		mnames:   []string{""},
+		mids:     map[string]uint32{},
 	}
 	if p.read == nil {
 		p.read = os.ReadFile
@@ -382,6 +421,13 @@ func Preprocess(cfg *Config, name string) (*Unit, error) {
 	}
 	u := &Unit{Tokens: p.output(), Files: p.fileList, Macros: make(map[string]*Macro, len(p.macros)), Pragmas: p.pragmas, Warnings: p.warnings}
 	for n, m := range p.macros {
+		// The public body is made for the final table only.
+		if m.pub.Body == nil && len(m.body) > 0 {
+			m.pub.Body = make([]Token, len(m.body))
+			for k := range m.body {
+				m.pub.Body[k] = p.token(&m.body[k])
+			}
+		}
 		u.Macros[n] = m.pub
 	}
 	return u, nil
@@ -501,18 +547,39 @@ const outChunk = 1 << 15
 func (p *pp) emit(t *ptok) {
 	n := len(p.chunks)
 	if n == 0 || len(p.chunks[n-1]) == outChunk {
-		p.chunks = append(p.chunks, make([]Token, 0, outChunk))
+		p.chunks = append(p.chunks, make([]orec, 0, outChunk))
 		n++
 	}
-	p.chunks[n-1] = append(p.chunks[n-1], p.token(t))
+	r := orec{pos: t.Pos, exp: t.Exp, src: t.src, off: t.off, n: uint32(len(t.Text)), macro: t.macro, kind: t.Kind, f: t.f}
+	if t.src == 0 {
+		r.off = uint32(len(p.made))
+		p.made = append(p.made, t.Text)
+	}
+	p.chunks[n-1] = append(p.chunks[n-1], r)
 	p.nOut++
 }
 
 // output joins the output chunks.
 func (p *pp) output() []Token {
-	out := make([]Token, 0, p.nOut)
+	out := make([]Token, p.nOut)
+	k := 0
 	for i, c := range p.chunks {
-		out = append(out, c...)
+		for j := range c {
+			r := &c[j]
+			t := &out[k]
+			k++
+			t.Kind = r.kind
+			if r.src != 0 {
+				t.Text = p.byID[r.src].src[r.off : r.off+r.n]
+			} else {
+				t.Text = p.made[r.off]
+			}
+			t.Pos = p.pos(r.pos)
+			t.Exp = p.pos(r.exp)
+			t.Macro = p.mnames[r.macro]
+			t.Space = r.f&flagSpace != 0
+			t.BOL = r.f&flagBOL != 0
+		}
 		p.chunks[i] = nil
 	}
 	return out

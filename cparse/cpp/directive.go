@@ -308,8 +308,7 @@ func (p *pp) define(f *frame, dirTok ptok) {
 	}
 	// GCC reports errors in the replacement list at the token before it.
 	before := rest[i-1].Pos
-	body := make([]ptok, len(rest)-i)
-	copy(body, rest[i:])
+	body := rest[i:] // restOfLine's slice is ours
 	if len(body) > 0 {
 		body[0].f &^= flagSpace | flagBOL
 	}
@@ -359,10 +358,6 @@ func (p *pp) define(f *frame, dirTok ptok) {
 				}
 			}
 		}
-	}
-	m.pub.Body = make([]Token, len(body))
-	for k := range body {
-		m.pub.Body[k] = p.token(&body[k])
 	}
 	if old, ok := p.macros[name.Text]; ok && !sameMacro(old, m) {
 		p.warnings = append(p.warnings, &Error{Pos: p.pos(name.Pos), Msg: `"` + name.Text + `" redefined`, Warning: true})

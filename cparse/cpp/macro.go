@@ -187,11 +187,11 @@ func (p *pp) pragmaOperator(t ptok) {
 
 // origin returns the expansion location and macro name that tokens made
 // by expanding t's macro carry.
-func origin(t *ptok) (lpos, string) {
-	if t.Macro == "" {
-		return t.Pos, t.Text
+func (p *pp) origin(t *ptok) (lpos, uint32) {
+	if t.macro == 0 {
+		return t.Pos, p.macroID(t.Text)
 	}
-	return t.Exp, t.Macro
+	return t.Exp, t.macro
 }
 
 // expandMacro expands the macro named by t, pushing the result. It
@@ -352,7 +352,7 @@ func (p *pp) subst(m *macro, name ptok, args [][]ptok, rparen ptok, hs *hideset,
 	for _, b := range borrowed {
 		p.putBuf(b)
 	}
-	exp, mac := origin(&name)
+	exp, mac := p.origin(&name)
 	out := s.out[:0]
 	first := true
 	for _, t := range s.out {
@@ -361,7 +361,7 @@ func (p *pp) subst(m *macro, name ptok, args [][]ptok, rparen ptok, hs *hideset,
 		}
 		t.hs = p.hs.unite(t.hs, hs)
 		t.Exp = exp
-		t.Macro = mac
+		t.macro = mac
 		if first {
 			t.f = t.f&^(flagSpace|flagBOL) | name.f&(flagSpace|flagBOL)
 			first = false
@@ -563,6 +563,7 @@ func (s *substState) paste(lhs, rhs *ptok) {
 	}
 	lhs.Kind = kind
 	lhs.Text = text
+	lhs.src = 0
 	lhs.hs = nil
 	lhs.f &^= flagNoExpand
 }
@@ -594,8 +595,8 @@ func stringize(arg []ptok) string {
 
 // expandBuiltin expands __LINE__ and the other built-in macros.
 func (p *pp) expandBuiltin(t ptok, m *macro) bool {
-	exp, mac := origin(&t)
-	r := ptok{Pos: t.Pos, Exp: exp, Macro: mac, f: t.f & (flagSpace | flagBOL), hs: t.hs}
+	exp, mac := p.origin(&t)
+	r := ptok{Pos: t.Pos, Exp: exp, macro: mac, f: t.f & (flagSpace | flagBOL), hs: t.hs}
 	switch m.builtin {
 	case bLine:
 		r.Kind, r.Text = Number, strconv.Itoa(int(t.Exp.line))
