@@ -8,7 +8,8 @@
 #   - "config": .config, the resolved configuration of
 #     make ARCH=s390 defconfig (Kconfig depends on the compiler's version);
 #   - "fact": the numeric #define NAME VALUE facts of the headers Kbuild
-#     computes by compiling (asm-offsets.h, bounds.h) or by running a host
+#     computes by compiling (asm-offsets.h, bounds.h, vdso64-offsets.h from
+#     the vDSO's symbols) or by running a host
 #     program over a configuration (facility-defs.h).
 # No kernel source text is recorded.
 #
@@ -34,6 +35,6 @@ done
 make -s ARCH=s390 CROSS_COMPILE=s390x-linux-gnu- W=1 --eval="kbuild-print-vars: ; $recipe" kbuild-print-vars 2>/dev/null |
 	grep '^var ' | sed 's/ *$//'
 grep '^CONFIG_' .config | LC_ALL=C sort | sed 's/^/config /'
-for f in include/generated/asm-offsets.h include/generated/bounds.h arch/s390/include/generated/asm/facility-defs.h; do
+for f in include/generated/asm-offsets.h include/generated/bounds.h include/generated/vdso64-offsets.h arch/s390/include/generated/asm/facility-defs.h; do
 	sed -n 's/^#define \([A-Za-z_][A-Za-z0-9_]*\)[ 	]\{1,\}\([^ 	]*\).*/\1 \2/p' "$f" | sed "s|^|fact $f |"
 done

@@ -199,8 +199,8 @@ func unpreparedFarm(t *testing.T, tree string, dirs ...string) string {
 	return farm
 }
 
-// TestOverlayPreprocessesLikePrepared preprocesses the JIT and every
-// kernel/bpf file with s390x-linux-gnu-gcc twice: in the prepared tree, and
+// TestOverlayPreprocessesLikePrepared preprocesses the JIT, two
+// arch/s390/kernel files and every kernel/bpf file with s390x-linux-gnu-gcc twice: in the prepared tree, and
 // in a copy of its arch, include and kernel sources without generated files
 // where For's overlay supplies them. The outputs must be identical.
 func TestOverlayPreprocessesLikePrepared(t *testing.T) {
@@ -211,7 +211,9 @@ func TestOverlayPreprocessesLikePrepared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	files = append([]string{"arch/s390/net/bpf_jit_comp.c"}, files...)
+	// The JIT, the two arch/s390/kernel files that use the disassembler's
+	// tables and the vDSO's offsets, and kernel/bpf.
+	files = append([]string{"arch/s390/net/bpf_jit_comp.c", "arch/s390/kernel/dis.c", "arch/s390/kernel/vdso.c"}, files...)
 	if testing.Short() {
 		files = files[:3]
 	}
