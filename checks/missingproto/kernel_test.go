@@ -1,0 +1,247 @@
+package missingproto_test
+
+import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/trampcheck/trampcheck/checks/missingproto"
+	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/kbuild"
+	"github.com/trampcheck/trampcheck/cparse/ktree"
+)
+
+// kernelDirs are the directories whose every built .c file is compared
+// with GCC.
+var kernelDirs = []string{"kernel/bpf", "arch/s390/net", "arch/s390/kernel"}
+
+// crossGCC skips the test without s390x-linux-gnu-gcc (fails when CI
+// requires the oracles).
+func crossGCC(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath(kbuild.Compiler); err != nil {
+		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
+			t.Fatalf("%s required: %v", kbuild.Compiler, err)
+		}
+		t.Skipf("no %s: %v", kbuild.Compiler, err)
+	}
+}
+
+// kernelWarning matches one -Wmissing-prototypes line of GCC.
+var kernelWarning = regexp.MustCompile(`^(\S+):(\d+):(\d+): warning: (.*) \[-Wmissing-prototypes\]$`)
+
+// kernelGCC runs the kernel's own W=1 compile command (-fsyntax-only) for
+// rel, on src through standard input when src is not nil, and returns its
+// -Wmissing-prototypes lines for rel.
+func kernelGCC(tree, rel string, src []byte) ([]string, error) {
+	var argv []string
+	var err error
+	if src == nil {
+		argv, err = kbuild.GCCArgs(tree, rel)
+	} else {
+		argv, err = kbuild.GCCStdinArgs(tree, rel)
+	}
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(argv[0], argv[1:]...)
+	cmd.Dir = tree
+	cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=C")
+	if src != nil {
+		cmd.Stdin = strings.NewReader(kbuild.StdinLineMarker(rel) + string(src))
+	}
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, out)
+	}
+	var got []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if m := kernelWarning.FindStringSubmatch(l); m != nil && m[1] == rel {
+			got = append(got, l)
+		}
+	}
+	return got, nil
+}
+
+// kernelOurs returns trampcheck's findings for rel (its contents src) in
+// the tree, as GCC prints them, and the parsed file.
+func kernelOurs(tree, rel string, src []byte) ([]string, *cparse.File, error) {
+	f, err := cparse.Parse(filepath.Join(tree, rel), src, cparse.Options{Tree: tree})
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.TU == nil {
+		return nil, f, fmt.Errorf("%s: no translation unit: %v", rel, f.TUErr)
+	}
+	var got []string
+	for _, w := range missingproto.FindTU(f) {
+		got = append(got, fmt.Sprintf("%s:%d:%d: warning: %s [-Wmissing-prototypes]", rel, w.Func.Pos.Line, f.DisplayCol(w.Func.Pos), w.Message))
+	}
+	return got, f, nil
+}
+
+// builtFiles returns the .c files of kernelDirs that the tree's
+// configuration builds.
+func builtFiles(t *testing.T, tree string) []string {
+	t.Helper()
+	var files []string
+	for _, d := range kernelDirs {
+		fs, err := kbuild.Built(kbuild.DirReader(tree), d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, fs...)
+	}
+	if len(files) < 50 {
+		t.Fatalf("only %d built files in %s; want at least the 50 of the issue", len(files), strings.Join(kernelDirs, ", "))
+	}
+	return files
+}
+
+// parallel runs fn for every item, GOMAXPROCS at a time.
+func parallel[T any](items []T, fn func(T)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for _, it := range items {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fn(it)
+		}()
+	}
+	wg.Wait()
+}
+
+// TestKernelGCC compares, for every .c file that an s390 defconfig builds in
+// kernel/bpf, arch/s390/net and arch/s390/kernel, the findings on the real
+// translation unit with those of the kernel's own W=1 compile command,
+// line for line.
+func TestKernelGCC(t *testing.T) {
+	tree := ktree.Prepared(t)
+	crossGCC(t)
+	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	files := builtFiles(t, tree)
+	var mu sync.Mutex
+	equal, warnings := 0, 0
+	parallel(files, func(rel string) {
+		src, err := os.ReadFile(filepath.Join(tree, rel))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		want, err := kernelGCC(tree, rel, nil)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		got, _, err := kernelOurs(tree, rel, src)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		warnings += len(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s:\ngot (trampcheck)\n\t%s\nwant (%s)\n\t%s", rel, strings.Join(got, "\n\t"), kbuild.Compiler, strings.Join(want, "\n\t"))
+			return
+		}
+		equal++
+	})
+	t.Logf("%d of %d built files of %s give GCC's -Wmissing-prototypes lines exactly (%d warnings)",
+		equal, len(files), strings.Join(kernelDirs, ", "), warnings)
+}
+
+// staticWord finds the "static" of the definition whose name starts at
+// offset name in src: the last one between the end of the previous
+// file-scope construct and the name.
+var staticWord = regexp.MustCompile(`\bstatic\b`)
+
+// TestKernelGCCDropStatic drops "static" from a random static function
+// definition of each built file (blanking the word keeps every column) and
+// compares trampcheck's findings on the changed file with the kernel's own
+// compile command fed the same text.
+func TestKernelGCCDropStatic(t *testing.T) {
+	tree := ktree.Prepared(t)
+	crossGCC(t)
+	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	files := builtFiles(t, tree)
+	rng := rand.New(rand.NewPCG(2026, 12))
+	type mutant struct {
+		rel, fn string
+		src     []byte
+	}
+	var mutants []mutant
+	for _, rel := range files {
+		src, err := os.ReadFile(filepath.Join(tree, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := cparse.Parse(filepath.Join(tree, rel), src, cparse.Options{Tree: tree})
+		if err != nil || f.TU == nil {
+			t.Fatalf("%s: %v %v", rel, err, f.TUErr)
+		}
+		var cands []cparse.Func
+		for _, fn := range f.Funcs {
+			if fn.Def && fn.Static && !fn.Inline && !fn.FromMacro && !fn.BlockScope {
+				cands = append(cands, fn)
+			}
+		}
+		if len(cands) == 0 {
+			continue
+		}
+		fn := cands[rng.IntN(len(cands))]
+		// The "static" is on the name's line or up to two lines above.
+		start := f.Lines[max(fn.Pos.Line-3, 0)]
+		locs := staticWord.FindAllIndex(src[start:fn.Pos.Offset], -1)
+		if len(locs) == 0 {
+			continue
+		}
+		at := start + locs[len(locs)-1][0]
+		mut := bytes.Clone(src)
+		copy(mut[at:], "      ")
+		mutants = append(mutants, mutant{rel, fn.Name, mut})
+	}
+	var mu sync.Mutex
+	equal, fired := 0, 0
+	parallel(mutants, func(m mutant) {
+		want, err := kernelGCC(tree, m.rel, m.src)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		got, _, err := kernelOurs(tree, m.rel, m.src)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if !slices.Equal(got, want) {
+			t.Errorf("%s without static on %s:\ngot (trampcheck)\n\t%s\nwant (%s)\n\t%s", m.rel, m.fn, strings.Join(got, "\n\t"), kbuild.Compiler, strings.Join(want, "\n\t"))
+			return
+		}
+		equal++
+		for _, w := range want {
+			if strings.Contains(w, "'"+m.fn+"'") {
+				fired++
+				break
+			}
+		}
+	})
+	t.Logf("%d of %d mutants (static dropped) equal GCC; %d of them gave the mutated function's warning", equal, len(mutants), fired)
+	if fired == 0 {
+		t.Errorf("no mutant gave a warning for its function: the mutation is broken")
+	}
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trampcheck/trampcheck/cparse/ktree"
+)
+
+// btfPatch returns a patch that drops static from btf_type_needs_resolve in
+// the tree's kernel/bpf/btf.c, the expected GCC line for it, and the
+// patch's subject.
+func btfPatch(t *testing.T, tree string) (patch, want, subject string) {
+	t.Helper()
+	const file = "kernel/bpf/btf.c"
+	const from = "static bool btf_type_needs_resolve("
+	b, err := os.ReadFile(filepath.Join(tree, file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	i := strings.Index(src, from)
+	if i < 0 {
+		t.Fatalf("%s lacks %q", file, from)
+	}
+	line := strings.Count(src[:i], "\n") + 1
+	patched := src[:i] + strings.TrimPrefix(from, "static ") + src[i+len(from):]
+	subject = "[PATCH 1/2] bpf: make btf_type_needs_resolve global"
+	patch = "From: A Developer <dev@example.org>\nSubject: " + subject + "\n\n---\n" + unifiedDiff(t, file, src, patched)
+	// GCC's place: the name after "bool " on the definition's line.
+	want = fmt.Sprintf("%s:%d:6: warning: no previous prototype for 'btf_type_needs_resolve' [-Wmissing-prototypes]", file, line)
+	return patch, want, subject
+}
+
+// seedPatch returns the seed patch (static dropped from
+// __arch_prepare_bpf_trampoline), its expected GCC line and its subject.
+func seedPatch(t *testing.T, tree string) (patch, want, subject string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(tree, ktree.JITFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(b)
+	const from = "static int __arch_prepare_bpf_trampoline("
+	i := strings.Index(src, from)
+	if i < 0 {
+		t.Fatal("real file lacks the static trampoline builder")
+	}
+	line := strings.Count(src[:i], "\n") + 1
+	patched := src[:i] + strings.TrimPrefix(from, "static ") + src[i+len(from):]
+	subject = "[PATCH 2/2] s390/bpf: make the trampoline builder global"
+	patch = "From: A Developer <dev@example.org>\nSubject: " + subject + "\n\n---\n" + unifiedDiff(t, ktree.JITFile, src, patched)
+	want = fmt.Sprintf("%s:%d:5: warning: no previous prototype for '__arch_prepare_bpf_trampoline' [-Wmissing-prototypes]", ktree.JITFile, line)
+	return patch, want, subject
+}
+
+// TestBTFPatch is the real-translation-unit issue's acceptance case: a
+// patch to kernel/bpf/btf.c (which the hermetic front end could not read)
+// gives GCC's line, marked new, exit 1.
+func TestBTFPatch(t *testing.T) {
+	tree := ktree.Prepared(t)
+	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	patch, want, _ := btfPatch(t, tree)
+	out, errs, code := runCLI(t, patch, "check", "--tree", tree, "--checks=missingproto", "-")
+	if code != exitFindings {
+		t.Fatalf("exit %d, want 1; stderr %s\n%s", code, errs, out)
+	}
+	news, olds := findingLines(out)
+	if len(news) != 1 || news[0] != want || len(olds) != 0 {
+		t.Errorf("new %q, old %q; want only the new %q\n%s", news, olds, want, out)
+	}
+	// With every check, the same single finding.
+	out, errs, code = runCLI(t, patch, "check", "--tree", tree, "-")
+	if news, _ := findingLines(out); code != exitFindings || len(news) != 1 || news[0] != want {
+		t.Errorf("all checks: exit %d, new %q; want 1 and %q; stderr %s", code, news, want, errs)
+	}
+}
+
+// TestBTFAndSeedSeries checks a series of the btf.c patch and the seed
+// patch: both findings are reported, each attributed to its own patch.
+func TestBTFAndSeedSeries(t *testing.T) {
+	tree := ktree.Prepared(t)
+	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	p1, want1, subj1 := btfPatch(t, tree)
+	p2, want2, subj2 := seedPatch(t, tree)
+	dir := t.TempDir()
+	for i, p := range []string{p1, p2} {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%04d.patch", i+1)), []byte(p), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errs, code := runCLI(t, "", "check", "--tree", tree, "--format=json", dir)
+	if code != exitFindings {
+		t.Fatalf("exit %d, want 1; stderr %s\n%s", code, errs, out)
+	}
+	var doc struct {
+		Findings []struct {
+			File    string `json:"file"`
+			Line    int    `json:"line"`
+			Column  int    `json:"column"`
+			Message string `json:"message"`
+			New     *bool  `json:"new"`
+			Patch   string `json:"patch"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	got := map[string]string{}
+	for _, f := range doc.Findings {
+		if f.New == nil || !*f.New {
+			continue
+		}
+		line := fmt.Sprintf("%s:%d:%d: warning: %s [-Wmissing-prototypes]", f.File, f.Line, f.Column, f.Message)
+		got[line] = f.Patch
+	}
+	for _, w := range []struct{ line, subject string }{{want1, subj1}, {want2, subj2}} {
+		p, ok := got[w.line]
+		switch {
+		case !ok:
+			t.Errorf("series lacks the new finding %q\n%s", w.line, out)
+		case p != w.subject:
+			t.Errorf("%q attributed to %q, want %q", w.line, p, w.subject)
+		}
+	}
+}
