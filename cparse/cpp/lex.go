@@ -61,7 +61,10 @@ func lexFile(file, src string) ([]ftok, []string, *Error) {
 				continue
 			}
 			if c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' {
-				l.advance()
+				l.i++
+				for l.i < len(l.src) && (l.src[l.i] == ' ' || l.src[l.i] == '\t') {
+					l.i++
+				}
 				space = true
 				continue
 			}
@@ -207,13 +210,30 @@ func (l *lexer) peek2() byte {
 	return c
 }
 
-func isIdentStart(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '$' || c >= 0x80
-}
+// charClass classifies bytes for the lexer's fast paths.
+var charClass = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		b := byte(c)
+		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '_' || b == '$' || b >= 0x80 {
+			t[c] = classIdentStart | classIdent
+		}
+		if b >= '0' && b <= '9' {
+			t[c] = classIdent
+		}
+	}
+	return t
+}()
+
+const (
+	classIdentStart = 1 << iota
+	classIdent
+)
+
+func isIdentStart(c byte) bool { return charClass[c]&classIdentStart != 0 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-func isIdentChar(c byte) bool { return isIdentStart(c) || isDigit(c) }
+func isIdentChar(c byte) bool { return charClass[c]&classIdent != 0 }
 
 // header lexes a <header-name>; without a closing '>' on the line it is
 // the punctuator '<'.
@@ -262,10 +282,15 @@ func (l *lexer) token() Kind {
 				l.restore(s)
 			}
 		}
-		for isIdentChar(l.peek()) {
-			l.advance()
+		for {
+			// Fast path: plain identifier characters; then any splice.
+			for l.i < len(l.src) && charClass[l.src[l.i]]&classIdent != 0 {
+				l.i++
+			}
+			if !isIdentChar(l.peek()) {
+				return Ident
+			}
 		}
-		return Ident
 	case isDigit(c) || c == '.' && isDigit(l.peek2()):
 		l.advance()
 		for {
