@@ -474,6 +474,14 @@ func (s *substState) run(lo, hi int) {
 			i += 2
 			continue
 		}
+		// # __VA_OPT__ ( ... ) (C2x, GCC 12)
+		if isHash(bt) && i+1 < hi && s.isVaOpt(i+1) {
+			toks, nextI := s.operand(i+1, hi)
+			t := ptok{Kind: String, Text: stringize(toks), Pos: s.rparen.Pos, f: bt.f & flagSpace}
+			s.out = append(s.out, t)
+			i = nextI
+			continue
+		}
 		// ## operand
 		if isPaste(bt) && i+1 < hi {
 			rhsIdx := i + 1
@@ -572,11 +580,16 @@ func (s *substState) paste(lhs, rhs *ptok) {
 func stringize(arg []ptok) string {
 	var b strings.Builder
 	b.WriteByte('"')
+	first := true
 	for i := range arg {
 		t := &arg[i]
-		if i > 0 && t.f&(flagSpace|flagBOL) != 0 {
+		if t.Kind == kindPlacemarker {
+			continue
+		}
+		if !first && t.f&(flagSpace|flagBOL) != 0 {
 			b.WriteByte(' ')
 		}
+		first = false
 		if t.Kind == String || t.Kind == Char {
 			for k := 0; k < len(t.Text); k++ {
 				c := t.Text[k]
