@@ -27,10 +27,12 @@ type Machine struct {
 	// target counts once) and hooks called.
 	Steps uint64
 
-	hooks   map[uint64]Hook
-	scratch [8]byte // loads that straddle regions
-	stopped bool
-	code    *region // the region of the last fetch
+	hooks    map[uint64]Hook
+	scratch  [8]byte // loads that straddle regions
+	stopped  bool
+	page     []dinst // the decoded-instruction chunk of the last fetch
+	pageBase uint64  // its address
+	pageMem  *Memory // the Memory it belongs to
 }
 
 // New returns a machine with zeroed registers over mem.
@@ -59,14 +61,14 @@ func (m *Machine) Stop() { m.stopped = true }
 // hook's error, or budget steps (a *Fault of kind FaultBudget).
 func (m *Machine) Run(budget uint64) error {
 	m.stopped = false
+	if m.pageMem != m.Mem {
+		m.page, m.pageMem = nil, m.Mem
+	}
 	for ; budget > 0; budget-- {
 		pc := m.PC
-		r := m.code
 		var d *dinst
-		if r != nil {
-			if off := pc - r.base; off < r.size && off&1 == 0 {
-				d = &r.code[off>>1]
-			}
+		if off := pc - m.pageBase; off < 2*uint64(len(m.page)) && off&1 == 0 {
+			d = &m.page[off>>1]
 		}
 		if d == nil || d.op == 0 {
 			var err error
@@ -115,11 +117,9 @@ func (m *Machine) fetch(pc uint64) (*dinst, error) {
 	if r.perm&PermExec == 0 {
 		return nil, &Fault{Kind: FaultFetch, PC: pc, Addr: pc}
 	}
-	if r.code == nil {
-		r.code = make([]dinst, (r.size+1)/2)
-	}
-	m.code = r
-	d := &r.code[(pc-r.base)>>1]
+	page, off := r.chunk(pc - r.base)
+	m.page, m.pageBase = page, r.base+off
+	d := &page[(pc-m.pageBase)>>1]
 	var b [6]byte
 	if bad, kind, ok := m.Mem.check(pc, 2, PermExec); !ok {
 		return nil, &Fault{Kind: kind, PC: pc, Addr: bad}

@@ -39,7 +39,10 @@ type region struct {
 	size uint64
 	data []byte
 	perm Perm
-	code []dinst // decoded instructions by (address-base)/2, for PermExec regions; nil until the first fetch
+	// code holds decoded instructions by (address-base)/2 in chunks of
+	// chunkSize bytes of code, each allocated at its first fetch; nil
+	// until the region's first fetch.
+	code [][]dinst
 }
 
 // Memory is a sparse big-endian address space of mapped regions. The zero
@@ -180,6 +183,23 @@ func (mem *Memory) copyIn(addr uint64, src []byte) {
 	}
 }
 
+// chunkSize is the granule of the decoded-instruction cache, in bytes of
+// code.
+const chunkSize = 4096
+
+// chunk returns the decoded instructions of the chunk holding off,
+// allocating them, and the chunk's offset in the region.
+func (r *region) chunk(off uint64) ([]dinst, uint64) {
+	if r.code == nil {
+		r.code = make([][]dinst, (r.size+chunkSize-1)/chunkSize)
+	}
+	i := off / chunkSize
+	if r.code[i] == nil {
+		r.code[i] = make([]dinst, (min(chunkSize, r.size-i*chunkSize)+1)/2)
+	}
+	return r.code[i], i * chunkSize
+}
+
 // wrote forgets the decoded instructions that overlap [off, off+n).
 func (r *region) wrote(off, n uint64) {
 	if r.code == nil {
@@ -189,9 +209,11 @@ func (r *region) wrote(off, n uint64) {
 	if off > 5 {
 		lo = (off - 5) / 2 // an instruction starting up to 5 bytes earlier covers off
 	}
-	hi := min((off+n+1)/2, uint64(len(r.code)))
+	hi := min((off+n+1)/2, (r.size+1)/2)
 	for i := lo; i < hi; i++ {
-		r.code[i].op = 0
+		if c := r.code[i/(chunkSize/2)]; c != nil {
+			c[i%(chunkSize/2)].op = 0
+		}
 	}
 }
 

@@ -11,7 +11,8 @@
 // 4 or 8 bytes go, in order, into %r2 to %r6 and then into 8-byte slots
 // from 160(%r15) of the caller, right-justified; integral values are
 // extended to 64 bits as their type's signedness says; other structures
-// are copied by the caller and passed by reference. Floating-point and
+// and wider scalars (__int128) are copied by the caller and passed by
+// reference. Floating-point and
 // vector arguments are not modelled (kernel functions traced by BPF
 // trampolines take none). %r6-%r13 and %r15 are preserved by a callee,
 // %r0-%r5, %r14 and the condition code are not; the return value is in %r2.
@@ -23,13 +24,25 @@ import "fmt"
 
 // Frame layout of the s390x ELF ABI, offsets from %r15.
 const (
-	SaveArea   = 160 // bytes of the register save area a caller provides for its callee
-	Backchain  = 0   // the caller's %r15 of the frame below, when a backchain is kept
-	SaveR6     = 48  // where a callee's "stmg %r6,%r15,48(%r15)" saves %r6 (then %r7 ... %r15, 8 bytes each)
-	SaveR14    = SaveR6 + 8*(14-6)
-	StackArgs  = SaveArea // the first stack argument slot
-	ArgRegs    = 5        // %r2 to %r6
-	FirstArgRg = 2
+	SaveArea  = 160 // bytes of the register save area a caller provides for its callee
+	Backchain = 0   // the caller's %r15 of the frame below, when a backchain is kept
+	SaveR6    = 48  // where a callee's "stmg %r6,%r15,48(%r15)" saves %r6 (then %r7 ... %r15, 8 bytes each)
+	SaveR14   = SaveR6 + 8*(14-6)
+	StackArgs = SaveArea // the first stack argument slot
+	// PackedBackchain and PackedR14 are the backchain and saved %r14 slots
+	// of the Linux kernel's frames (built with -mpacked-stack: struct
+	// stack_frame of arch/s390 keeps %r6-%r15 from 72 and the backchain
+	// last, at 152). The kernel's unwinder reads a frame's return address
+	// from the saved %r14 of the frame its backchain points to.
+	PackedBackchain = 152
+	PackedR14       = 72 + 8*(14-6)
+	// PackedTailCallCnt is where the kernel's BPF JIT keeps the tail call
+	// counter (4 bytes) in the frame of a BPF program's caller: the
+	// program reads and counts it at that offset from its entry %r15
+	// (struct prog_frame of arch/s390/net/bpf_jit_comp.c, Linux 6.12).
+	PackedTailCallCnt = 64
+	ArgRegs           = 5 // %r2 to %r6
+	FirstArgRg        = 2
 )
 
 // Arg describes one argument as C declares it.
@@ -50,10 +63,12 @@ func (a Arg) String() string {
 	return fmt.Sprintf("u%d", 8*a.Size)
 }
 
-// ByRef reports whether the argument is passed as the address of a copy.
+// ByRef reports whether the argument is passed as the address of a copy:
+// structures of other sizes than 1, 2, 4 and 8 bytes, and scalars wider
+// than 8 bytes (__int128).
 func (a Arg) ByRef() bool {
 	if !a.Struct {
-		return false
+		return a.Size > 8
 	}
 	switch a.Size {
 	case 1, 2, 4, 8:

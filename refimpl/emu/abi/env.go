@@ -11,10 +11,10 @@ import (
 // Addresses of an Env's regions.
 const (
 	CodeBase  = 0x0100_0000 // code the test loads (rwx, CodeSize bytes)
-	CodeSize  = 0x10_0000
-	StubBase  = 0x0200_0000 // stubs: hook addresses, unmapped, 16 bytes apart
-	StackBase = 0x0400_0000 // the stack (rw, StackSize bytes); %r15 starts near its top
-	StackSize = 0x10_0000
+	CodeSize  = 0x4_0000
+	StubBase  = 0x0200_0000      // stubs: hook addresses, unmapped, 16 bytes apart
+	StackBase = 0x03ff_0400_0000 // the stack (rw, StackSize bytes, above 4 GiB as kernel stacks are); %r15 starts near its top
+	StackSize = 0x4_0000
 	StackTop  = StackBase + StackSize
 	// ReturnAddr is where a Call's callee returns: a hook that stops.
 	ReturnAddr = 0x0300_0000
@@ -22,6 +22,10 @@ const (
 	// frame above it that no code owns.
 	OuterFrame = StackTop - 0x1000
 )
+
+// GarbageBytes is how much of the stack below a Call's frame is filled
+// with a garbage pattern (and the frame's register save area).
+const GarbageBytes = 8192
 
 // Poison is the value volatile registers hold after a stub returns and
 // before a Call: code that relies on them shows.
@@ -70,7 +74,15 @@ type Env struct {
 	M     *emu.Machine
 	Mem   *emu.Memory
 	Calls []*StubCall // every stub call, in order
-	stubs []*Stub
+	// ArgImages are the register or stack slot images of the arguments of
+	// the running (or last) Call: values, or addresses of by-reference
+	// copies.
+	ArgImages []uint64
+	// BackchainOff is where a Call's frame keeps its backchain: Backchain
+	// (0, the ELF ABI's layout, the default) or PackedBackchain (the
+	// kernel's).
+	BackchainOff int
+	stubs        []*Stub
 }
 
 // NewEnv maps the regions and installs the return hook.
@@ -87,9 +99,16 @@ func NewEnv() (*Env, error) {
 	return e, nil
 }
 
-// AddStub installs a stub and returns it with its address.
+// AddStub installs a stub at the next free address of the stub region
+// and returns it.
 func (e *Env) AddStub(name string, fn func(e *Env, c *StubCall) uint64) *Stub {
-	s := &Stub{Name: name, Addr: StubBase + 16*uint64(len(e.stubs)), Fn: fn}
+	return e.AddStubAt(name, StubBase+16*uint64(len(e.stubs)), fn)
+}
+
+// AddStubAt installs a stub at addr (any even address outside the mapped
+// code; it replaces a stub already there).
+func (e *Env) AddStubAt(name string, addr uint64, fn func(e *Env, c *StubCall) uint64) *Stub {
+	s := &Stub{Name: name, Addr: addr, Fn: fn}
 	e.stubs = append(e.stubs, s)
 	e.M.SetHook(s.Addr, func(m *emu.Machine) error {
 		c := &StubCall{Stub: s, Seq: len(e.Calls), Regs: m.R, CC: m.CC}
@@ -130,17 +149,33 @@ type Result struct {
 	Steps     uint64
 }
 
+// CallOption changes the machine state a Call starts from; sp is the
+// caller's %r15.
+type CallOption func(m *emu.Machine, sp uint64) error
+
+// WithReg sets register r at entry (after the arguments): %r0 for the
+// ftrace hotpatch convention, for example.
+func WithReg(r int, v uint64) CallOption {
+	return func(m *emu.Machine, _ uint64) error { m.R[r] = v; return nil }
+}
+
+// WithFrameBytes writes b at offset off of the caller's frame (a tail call
+// counter, say).
+func WithFrameBytes(off uint64, b []byte) CallOption {
+	return func(m *emu.Machine, sp uint64) error { return m.Mem.Write(sp+off, b) }
+}
+
 // ErrBadValue reports a Value whose bytes do not match its size.
 var ErrBadValue = errors.New("value bytes do not match the argument size")
 
 // Call calls the function at fn with args the way a C caller does, and
 // runs until it returns (to ReturnAddr) or budget instructions ran. The
 // caller's frame: its %r15 is 8-byte aligned with the 160-byte save area,
-// the backchain (OuterFrame) at 0, the stack arguments from 160 and the
+// the backchain (OuterFrame) at BackchainOff, the stack arguments from 160 and the
 // copies of structures passed by reference above them; %r6-%r13 hold
 // known values, %r0, %r1 and the unused argument registers Poison, %r14
 // ReturnAddr.
-func (e *Env) Call(fn uint64, args []Value, budget uint64) (*Result, error) {
+func (e *Env) Call(fn uint64, args []Value, budget uint64, opts ...CallOption) (*Result, error) {
 	as := make([]Arg, len(args))
 	copiesSize := 0
 	for i, v := range args {
@@ -155,6 +190,16 @@ func (e *Env) Call(fn uint64, args []Value, budget uint64) (*Result, error) {
 	locs := Locate(as)
 	frame := uint64(SaveArea + StackArgBytes(as) + copiesSize)
 	sp := (OuterFrame - frame) &^ 7
+	// The stack below the frame holds garbage, as a real one does: code
+	// that reads a slot it did not write shows.
+	// So does the register save area the caller gives its callee.
+	garbage := make([]byte, min(GarbageBytes, sp-StackBase)+SaveArea)
+	for i := range garbage {
+		garbage[i] = byte(0xa5 ^ i)
+	}
+	if err := e.Mem.Write(sp+SaveArea-uint64(len(garbage)), garbage); err != nil {
+		return nil, err
+	}
 	m := e.M
 	for r := range m.R {
 		m.R[r] = Poison | uint64(r)
@@ -164,19 +209,23 @@ func (e *Env) Call(fn uint64, args []Value, budget uint64) (*Result, error) {
 	}
 	var w [8]byte
 	binary.BigEndian.PutUint64(w[:], OuterFrame)
-	if err := e.Mem.Write(sp+Backchain, w[:]); err != nil {
+	if err := e.Mem.Write(sp+uint64(e.BackchainOff), w[:]); err != nil {
 		return nil, err
 	}
 	copyAt := sp + SaveArea + uint64(StackArgBytes(as))
+	e.ArgImages = make([]uint64, len(args))
 	for i, v := range args {
-		img := Extend(v.Arg, v.Bytes)
+		var img uint64
 		if locs[i].ByRef {
 			if err := e.Mem.Write(copyAt, v.Bytes); err != nil {
 				return nil, err
 			}
 			img = copyAt
 			copyAt += uint64((v.Size + 7) &^ 7)
+		} else {
+			img = Extend(v.Arg, v.Bytes)
 		}
+		e.ArgImages[i] = img
 		if locs[i].Reg != 0 {
 			m.R[locs[i].Reg] = img
 		} else {
@@ -188,6 +237,11 @@ func (e *Env) Call(fn uint64, args []Value, budget uint64) (*Result, error) {
 	}
 	m.R[14], m.R[15] = ReturnAddr, sp
 	m.PC = fn
+	for _, o := range opts {
+		if err := o(m, sp); err != nil {
+			return nil, err
+		}
+	}
 	saved := m.R // %r6 may be an argument: preserved all the same
 	start := m.Steps
 	err := m.Run(budget)
