@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -111,14 +112,22 @@ func dirTargets() []string {
 	return out
 }
 
+// farmWhole are the directories make reads whole for the targets of
+// realCommands; elsewhere it reads only makefiles and Kconfig files (the
+// configuration depends on every Kconfig file: were one missing, make would
+// run syncconfig).
+var farmWhole = []string{"arch/s390", "include", "scripts", "kernel", "lib", "init", "usr"}
+
 // symlinkFarm mirrors src into dst: directories are made, files are
-// symbolic links, except the build products of testDirs, which are left out.
+// symbolic links, except the build products of testDirs, which are left
+// out, and outside farmWhole everything but makefiles and Kconfig files.
 func symlinkFarm(src, dst string) error {
 	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		rel, _ := filepath.Rel(src, p)
+		rel = filepath.ToSlash(rel)
 		target := filepath.Join(dst, rel)
 		if d.IsDir() {
 			if rel == ".git" {
@@ -126,10 +135,19 @@ func symlinkFarm(src, dst string) error {
 			}
 			return os.MkdirAll(target, 0o755)
 		}
-		dir := filepath.ToSlash(filepath.Dir(rel))
+		n := d.Name()
+		whole := !strings.Contains(rel, "/") // top-level files
+		for _, w := range farmWhole {
+			if strings.HasPrefix(rel, w+"/") {
+				whole = true
+			}
+		}
+		if !whole && !strings.HasPrefix(n, "Kconfig") && !strings.HasPrefix(n, "Makefile") && !strings.HasPrefix(n, "Kbuild") {
+			return nil
+		}
+		dir := path.Dir(rel)
 		for _, td := range testDirs {
 			if dir == td {
-				n := d.Name()
 				if strings.HasSuffix(n, ".o") || strings.HasSuffix(n, ".cmd") || strings.HasSuffix(n, ".a") ||
 					strings.HasSuffix(n, ".d") || n == "modules.order" {
 					return nil
