@@ -22,7 +22,8 @@ import (
 // Every assignment is expanded when it is read, so a recursive (=) variable
 // that uses a variable assigned only later in the file gets the earlier
 // value; Kbuild makefiles assign before use. Make functions ($(call ...),
-// $(filter ...), $(shell ...)), include, define and target-specific
+// $(filter ...), $(shell ...)), shell assignments (!=), include, define and
+// target-specific
 // variables are not evaluated: a variable whose value or governing
 // condition needs one is marked unknown with the file and line, an include
 // makes every variable of the file unknown, and using an unknown variable is
@@ -234,6 +235,10 @@ func evalMakefile(path string, src []byte, env func(string) (string, bool)) (*ma
 			m.vars[ename] = &mvar{unknown: unknown}
 			continue
 		}
+		if op == "!=" {
+			m.vars[ename] = &mvar{unknown: where + ": a shell assignment (!=) is not evaluated"}
+			continue
+		}
 		v, u := m.expand(strings.TrimSpace(value))
 		if u != "" {
 			m.vars[ename] = &mvar{unknown: where + ": " + u}
@@ -327,9 +332,6 @@ func splitAssignment(line string) (name, op, value string, ok bool) {
 						j = i - 2
 					}
 				}
-			}
-			if op == "!=" {
-				return "", "", "", false
 			}
 			return line[:j], op, line[i+1:], true
 		case c == ':':

@@ -48,6 +48,7 @@ func TestEvalMakefile(t *testing.T) {
 		{"function in condition", "ifeq ($(filter y,$(CONFIG_A)),y)\nx := a\nendif\n", "x", "", "m:1: make function $(filter ...) is not evaluated"},
 		{"function in outer condition", "ifeq ($(shell true),)\nifdef CONFIG_A\nx := a\nendif\nendif\n", "x", "", "$(shell ...) is not evaluated"},
 		{"include", "include d/other.mk\n", "x", "", "m:1: include is not evaluated"},
+		{"shell assignment", "x != echo -DX\n", "x", "", "m:1: a shell assignment (!=) is not evaluated"},
 		{"define", "define x\na\nendef\n", "x", "", "m:1: define is not evaluated"},
 	} {
 		m, err := evalMakefile("m", []byte(tc.src), testEnv)
@@ -268,4 +269,28 @@ func TestParseShipped(t *testing.T) {
 			t.Errorf("parseShipped(%q): got %v, want %q", tc.src, err, tc.want)
 		}
 	}
+}
+
+// FuzzEvalMakefile checks that any makefile gives a result or an error,
+// never a panic or a hang, and that reading its flag variables does too.
+func FuzzEvalMakefile(f *testing.F) {
+	for _, s := range []string{
+		"obj-$(CONFIG_A) += a.o\nccflags-y := -I$(src)\n",
+		"ifeq ($(CONFIG_A),y)\nx := $(call f,a)\nelse ifdef B\nendif\n",
+		"define x\n$(\nendef\n$(obj)/a.o: KBUILD_CFLAGS += -DX\n\trecipe\n",
+		"x := $(a$(b)\\\n y\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		m, err := evalMakefile("m", []byte(src), testEnv)
+		if err != nil {
+			return
+		}
+		for _, v := range []string{"obj-y", "ccflags-y", "subdir-ccflags-y", "x"} {
+			_, _ = m.get(v)
+		}
+		_ = m.checkGlobals()
+		_, _ = dirObjects(m)
+	})
 }
