@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -34,6 +35,13 @@ import (
 
 // MaxTUCacheBytes bounds the translation-unit cache directory.
 const MaxTUCacheBytes = 256 << 20
+
+// tuCacheLimit is MaxTUCacheBytes, lowered by tests; tuCacheHits counts
+// lookups that the cache answered.
+var (
+	tuCacheLimit int64 = MaxTUCacheBytes
+	tuCacheHits  atomic.Int64
+)
 
 // tuCacheFormat changes whenever the meaning of an entry changes.
 const tuCacheFormat = "tu-cache-1"
@@ -171,6 +179,7 @@ func loadTU(dir, key string, read func(string) ([]byte, error)) (*TU, bool) {
 			return nil, false
 		}
 	}
+	tuCacheHits.Add(1)
 	return &e.TU, true
 }
 
@@ -222,12 +231,12 @@ func trimTUCache(dir string) {
 		}
 		return nil
 	})
-	if total <= MaxTUCacheBytes {
+	if total <= tuCacheLimit {
 		return
 	}
 	sort.Slice(ents, func(i, j int) bool { return ents[i].mod.Before(ents[j].mod) })
 	for _, e := range ents {
-		if total <= MaxTUCacheBytes {
+		if total <= tuCacheLimit {
 			break
 		}
 		if os.Remove(e.path) == nil {
