@@ -18,7 +18,7 @@ func tuFixture(t *testing.T) (string, []byte, cparse.Options) {
 	dir := t.TempDir()
 	inc := filepath.Join(dir, "inc")
 	for name, text := range map[string]string{
-		"inc/api.h": "#ifndef API_H\n#define API_H\n#include <more.h>\nint declared(void);\n#endif\n",
+		"inc/api.h":  "#ifndef API_H\n#define API_H\n#include <more.h>\nint declared(void);\n#endif\n",
 		"inc/more.h": "int more(void);\n",
 		"main.c":     "#include <api.h>\nint declared(void) { return 0; }\nint more(void) { return 1; }\nint added(void) { return 2; }\n",
 	} {
