@@ -2,6 +2,7 @@ package emu
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -269,5 +270,25 @@ func TestHookError(t *testing.T) {
 	var f *Fault
 	if err := m.Run(10); !errors.As(err, &f) || f.Kind != FaultUnmapped {
 		t.Errorf("after removing the hook: got %v, want an unmapped fault", err)
+	}
+}
+
+// TestOnStore: every kind of store is reported with its instruction's
+// address (an executed one with its target's); a faulting store is not.
+func TestOnStore(t *testing.T) {
+	m := machine(t, "stg %r1,0(%r2); stmg %r0,%r1,8(%r2); mvc 24(4,%r2),0(%r2); csg %r0,%r1,32(%r2); laalg %r0,%r1,40(%r2); exrl %r0,.+12; stg %r1,0(%r3); stcy %r1,0(%r2)")
+	m.R[2], m.R[3] = dataAddr, roAddr
+	var got []string
+	m.OnStore = func(pc, addr, n uint64) {
+		got = append(got, fmt.Sprintf("%#x:%#x+%d", pc-codeAddr, addr-dataAddr, n))
+	}
+	err := m.Run(100)
+	var f *Fault
+	if !errors.As(err, &f) || f.Kind != FaultProtection {
+		t.Fatalf("got %v, want the protection fault of the stg into read-only memory", err)
+	}
+	want := "0x0:0x0+8 0x6:0x8+16 0xc:0x18+4 0x12:0x20+8 0x18:0x28+8 0x2a:0x0+1" // the last by the exrl, at its target
+	if g := strings.Join(got, " "); g != want {
+		t.Errorf("got stores %s, want %s", g, want)
 	}
 }

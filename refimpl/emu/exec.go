@@ -149,12 +149,15 @@ func (m *Machine) store(d *dinst, ia, a uint64, src []byte) *Fault {
 		if r := m.Mem.last; r.code != nil {
 			r.wrote(a-r.base, n)
 		}
-		return nil
+	} else {
+		if bad, k, ok := m.Mem.check(a, n, PermWrite); !ok {
+			return m.fault(k, d, ia, bad, "")
+		}
+		m.Mem.copyIn(a, src)
 	}
-	if bad, k, ok := m.Mem.check(a, n, PermWrite); !ok {
-		return m.fault(k, d, ia, bad, "")
+	if m.OnStore != nil {
+		m.OnStore(ia, a, n)
 	}
-	m.Mem.copyIn(a, src)
 	return nil
 }
 
@@ -177,10 +180,14 @@ func (m *Machine) rmw(d *dinst, ia, a, n uint64) ([]byte, *Fault) {
 	return m.Mem.span(a, n, PermRead|PermWrite), nil // aligned: within one region
 }
 
-// wroteAt forgets decoded instructions after a store through a view.
-func (m *Machine) wroteAt(a, n uint64) {
+// wroteAt forgets decoded instructions after a store through a view, and
+// tells OnStore.
+func (m *Machine) wroteAt(ia, a, n uint64) {
 	if r := m.Mem.last; r.code != nil {
 		r.wrote(a-r.base, n)
+	}
+	if m.OnStore != nil {
+		m.OnStore(ia, a, n)
 	}
 }
 
@@ -525,7 +532,7 @@ func (m *Machine) exec(d *dinst, ia, next uint64) error {
 		}
 		if v := be.Uint32(b); v == uint32(r[d.r1]) {
 			be.PutUint32(b, uint32(r[d.r3]))
-			m.wroteAt(m.addr(0, d.b2, d.d2), 4)
+			m.wroteAt(ia, m.addr(0, d.b2, d.d2), 4)
 			m.CC = 0
 		} else {
 			m.set32(d.r1, v)
@@ -538,7 +545,7 @@ func (m *Machine) exec(d *dinst, ia, next uint64) error {
 		}
 		if v := be.Uint64(b); v == r[d.r1] {
 			be.PutUint64(b, r[d.r3])
-			m.wroteAt(m.addr(0, d.b2, d.d2), 8)
+			m.wroteAt(ia, m.addr(0, d.b2, d.d2), 8)
 			m.CC = 0
 		} else {
 			r[d.r1] = v
@@ -568,7 +575,7 @@ func (m *Machine) exec(d *dinst, ia, next uint64) error {
 			m.CC = ccLogical(v, c)
 		}
 		be.PutUint64(b, v)
-		m.wroteAt(a, 8)
+		m.wroteAt(ia, a, 8)
 		r[d.r1] = old
 	case opLAN, opLAO, opLAX, opLAAL:
 		a := m.addr(0, d.b2, d.d2)
@@ -594,7 +601,7 @@ func (m *Machine) exec(d *dinst, ia, next uint64) error {
 			m.CC = ccLogical(uint64(v), uint64(c))
 		}
 		be.PutUint32(b, v)
-		m.wroteAt(a, 4)
+		m.wroteAt(ia, a, 4)
 		m.set32(d.r1, old)
 
 	// RX-a, RX-b and RXY-a.
@@ -787,6 +794,9 @@ func (m *Machine) multiple(d *dinst, ia, next uint64) error {
 		if r := m.Mem.find(a); r.base+r.size-a < 8*n || r.code != nil {
 			m.Mem.copyIn(a, b) // straddling, or over code
 		}
+		if m.OnStore != nil {
+			m.OnStore(ia, a, 8*n)
+		}
 	} else {
 		for i := range n {
 			m.R[(r1+i)&15] = be.Uint64(b[8*i:])
@@ -799,8 +809,15 @@ func (m *Machine) multiple(d *dinst, ia, next uint64) error {
 // storageToStorage is MOVE (character) and EXCLUSIVE OR (character): one
 // byte at a time from left to right, so that overlapping operands behave
 // as the architecture defines (mvc 1(255,%rX),0(%rX) propagates a byte).
-func (m *Machine) storageToStorage(d *dinst, ia uint64) *Fault {
+func (m *Machine) storageToStorage(d *dinst, ia uint64) (f *Fault) {
 	a1, a2, n := m.addr(0, d.b1, d.d1), m.addr(0, d.b2, d.d2), uint64(d.l)
+	if m.OnStore != nil {
+		defer func() {
+			if f == nil {
+				m.OnStore(ia, a1, n)
+			}
+		}()
+	}
 	perm := PermWrite
 	if d.op == opXC {
 		perm |= PermRead

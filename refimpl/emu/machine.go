@@ -27,6 +27,12 @@ type Machine struct {
 	// target counts once) and hooks called.
 	Steps uint64
 
+	// OnStore, when set, is told of every store an instruction makes (not
+	// of the host's Memory.Write): the instruction's address (the
+	// target's for an executed one), the first byte and the length. It
+	// runs after the store and must not store itself.
+	OnStore func(pc, addr, n uint64)
+
 	hooks    map[uint64]Hook
 	scratch  [8]byte // loads that straddle regions
 	stopped  bool

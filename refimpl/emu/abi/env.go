@@ -82,7 +82,26 @@ type Env struct {
 	// (0, the ELF ABI's layout, the default) or PackedBackchain (the
 	// kernel's).
 	BackchainOff int
+	// RecordStores makes Call record every store an instruction makes in
+	// Stores (stubs' writes are not instructions').
+	RecordStores bool
+	Stores       []Store
 	stubs        []*Stub
+}
+
+// Store is one store of an instruction.
+type Store struct {
+	PC, Addr, N uint64
+}
+
+// LastWriter returns the last recorded store that wrote the byte at addr.
+func (e *Env) LastWriter(addr uint64) (Store, bool) {
+	for i := len(e.Stores) - 1; i >= 0; i-- {
+		if s := e.Stores[i]; addr-s.Addr < s.N {
+			return s, true
+		}
+	}
+	return Store{}, false
 }
 
 // NewEnv maps the regions and installs the return hook.
@@ -243,6 +262,11 @@ func (e *Env) Call(fn uint64, args []Value, budget uint64, opts ...CallOption) (
 		}
 	}
 	saved := m.R // %r6 may be an argument: preserved all the same
+	e.Stores = e.Stores[:0]
+	m.OnStore = nil
+	if e.RecordStores {
+		m.OnStore = func(pc, addr, n uint64) { e.Stores = append(e.Stores, Store{pc, addr, n}) }
+	}
 	start := m.Steps
 	err := m.Run(budget)
 	res := &Result{Ret: m.R[2], Regs: m.R, SP: sp, Steps: m.Steps - start}

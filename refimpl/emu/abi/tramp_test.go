@@ -67,6 +67,7 @@ func runTrampoline(t *testing.T, c tramp.Config, rnd *rand.Rand, mutate func(p *
 		t.Fatal(err)
 	}
 	e.BackchainOff = PackedBackchain
+	e.RecordStores = true
 	entry, err := e.Load(0, p.Code)
 	if err != nil {
 		t.Fatal(err)
@@ -305,8 +306,26 @@ func runTrampoline(t *testing.T, c tramp.Config, rnd *rand.Rand, mutate func(p *
 	if len(res.Clobbered) != 0 {
 		tr.errorf("callee-saved registers changed: %v", res.Clobbered)
 	}
+	insnAt := func(pc uint64) string {
+		for _, in := range p.Insns {
+			if entry+uint64(in.Off) == pc {
+				return fmt.Sprintf("+%d %s", in.Off, in.Text)
+			}
+		}
+		return fmt.Sprintf("%#x", pc)
+	}
 	if b, err := e.Mem.Read(res.SP+PackedTailCallCnt, 4); err != nil || binary.BigEndian.Uint32(b) != tcWant {
-		tr.tcc = append(tr.tcc, fmt.Sprintf("caller's tail call counter % x (%v), want %d", b, err, tcWant))
+		w, _ := e.LastWriter(res.SP + PackedTailCallCnt)
+		tr.tcc = append(tr.tcc, fmt.Sprintf("caller's tail call counter % x (%v), want %d; last written by %s", b, err, tcWant, insnAt(w.PC)))
+	}
+	// Nothing above the caller's register save area and stack argument
+	// slots is the trampoline's to write (the caller's locals, its copies
+	// of by-reference arguments, the frames above).
+	limit := res.SP + uint64(SaveArea+StackArgBytes(argsOf(args)))
+	for _, st := range e.Stores {
+		if st.Addr+st.N > limit || st.Addr < StackBase {
+			tr.errorf("%s stores %d bytes at %#x, beyond the caller's save area and argument slots (up to %#x)", insnAt(st.PC), st.N, st.Addr, limit)
+		}
 	}
 	if coreKind && retChecked && res.Ret != wantRet {
 		tr.errorf("caller got %%r2 %#x, want %#x", res.Ret, wantRet)
@@ -401,6 +420,9 @@ func TestTrampolinesRun(t *testing.T) {
 		fails := tr.fail
 		if len(c.Args) == 0 {
 			zeroArgs++
+			if zeroArgs == 1 && len(tr.tcc) > 0 {
+				t.Logf("the finding, configuration %d (flags %s): %s", i, tramp.FlagString(c.Flags), strings.Join(tr.tcc, "; "))
+			}
 			if len(tr.tcc) == 0 {
 				fails = append(fails, "the known tail call counter finding for 0 arguments is gone: update the test and README")
 			}
