@@ -472,3 +472,14 @@ func Built(read func(string) ([]byte, error), dir string) ([]string, error) {
 	sort.Strings(out)
 	return out, nil
 }
+
+// Reader returns a read function that gives the command's Overlay files and
+// otherwise reads the tree through read: the tree as the compiler sees it.
+func (c *Command) Reader(read func(string) ([]byte, error)) func(string) ([]byte, error) {
+	return func(p string) ([]byte, error) {
+		if b, ok := c.Overlay[path.Clean(p)]; ok {
+			return b, nil
+		}
+		return read(p)
+	}
+}

@@ -294,3 +294,18 @@ func FuzzEvalMakefile(f *testing.F) {
 		_, _ = dirObjects(m)
 	})
 }
+
+// TestReader reads an overlay file and a tree file through Command.Reader.
+func TestReader(t *testing.T) {
+	c := &Command{Overlay: map[string][]byte{"include/generated/x.h": []byte("overlay")}}
+	tree := memTree{"include/generated/x.h": "tree", "a.c": "source"}
+	r := c.Reader(tree.read)
+	for _, tc := range []struct{ path, want string }{{"include/generated/x.h", "overlay"}, {"./include/generated/x.h", "overlay"}, {"a.c", "source"}} {
+		if b, err := r(tc.path); err != nil || string(b) != tc.want {
+			t.Errorf("Reader(%s): got %q, %v, want %q", tc.path, b, err, tc.want)
+		}
+	}
+	if _, err := r("missing.h"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("Reader(missing.h): got %v, want fs.ErrNotExist", err)
+	}
+}
