@@ -33,7 +33,7 @@ func TestUnitContents(t *testing.T) {
 		"dir/main.c":  "#include \"a.h\"\n#include <b.h>\n#pragma GCC diagnostic push\nint x = D + U0;\n#warning careful\n#define pr(fmt, args...) f(fmt, ##args)\n#define R 1\n#define R 2\nFORCED\n",
 		"dir/a.h":     "#pragma once\nint a;\n",
 		"inc/b.h":     "#include \"a.h\"\nint b;\n",
-		"forced.h":    "#define FORCED forced_ok\n",
+		"./forced.h":  "#define FORCED forced_ok\n",
 		"inc/a.h":     "wrong\n",
 		"unused/b.h":  "wrong\n",
 		"dir/skipped": "",
@@ -49,7 +49,7 @@ func TestUnitContents(t *testing.T) {
 	if got, want := texts(u), "int a ; wrong int b ; int x = 4 + U0 ; forced_ok"; got != want {
 		t.Errorf("tokens: got %q, want %q", got, want)
 	}
-	if want := []string{"dir/main.c", "forced.h", "dir/a.h", "inc/b.h", "inc/a.h"}; !reflect.DeepEqual(u.Files, want) {
+	if want := []string{"dir/main.c", "./forced.h", "dir/a.h", "inc/b.h", "inc/a.h"}; !reflect.DeepEqual(u.Files, want) {
 		t.Errorf("Files: got %q, want %q", u.Files, want)
 	}
 	m := u.Macros["pr"]

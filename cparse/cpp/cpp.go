@@ -146,6 +146,8 @@ func (e *Error) Error() string {
 	switch {
 	case e.Pos.File == "":
 		return "cc1: " + sev + ": " + e.Msg
+	case e.Pos.Line == 0:
+		return e.Pos.File + ": " + sev + ": " + e.Msg
 	case e.Pos.Col == 0:
 		return e.Pos.File + ":" + strconv.Itoa(e.Pos.Line) + ": " + sev + ": " + e.Msg
 	}

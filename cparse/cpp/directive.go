@@ -433,11 +433,17 @@ func (cf *cachedFile) path() string {
 // includeForced handles one -include FILE: the working directory first,
 // then the "" chain.
 func (p *pp) includeForced(name string) {
-	if cf, err := p.load(name); err == nil {
+	// GCC opens a relative -include FILE found in the working directory
+	// as "./FILE".
+	cwdName := name
+	if !path.IsAbs(name) && !strings.HasPrefix(name, "./") && !strings.HasPrefix(name, "../") {
+		cwdName = "./" + name
+	}
+	if cf, err := p.load(cwdName); err == nil {
 		p.enter(cf, -2, true)
 		return
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		p.fail(lpos{}, true, "%s: %v", name, err)
+		p.fail(lpos{}, true, "%s: %v", cwdName, err)
 	}
 	main := p.frames[0]
 	found, cf, idx := p.search(main, name, false, false, lpos{})

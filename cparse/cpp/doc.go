@@ -61,6 +61,15 @@
 //
 // Columns are byte columns; GCC prints display columns (a tab advances to
 // the next multiple of 8) unless -fdiagnostics-column-unit=byte.
+// TestKernelExpansionLines checks Exp's file and line for every token of
+// the real JIT unit against the line markers of s390x-linux-gnu-gcc -E
+// (which put a token on the line of its outermost invocation).
+//
+// File names are built as GCC builds them: path.Join of the include
+// directory (or the including file's directory) and the operand, and
+// "./FILE" for a relative -include FILE found in the working directory
+// (so __FILE__ there is "./FILE" too, as with gcc without
+// -fmacro-prefix-map). Unlike GCC, path.Join removes "dir/../" pairs.
 //
 // # Errors
 //
