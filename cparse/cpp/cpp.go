@@ -359,7 +359,7 @@ type pp struct {
 	pending  []ptok // pushed-back and expanded tokens, top last
 	pendBase int    // read returns EOF when len(pending) == pendBase in isolation
 	isolated bool
-	inDir    bool      // reading a directive line
+	inDir    bool     // reading a directive line
 	chunks   [][]orec // output in chunks of outChunk tokens (no regrowth copies)
 	made     []string // texts of output tokens not in a file's source
 	byID     []*cachedFile
