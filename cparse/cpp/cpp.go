@@ -379,6 +379,9 @@ type pp struct {
 	names    []string // file names by fileID
 	ids      map[string]fileID
 	macroPos map[string][]*macro // #pragma push_macro stacks
+	// mayBeMacro filters identifiers before the macro table lookup: a
+	// name never defined is rejected without hashing the string.
+	mayBeMacro nameFilter
 	last     lpos                // GCC's current location: the last token read from a file, or EOF just after it
 	lastEnd  lpos
 }
@@ -416,6 +419,7 @@ func Preprocess(cfg *Config, name string) (*Unit, error) {
 	p.nQuote = len(cfg.QuoteDirs)
 	for n, k := range builtinNames {
 		p.macros[n] = &macro{pub: &Macro{Name: n, Builtin: true, Pos: Pos{File: "<built-in>"}}, builtin: k, vaIdx: -1}
+		p.mayBeMacro.add(n)
 	}
 	err := p.run(name)
 	if err != nil {
@@ -542,6 +546,21 @@ func (p *pp) load(name string) (*cachedFile, error) {
 }
 
 var eofTok = ptok{Kind: EOF}
+
+// nameFilter is a one-hash Bloom filter of macro names (never cleared).
+type nameFilter [1 << 14]bool
+
+func filterHash(s string) int {
+	n := len(s)
+	if n == 0 {
+		return 0
+	}
+	return (n*131 + int(s[0])*31 + int(s[n-1])*7 + int(s[n/2])) & (1<<14 - 1)
+}
+
+func (f *nameFilter) add(s string) { f[filterHash(s)] = true }
+
+func (f *nameFilter) has(s string) bool { return f[filterHash(s)] }
 
 const outChunk = 1 << 15
 

@@ -363,6 +363,7 @@ func (p *pp) define(f *frame, dirTok ptok) {
 		p.warnings = append(p.warnings, &Error{Pos: p.pos(name.Pos), Msg: `"` + name.Text + `" redefined`, Warning: true})
 	}
 	p.macros[name.Text] = m
+	p.mayBeMacro.add(name.Text)
 }
 
 // sameMacro reports whether two definitions are the same per C11 6.10.3p2.
@@ -597,6 +598,7 @@ func (p *pp) doPragma(pos lpos, rest []ptok) {
 			delete(p.macros, name)
 		} else {
 			p.macros[name] = m
+			p.mayBeMacro.add(name)
 		}
 	case "GCC":
 		if len(rest) >= 3 && rest[1].Text == "error" && rest[2].Kind == String {

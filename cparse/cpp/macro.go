@@ -139,6 +139,9 @@ func (p *pp) expandNext() ptok {
 			p.pragmaOperator(t)
 			continue
 		}
+		if !p.mayBeMacro.has(t.Text) {
+			return t
+		}
 		m := p.macros[t.Text]
 		if m == nil {
 			return t
@@ -312,6 +315,9 @@ func (p *pp) expandArg(arg []ptok) ([]ptok, bool) {
 	plain := true
 	for i := range arg {
 		if arg[i].Kind == Ident && arg[i].f&flagNoExpand == 0 {
+			if !p.mayBeMacro.has(arg[i].Text) && arg[i].Text != "_Pragma" {
+				continue
+			}
 			if _, ok := p.macros[arg[i].Text]; ok || arg[i].Text == "_Pragma" {
 				plain = false
 				break
