@@ -17,6 +17,12 @@
 // trampolines take none). %r6-%r13 and %r15 are preserved by a callee,
 // %r0-%r5, %r14 and the condition code are not; the return value is in %r2.
 //
+// RunTrampoline runs a BPF trampoline's code (any generator's output,
+// described by a Trampoline) as the kernel enters it, with stubs for
+// everything it calls, and reports each violation of the contract it
+// checks (written from the ABI and BPF's documented semantics) as a Finding
+// with the offset of the instruction responsible where known.
+//
 // It imports only refimpl/emu.
 package abi
 

@@ -129,10 +129,6 @@ func TestCallAndStub(t *testing.T) {
 	}
 }
 
-func be64(v uint64) []byte {
-	return []byte{byte(v >> 56), byte(v >> 48), byte(v >> 40), byte(v >> 32), byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}
-}
-
 // TestCallSeesViolations: a callee that clobbers %r7 and %r15, or that
 // relies on a volatile register across a stub call, is seen.
 func TestCallSeesViolations(t *testing.T) {

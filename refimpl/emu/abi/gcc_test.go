@@ -194,14 +194,6 @@ static void ref(int i, const unsigned char *p, int n) { printf("ref %d ", i); fo
 	t.Logf("%d signatures; scalars under 8 bytes on the stack: %d extended to 64 bits, %d not", ncases, extendedOnStack, notExtendedOnStack)
 }
 
-func argsOf(vs []Value) []Arg {
-	as := make([]Arg, len(vs))
-	for i, v := range vs {
-		as[i] = v.Arg
-	}
-	return as
-}
-
 func tool(t *testing.T, name, pkg string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
