@@ -6,8 +6,12 @@
 // closures: identifiers are resolved to frame slots, struct fields to byte
 // offsets and types to value normalisers once, at compile time. The EMIT
 // macros are evaluated from their own definitions in the file: every call site
-// is expanded textually with its argument text, parsed once and compiled in the
-// scope of the call, so a patch that breaks a macro changes the output.
+// is expanded by the project's preprocessor (cparse/cpp) over a small unit
+// holding the file's #defines that the invocation can reach, as written and
+// at their lines (the last definition of a name, as in the hermetic parse),
+// then the invocation as written; the expansion is parsed once and compiled
+// in the scope of the call, so a patch that breaks a macro changes the
+// output.
 //
 // A Machine then runs the file's arch_bpf_trampoline_size and
 // arch_prepare_bpf_trampoline for one Config, exactly as the kernel drives them

@@ -3,278 +3,195 @@ package interp
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/cpp"
 	"modernc.org/cc/v4"
 )
 
-// ptok is a preprocessing token of a macro body or argument.
-type ptok struct {
-	s     string
-	ident bool
+// macroText is the file's own #define directives, the input every macro
+// site is expanded against by the project's preprocessor (cparse/cpp).
+type macroText struct {
+	// defs holds each macro's last #define in the file, as written.
+	defs map[string]*macroDef
 }
 
-var puncts = []string{
-	"...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=",
-	"&&", "||", "*=", "/=", "%=", "+=", "-=", "&=", "^=", "|=", "##",
+// macroDef is one #define directive of the file.
+type macroDef struct {
+	seq   int      // index in cparse.File.Macros (source order)
+	line  int      // line of the directive in the file
+	text  string   // the directive as written, continuation lines included
+	names []string // the identifiers of its replacement list
 }
 
-// lex splits C text into preprocessing tokens (comments dropped).
-func lex(s string) ([]ptok, error) {
-	var out []ptok
+// newMacroText collects the file's #defines; a later definition of a name
+// replaces an earlier one, as in the hermetic parse's macro table.
+func newMacroText(f *cparse.File) *macroText {
+	mt := &macroText{defs: map[string]*macroDef{}}
+	for i := range f.Macros {
+		m := &f.Macros[i]
+		text := directiveText(f, m)
+		mt.defs[m.Name] = &macroDef{seq: i, line: m.Pos.Line, text: text, names: idents(text)}
+	}
+	return mt
+}
+
+// directiveText returns the #define of m as written in f (from its '#' to
+// the end of its last line), or one rebuilt from m's fields when the
+// directive cannot be cut out of the source (a '#' on another line than
+// the name).
+func directiveText(f *cparse.File, m *cparse.Macro) string {
+	if l, e := m.Pos.Line, m.EndLine; l >= 1 && e >= l && e <= len(f.Lines) && m.Pos.Offset <= len(f.Src) {
+		start, end := f.Lines[l-1], len(f.Src)
+		if e < len(f.Lines) {
+			end = f.Lines[e]
+		}
+		if h := strings.LastIndexByte(string(f.Src[start:max(start, m.Pos.Offset)]), '#'); h >= 0 {
+			pre := strings.TrimSpace(string(f.Src[start+h+1 : m.Pos.Offset]))
+			if pre == "define" {
+				return strings.TrimRight(string(f.Src[start+h:end]), "\r\n")
+			}
+		}
+	}
+	var b strings.Builder
+	b.WriteString("#define ")
+	b.WriteString(m.Name)
+	if m.FnLike {
+		b.WriteString("(" + strings.Join(m.Params, ", ") + ")")
+	}
+	b.WriteString(" ")
+	b.WriteString(strings.ReplaceAll(m.Body, "\n", "\\\n"))
+	return b.String()
+}
+
+// idents returns the identifier-like words of C text (also those in
+// comments and literals: more than the expansion can use, never fewer).
+func idents(s string) []string {
+	var out []string
 	for i := 0; i < len(s); {
 		ch := s[i]
 		switch {
-		case ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\\' || ch == '\f' || ch == '\v':
-			i++
-		case strings.HasPrefix(s[i:], "/*"):
-			j := strings.Index(s[i+2:], "*/")
-			if j < 0 {
-				return nil, fmt.Errorf("unterminated comment")
-			}
-			i += j + 4
-		case strings.HasPrefix(s[i:], "//"):
-			j := strings.IndexByte(s[i:], '\n')
-			if j < 0 {
-				j = len(s) - i
-			}
-			i += j
 		case ch == '_' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z':
 			j := i + 1
 			for j < len(s) && isIdentChar(s[j]) {
 				j++
 			}
-			out = append(out, ptok{s: s[i:j], ident: true})
+			out = append(out, s[i:j])
 			i = j
-		case ch >= '0' && ch <= '9' || ch == '.' && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9':
-			j := i + 1
-			for j < len(s) && (isIdentChar(s[j]) || s[j] == '.' ||
-				(s[j] == '+' || s[j] == '-') && (s[j-1] == 'e' || s[j-1] == 'E' || s[j-1] == 'p' || s[j-1] == 'P')) {
-				j++
+		case ch >= '0' && ch <= '9':
+			for i < len(s) && isIdentChar(s[i]) {
+				i++
 			}
-			out = append(out, ptok{s: s[i:j]})
-			i = j
-		case ch == '"' || ch == '\'':
-			j := i + 1
-			for j < len(s) && s[j] != ch {
-				if s[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			if j >= len(s) {
-				return nil, fmt.Errorf("unterminated literal")
-			}
-			out = append(out, ptok{s: s[i : j+1]})
-			i = j + 1
 		default:
-			p := string(ch)
-			for _, q := range puncts {
-				if strings.HasPrefix(s[i:], q) {
-					p = q
-					break
-				}
-			}
-			out = append(out, ptok{s: p})
-			i += len(p)
+			i++
 		}
 	}
-	return out, nil
+	return out
 }
 
 func isIdentChar(b byte) bool {
 	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }
 
-// expander expands the file's own macros textually.
-type expander struct {
-	macros map[string]*cparse.Macro
-	body   map[string][]ptok
-	depth  int
-}
-
-func (x *expander) bodyOf(m *cparse.Macro) ([]ptok, error) {
-	if b, ok := x.body[m.Name]; ok {
-		return b, nil
-	}
-	b, err := lex(m.Body)
-	if err != nil {
-		return nil, fmt.Errorf("macro %s: %v", m.Name, err)
-	}
-	x.body[m.Name] = b
-	return b, nil
-}
-
-// invoke expands macro m applied to the argument token lists.
-func (x *expander) invoke(m *cparse.Macro, args [][]ptok, hide map[string]bool) ([]ptok, error) {
-	body, err := x.bodyOf(m)
-	if err != nil {
-		return nil, err
-	}
-	params := map[string]int{}
-	variadic := -1
-	for i, p := range m.Params {
-		switch {
-		case p == "...":
-			params["__VA_ARGS__"] = i
-			variadic = i
-		case strings.HasSuffix(p, "..."):
-			params[strings.TrimSuffix(p, "...")] = i
-			variadic = i
-		default:
-			params[p] = i
-		}
-	}
-	if variadic >= 0 && len(args) > variadic+1 {
-		var joined []ptok
-		for i, a := range args[variadic:] {
-			if i > 0 {
-				joined = append(joined, ptok{s: ","})
-			}
-			joined = append(joined, a...)
-		}
-		args = append(args[:variadic], joined)
-	}
-	if len(args) == 1 && len(args[0]) == 0 && len(m.Params) == 0 {
-		args = nil
-	}
-	if variadic >= 0 && len(args) == variadic {
-		args = append(args, nil)
-	}
-	if len(args) != len(m.Params) {
-		return nil, fmt.Errorf("macro %s takes %d arguments, given %d", m.Name, len(m.Params), len(args))
-	}
-	var out []ptok
-	for i := 0; i < len(body); i++ {
-		t := body[i]
-		switch {
-		case t.s == "#" && i+1 < len(body) && body[i+1].ident:
-			if k, ok := params[body[i+1].s]; ok {
-				out = append(out, ptok{s: fmt.Sprintf("%q", joinToks(args[k]))})
-				i++
+// unit returns the virtual translation unit that expands call: the
+// definitions of the macros the invocation can reach, each on its own line
+// of the file (#line), in source order, then the invocation at its line
+// and column.
+func (mt *macroText) unit(call string, line, col int) string {
+	reach := map[string]*macroDef{}
+	var walk func(names []string)
+	walk = func(names []string) {
+		for _, n := range names {
+			d, ok := mt.defs[n]
+			if !ok || reach[n] != nil {
 				continue
 			}
-			out = append(out, t)
-		case t.s == "##" && len(out) > 0 && i+1 < len(body):
-			next := []ptok{body[i+1]}
-			if k, ok := params[body[i+1].s]; ok && body[i+1].ident {
-				next = args[k]
-			}
-			i++
-			if len(next) == 0 {
-				continue
-			}
-			prev := out[len(out)-1]
-			pasted := prev.s + next[0].s
-			out[len(out)-1] = ptok{s: pasted, ident: prev.ident || (len(pasted) > 0 && isIdentChar(pasted[0]) && (pasted[0] < '0' || pasted[0] > '9'))}
-			out = append(out, next[1:]...)
-		case t.ident:
-			if k, ok := params[t.s]; ok {
-				out = append(out, args[k]...)
-				continue
-			}
-			out = append(out, t)
-		default:
-			out = append(out, t)
+			reach[n] = d
+			walk(d.names)
 		}
 	}
-	h := make(map[string]bool, len(hide)+1)
-	for k := range hide {
-		h[k] = true
+	walk(idents(call))
+	defs := make([]*macroDef, 0, len(reach))
+	for _, d := range reach {
+		defs = append(defs, d)
 	}
-	h[m.Name] = true
-	return x.rescan(out, h)
-}
-
-// rescan expands macro invocations in toks.
-func (x *expander) rescan(toks []ptok, hide map[string]bool) ([]ptok, error) {
-	x.depth++
-	defer func() { x.depth-- }()
-	if x.depth > 64 {
-		return nil, fmt.Errorf("macro expansion nested too deeply")
-	}
-	var out []ptok
-	for i := 0; i < len(toks); i++ {
-		t := toks[i]
-		m, ok := x.macros[t.s]
-		if !t.ident || !ok || hide[t.s] {
-			out = append(out, t)
-			continue
-		}
-		if !m.FnLike {
-			r, err := x.invoke(m, nil, hide)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, r...)
-			continue
-		}
-		if i+1 >= len(toks) || toks[i+1].s != "(" {
-			out = append(out, t)
-			continue
-		}
-		args, end, err := splitArgs(toks, i+1)
-		if err != nil {
-			return nil, fmt.Errorf("macro %s: %v", m.Name, err)
-		}
-		r, err := x.invoke(m, args, hide)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r...)
-		i = end
-	}
-	return out, nil
-}
-
-// splitArgs splits the parenthesised argument list starting at toks[open].
-func splitArgs(toks []ptok, open int) ([][]ptok, int, error) {
-	depth := 0
-	var args [][]ptok
-	var cur []ptok
-	for i := open; i < len(toks); i++ {
-		s := toks[i].s
-		switch s {
-		case "(", "[", "{":
-			depth++
-			if depth == 1 && s == "(" {
-				continue
-			}
-		case ")", "]", "}":
-			depth--
-			if depth == 0 {
-				args = append(args, cur)
-				return args, i, nil
-			}
-		case ",":
-			if depth == 1 {
-				args = append(args, cur)
-				cur = nil
-				continue
-			}
-		}
-		cur = append(cur, toks[i])
-	}
-	return nil, 0, fmt.Errorf("unterminated argument list")
-}
-
-func joinToks(toks []ptok) string {
+	sort.Slice(defs, func(i, j int) bool { return defs[i].seq < defs[j].seq })
 	var b strings.Builder
-	for i, t := range toks {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(t.s)
+	for _, d := range defs {
+		fmt.Fprintf(&b, "#line %d\n%s\n", d.line, d.text)
 	}
+	fmt.Fprintf(&b, "#line %d\n%*s%s\n", line, col-1, "", call)
 	return b.String()
 }
 
-// callText returns the source text of the arguments of a call expression,
-// taken from the file by the positions of the parentheses and commas.
-func callArgs(f *cparse.File, call *cc.PostfixExpression) ([]string, error) {
+// expansionCache holds expansions by their virtual translation unit,
+// shared by all compilations; it is dropped when it grows large.
+var expansionCache = struct {
+	sync.Mutex
+	m map[string]expansion
+}{m: map[string]expansion{}}
+
+// expansion is the expanded text of one virtual translation unit, or the
+// preprocessor's error.
+type expansion struct {
+	text string
+	err  error
+}
+
+// expansionMaxWork bounds the preprocessor's work for one macro site.
+const expansionMaxWork = 1 << 20
+
+// expand expands the macro invocation call (written at line and col of
+// the file named name) with the file's own macros through cparse/cpp, and returns
+// the expansion's tokens spelled with single spaces between them.
+func (mt *macroText) expand(name, call string, line, col int) (string, error) {
+	src := mt.unit(call, line, col)
+	expansionCache.Lock()
+	x, ok := expansionCache.m[src]
+	expansionCache.Unlock()
+	if ok {
+		return x.text, x.err
+	}
+	cfg := &cpp.Config{
+		Read: func(p string) ([]byte, error) {
+			if p != name {
+				return nil, fmt.Errorf("%s: %w", p, fs.ErrNotExist)
+			}
+			return []byte(src), nil
+		},
+		MaxWork: expansionMaxWork,
+	}
+	u, err := cpp.Preprocess(cfg, name)
+	if err != nil {
+		x.err = err
+	} else {
+		var b strings.Builder
+		for i, t := range u.Tokens {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(t.Text)
+		}
+		x.text = b.String()
+	}
+	expansionCache.Lock()
+	if len(expansionCache.m) >= snippetCacheMax {
+		clear(expansionCache.m)
+	}
+	expansionCache.m[src] = x
+	expansionCache.Unlock()
+	return x.text, x.err
+}
+
+// callText returns the text of a macro invocation as the file writes it:
+// the macro's name, then the source from the call's opening to its closing
+// parenthesis (located by the positions of the parentheses and commas),
+// and the line and column where it starts.
+func callText(f *cparse.File, name string, call *cc.PostfixExpression) (text string, line, col int, err error) {
 	off := func(t cc.Token) (int, bool) {
 		p := t.Position()
 		if p.Line < 1 || p.Line > len(f.Lines) {
@@ -293,21 +210,23 @@ func callArgs(f *cparse.File, call *cc.PostfixExpression) ([]string, error) {
 	for _, t := range cuts {
 		o, ok := off(t)
 		if !ok || o >= len(f.Src) || string(f.Src[o]) != t.SrcStr() {
-			return nil, fmt.Errorf("cannot locate the call's arguments in the source")
+			return "", 0, 0, fmt.Errorf("cannot locate the call's arguments in the source")
 		}
 		offs = append(offs, o)
 	}
 	if !sort.IntsAreSorted(offs) {
-		return nil, fmt.Errorf("cannot locate the call's arguments in the source")
+		return "", 0, 0, fmt.Errorf("cannot locate the call's arguments in the source")
 	}
-	var args []string
-	for i := 0; i+1 < len(offs); i++ {
-		args = append(args, string(f.Src[offs[i]+1:offs[i+1]]))
+	open, end := offs[0], offs[len(offs)-1]
+	at := open
+	for at > 0 && strings.IndexByte(" \t", f.Src[at-1]) >= 0 {
+		at--
 	}
-	if len(args) == 1 && strings.TrimSpace(args[0]) == "" {
-		args = nil
+	if at >= len(name) && string(f.Src[at-len(name):at]) == name {
+		at -= len(name)
 	}
-	return args, nil
+	line = sort.Search(len(f.Lines), func(i int) bool { return f.Lines[i] > at })
+	return name + string(f.Src[open:end+1]), line, at - f.Lines[line-1] + 1, nil
 }
 
 // snippetPrelude declares what a macro expansion may name as a type or
@@ -338,25 +257,15 @@ typedef unsigned long size_t;
 // definition in the file with the call's argument text, the expansion is
 // parsed (once per site) and compiled in the scope of the call.
 func (c *compiler) macroSite(call *cc.PostfixExpression, m *cparse.Macro, line int) (*expr, error) {
-	argText, err := callArgs(c.p.file, call)
+	text, line0, col, err := callText(c.p.file, m.Name, call)
 	if err != nil {
 		return nil, c.errf(call, "%s: %v", m.Name, err)
 	}
-	x := &expander{macros: c.p.macros, body: map[string][]ptok{}}
-	args := make([][]ptok, len(argText))
-	for i, a := range argText {
-		if args[i], err = lex(a); err != nil {
-			return nil, c.errf(call, "%s argument %d: %v", m.Name, i+1, err)
-		}
-	}
-	if len(args) == 0 {
-		args = [][]ptok{nil}
-	}
-	toks, err := x.invoke(m, args, nil)
+	exp, err := c.p.mtext.expand(c.p.file.Name, text, line0, col)
 	if err != nil {
 		return nil, c.errf(call, "expanding %s: %v", m.Name, err)
 	}
-	node, err := parseSnippet(c.p, joinToks(toks))
+	node, err := parseSnippet(c.p, exp)
 	if err != nil {
 		return nil, c.errf(call, "expansion of %s does not parse: %v", m.Name, err)
 	}
