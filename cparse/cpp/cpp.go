@@ -781,7 +781,7 @@ func detectGuard(cf *cachedFile) string {
 		switch cf.text(i + 1) {
 		case "if", "ifdef", "ifndef":
 			depth++
-		case "elif", "else":
+		case "elif", "else", "elifdef", "elifndef":
 			if depth == 1 {
 				return ""
 			}

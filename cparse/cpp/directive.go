@@ -56,21 +56,35 @@ func (p *pp) directive(f *frame, hash ptok) {
 		}
 		_, def := p.macros[rest[0].Text]
 		p.pushCond(f, nameTok.Text, hash.Pos, def == (nameTok.Text == "ifdef"))
-	case "elif":
+	case "elif", "elifdef", "elifndef":
 		if len(f.conds) == 0 {
-			p.fail(nameTok.Pos, false, "#elif without #if")
+			p.fail(nameTok.Pos, false, "#%s without #if", nameTok.Text)
 		}
 		c := &f.conds[len(f.conds)-1]
 		if c.sawElse {
-			p.fail(nameTok.Pos, false, "#elif after #else")
+			p.fail(nameTok.Pos, false, "#%s after #else", nameTok.Text)
 		}
-		c.name = "elif"
+		c.name = nameTok.Text
 		if c.taken {
 			skipLine(f)
 			p.skipGroup(f)
 			return
 		}
-		if p.evalIf(f, nameTok) {
+		var val bool
+		if nameTok.Text == "elif" {
+			val = p.evalIf(f, nameTok)
+		} else {
+			rest := p.restOfLine(f)
+			if len(rest) == 0 {
+				p.fail(p.last, false, "no macro name given in #%s directive", nameTok.Text)
+			}
+			if rest[0].Kind != Ident {
+				p.fail(rest[0].Pos, false, "macro names must be identifiers")
+			}
+			_, def := p.macros[rest[0].Text]
+			val = def == (nameTok.Text == "elifdef")
+		}
+		if val {
 			c.taken = true
 			return
 		}
@@ -150,7 +164,7 @@ func (p *pp) skipGroup(f *frame) {
 		switch f.cf.text(i + 1) {
 		case "if", "ifdef", "ifndef":
 			depth++
-		case "elif", "else":
+		case "elif", "else", "elifdef", "elifndef":
 			if depth == 0 {
 				f.i = i
 				return
