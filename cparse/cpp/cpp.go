@@ -382,8 +382,8 @@ type pp struct {
 	// mayBeMacro filters identifiers before the macro table lookup: a
 	// name never defined is rejected without hashing the string.
 	mayBeMacro nameFilter
-	last     lpos                // GCC's current location: the last token read from a file, or EOF just after it
-	lastEnd  lpos
+	last       lpos // GCC's current location: the last token read from a file, or EOF just after it
+	lastEnd    lpos
 }
 
 // Preprocess preprocesses the file name (read through cfg.Read) as
