@@ -17,7 +17,7 @@ import (
 // TestLocateGCC checks Locate and Extend against s390x-linux-gnu-gcc: a
 // generated C program calls an assembler probe, through function pointers
 // of random signatures (0-12 arguments: signed and unsigned scalars of 1,
-// 2, 4 and 8 bytes, structures of 1 to 16 bytes), with random values; the
+// 2, 4, 8 and 16 bytes, structures of 1 to 16 bytes), with random values; the
 // probe saves %r0-%r15 and 256 bytes from the caller's %r15, and the
 // program prints the argument registers, the stack slots and the bytes
 // behind the by-reference arguments. It runs under qemu-s390x. Skipped
@@ -54,7 +54,7 @@ static void ref(int i, const unsigned char *p, int n) { printf("ref %d ", i); fo
 			if rnd.IntN(3) == 0 {
 				a = Arg{Size: 1 + rnd.IntN(16), Struct: true}
 			} else {
-				a = Arg{Size: []int{1, 2, 4, 8}[rnd.IntN(4)], Signed: rnd.IntN(2) == 0}
+				a = Arg{Size: []int{1, 2, 4, 8, 16}[rnd.IntN(5)], Signed: rnd.IntN(2) == 0}
 			}
 			b := make([]byte, a.Size)
 			for j := range b {
@@ -76,6 +76,15 @@ static void ref(int i, const unsigned char *p, int n) { printf("ref %d ", i); fo
 				}
 				decls = append(decls, fmt.Sprintf("\tstruct s%d a%d = {{%s}};\n", v.Size, i, strings.Join(bs, ",")))
 				actuals = append(actuals, fmt.Sprintf("a%d", i))
+				continue
+			}
+			if v.Size == 16 {
+				ty := "__int128"
+				if !v.Signed {
+					ty = "unsigned __int128"
+				}
+				params = append(params, ty)
+				actuals = append(actuals, fmt.Sprintf("(%s)((unsigned __int128)0x%sULL << 64 | 0x%sULL)", ty, hex.EncodeToString(v.Bytes[:8]), hex.EncodeToString(v.Bytes[8:])))
 				continue
 			}
 			ty := fmt.Sprintf("int%d_t", 8*v.Size)
