@@ -276,6 +276,8 @@ type macro struct {
 	param   []int // per body token: parameter index, or -1
 	vaIdx   int   // index of the variadic parameter, or -1
 	builtin builtinKind
+	id      uint32   // pp.macroID of the name, 0 until first expanded
+	self    *hideset // {name}, 0 until first expanded
 }
 
 // cachedFile is one file read and tokenized, kept for the whole call.

@@ -190,11 +190,25 @@ func (p *pp) pragmaOperator(t ptok) {
 
 // origin returns the expansion location and macro name that tokens made
 // by expanding t's macro carry.
-func (p *pp) origin(t *ptok) (lpos, uint32) {
+func (p *pp) origin(t *ptok, m *macro) (lpos, uint32) {
 	if t.macro == 0 {
-		return t.Pos, p.macroID(t.Text)
+		if m.id == 0 {
+			m.id = p.macroID(t.Text)
+		}
+		return t.Pos, m.id
 	}
 	return t.Exp, t.macro
+}
+
+// withSelf returns hs ∪ {name} for the macro m named name.
+func (p *pp) withSelf(hs *hideset, m *macro, name string) *hideset {
+	if hs == nil {
+		if m.self == nil {
+			m.self = p.hs.with(nil, name)
+		}
+		return m.self
+	}
+	return p.hs.with(hs, name)
 }
 
 // expandMacro expands the macro named by t, pushing the result. It
@@ -205,7 +219,7 @@ func (p *pp) expandMacro(t ptok, m *macro) bool {
 		return p.expandBuiltin(t, m)
 	}
 	if !m.pub.FnLike {
-		hs := p.hs.with(t.hs, t.Text)
+		hs := p.withSelf(t.hs, m, t.Text)
 		out := p.subst(m, t, nil, t, hs, false)
 		p.push(out)
 		p.putBuf(out)
@@ -218,7 +232,7 @@ func (p *pp) expandMacro(t ptok, m *macro) bool {
 	}
 	mark := len(p.slab)
 	args, absent, rparen := p.collectArgs(t, m)
-	hs := p.hs.with(p.hs.intersect(t.hs, rparen.hs), t.Text)
+	hs := p.withSelf(p.hs.intersect(t.hs, rparen.hs), m, t.Text)
 	out := p.subst(m, t, args, rparen, hs, absent)
 	p.push(out)
 	p.putBuf(out)
@@ -358,7 +372,7 @@ func (p *pp) subst(m *macro, name ptok, args [][]ptok, rparen ptok, hs *hideset,
 	for _, b := range borrowed {
 		p.putBuf(b)
 	}
-	exp, mac := p.origin(&name)
+	exp, mac := p.origin(&name, m)
 	out := s.out[:0]
 	first := true
 	for _, t := range s.out {
@@ -614,7 +628,7 @@ func stringize(arg []ptok) string {
 
 // expandBuiltin expands __LINE__ and the other built-in macros.
 func (p *pp) expandBuiltin(t ptok, m *macro) bool {
-	exp, mac := p.origin(&t)
+	exp, mac := p.origin(&t, m)
 	r := ptok{Pos: t.Pos, Exp: exp, macro: mac, f: t.f & (flagSpace | flagBOL), hs: t.hs}
 	switch m.builtin {
 	case bLine:
