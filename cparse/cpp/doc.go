@@ -14,7 +14,8 @@
 // Directives: #define and #undef (object-like, function-like, __VA_ARGS__,
 // GNU named variadics "args...", GNU comma elision ", ## args" and
 // ", ## __VA_ARGS__", __VA_OPT__), #include with "" and <> and
-// macro-expanded operands, #include_next, #import, the conditionals with
+// macro-expanded operands, #include_next, #import, the conditionals
+// (#elifdef and #elifndef too, as GCC 12 accepts them in gnu11) with
 // full #if arithmetic (intmax_t/uintmax_t, defined, __has_include,
 // __has_include_next, __has_attribute, __has_c_attribute,
 // __has_cpp_attribute, __has_builtin, character constants with
@@ -82,10 +83,22 @@
 // Runaway expansion or inclusion beyond Config.MaxWork tokens is an error,
 // not a hang.
 //
+// # Cost
+//
+// Every file is read and tokenized once per call; a file's tokens hold no
+// pointers (text as offsets into the source), as does the output until
+// it is turned into Tokens at its exact size at the end, so the garbage
+// collector has little to scan. BenchmarkPreprocessJIT measures the real
+// JIT unit (about 716 files, 6 MB read, 794,000 tokens out): in December
+// 2026 about 0.33 s of CPU and 192 MB peak RSS per call on the shared CI
+// machine, about what s390x-linux-gnu-gcc -E takes (0.3 s, 51 MB). Most
+// of the memory is the []Token result itself (112 bytes a token).
+//
 // # Known differences from GCC
 //
 //   - raw string literals (R"x(...)x", a GNU extension in gnu11) are not
-//     lexed as one token;
+//     lexed as one token, and universal character names (\u00e9) are not
+//     part of identifiers (the kernel uses neither);
 //   - -D and -U are applied in two groups (all Defines, then all Undefs),
 //     not interleaved in command-line order;
 //   - #assert/#unassert and assertions in #if (#machine(x)) are ignored;
