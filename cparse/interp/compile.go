@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/macroexp"
 	"modernc.org/cc/v4"
 )
 
@@ -87,7 +88,7 @@ type Program struct {
 	funcs    map[string]*function
 	defs     map[string]*cc.FunctionDefinition
 	macros   map[string]*cparse.Macro
-	mtext    *macroText // the #defines of macros, as the preprocessor reads them
+	mtext    *macroexp.Table // the file's #defines, as the preprocessor reads them
 	structs  map[string]*ctype
 	typedefs map[string]*ctype
 	enums    map[string]int64
@@ -188,7 +189,7 @@ func compile(f *cparse.File, env *Env, extra []string) (p *Program, err error) {
 		m := &f.Macros[i]
 		p.macros[m.Name] = m
 	}
-	p.mtext = newMacroText(f)
+	p.mtext = macroexp.NewTable(macroexp.FileDefs(f))
 	c := &compiler{p: p}
 	if err := c.fileScope(); err != nil {
 		return nil, err

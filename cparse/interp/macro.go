@@ -3,189 +3,13 @@ package interp
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/trampcheck/trampcheck/cparse"
-	"github.com/trampcheck/trampcheck/cparse/cpp"
 	"modernc.org/cc/v4"
 )
-
-// macroText is the file's own #define directives, the input every macro
-// site is expanded against by the project's preprocessor (cparse/cpp).
-type macroText struct {
-	// defs holds each macro's last #define in the file, as written.
-	defs map[string]*macroDef
-}
-
-// macroDef is one #define directive of the file.
-type macroDef struct {
-	seq   int      // index in cparse.File.Macros (source order)
-	line  int      // line of the directive in the file
-	text  string   // the directive as written, continuation lines included
-	names []string // the identifiers of its replacement list
-}
-
-// newMacroText collects the file's #defines; a later definition of a name
-// replaces an earlier one, as in the hermetic parse's macro table.
-func newMacroText(f *cparse.File) *macroText {
-	mt := &macroText{defs: map[string]*macroDef{}}
-	for i := range f.Macros {
-		m := &f.Macros[i]
-		text := directiveText(f, m)
-		mt.defs[m.Name] = &macroDef{seq: i, line: m.Pos.Line, text: text, names: idents(text)}
-	}
-	return mt
-}
-
-// directiveText returns the #define of m as written in f (from its '#' to
-// the end of its last line), or one rebuilt from m's fields when the
-// directive cannot be cut out of the source (a '#' on another line than
-// the name).
-func directiveText(f *cparse.File, m *cparse.Macro) string {
-	if l, e := m.Pos.Line, m.EndLine; l >= 1 && e >= l && e <= len(f.Lines) && m.Pos.Offset <= len(f.Src) {
-		start, end := f.Lines[l-1], len(f.Src)
-		if e < len(f.Lines) {
-			end = f.Lines[e]
-		}
-		if h := strings.LastIndexByte(string(f.Src[start:max(start, m.Pos.Offset)]), '#'); h >= 0 {
-			pre := strings.TrimSpace(string(f.Src[start+h+1 : m.Pos.Offset]))
-			if pre == "define" {
-				return strings.TrimRight(string(f.Src[start+h:end]), "\r\n")
-			}
-		}
-	}
-	var b strings.Builder
-	b.WriteString("#define ")
-	b.WriteString(m.Name)
-	if m.FnLike {
-		b.WriteString("(" + strings.Join(m.Params, ", ") + ")")
-	}
-	b.WriteString(" ")
-	b.WriteString(strings.ReplaceAll(m.Body, "\n", "\\\n"))
-	return b.String()
-}
-
-// idents returns the identifier-like words of C text (also those in
-// comments and literals: more than the expansion can use, never fewer).
-func idents(s string) []string {
-	var out []string
-	for i := 0; i < len(s); {
-		ch := s[i]
-		switch {
-		case ch == '_' || ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z':
-			j := i + 1
-			for j < len(s) && isIdentChar(s[j]) {
-				j++
-			}
-			out = append(out, s[i:j])
-			i = j
-		case ch >= '0' && ch <= '9':
-			for i < len(s) && isIdentChar(s[i]) {
-				i++
-			}
-		default:
-			i++
-		}
-	}
-	return out
-}
-
-func isIdentChar(b byte) bool {
-	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
-}
-
-// unit returns the virtual translation unit that expands call: the
-// definitions of the macros the invocation can reach, each on its own line
-// of the file (#line), in source order, then the invocation at its line
-// and column.
-func (mt *macroText) unit(call string, line, col int) string {
-	reach := map[string]*macroDef{}
-	var walk func(names []string)
-	walk = func(names []string) {
-		for _, n := range names {
-			d, ok := mt.defs[n]
-			if !ok || reach[n] != nil {
-				continue
-			}
-			reach[n] = d
-			walk(d.names)
-		}
-	}
-	walk(idents(call))
-	defs := make([]*macroDef, 0, len(reach))
-	for _, d := range reach {
-		defs = append(defs, d)
-	}
-	sort.Slice(defs, func(i, j int) bool { return defs[i].seq < defs[j].seq })
-	var b strings.Builder
-	for _, d := range defs {
-		fmt.Fprintf(&b, "#line %d\n%s\n", d.line, d.text)
-	}
-	fmt.Fprintf(&b, "#line %d\n%*s%s\n", line, col-1, "", call)
-	return b.String()
-}
-
-// expansionCache holds expansions by their virtual translation unit,
-// shared by all compilations; it is dropped when it grows large.
-var expansionCache = struct {
-	sync.Mutex
-	m map[string]expansion
-}{m: map[string]expansion{}}
-
-// expansion is the expanded text of one virtual translation unit, or the
-// preprocessor's error.
-type expansion struct {
-	text string
-	err  error
-}
-
-// expansionMaxWork bounds the preprocessor's work for one macro site.
-const expansionMaxWork = 1 << 20
-
-// expand expands the macro invocation call (written at line and col of
-// the file named name) with the file's own macros through cparse/cpp, and returns
-// the expansion's tokens spelled with single spaces between them.
-func (mt *macroText) expand(name, call string, line, col int) (string, error) {
-	src := mt.unit(call, line, col)
-	expansionCache.Lock()
-	x, ok := expansionCache.m[src]
-	expansionCache.Unlock()
-	if ok {
-		return x.text, x.err
-	}
-	cfg := &cpp.Config{
-		Read: func(p string) ([]byte, error) {
-			if p != name {
-				return nil, fmt.Errorf("%s: %w", p, fs.ErrNotExist)
-			}
-			return []byte(src), nil
-		},
-		MaxWork: expansionMaxWork,
-	}
-	u, err := cpp.Preprocess(cfg, name)
-	if err != nil {
-		x.err = err
-	} else {
-		var b strings.Builder
-		for i, t := range u.Tokens {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			b.WriteString(t.Text)
-		}
-		x.text = b.String()
-	}
-	expansionCache.Lock()
-	if len(expansionCache.m) >= snippetCacheMax {
-		clear(expansionCache.m)
-	}
-	expansionCache.m[src] = x
-	expansionCache.Unlock()
-	return x.text, x.err
-}
 
 // callText returns the text of a macro invocation as the file writes it:
 // the macro's name, then the source from the call's opening to its closing
@@ -261,7 +85,7 @@ func (c *compiler) macroSite(call *cc.PostfixExpression, m *cparse.Macro, line i
 	if err != nil {
 		return nil, c.errf(call, "%s: %v", m.Name, err)
 	}
-	exp, err := c.p.mtext.expand(c.p.file.Name, text, line0, col)
+	exp, err := c.p.mtext.Expand(c.p.file.Name, text, line0, col)
 	if err != nil {
 		return nil, c.errf(call, "expanding %s: %v", m.Name, err)
 	}
@@ -402,4 +226,8 @@ func safeParse(cfg *cc.Config, src string) (ast *cc.AST, err error) {
 		}
 	}()
 	return cc.Parse(cfg, []cc.Source{{Name: "<emit>", Value: src}})
+}
+
+func isIdentChar(b byte) bool {
+	return b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9'
 }

@@ -1,4 +1,4 @@
-package interp
+package macroexp
 
 import (
 	"errors"
@@ -57,11 +57,11 @@ func TestExpandMatchesGCC(t *testing.T) {
 		"ADD(1,\n\t2)",
 	}
 	f := parseMacros(t, macroDefs)
-	mt := newMacroText(f)
+	mt := NewTable(FileDefs(f))
 	dir := t.TempDir()
 	for _, call := range calls {
 		t.Run(call, func(t *testing.T) {
-			got, err := mt.expand("t.c", call, 100, 5)
+			got, err := mt.Expand("t.c", call, 100, 5)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -88,7 +88,7 @@ func TestExpandMatchesGCC(t *testing.T) {
 // last definition in the file, as the hermetic parse's macro table has it.
 func TestExpandLastDefinition(t *testing.T) {
 	f := parseMacros(t, "#define K 1\n#define USE(x) ((x) + K)\n#define K 2\n")
-	got, err := newMacroText(f).expand("t.c", "USE(0)", 9, 1)
+	got, err := NewTable(FileDefs(f)).Expand("t.c", "USE(0)", 9, 1)
 	if want := "( ( 0 ) + 2 )"; err != nil || got != want {
 		t.Errorf("got %q, %v, want %q", got, err, want)
 	}
@@ -99,11 +99,11 @@ func TestExpandLastDefinition(t *testing.T) {
 // stop it.
 func TestExpandUnreached(t *testing.T) {
 	f := parseMacros(t, "#define EMIT_BAD(a, a) #b\n#define ONE 1\n#define USE(x) ((x) + ONE)\n")
-	got, err := newMacroText(f).expand("t.c", "USE(2)", 9, 1)
+	got, err := NewTable(FileDefs(f)).Expand("t.c", "USE(2)", 9, 1)
 	if want := "( ( 2 ) + 1 )"; err != nil || got != want {
 		t.Errorf("got %q, %v, want %q", got, err, want)
 	}
-	if _, err := newMacroText(f).expand("t.c", "EMIT_BAD(1, 2)", 9, 1); err == nil {
+	if _, err := NewTable(FileDefs(f)).Expand("t.c", "EMIT_BAD(1, 2)", 9, 1); err == nil {
 		t.Errorf("got no error for EMIT_BAD, want one")
 	}
 }
@@ -116,16 +116,16 @@ func TestExpandErrors(t *testing.T) {
 		t.Skip("no gcc")
 	}
 	f := parseMacros(t, macroDefs)
-	mt := newMacroText(f)
+	mt := NewTable(FileDefs(f))
 	dir := t.TempDir()
 	for _, call := range []string{"ADD(1)", "ADD()", "ADD(1, 2, 3)", "ADD(1, (2)"} {
-		_, err := mt.expand("t.c", call, 40, 7)
+		_, err := mt.Expand("t.c", call, 40, 7)
 		var ce *cpp.Error
 		if !errors.As(err, &ce) || strings.Contains(err.Error(), "\n") || !strings.HasPrefix(err.Error(), "t.c:40:") {
 			t.Errorf("%s: got %v, want one line at t.c:40", call, err)
 			continue
 		}
-		if err := os.WriteFile(filepath.Join(dir, "t.c"), []byte(mt.unit(call, 40, 7)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "t.c"), []byte(mt.Unit(call, 40, 7)), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		cmd := exec.Command(gcc, "-E", "-undef", "-nostdinc", "t.c")
@@ -154,7 +154,7 @@ func TestDirectiveText(t *testing.T) {
 			t.Errorf("%s: got %q, want a line of the definitions", m.Name, got)
 		}
 	}
-	m := cparse.Macro{Name: "R", Params: []string{"a", "b..."}, FnLike: true, Body: "(a)\n+ b", Pos: cparse.Pos{Line: 1, Offset: 99}}
+	m := cparse.Macro{Name: "R", Params: []string{"a", "b..."}, FnLike: true, Body: "(a)\n+ b", Pos: cparse.Pos{Line: 1, Offset: 99}, EndLine: 1}
 	if got, want := directiveText(f, &m), "#define R(a, b...) (a)\\\n+ b"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
