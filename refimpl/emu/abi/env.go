@@ -11,10 +11,10 @@ import (
 // Addresses of an Env's regions.
 const (
 	CodeBase  = 0x0100_0000 // code the test loads (rwx, CodeSize bytes)
-	CodeSize  = 0x4_0000
+	CodeSize  = 0x1_0000
 	StubBase  = 0x0200_0000      // stubs: hook addresses, unmapped, 16 bytes apart
 	StackBase = 0x03ff_0400_0000 // the stack (rw, StackSize bytes, above 4 GiB as kernel stacks are); %r15 starts near its top
-	StackSize = 0x4_0000
+	StackSize = 0x1_0000
 	StackTop  = StackBase + StackSize
 	// ReturnAddr is where a Call's callee returns: a hook that stops.
 	ReturnAddr = 0x0300_0000
@@ -87,6 +87,34 @@ type Env struct {
 	RecordStores bool
 	Stores       []Store
 	stubs        []*Stub
+	loaded       uint64 // bytes of the code region written by Load since the last Reset
+}
+
+// stackGarbage is what Reset fills the stack with.
+var stackGarbage = func() []byte {
+	b := make([]byte, StackSize)
+	for i := range b {
+		b[i] = byte(0xa5 ^ i)
+	}
+	return b
+}()
+
+// Reset makes e as NewEnv returned it, without allocating again: no stubs,
+// no code, the stack filled with garbage, no recorded calls or stores, the
+// backchain offset and store recording as they are.
+func (e *Env) Reset() error {
+	for _, s := range e.stubs {
+		e.M.SetHook(s.Addr, nil)
+	}
+	e.stubs = e.stubs[:0]
+	e.Calls, e.Stores, e.ArgImages = e.Calls[:0], e.Stores[:0], e.ArgImages[:0]
+	if e.loaded > 0 {
+		if err := e.Mem.Write(CodeBase, make([]byte, e.loaded)); err != nil {
+			return err
+		}
+		e.loaded = 0
+	}
+	return e.Mem.Write(StackBase, stackGarbage)
 }
 
 // Store is one store of an instruction.
@@ -212,11 +240,8 @@ func (e *Env) Call(fn uint64, args []Value, budget uint64, opts ...CallOption) (
 	// The stack below the frame holds garbage, as a real one does: code
 	// that reads a slot it did not write shows.
 	// So does the register save area the caller gives its callee.
-	garbage := make([]byte, min(GarbageBytes, sp-StackBase)+SaveArea)
-	for i := range garbage {
-		garbage[i] = byte(0xa5 ^ i)
-	}
-	if err := e.Mem.Write(sp+SaveArea-uint64(len(garbage)), garbage); err != nil {
+	n := min(GarbageBytes, sp-StackBase) + SaveArea
+	if err := e.Mem.Write(sp+SaveArea-n, stackGarbage[:n]); err != nil {
 		return nil, err
 	}
 	m := e.M
@@ -291,5 +316,6 @@ func (e *Env) Load(off uint64, code []byte) (uint64, error) {
 		return 0, fmt.Errorf("code of %d bytes at offset %#x does not fit the %#x-byte code region", len(code), off, CodeSize)
 	}
 	a := CodeBase + off
+	e.loaded = max(e.loaded, off+uint64(len(code)))
 	return a, e.Mem.Write(a, code)
 }

@@ -12,7 +12,7 @@ import (
 
 // fromTramp describes a refimpl/tramp program for RunTrampoline; mutate
 // may change its code first.
-func fromTramp(t *testing.T, c tramp.Config, mutate func(p *tramp.Program)) (*Trampoline, *tramp.Program, error) {
+func fromTramp(t testing.TB, c tramp.Config, mutate func(p *tramp.Program)) (*Trampoline, *tramp.Program, error) {
 	t.Helper()
 	p, err := tramp.Generate(c)
 	if err != nil {
@@ -45,7 +45,8 @@ func describe(c tramp.Config) string {
 }
 
 // TestTrampolinesRun runs refimpl/tramp's covering set and random matrix
-// points (2000, 200 with -short) through RunTrampoline.
+// points (10000, 1000 with -short) through a TrampRunner, every 16th also
+// through a fresh Env.
 //
 // Finding: with no arguments the 6.12 trampoline's frame is 88 bytes, so
 // its backchain slot (152 of its frame) is the caller's tail call counter
@@ -57,12 +58,16 @@ func TestTrampolinesRun(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(13, 2))
 	cfgs := tramp.Covering()
 	m := tramp.Matrix()
-	n := 2000
+	n := 10000
 	if testing.Short() {
-		n = 200
+		n = 1000
 	}
 	for range n {
 		cfgs = append(cfgs, m.Config(m.Point(rnd.IntN(m.Len()))))
+	}
+	runner, err := NewTrampRunner()
+	if err != nil {
+		t.Fatal(err)
 	}
 	ran, rejected, bad, zeroArgs := 0, 0, 0, 0
 	for i, c := range cfgs {
@@ -75,9 +80,19 @@ func TestTrampolinesRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		run, err := RunTrampoline(tp, uint64(i))
+		run, err := runner.Run(tp, uint64(i))
 		if err != nil {
 			t.Fatalf("configuration %d (%s): %v", i, describe(c), err)
+		}
+		if i%16 == 0 {
+			// A reused Env gives what a fresh one gives.
+			fresh, err := RunTrampoline(tp, uint64(i))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fmt.Sprint(fresh) != fmt.Sprint(run) {
+				t.Errorf("configuration %d: the runner got %v, a fresh Env %v", i, run, fresh)
+			}
 		}
 		ran++
 		var fails []string

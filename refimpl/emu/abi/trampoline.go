@@ -155,12 +155,36 @@ var ErrTrampoline = errors.New("bad trampoline description")
 // A structure of 3, 5, 6 or 7 bytes (passed by reference) is not checked
 // in the BPF context: what its slot should hold is an open question.
 func RunTrampoline(t *Trampoline, seed uint64) (*TrampRun, error) {
+	r, err := NewTrampRunner()
+	if err != nil {
+		return nil, err
+	}
+	return r.Run(t, seed)
+}
+
+// TrampRunner runs trampolines one after the other in one Env (Reset
+// between runs), which saves the allocations of a fresh one per run.
+type TrampRunner struct {
+	e *Env
+}
+
+// NewTrampRunner returns a runner with its Env.
+func NewTrampRunner() (*TrampRunner, error) {
+	e, err := NewEnv()
+	if err != nil {
+		return nil, err
+	}
+	return &TrampRunner{e: e}, nil
+}
+
+// Run is RunTrampoline in the runner's Env.
+func (r *TrampRunner) Run(t *Trampoline, seed uint64) (*TrampRun, error) {
 	if len(t.Code) == 0 || len(t.Code) > CodeSize {
 		return nil, fmt.Errorf("%w: %d bytes of code", ErrTrampoline, len(t.Code))
 	}
 	rnd := rand.New(rand.NewPCG(seed, 0x7472616d70))
-	e, err := NewEnv()
-	if err != nil {
+	e := r.e
+	if err := e.Reset(); err != nil {
 		return nil, err
 	}
 	e.BackchainOff = PackedBackchain
