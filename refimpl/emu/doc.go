@@ -32,7 +32,10 @@
 // Hooks are Go functions at addresses: reaching one runs the function
 // instead of an instruction; it reads and sets registers and memory and
 // chooses where execution goes on. They stand for native code (called
-// functions, stubs that record what they see).
+// functions, stubs that record what they see). Machine.OnStore, when set,
+// is told of every store with the address of the instruction that made it
+// (who wrote a slot last). Package abi builds an s390x ELF ABI caller,
+// stubs and a BPF trampoline contract checker on top.
 //
 // # Semantics and their sources
 //
@@ -95,7 +98,10 @@
 //
 // # Speed
 //
-// Instructions are decoded once per address and cached per executable
-// region; the loop allocates nothing per step (BenchmarkEmulate reports
-// emulated instructions per second).
+// Instructions are decoded once per address and cached in 4 KiB chunks of
+// an executable region; the loop allocates nothing per step.
+// BenchmarkEmulate (a trampoline-like loop: stmg/lmg frames, stores, an
+// mvc, calls and compare-and-branch) reports emulated instructions per
+// second of wall-clock and of CPU time: about 60-70 million per CPU
+// second on the development machine.
 package emu
