@@ -292,3 +292,16 @@ func TestOnStore(t *testing.T) {
 		t.Errorf("got stores %s, want %s", g, want)
 	}
 }
+
+// TestTrace: the last addresses executed, the faulting one last.
+func TestTrace(t *testing.T) {
+	m := machine(t, "nopr; lghi %r1,0; nopr; lg %r2,0(%r1)")
+	m.SetTrace(3)
+	if err := m.Run(10); err == nil {
+		t.Fatal("got no fault, want the load from address 0")
+	}
+	got := fmt.Sprintf("%#x", m.Trace())
+	if want := fmt.Sprintf("%#x", []uint64{codeAddr + 2, codeAddr + 6, codeAddr + 8}); got != want {
+		t.Errorf("got trace %s, want %s", got, want)
+	}
+}

@@ -33,6 +33,7 @@ type Machine struct {
 	// runs after the store and must not store itself.
 	OnStore func(pc, addr, n uint64)
 
+	trace    []uint64 // ring of the last addresses executed, nil when off
 	hooks    map[uint64]Hook
 	scratch  [8]byte // loads that straddle regions
 	stopped  bool
@@ -82,6 +83,9 @@ func (m *Machine) Run(budget uint64) error {
 				return err
 			}
 		}
+		if m.trace != nil {
+			m.trace[m.Steps%uint64(len(m.trace))] = pc
+		}
 		m.Steps++
 		if err := m.exec(d, pc, pc+uint64(d.n)); err != nil {
 			return err
@@ -91,6 +95,31 @@ func (m *Machine) Run(budget uint64) error {
 		}
 	}
 	return &Fault{Kind: FaultBudget, PC: m.PC}
+}
+
+// SetTrace makes Run remember the addresses of the last n instructions
+// and hooks it executes (0 turns it off).
+func (m *Machine) SetTrace(n int) {
+	m.trace = nil
+	if n > 0 {
+		m.trace = make([]uint64, n)
+		for i := range m.trace {
+			m.trace[i] = ^uint64(0)
+		}
+	}
+}
+
+// Trace returns the remembered addresses, oldest first (the last is the
+// instruction that faulted, when Run returned a fault).
+func (m *Machine) Trace() []uint64 {
+	n := uint64(len(m.trace))
+	out := make([]uint64, 0, n)
+	for i := range n {
+		if a := m.trace[(m.Steps+i)%n]; a != ^uint64(0) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Step executes one instruction (or hook). The error is as for Run, never

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trampcheck/trampcheck/refimpl"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
@@ -233,4 +234,30 @@ func textAt(p *tramp.Program, off int) string {
 		}
 	}
 	return ""
+}
+
+// TestTrampolineFaultTrace: a fault is reported at the faulting
+// instruction, with the trace ending there.
+func TestTrampolineFaultTrace(t *testing.T) {
+	c := tramp.Config{Args: []tramp.Arg{{Size: 8}}, Flags: tramp.FlagRestoreRegs, FuncAddr: tramp.MatrixFuncAddr, FEntry: []tramp.Prog{{Jited: true}}}
+	var at int
+	tp, _, err := fromTramp(t, c, func(p *tramp.Program) {
+		// The third instruction becomes a load from address 0.
+		at = p.Insns[2].Off
+		b, _ := refimpl.Assemble("lg %r1,0(%r0)")
+		copy(p.Code[at:], b)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := RunTrampoline(tp, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !run.Failed(RuleFault) || run.Findings[0].Off != at {
+		t.Fatalf("got findings %v, want a fault at +%d", run.Findings, at)
+	}
+	if len(run.Trace) == 0 || run.Trace[len(run.Trace)-1] != at || run.Trace[0] != 0 {
+		t.Errorf("got trace %v, want 0 ... %d", run.Trace, at)
+	}
 }

@@ -93,7 +93,13 @@ type TrampRun struct {
 	// Events are the calls in order: "tramp_enter", "enter", "fentry0",
 	// "exit", ..., "body" (the traced function), "tramp_exit".
 	Events []string
+	// Trace holds the offsets in Code of the last TraceLen instructions
+	// executed in it, oldest first (the faulting one last after a fault).
+	Trace []int
 }
+
+// TraceLen is how many instructions a TrampRun's Trace keeps.
+const TraceLen = 32
 
 // Failed reports whether a finding of rule exists.
 func (r *TrampRun) Failed(rule string) bool {
@@ -417,7 +423,16 @@ func (r *TrampRunner) Run(t *Trampoline, seed uint64) (*TrampRun, error) {
 		})
 	}
 
+	e.M.SetTrace(4 * TraceLen) // stubs' hook steps are in it too
 	res, err := e.Call(entry, args, 1_000_000, opts...)
+	for _, pc := range e.M.Trace() {
+		if o := off(pc); o >= 0 {
+			run.Trace = append(run.Trace, o)
+		}
+	}
+	if len(run.Trace) > TraceLen {
+		run.Trace = run.Trace[len(run.Trace)-TraceLen:]
+	}
 	if err != nil {
 		var f *emu.Fault
 		if errors.As(err, &f) {
