@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -44,43 +45,101 @@ var (
 )
 
 // tuCacheFormat changes whenever the meaning of an entry changes.
-const tuCacheFormat = "tu-cache-1"
+const tuCacheFormat = "tu-cache-3"
 
-// TUCacheDir returns the cache directory, or "" when caching is off.
-func TUCacheDir() string {
+// TUCacheDir returns the translation-unit cache directory, or "" when
+// caching is off.
+func TUCacheDir() string { return CacheDir("tu") }
+
+// CacheDir returns the directory of trampcheck's cache of the given kind
+// ("tu" for translation units; drivers may keep others beside it), under
+// $TRAMPCHECK_CACHE or os.UserCacheDir()/trampcheck; "" when
+// TRAMPCHECK_CACHE=off or there is no cache directory.
+func CacheDir(kind string) string {
 	if d := os.Getenv("TRAMPCHECK_CACHE"); d != "" {
 		if d == "off" {
 			return ""
 		}
-		return filepath.Join(d, "tu")
+		return filepath.Join(d, kind)
 	}
 	d, err := os.UserCacheDir()
 	if err != nil {
 		return ""
 	}
-	return filepath.Join(d, "trampcheck", "tu")
+	return filepath.Join(d, "trampcheck", kind)
 }
 
-// ClearTUCache removes every entry of the translation-unit cache.
+// ClearTUCache removes every entry of trampcheck's caches (translation
+// units and whatever drivers keep beside them).
 func ClearTUCache() error {
 	d := TUCacheDir()
 	if d == "" {
 		return nil
 	}
-	return os.RemoveAll(d)
+	return os.RemoveAll(filepath.Dir(d))
 }
 
-// probe is one path the preprocessor asked for.
-type probe struct {
+// CacheKey returns a cache entry name for the inputs parts, which also
+// depends on this trampcheck build.
+func CacheKey(parts ...string) string { return tuCacheKey(parts...) }
+
+// ReadCacheEntry returns the entry key of the cache directory dir.
+func ReadCacheEntry(dir, key string) ([]byte, bool) {
+	if dir == "" || len(key) < 3 {
+		return nil, false
+	}
+	b, err := os.ReadFile(filepath.Join(dir, key[:2], key))
+	return b, err == nil
+}
+
+// WriteCacheEntry writes the entry key of the cache directory dir
+// atomically (a temporary file renamed) and trims the directory to
+// MaxTUCacheBytes, oldest entries first. Failures are ignored: a cache only
+// saves time.
+func WriteCacheEntry(dir, key string, data []byte) {
+	if dir == "" || len(key) < 3 {
+		return
+	}
+	sub := filepath.Join(dir, key[:2])
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(sub, key+".tmp*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(data)
+	cerr := tmp.Close()
+	if werr != nil || cerr != nil || os.Rename(tmp.Name(), filepath.Join(sub, key)) != nil {
+		_ = os.Remove(tmp.Name())
+		return
+	}
+	trimTUCache(dir)
+}
+
+// Dep is one path the preprocessor asked for while reading a
+// translation unit: whether it was found, and a checksum of what it held.
+type Dep struct {
 	Path  string
 	Found bool
-	Sum   [sha256.Size]byte
+	Sum   uint64
 }
 
-// tuEntry is one cache entry.
+// checksum is the length and two hardware-assisted CRCs of b (Castagnoli
+// and IEEE): a cache only needs to tell changed contents apart from
+// unchanged ones, not to resist an adversary, and a lookup checksums
+// hundreds of headers.
+func checksum(b []byte) uint64 {
+	c := crc32.Checksum(b, castagnoli)
+	i := crc32.ChecksumIEEE(b)
+	return (uint64(c)<<32 | uint64(i)) ^ uint64(len(b))*0x9e3779b97f4a7c15
+}
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// tuEntry is one cache entry: the unit with its Deps.
 type tuEntry struct {
-	Probes []probe
-	TU     TU
+	TU TU
 }
 
 // buildID identifies this trampcheck binary's front end for cache keys.
@@ -109,15 +168,15 @@ var buildID = sync.OnceValue(func() string {
 type recorder struct {
 	read   func(string) ([]byte, error)
 	mu     sync.Mutex
-	probes map[string]probe
+	probes map[string]Dep
 }
 
 func (r *recorder) Read(p string) ([]byte, error) {
 	b, err := r.read(p)
-	pr := probe{Path: p}
+	pr := Dep{Path: p}
 	switch {
 	case err == nil:
-		pr.Found, pr.Sum = true, sha256.Sum256(b)
+		pr.Found, pr.Sum = true, checksum(b)
 	case errors.Is(err, fs.ErrNotExist):
 	default:
 		return b, err
@@ -129,10 +188,10 @@ func (r *recorder) Read(p string) ([]byte, error) {
 }
 
 // list returns the probes sorted by path.
-func (r *recorder) list() []probe {
+func (r *recorder) list() []Dep {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	out := make([]probe, 0, len(r.probes))
+	out := make([]Dep, 0, len(r.probes))
 	for _, p := range r.probes {
 		out = append(out, p)
 	}
@@ -150,64 +209,68 @@ func tuCacheKey(parts ...string) string {
 	return hex.EncodeToString(h.Sum(nil)[:20])
 }
 
-// loadTU returns the cached unit for key when every probe still gives
+// loadTU returns the cached unit for key when every Dep still gives
 // the same answer through read.
 func loadTU(dir, key string, read func(string) ([]byte, error)) (*TU, bool) {
-	if dir == "" {
-		return nil, false
-	}
-	b, err := os.ReadFile(filepath.Join(dir, key[:2], key))
-	if err != nil {
+	b, ok := ReadCacheEntry(dir, key)
+	if !ok {
 		return nil, false
 	}
 	var e tuEntry
 	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&e); err != nil {
 		return nil, false
 	}
-	for _, p := range e.Probes {
-		data, err := read(p.Path)
-		switch {
-		case err == nil:
-			if !p.Found || sha256.Sum256(data) != p.Sum {
-				return nil, false
-			}
-		case errors.Is(err, fs.ErrNotExist):
-			if p.Found {
-				return nil, false
-			}
-		default:
-			return nil, false
-		}
+	if !depsCurrent(e.TU.Deps, read) {
+		return nil, false
 	}
 	tuCacheHits.Add(1)
 	return &e.TU, true
 }
 
+// depsCurrent reports whether every dep gives the same answer through
+// read.
+func depsCurrent(deps []Dep, read func(string) ([]byte, error)) bool {
+	// Reading the files dominates: a few readers at once.
+	const workers = 4
+	var bad atomic.Bool
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := w; k < len(deps) && !bad.Load(); k += workers {
+				p := deps[k]
+				data, err := read(p.Path)
+				switch {
+				case err == nil:
+					if !p.Found || checksum(data) != p.Sum {
+						bad.Store(true)
+					}
+				case errors.Is(err, fs.ErrNotExist):
+					if p.Found {
+						bad.Store(true)
+					}
+				default:
+					bad.Store(true)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return !bad.Load()
+}
+
 // storeTU writes an entry atomically and trims the cache. Failures are
 // ignored: the cache only saves time.
-func storeTU(dir, key string, probes []probe, t *TU) {
+func storeTU(dir, key string, t *TU) {
 	if dir == "" {
 		return
 	}
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(tuEntry{Probes: probes, TU: *t}); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(tuEntry{TU: *t}); err != nil {
 		return
 	}
-	sub := filepath.Join(dir, key[:2])
-	if err := os.MkdirAll(sub, 0o755); err != nil {
-		return
-	}
-	tmp, err := os.CreateTemp(sub, key+".tmp*")
-	if err != nil {
-		return
-	}
-	_, werr := tmp.Write(buf.Bytes())
-	cerr := tmp.Close()
-	if werr != nil || cerr != nil || os.Rename(tmp.Name(), filepath.Join(sub, key)) != nil {
-		_ = os.Remove(tmp.Name())
-		return
-	}
-	trimTUCache(dir)
+	WriteCacheEntry(dir, key, buf.Bytes())
 }
 
 // trimTUCache removes the oldest entries while the directory holds more

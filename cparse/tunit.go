@@ -32,6 +32,9 @@ type TU struct {
 	// Config says where the configuration came from (a prepared tree's
 	// autoconf.h or trampcheck's shipped defconfig).
 	Config string
+	// Deps are the paths the preprocessor asked for, found or not, with
+	// what they held: what the unit depends on (see DepsCurrent).
+	Deps []Dep
 	// Quiet holds the token ranges [From, To) of the unit in which
 	// "#pragma GCC diagnostic" (or _Pragma, as the kernel's
 	// __diag_ignore_all in __bpf_kfunc_start_defs) turns
@@ -110,6 +113,55 @@ func wantTU(opts Options) bool {
 // tree-relative paths (the overlay first, then the tree); without a tree,
 // the file's own directory and opts.IncludeDirs are searched.
 func translationUnit(rel string, src []byte, opts Options, read func(string) ([]byte, error)) (*TU, error) {
+	cfg, config, err := tuConfig(rel, src, opts, read)
+	if err != nil {
+		return nil, err
+	}
+	dir := TUCacheDir()
+	key := tuCacheKey(rel, string(src), config, cfg.Predefined,
+		strings.Join(cfg.IncludeDirs, "\x00"), strings.Join(cfg.SystemDirs, "\x00"),
+		strings.Join(cfg.ForcedIncludes, "\x00"), strings.Join(cfg.Defines, "\x00"))
+	if t, ok := loadTU(dir, key, cfg.Read); ok {
+		return t, nil
+	}
+	rec := &recorder{read: cfg.Read, probes: map[string]Dep{}}
+	cfg.Read = rec.Read
+	unit, err := cpp.Preprocess(cfg, rel)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := tu.Scan(unit.Tokens)
+	if err != nil {
+		return nil, err
+	}
+	t := &TU{
+		File: rel, Files: unit.Files, Config: config,
+		Quiet: quietSpans(unit.Pragmas, "-Wmissing-prototypes", len(unit.Tokens)),
+	}
+	keep := map[string]bool{}
+	for _, d := range sc.Decls {
+		if t.InFile(d.Pos) || t.InFile(d.Exp) {
+			keep[d.Name] = true
+		}
+	}
+	for _, d := range sc.Decls {
+		if keep[d.Name] {
+			t.Decls = append(t.Decls, d)
+		}
+	}
+	for _, u := range sc.Uses {
+		if keep[u.Name] {
+			t.Uses = append(t.Uses, u)
+		}
+	}
+	t.Deps = rec.list()
+	storeTU(dir, key, t)
+	return t, nil
+}
+
+// tuConfig returns the preprocessor configuration for the file rel and a
+// description of where its kernel configuration came from.
+func tuConfig(rel string, src []byte, opts Options, read func(string) ([]byte, error)) (*cpp.Config, string, error) {
 	treeRead := func(p string) ([]byte, error) {
 		p = path.Clean(p)
 		if p == rel {
@@ -143,7 +195,7 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 	if opts.Tree != "" {
 		cmd, err := kbuild.For(treeRead, rel)
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		cfg.IncludeDirs = append(cfg.IncludeDirs, cmd.IncludeDirs...)
 		cfg.SystemDirs = cmd.SystemDirs
@@ -167,45 +219,22 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 		cfg.Predefined = predefined
 		cfg.Defines = opts.Defines
 	}
-	dir := TUCacheDir()
-	key := tuCacheKey(rel, string(src), config, cfg.Predefined,
-		strings.Join(cfg.IncludeDirs, "\x00"), strings.Join(cfg.SystemDirs, "\x00"),
-		strings.Join(cfg.ForcedIncludes, "\x00"), strings.Join(cfg.Defines, "\x00"))
-	if t, ok := loadTU(dir, key, cfg.Read); ok {
-		return t, nil
+	return cfg, config, nil
+}
+
+// DepsCurrent reports whether every path in deps (TU.Deps of the file
+// name, contents src, as Parse read it with opts and read) still gives the
+// same answer, found or not and with the same contents: then the file's
+// translation unit, and whatever was computed from it, is unchanged.
+func DepsCurrent(name string, src []byte, opts Options, read func(string) ([]byte, error), deps []Dep) bool {
+	if opts.Tree != "" {
+		name = relName(opts.Tree, name)
 	}
-	rec := &recorder{read: cfg.Read, probes: map[string]probe{}}
-	cfg.Read = rec.Read
-	unit, err := cpp.Preprocess(cfg, rel)
+	cfg, _, err := tuConfig(name, src, opts, read)
 	if err != nil {
-		return nil, err
+		return false
 	}
-	sc, err := tu.Scan(unit.Tokens)
-	if err != nil {
-		return nil, err
-	}
-	t := &TU{
-		File: rel, Files: unit.Files, Config: config,
-		Quiet: quietSpans(unit.Pragmas, "-Wmissing-prototypes", len(unit.Tokens)),
-	}
-	keep := map[string]bool{}
-	for _, d := range sc.Decls {
-		if t.InFile(d.Pos) || t.InFile(d.Exp) {
-			keep[d.Name] = true
-		}
-	}
-	for _, d := range sc.Decls {
-		if keep[d.Name] {
-			t.Decls = append(t.Decls, d)
-		}
-	}
-	for _, u := range sc.Uses {
-		if keep[u.Name] {
-			t.Uses = append(t.Uses, u)
-		}
-	}
-	storeTU(dir, key, rec.list(), t)
-	return t, nil
+	return depsCurrent(deps, cfg.Read)
 }
 
 // tuFuncs returns the file's own function declarations from its

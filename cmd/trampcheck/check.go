@@ -290,7 +290,7 @@ func checkFiles(tree *treeFS, paths []string, analyzers []*analysis.Analyzer) (r
 		}
 		return nil, fmt.Errorf("%s: no tree to read it from", name)
 	}}
-	fs, err := analyze(u, analyzers)
+	fs, err := cachedAnalyze(u, analyzers)
 	if err != nil {
 		return report.PatchResult{}, err
 	}
@@ -394,11 +394,25 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 	// or old, so afterwards it runs just the checks that found something.
 	findings := make([][]report.Finding, len(units))
 	errs := make([]error, len(units))
+	// A series checked before with the same files, headers and checks
+	// is answered by the result cache, the base included.
+	cached := make([]bool, len(units))
+	allCached := true
+	for i := 1; i < len(units); i++ {
+		if len(units[i].files) == 0 {
+			continue
+		}
+		findings[i], cached[i] = cachedFindings(units[i], analyzers)
+		allCached = allCached && cached[i]
+	}
+	if allCached && len(units[0].files) > 0 {
+		findings[0], cached[0] = cachedFindings(units[0], checksFound(analyzers, findings[1:]))
+	}
 	base0 := newSession(units[0])
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i := range units {
-		if len(units[i].files) == 0 {
+		if len(units[i].files) == 0 || cached[i] {
 			continue
 		}
 		wg.Add(1)
@@ -410,12 +424,16 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 				errs[0] = base0.runOne(cparse.Analyzer)
 				return
 			}
-			findings[i], errs[i] = analyze(units[i], analyzers)
+			findings[i], errs[i] = cachedAnalyze(units[i], analyzers)
 		}(i)
 	}
 	wg.Wait()
-	if errs[0] == nil && len(units[0].files) > 0 {
-		findings[0], errs[0] = base0.run(checksFound(analyzers, findings[1:]))
+	if errs[0] == nil && len(units[0].files) > 0 && !cached[0] {
+		sub := checksFound(analyzers, findings[1:])
+		findings[0], errs[0] = base0.run(sub)
+		if errs[0] == nil {
+			storeFindings(units[0], sub, base0, findings[0])
+		}
 	}
 	for i, err := range errs {
 		if err != nil {

@@ -128,3 +128,67 @@ func TestBTFAndSeedSeries(t *testing.T) {
 		}
 	}
 }
+
+// TestResultCache runs the btf.c patch twice (the second answered by the
+// result cache, with the same output byte for byte), then a series whose
+// second patch adds the prototype to a header btf.c includes: the .c file
+// of the last state is the same as in the cached run, so only the
+// dependency check can tell, and the finding must be gone.
+func TestResultCache(t *testing.T) {
+	tree := ktree.Prepared(t)
+	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	patch, want, _ := btfPatch(t, tree)
+	out1, _, code1 := runCLI(t, patch, "check", "--tree", tree, "--checks=missingproto", "-")
+	out2, _, code2 := runCLI(t, patch, "check", "--tree", tree, "--checks=missingproto", "-")
+	if code1 != exitFindings || code2 != exitFindings || out1 != out2 {
+		t.Fatalf("cold exit %d, warm exit %d; outputs differ:\n%s\n---\n%s", code1, code2, out1, out2)
+	}
+	if !strings.Contains(out2, want) {
+		t.Fatalf("warm output lacks %q:\n%s", want, out2)
+	}
+	const header = "include/linux/btf.h"
+	h, err := os.ReadFile(filepath.Join(tree, header))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := string(h)
+	end := strings.LastIndex(hs, "#endif")
+	if end < 0 {
+		t.Fatalf("%s has no #endif", header)
+	}
+	patched := hs[:end] + "bool btf_type_needs_resolve(const struct btf_type *t);\n" + hs[end:]
+	hp := "From: A Developer <dev@example.org>\nSubject: [PATCH 2/2] btf: declare btf_type_needs_resolve\n\n---\n" + unifiedDiff(t, header, hs, patched)
+	dir := t.TempDir()
+	for i, p := range []string{patch, hp} {
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%04d.patch", i+1)), []byte(p), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The first state is cached; the second (same btf.c, new header) is
+	// not, and must not be answered as if it were.
+	out, errs, code := runCLI(t, "", "check", "--tree", tree, "--checks=missingproto", "--format=json", dir)
+	if code != exitFindings {
+		t.Fatalf("series: exit %d, want 1 (the first patch's finding); stderr %s\n%s", code, errs, out)
+	}
+	var doc struct {
+		Findings []struct {
+			Message string `json:"message"`
+			New     *bool  `json:"new"`
+			Patch   string `json:"patch"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, f := range doc.Findings {
+		if strings.Contains(f.Message, "btf_type_needs_resolve") {
+			n++
+		}
+	}
+	// Reported once, for patch 1; the state after patch 2 has the
+	// prototype (a stale cache entry would report it again there).
+	if n != 1 {
+		t.Errorf("btf_type_needs_resolve reported %d times, want once (patch 1 only):\n%s", n, out)
+	}
+}
