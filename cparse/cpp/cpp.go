@@ -654,13 +654,13 @@ func (p *pp) readFile() ptok {
 	for {
 		f := p.frames[len(p.frames)-1]
 		if f.i >= len(f.toks) {
-			p.last = p.lastEnd
+			p.last = f.lineEnd(f.i-1, p.lastEnd)
 			return eofTok
 		}
 		t := &f.toks[f.i]
 		if p.inDir {
 			if t.f&flagBOL != 0 {
-				p.last = p.lastEnd
+				p.last = f.lineEnd(f.i-1, p.lastEnd)
 				return eofTok
 			}
 			r := f.get(f.i)
@@ -679,6 +679,23 @@ func (p *pp) readFile() ptok {
 		p.last, p.lastEnd = r.Pos, endOf(&r)
 		return r
 	}
+}
+
+// lineEnd returns where GCC puts the end of the line of token i: the
+// newline after it (or def).
+func (f *frame) lineEnd(i int, def lpos) lpos {
+	if i < 0 || i >= len(f.toks) || f.toks[i].f&flagSpliced != 0 {
+		return def
+	}
+	t := &f.toks[i]
+	end := int(t.off + t.n)
+	j := strings.IndexByte(f.cf.src[end:], '\n')
+	if j < 0 {
+		j = len(f.cf.src) - end
+	}
+	pos := f.get(i).Pos
+	pos.col += int32(t.n) + int32(j)
+	return pos
 }
 
 // endOf returns the position just after t.

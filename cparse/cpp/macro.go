@@ -303,16 +303,16 @@ done:
 		if len(args) == 1 && len(args[0]) == 0 {
 			return nil, false, rparen
 		}
-		p.fail(name.Pos, false, `macro "%s" passed %d arguments, but takes just 0`, name.Text, len(args))
+		p.fail(p.last, false, `macro "%s" passed %d arguments, but takes just 0`, name.Text, len(args))
 	case len(args) < nparams:
 		if m.pub.Variadic && len(args) == nparams-1 {
 			args = append(args, nil)
 			absent = true
 			break
 		}
-		p.fail(rparen.Pos, false, `macro "%s" requires %d arguments, but only %d given`, name.Text, nparams, len(args))
+		p.fail(p.last, false, `macro "%s" requires %d arguments, but only %d given`, name.Text, nparams, len(args))
 	case len(args) > nparams:
-		p.fail(rparen.Pos, false, `macro "%s" passed %d arguments, but takes just %d`, name.Text, len(args), nparams)
+		p.fail(p.last, false, `macro "%s" passed %d arguments, but takes just %d`, name.Text, len(args), nparams)
 	}
 	if m.pub.Variadic && nparams == 1 && len(args[0]) == 0 {
 		absent = true
