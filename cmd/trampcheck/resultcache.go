@@ -39,8 +39,10 @@ func resultKey(u unit, analyzers []*analysis.Analyzer, opts cparse.Options) (key
 	for i, a := range analyzers {
 		names[i] = a.Name
 	}
-	parts := []string{"results-1", strings.Join(names, ","), opts.Tree,
-		strings.Join(opts.IncludeDirs, "\x00"), strings.Join(opts.Defines, "\x00")}
+	parts := []string{
+		"results-1", strings.Join(names, ","), opts.Tree,
+		strings.Join(opts.IncludeDirs, "\x00"), strings.Join(opts.Defines, "\x00"),
+	}
 	for _, f := range u.files {
 		src, err := u.read(f)
 		if err != nil {
