@@ -108,3 +108,61 @@ func TestRandomMacrosAgainstGCC(t *testing.T) {
 		})
 	}
 }
+
+// genExpr writes a random #if expression of the given depth.
+func genExpr(r *rand.Rand, depth int) string {
+	atoms := []string{"0", "1", "2", "7", "-1", "0x7fffffffffffffff", "0xffffffffffffffff", "18446744073709551615u",
+		"3u", "0u", "'a'", "'\\377'", "'\\n'", "L'x'", "010", "0b101", "100000", "A", "B", "UNDEF", "defined A",
+		"defined(UNDEF)", "__LINE__", "F(3)", "-9223372036854775807", "(-9223372036854775807 - 1)"}
+	if depth == 0 {
+		return atoms[r.IntN(len(atoms))]
+	}
+	a, b := genExpr(r, depth-1), genExpr(r, depth-1)
+	switch r.IntN(12) {
+	case 0:
+		return "(" + a + ")"
+	case 1:
+		return []string{"-", "~", "!", "+"}[r.IntN(4)] + "(" + a + ")"
+	case 2:
+		return "(" + a + " ? " + b + " : " + genExpr(r, depth-1) + ")"
+	case 3:
+		return "(" + a + ") / " + []string{"3", "-2", "7u", "1"}[r.IntN(4)]
+	case 4:
+		return "(" + a + ") % " + []string{"3", "-2", "7u", "5"}[r.IntN(4)]
+	case 5:
+		return "(" + a + ") " + []string{"<<", ">>"}[r.IntN(2)] + " " + []string{"1", "3", "63", "0"}[r.IntN(4)]
+	default:
+		ops := []string{"+", "-", "*", "<", ">", "<=", ">=", "==", "!=", "&", "^", "|", "&&", "||"}
+		return a + " " + ops[r.IntN(len(ops))] + " " + b
+	}
+}
+
+// TestRandomIfAgainstGCC compares random #if expressions with host gcc.
+func TestRandomIfAgainstGCC(t *testing.T) {
+	gcc := hostGCC(t)
+	n, seed := 40, uint64(3)
+	if v := os.Getenv("CPP_RANDOM"); v != "" {
+		if _, err := fmt.Sscanf(v, "%d,%d", &n, &seed); err != nil {
+			t.Fatalf("CPP_RANDOM=%q: want N,SEED", v)
+		}
+	}
+	r := rand.New(rand.NewPCG(seed, 5))
+	dir := t.TempDir()
+	for i := 0; i < n; i++ {
+		var b strings.Builder
+		b.WriteString("#define A 5\n#define B (A * 2u)\n#define F(x) (x + 1)\n")
+		for k := 0; k < 25; k++ {
+			fmt.Fprintf(&b, "#if %s\nt%d\n#else\nf%d\n#endif\n", genExpr(r, 1+r.IntN(3)), k, k)
+		}
+		file := filepath.Join(dir, fmt.Sprint(i)+".txtar")
+		if err := os.WriteFile(file, []byte("random #if\n-- main.c --\n"+b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			compareFixture(t, gcc, file)
+			if t.Failed() {
+				t.Logf("program:\n%s", b.String())
+			}
+		})
+	}
+}
