@@ -9,7 +9,8 @@
 // white space between the backslash and the newline, as GCC accepts;
 // positions stay in the original lines and columns), comments, pp-numbers,
 // character constants and string literals with their prefixes (L, u, U,
-// u8), every punctuator including digraphs (kept as spelled).
+// u8), raw string literals (R"x(...)x", a GNU extension in gnu11), every
+// punctuator including digraphs (kept as spelled).
 //
 // Directives: #define and #undef (object-like, function-like, __VA_ARGS__,
 // GNU named variadics "args...", GNU comma elision ", ## args" and
@@ -96,9 +97,9 @@
 //
 // # Known differences from GCC
 //
-//   - raw string literals (R"x(...)x", a GNU extension in gnu11) are not
-//     lexed as one token, and universal character names (\u00e9) are not
-//     part of identifiers (the kernel uses neither);
+//   - universal character names (\u00e9) are not part of identifiers
+//     (the kernel uses none), and an unterminated raw string literal is
+//     lexed as an identifier and a string, where GCC reports an error;
 //   - -D and -U are applied in two groups (all Defines, then all Undefs),
 //     not interleaved in command-line order;
 //   - #assert/#unassert and assertions in #if (#machine(x)) are ignored;

@@ -1,5 +1,7 @@
 package cpp
 
+import "strings"
+
 // tokFlags are the internal flags of a lexed or expanded token.
 type tokFlags uint8
 
@@ -259,6 +261,9 @@ func (l *lexer) token() Kind {
 	c := l.peek()
 	switch {
 	case isIdentStart(c):
+		if l.rawString() {
+			return String
+		}
 		// Encoding prefixes of character constants and string literals.
 		switch c {
 		case 'L', 'U':
@@ -311,6 +316,40 @@ func (l *lexer) token() Kind {
 		return l.quoted()
 	}
 	return l.punct()
+}
+
+// rawString lexes a raw string literal (R, LR, uR, UR, u8R; a GNU
+// extension in gnu11) starting here, reporting whether there was one.
+// Line splices inside stay as written, as in GCC.
+func (l *lexer) rawString() bool {
+	rest := l.src[l.i:]
+	p := 0
+	for _, pre := range [...]string{"u8R", "LR", "uR", "UR", "R"} {
+		if strings.HasPrefix(rest, pre+`"`) {
+			p = len(pre) + 1
+			break
+		}
+	}
+	if p == 0 {
+		return false
+	}
+	open := strings.IndexByte(rest[p:], '(')
+	if open < 0 || open > 16 || strings.ContainsAny(rest[p:p+open], " ()\\\t\v\f\n") {
+		return false
+	}
+	delim := rest[p : p+open]
+	end := strings.Index(rest[p+open+1:], ")"+delim+`"`)
+	if end < 0 {
+		return false
+	}
+	n := p + open + 1 + end + len(delim) + 2
+	body := rest[:n]
+	if k := strings.Count(body, "\n"); k > 0 {
+		l.line += k
+		l.lineStart = l.i + strings.LastIndexByte(body, '\n') + 1
+	}
+	l.i += n
+	return true
 }
 
 // quoted lexes a character constant or string literal whose opening
