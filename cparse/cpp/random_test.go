@@ -111,9 +111,11 @@ func TestRandomMacrosAgainstGCC(t *testing.T) {
 
 // genExpr writes a random #if expression of the given depth.
 func genExpr(r *rand.Rand, depth int) string {
-	atoms := []string{"0", "1", "2", "7", "-1", "0x7fffffffffffffff", "0xffffffffffffffff", "18446744073709551615u",
+	atoms := []string{
+		"0", "1", "2", "7", "-1", "0x7fffffffffffffff", "0xffffffffffffffff", "18446744073709551615u",
 		"3u", "0u", "'a'", "'\\377'", "'\\n'", "L'x'", "010", "0b101", "100000", "A", "B", "UNDEF", "defined A",
-		"defined(UNDEF)", "__LINE__", "F(3)", "-9223372036854775807", "(-9223372036854775807 - 1)"}
+		"defined(UNDEF)", "__LINE__", "F(3)", "-9223372036854775807", "(-9223372036854775807 - 1)",
+	}
 	if depth == 0 {
 		return atoms[r.IntN(len(atoms))]
 	}
