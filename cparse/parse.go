@@ -806,9 +806,18 @@ func (f *File) DisplayCol(p Pos) int {
 	}
 	start := f.Lines[p.Line-1]
 	end := min(start+p.Col-1, len(f.Src))
+	return DisplayColumn(f.Src[start:end], len(f.Src[start:end])+1)
+}
+
+// DisplayColumn returns the display column (1-based) of the 1-based byte
+// column byteCol of the line text, by File.DisplayCol's rules: the one
+// implementation of GCC's column for every output format.
+func DisplayColumn[T string | []byte](line T, byteCol int) int {
+	end := min(byteCol-1, len(line))
+	b := []byte(line[:end])
 	col := 0
-	for i := start; i < end; {
-		r, size := utf8.DecodeRune(f.Src[i:end])
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
 		i += size
 		switch {
 		case r == '\t':

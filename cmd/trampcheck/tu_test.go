@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -190,5 +191,47 @@ func TestResultCache(t *testing.T) {
 	// prototype (a stale cache entry would report it again there).
 	if n != 1 {
 		t.Errorf("btf_type_needs_resolve reported %d times, want once (patch 1 only):\n%s", n, out)
+	}
+}
+
+// TestWideColumnsLikeGCC checks the product's column, through the CLI,
+// against host gcc for a name after East Asian wide characters and tabs
+// (display columns: 漢字 count two each).
+func TestWideColumnsLikeGCC(t *testing.T) {
+	gcc, err := exec.LookPath("gcc")
+	if err != nil {
+		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
+			t.Fatal("host gcc is required")
+		}
+		t.Skip("no host gcc")
+	}
+	dir := t.TempDir()
+	src := "/* 漢字 */ int wide_f(void) { return 0; }\n/* 漢 */\tint wide_g(void) { return 0; }\n"
+	path := filepath.Join(dir, "wide.c")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(gcc, "-fsyntax-only", "-Wmissing-prototypes", "wide.c")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=C")
+	out, _ := cmd.CombinedOutput()
+	var want []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.Contains(l, "warning:") {
+			want = append(want, strings.TrimPrefix(l, "wide.c:"))
+		}
+	}
+	got, errs, code := runCLI(t, "", "check", "--checks=missingproto", path)
+	if code != exitFindings {
+		t.Fatalf("exit %d, stderr %s", code, errs)
+	}
+	var lines []string
+	for _, l := range strings.Split(got, "\n") {
+		if i := strings.Index(l, "wide.c:"); i >= 0 && strings.Contains(l, "warning:") {
+			lines = append(lines, l[i+len("wide.c:"):])
+		}
+	}
+	if len(want) != 2 || strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n\t%s\nwant (gcc)\n\t%s", strings.Join(lines, "\n\t"), strings.Join(want, "\n\t"))
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/trampcheck/trampcheck/cparse"
 )
 
 // TabStop is GCC's default -ftabstop: columns are display columns and tabs
@@ -11,18 +13,9 @@ import (
 const TabStop = 8
 
 // DisplayCol converts a 1-based byte column in line to GCC's 1-based display
-// column (tabs advance to the next multiple of TabStop).
-func DisplayCol(line string, byteCol int) int {
-	col := 0
-	for i := 0; i < byteCol-1 && i < len(line); i++ {
-		if line[i] == '\t' {
-			col += TabStop - col%TabStop
-		} else if line[i]&0xc0 != 0x80 { // count UTF-8 lead bytes only
-			col++
-		}
-	}
-	return col + 1
-}
+// column: tabs advance to the next multiple of TabStop, East Asian wide
+// characters count two, combining marks none (cparse.DisplayColumn).
+func DisplayCol(line string, byteCol int) int { return cparse.DisplayColumn(line, byteCol) }
 
 // ExpandTabs returns line with tabs expanded to TabStop, as GCC quotes it.
 func ExpandTabs(line string) string {
@@ -30,16 +23,14 @@ func ExpandTabs(line string) string {
 		return line
 	}
 	var b strings.Builder
-	col := 0
-	for _, r := range line {
+	for i, r := range line {
 		if r == '\t' {
-			n := TabStop - col%TabStop
-			b.WriteString(strings.Repeat(" ", n))
-			col += n
+			// The tab's own display column decides its width.
+			col := DisplayCol(line, i+1) - 1
+			b.WriteString(strings.Repeat(" ", TabStop-col%TabStop))
 			continue
 		}
 		b.WriteRune(r)
-		col++
 	}
 	return b.String()
 }

@@ -33,6 +33,8 @@ func TestGCCRendering(t *testing.T) {
 		{"space_tab_mix", 0, "  \t static_assert_ok_type "},
 		{"line_10000", 9999, "long "},
 		{"utf8_comment", 2, "/* é */ int "},
+		{"wide_comment", 1, "/* 漢字 */ int "},
+		{"wide_then_tab", 0, "/* 漢 */\tint "},
 	}
 	dir := t.TempDir()
 	for _, c := range cases {
