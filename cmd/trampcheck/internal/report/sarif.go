@@ -238,18 +238,13 @@ func splitDoc(doc string) (title, text string) {
 	return strings.TrimSpace(title), strings.TrimSpace(text)
 }
 
-// codePointCol converts GCC's 1-based display column (tabs to TabStop) in
-// line to a 1-based column counted in Unicode code points.
+// codePointCol converts GCC's 1-based display column (DisplayCol) in line
+// to a 1-based column counted in Unicode code points.
 func codePointCol(line string, displayCol int) int {
-	col, n := 1, 1
-	for _, r := range line {
-		if col >= displayCol {
+	n := 1
+	for i := range line {
+		if DisplayCol(line, i+1) >= displayCol {
 			return n
-		}
-		if r == '\t' {
-			col += TabStop - (col-1)%TabStop
-		} else {
-			col++
 		}
 		n++
 	}
