@@ -261,7 +261,7 @@ func (l *lexer) token() Kind {
 	c := l.peek()
 	switch {
 	case isIdentStart(c):
-		if l.rawString() {
+		if (c == 'R' || c == 'L' || c == 'u' || c == 'U') && l.rawString() {
 			return String
 		}
 		// Encoding prefixes of character constants and string literals.
@@ -323,6 +323,9 @@ func (l *lexer) token() Kind {
 // Line splices inside stay as written, as in GCC.
 func (l *lexer) rawString() bool {
 	rest := l.src[l.i:]
+	if len(rest) < 3 || rest[1] != '"' && rest[1] != 'R' && rest[1] != '8' {
+		return false
+	}
 	p := 0
 	for _, pre := range [...]string{"u8R", "LR", "uR", "UR", "R"} {
 		if strings.HasPrefix(rest, pre+`"`) {
