@@ -90,10 +90,11 @@
 // pointers (text as offsets into the source), as does the output until
 // it is turned into Tokens at its exact size at the end, so the garbage
 // collector has little to scan. BenchmarkPreprocessJIT measures the real
-// JIT unit (about 716 files, 6 MB read, 794,000 tokens out): in December
-// 2026 about 0.33 s of CPU and 192 MB peak RSS per call on the shared CI
-// machine, about what s390x-linux-gnu-gcc -E takes (0.3 s, 51 MB). Most
-// of the memory is the []Token result itself (112 bytes a token).
+// JIT unit (716 files, 6 MB read, 794,000 tokens out): measured in
+// December 2026 on a shared, overloaded 2-core machine, 0.33-0.40 s of CPU,
+// 210 MB allocated and 192 MB peak RSS per call, about what
+// s390x-linux-gnu-gcc -E takes there (0.29-0.32 s of CPU, 51 MB). Most of
+// the memory is the []Token result itself (112 bytes a token, 89 MB).
 //
 // # Known differences from GCC
 //
