@@ -20,6 +20,10 @@ type Result struct {
 	// than prototypes from the headers (the trampoline's environment
 	// model) read them through it.
 	Tree func(name string) ([]byte, error)
+	// Failed holds, with Options.KeepGoing, the error of each file that
+	// could not be parsed at all (neither as its translation unit nor
+	// alone) while other files were: the checks then see the rest.
+	Failed []error
 }
 
 // stringList is a repeatable string flag.
@@ -59,7 +63,7 @@ func analyzerFlags() flag.FlagSet {
 
 // FlagOptions returns the Options that Analyzer's flags select.
 func FlagOptions() Options {
-	return Options{Tree: flagTree, IncludeDirs: flagInclude, Defines: flagDefine, SameHeaders: flagSameHeaders}
+	return Options{Tree: flagTree, IncludeDirs: flagInclude, Defines: flagDefine, SameHeaders: flagSameHeaders, KeepGoing: flagKeepGoing}
 }
 
 func run(pass *analysis.Pass) (any, error) {
@@ -101,6 +105,10 @@ func ParseFiles(fset *token.FileSet, names []string, read func(string) ([]byte, 
 		}
 		f, err := parse(display, src, opts, hread)
 		if err != nil {
+			if opts.KeepGoing {
+				res.Failed = append(res.Failed, err)
+				continue
+			}
 			return nil, err
 		}
 		if fset != nil {
@@ -108,6 +116,10 @@ func ParseFiles(fset *token.FileSet, names []string, read func(string) ([]byte, 
 			f.TokFile.SetLinesForContent(src)
 		}
 		res.Files = append(res.Files, f)
+	}
+	if len(res.Files) == 0 && len(res.Failed) > 0 {
+		// Nothing could be read: the unit as a whole failed.
+		return nil, res.Failed[0]
 	}
 	return res, nil
 }
@@ -129,8 +141,10 @@ func Configure(o Options) {
 	flagInclude = append(stringList(nil), o.IncludeDirs...)
 	flagDefine = append(stringList(nil), o.Defines...)
 	flagSameHeaders = o.SameHeaders
+	flagKeepGoing = o.KeepGoing
 	closureMemo.Clear()
 }
 
-// flagSameHeaders is Options.SameHeaders as Configure set it (no flag).
-var flagSameHeaders bool
+// flagSameHeaders and flagKeepGoing are Options.SameHeaders and
+// Options.KeepGoing as Configure set them (no flags).
+var flagSameHeaders, flagKeepGoing bool

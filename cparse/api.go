@@ -160,4 +160,8 @@ type Options struct {
 	// that changes no header): parses of files with the same #include
 	// lines then share one include closure instead of each scanning it.
 	SameHeaders bool
+	// KeepGoing makes ParseFiles parse the other files when one cannot be
+	// parsed at all, listing it in Result.Failed; only when none can is
+	// the whole parse an error.
+	KeepGoing bool
 }

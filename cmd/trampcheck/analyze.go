@@ -60,6 +60,17 @@ type diag struct {
 	d analysis.Diagnostic
 }
 
+// failed returns the files the front end could not parse at all while it
+// parsed the others (cparse.Options.KeepGoing).
+func (s *session) failed() []error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if res, ok := s.results[cparse.Analyzer].(*cparse.Result); ok && res != nil {
+		return res.Failed
+	}
+	return nil
+}
+
 func newSession(u unit) *session {
 	return &session{
 		u:       u,

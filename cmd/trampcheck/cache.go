@@ -38,7 +38,7 @@ func runCache(e *env, args []string) int {
 	case len(args) == 1:
 		what = args[0]
 	case len(args) > 1:
-		fmt.Fprint(e.Stderr, cacheUsage)
+		fmt.Fprintf(e.Stderr, "trampcheck cache: %d arguments; usage: trampcheck cache [dir|clear]\n", len(args))
 		return exitError
 	}
 	dir := cparse.TUCacheDir()
@@ -55,7 +55,7 @@ func runCache(e *env, args []string) int {
 			return exitError
 		}
 	default:
-		fmt.Fprint(e.Stderr, cacheUsage)
+		fmt.Fprintf(e.Stderr, "trampcheck cache: unknown argument %q; usage: trampcheck cache [dir|clear]\n", what)
 		return exitError
 	}
 	return exitClean

@@ -95,6 +95,14 @@ func runCheck(e *env, args []string) int {
 		fmt.Fprintf(e.Stderr, "trampcheck: %v\n", oneLine(err))
 		return exitError
 	}
+	// Files that could not be checked at all, while the rest were: named
+	// after the findings, and the run did not do its whole job.
+	for _, msg := range run.Failed {
+		fmt.Fprintf(e.Stderr, "trampcheck: %s\n", msg)
+	}
+	if len(run.Failed) > 0 {
+		return exitError
+	}
 	return statusOf(run)
 }
 
@@ -191,6 +199,15 @@ func checkInputs(e *env, cfg *checkConfig, inputs []string) (*report.Run, error)
 		cfg.tree = tree.root
 	}
 	configureFrontEnd(cfg)
+	// One file that cannot be read does not stop the others (see
+	// runCheck); the hook and the bot keep the all-or-nothing rule.
+	o := cparse.FlagOptions()
+	o.KeepGoing = true
+	cparse.Configure(o)
+	defer func() {
+		o.KeepGoing = false
+		cparse.Configure(o)
+	}()
 	var cfiles []string
 	var patches []*patchset.Patch
 	for _, in := range inputs {
@@ -226,19 +243,25 @@ func checkInputs(e *env, cfg *checkConfig, inputs []string) (*report.Run, error)
 		run.Base = tree.root
 	}
 	if len(cfiles) > 0 {
-		res, err := checkFiles(tree, cfiles, analyzers)
+		res, failed, err := checkFiles(tree, cfiles, analyzers)
 		if err != nil {
 			return nil, err
 		}
 		run.Results = append(run.Results, res)
+		for _, f := range failed {
+			run.Failed = append(run.Failed, oneLine(f))
+		}
 	}
 	if len(patches) > 0 {
 		if tree == nil {
 			return nil, errors.New("patch input needs --tree DIR: the files the patches change are read from the tree")
 		}
-		prs, err := checkSeries(tree, patches, analyzers)
+		prs, failed, err := checkSeries(tree, patches, analyzers)
 		if err != nil {
 			return nil, err
+		}
+		for _, f := range failed {
+			run.Failed = append(run.Failed, oneLine(f))
 		}
 		run.Patched = true
 		run.Results = append(run.Results, prs...)
@@ -264,13 +287,13 @@ func checkRegular(path string) error {
 
 // checkFiles checks C files as they are on disk. With a tree, a file inside
 // it is named relative to the tree, so positions match the robot's.
-func checkFiles(tree *treeFS, paths []string, analyzers []*analysis.Analyzer) (report.PatchResult, error) {
+func checkFiles(tree *treeFS, paths []string, analyzers []*analysis.Analyzer) (report.PatchResult, []error, error) {
 	names := make([]string, len(paths))
 	contents := map[string][]byte{}
 	for i, p := range paths {
 		data, err := readLimited(p)
 		if err != nil {
-			return report.PatchResult{}, err
+			return report.PatchResult{}, nil, err
 		}
 		name := filepath.ToSlash(p)
 		if tree != nil {
@@ -290,15 +313,15 @@ func checkFiles(tree *treeFS, paths []string, analyzers []*analysis.Analyzer) (r
 		}
 		return nil, fmt.Errorf("%s: no tree to read it from", name)
 	}}
-	fs, err := cachedAnalyze(u, analyzers)
+	fs, failed, err := cachedAnalyze(u, analyzers)
 	if err != nil {
-		return report.PatchResult{}, err
+		return report.PatchResult{}, nil, err
 	}
 	files := map[string][]byte{}
 	for _, f := range fs {
 		files[f.File] = contents[f.File]
 	}
-	return report.PatchResult{Findings: fs, Files: files}, nil
+	return report.PatchResult{Findings: fs, Files: files}, failed, nil
 }
 
 // readLimited reads a whole input file, refusing oversized ones.
@@ -320,10 +343,10 @@ func readLimited(path string) ([]byte, error) {
 
 // checkSeries applies the patches in order and checks the C files each
 // touches, in the base and after every patch, using every core.
-func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.Analyzer) ([]report.PatchResult, error) {
+func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.Analyzer) ([]report.PatchResult, []error, error) {
 	states, err := patchset.Apply(tree, patches)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// Unit k+1 is the state after patch k; unit 0 is the base of every file
 	// the series touches.
@@ -394,6 +417,7 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 	// or old, so afterwards it runs just the checks that found something.
 	findings := make([][]report.Finding, len(units))
 	errs := make([]error, len(units))
+	failed := make([][]error, len(units))
 	// A series checked before with the same files, headers and checks
 	// is answered by the result cache, the base included.
 	cached := make([]bool, len(units))
@@ -424,7 +448,7 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 				errs[0] = base0.runOne(cparse.Analyzer)
 				return
 			}
-			findings[i], errs[i] = cachedAnalyze(units[i], analyzers)
+			findings[i], failed[i], errs[i] = cachedAnalyze(units[i], analyzers)
 		}(i)
 	}
 	wg.Wait()
@@ -433,14 +457,33 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 		findings[0], errs[0] = base0.run(sub)
 		if errs[0] == nil {
 			storeFindings(units[0], sub, base0, findings[0])
+			failed[0] = base0.failed()
+		}
+	}
+	// A file that no state could parse is named once, in the first state
+	// that shows it (the base, or after the patch that made it so).
+	var unread []error
+	seen := map[string]bool{}
+	for i, fs := range failed {
+		for _, err := range fs {
+			msg := err.Error()
+			if seen[msg] {
+				continue
+			}
+			seen[msg] = true
+			if i == 0 {
+				unread = append(unread, fmt.Errorf("base tree: %w", err))
+			} else {
+				unread = append(unread, fmt.Errorf("%s: after applying: %w", states[i-1].Patch.Source, err))
+			}
 		}
 	}
 	for i, err := range errs {
 		if err != nil {
 			if i == 0 {
-				return nil, fmt.Errorf("base tree: %w", err)
+				return nil, nil, fmt.Errorf("base tree: %w", err)
 			}
-			return nil, fmt.Errorf("%s: after applying: %w", states[i-1].Patch.Source, err)
+			return nil, nil, fmt.Errorf("%s: after applying: %w", states[i-1].Patch.Source, err)
 		}
 	}
 	// introducedBy maps a finding key to the subject of the first patch
@@ -481,7 +524,7 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 		}
 		results = append(results, pr)
 	}
-	return results, nil
+	return results, unread, nil
 }
 
 // prefetchEnv starts reading the trampoline's environment model from the

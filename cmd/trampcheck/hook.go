@@ -350,7 +350,7 @@ func checkPatches(cfg *checkConfig, patches []*patchset.Patch, over map[string][
 	tree.over = over
 	cfg.tree = tree.root
 	configureFrontEnd(cfg)
-	prs, err := checkSeries(tree, patches, analyzers)
+	prs, _, err := checkSeries(tree, patches, analyzers)
 	if err != nil {
 		return nil, err
 	}

@@ -697,7 +697,7 @@ func TestRecoverCheckPanic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := checkSeries(tree, ps, []*analysis.Analyzer{cparse.Analyzer, panicker}); err == nil || !strings.Contains(err.Error(), "panicker") {
+	if _, _, err := checkSeries(tree, ps, []*analysis.Analyzer{cparse.Analyzer, panicker}); err == nil || !strings.Contains(err.Error(), "panicker") {
 		t.Errorf("series: got %v, want an error naming panicker", err)
 	}
 }

@@ -113,16 +113,17 @@ func storeFindings(u unit, analyzers []*analysis.Analyzer, s *session, findings 
 	cparse.WriteCacheEntry(dir, key, buf.Bytes())
 }
 
-// cachedAnalyze is analyze through the result cache.
-func cachedAnalyze(u unit, analyzers []*analysis.Analyzer) ([]report.Finding, error) {
+// cachedAnalyze is analyze through the result cache; it also returns the
+// files that could not be parsed at all while the others were.
+func cachedAnalyze(u unit, analyzers []*analysis.Analyzer) ([]report.Finding, []error, error) {
 	if fs, ok := cachedFindings(u, analyzers); ok {
-		return fs, nil
+		return fs, nil, nil
 	}
 	s := newSession(u)
 	fs, err := s.run(analyzers)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	storeFindings(u, analyzers, s, fs)
-	return fs, nil
+	return fs, s.failed(), nil
 }

@@ -235,3 +235,35 @@ func TestWideColumnsLikeGCC(t *testing.T) {
 		t.Errorf("got\n\t%s\nwant (gcc)\n\t%s", strings.Join(lines, "\n\t"), strings.Join(want, "\n\t"))
 	}
 }
+
+// TestKeepGoing checks that a file that cannot be parsed at all does not
+// hide the others: their findings are printed, the file is named on
+// standard error with its place, and the exit status is 2.
+func TestKeepGoing(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"good.c":   "int good_global(void) { return 0; }\n",
+		"broken.c": "int broken(void) { return 0 }\n",
+	}
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errs, code := runCLI(t, "", "check", "--checks=missingproto", filepath.Join(dir, "good.c"), filepath.Join(dir, "broken.c"))
+	if code != exitError {
+		t.Fatalf("exit %d, want 2; stdout %s stderr %s", code, out, errs)
+	}
+	if !strings.Contains(out, "no previous prototype for 'good_global'") {
+		t.Errorf("the good file's finding is missing:\n%s", out)
+	}
+	lines := strings.Split(strings.TrimSpace(errs), "\n")
+	if len(lines) != 1 || !strings.Contains(lines[0], "broken.c:1:") {
+		t.Errorf("stderr: got %q, want one line naming broken.c:1:COL", errs)
+	}
+	// Alone, the broken file is an error as before (one line, exit 2).
+	_, errs, code = runCLI(t, "", "check", filepath.Join(dir, "broken.c"))
+	if code != exitError || strings.Count(strings.TrimSpace(errs), "\n") != 0 || !strings.Contains(errs, "broken.c:1:") {
+		t.Errorf("broken file alone: exit %d, stderr %q; want 2 and one line", code, errs)
+	}
+}

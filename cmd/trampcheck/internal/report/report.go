@@ -52,4 +52,8 @@ type Run struct {
 	Base    string        // what the patches were checked against, e.g. the tree path or "hermetic"
 	Patched bool          // patch mode (findings carry New/Patch)
 	Results []PatchResult // patch mode: one per patch; file mode: one with Index 0
+	// Failed names the files that could not be checked at all while the
+	// others were (one line each, with the place and the reason); the
+	// driver prints them on standard error and exits with status 2.
+	Failed []string
 }
