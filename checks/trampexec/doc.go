@@ -1,0 +1,118 @@
+// Package trampexec runs the s390x BPF trampoline that the file's own
+// generator emits on an emulator and checks it against the calling
+// contract.
+//
+// # Analyzer trampexec
+//
+// trampexec: the generated trampoline keeps the ABI and BPF contract when run
+//
+// For every C file that defines __arch_prepare_bpf_trampoline, the check
+// executes the generator with the C interpreter (package cparse/interp,
+// driven as arch_bpf_trampoline_size and arch_prepare_bpf_trampoline drive
+// it, as trampxcheck does) for each configuration of the covering set
+// (refimpl/tramp.Covering: only the description of the configurations;
+// refimpl/tramp's generated code is never read), and runs the bytes it
+// emits with refimpl/emu/abi.RunTrampoline: a caller per the s390x ELF ABI
+// with the kernel's frame layout (backchain at 152, the BPF tail call
+// counter at 64 of the caller's frame), native stubs for the enter and exit
+// functions, the programs and the original function, and the contract
+// written from the ABI and BPF's documented semantics (see RunTrampoline:
+// faults, callee-saved registers, call order and arguments, the BPF
+// context, the original function's arguments, return values, the tail
+// call counter, the unwinder's backchain and return address slot, stores
+// outside the frame). It does not compare with any reference code, so it
+// also sees what a reference transcribed from the same code gets wrong.
+//
+// Each violation is reported at the C line of the EMIT that produced the
+// instruction responsible: the store or faulting instruction; for what a
+// called stub saw (its arguments, the context, the unwinder's slots), the
+// call instruction; for the caller's tail call counter, the last
+// instruction that wrote it; for what is only seen once the trampoline
+// returned (registers, the caller's return value, the call order), the
+// last trampoline instruction that ran. The message gives the rule, the
+// observed and expected values, the instruction, the configuration, the
+// calls the run made (and for a fault the last instructions run with their
+// lines). Violations of one rule at one line are one finding, with the
+// first configuration as the example and the number of the others.
+//
+// Bad: the tail call counter that the original function (a BPF program
+// called with BPF_TRAMP_F_CALL_ORIG) leaves in the trampoline's frame is
+// not copied back into the trampoline's own slot after the call, so the
+// caller gets its old counter back ("s390/bpf: Write back tail call
+// counter for BPF_TRAMP_F_CALL_ORIG", 2025):
+//
+//	call_r1(jit);
+//	/* stg %r2,retval_off(%r15) */
+//	EMIT6_DISP_LH(0xe3000000, 0x0024, REG_2, REG_0, REG_15,
+//		      tjit->retval_off);
+//
+// reported at the final copy to the caller's frame (the last writer of the
+// caller's counter) as
+//
+//	tail_call: caller's tail call counter 00 00 00 0c, want 31 (last
+//	written here); at +270 mvc 152(4,%r15),232(%r15) [args=8 ret=8
+//	flags=CALL_ORIG,SKIP_FRAME ...]; calls: tramp_enter body tramp_exit
+//	and 40 more configurations
+//
+// Fixed: after the call, copy the counter the callee left at
+// tail_call_cnt(%r15) back to tccnt_off:
+//
+//	/* mvc tccnt_off(4,%r15),tail_call_cnt(%r15) */
+//	_EMIT6(0xd203f000 | tjit->tccnt_off,
+//	       0xf000 | offsetof(struct prog_frame, tail_call_cnt));
+//
+// # The finding on Linux 6.12 (6.12.118): no argument
+//
+// On the unmodified file the check reports one violation, for every
+// configuration whose traced function takes no argument: the tail call
+// counter. The evidence, for args=none flags=CALL_ORIG,SKIP_FRAME with one
+// fexit program (offsets in the trampoline):
+//
+//	+0  lgr  %r1,%r15              the caller's %r15
+//	+4  aghi %r15,-88              the frame is 88 bytes
+//	+8  stg  %r1,152(%r15)         backchain: caller's %r15 - 88 + 152 = caller + 64
+//	+14 mvc  216(4,%r15),152(%r15) "save" the caller's counter at caller + 64
+//	...
+//	+80 mvc  64(4,%r15),216(%r15)  the original function gets it
+//	...
+//	+264 mvc 152(4,%r15),216(%r15) and the caller gets it back at the end
+//
+// The frame reuses all but the last 8 bytes of the 160-byte save area the
+// caller provides (stack_size -= STACK_FRAME_OVERHEAD - 8), so the
+// trampoline's backchain slot, 152 of its frame, is 152 - stack_size bytes
+// above the caller's %r15. The frame is at least 88 bytes (ip, argument
+// count, return value, %r7/%r8, run context, saved counter, %r14) plus 16
+// per argument (the saved register or stack slot and the BPF context
+// slot), so with no argument, and only then, the backchain store at +8
+// writes the caller's %r15 over the caller's tail call counter (4 bytes at
+// 64 of the caller's frame, struct prog_frame) before the mvc at +14 copies
+// the counter to the trampoline's own slot. What the trampoline then hands
+// to the original function and back to the caller is the high word of a
+// stack address (0x3ff with the emulator's stack above 4 GiB, as kernel
+// stacks are), not the counter.
+//
+// Why it matters for BPF callers: the counter lives in the frame of the
+// BPF program that made the call. When a JITed BPF program calls a traced
+// function that takes no argument (a helper or kfunc with an fentry or
+// fexit program attached), it finds afterwards a counter of about a
+// thousand in place of its own, at or above MAX_TAIL_CALL_CNT (33), so its
+// later tail calls are refused; and with CALL_ORIG the original function
+// starts with that counter too. A caller that is C code does not read the
+// slot (for it, bytes 64-67 of its frame are part of the save area its
+// callee may use). The fix is to store the backchain after saving the
+// counter (swap the stg at +8 and the mvc at +14), or to keep the
+// backchain slot away from 64.
+//
+// These findings are what this check reports on the unmodified file; the
+// tests require them on every 6.12.y whose generator is the one
+// transcribed here, and tell when they are gone.
+//
+// # Cost
+//
+// The check runs the generator once per configuration (as trampxcheck
+// does, whose runs it does not share) and the emulator once; see
+// BenchmarkCheck and BenchmarkExec.
+//
+// A file whose generator cannot be executed gets one diagnostic at that
+// line, "cannot execute the trampoline generator: ...", as in trampxcheck.
+package trampexec

@@ -1,0 +1,370 @@
+package trampexec
+
+import (
+	"errors"
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/trampcheck/trampcheck/checks/trampxcheck"
+	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/interp"
+	"github.com/trampcheck/trampcheck/refimpl"
+	"github.com/trampcheck/trampcheck/refimpl/emu/abi"
+	"github.com/trampcheck/trampcheck/refimpl/tramp"
+)
+
+// Finding is one contract violation, grouped over the configurations
+// whose runs break the same rule at the same C line.
+type Finding struct {
+	Line int    // C line of the EMIT that produced the responsible instruction
+	Rule string // the contract rule (abi.Rule*)
+	// Message describes the first configuration: the observed and the
+	// expected values, the instruction, the configuration and the calls
+	// the run made, then how many more configurations share it.
+	Message string
+	Configs int // configurations with this finding
+	First   int // index of the first one in the checked list
+	// Indices are the indices of all of them in the checked list, in
+	// increasing order.
+	Indices []int
+}
+
+// Summary counts what a check did.
+type Summary struct {
+	Configs  int // configurations whose trampoline ran
+	Skipped  int // configurations the generator rejects or fails on
+	Failed   int // configurations with at least one violation
+	Findings int // findings after grouping
+}
+
+// Options tune a check.
+type Options struct {
+	// Workers is the number of goroutines (0: GOMAXPROCS).
+	Workers int
+	// Seeds is the number of runs per configuration, with seeds
+	// 0..Seeds-1 added to the configuration's index (0: 1). The seed
+	// chooses the argument and return values, which programs their enter
+	// function skips and which fmod_ret programs return non-zero.
+	Seeds int
+}
+
+// Check runs the trampoline that prog (a compiled file) generates for
+// each of cfgs on the emulator and returns the contract violations,
+// grouped by rule and line and sorted by line. Configurations that the
+// generator rejects or fails on are skipped (trampxcheck reports a
+// failing generator). An error means the tool failed.
+func Check(prog *interp.Program, cfgs []tramp.Config, opt Options) ([]Finding, Summary, error) {
+	seeds := max(1, opt.Seeds)
+	type group struct {
+		first, count int
+		msg          string
+		indices      []int
+	}
+	var mu sync.Mutex
+	groups := map[string]*group{}
+	var sum Summary
+	err := parallel(len(cfgs), opt.Workers, func() (func(i int) error, error) {
+		m := prog.NewMachine(interp.Limits{})
+		runner, err := abi.NewTrampRunner()
+		if err != nil {
+			return nil, err
+		}
+		return func(i int) error {
+			env := m.Env()
+			tc := env.ResolveTramp(cfgs[i])
+			ic, err := env.FromTramp(tc)
+			if err != nil {
+				return err
+			}
+			res, rerr := m.Run(&ic)
+			var re *interp.RuntimeError
+			if errors.As(rerr, &re) || rerr == nil && res.Ret <= 0 {
+				mu.Lock()
+				sum.Skipped++
+				mu.Unlock()
+				return nil
+			}
+			if rerr != nil {
+				return rerr
+			}
+			tp := trampoline(tc, res.Code)
+			seen := map[string]bool{}
+			var local []struct{ key, msg string }
+			for s := range seeds {
+				run, err := runner.Run(tp, uint64(i*seeds+s))
+				if err != nil {
+					return fmt.Errorf("configuration %s: %v", trampxcheck.Describe(tc), err)
+				}
+				for _, fd := range run.Findings {
+					line, msg := describe(res, fd, run, tc)
+					key := fmt.Sprintf("%s:%d", fd.Rule, line)
+					if !seen[key] {
+						seen[key] = true
+						local = append(local, struct{ key, msg string }{key, msg})
+					}
+				}
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			sum.Configs++
+			if len(local) > 0 {
+				sum.Failed++
+			}
+			for _, l := range local {
+				g, ok := groups[l.key]
+				if !ok {
+					groups[l.key] = &group{first: i, count: 1, msg: l.msg, indices: []int{i}}
+					continue
+				}
+				g.count++
+				g.indices = append(g.indices, i)
+				if i < g.first {
+					g.first, g.msg = i, l.msg
+				}
+			}
+			return nil
+		}, nil
+	})
+	if err != nil {
+		return nil, Summary{}, err
+	}
+	out := make([]Finding, 0, len(groups))
+	for key, g := range groups {
+		rule, lineText, _ := strings.Cut(key, ":")
+		var line int
+		_, _ = fmt.Sscan(lineText, &line)
+		msg := g.msg
+		if g.count > 1 {
+			msg += fmt.Sprintf(" and %d more configurations", g.count-1)
+		}
+		sort.Ints(g.indices)
+		out = append(out, Finding{Line: line, Rule: rule, Message: msg, Configs: g.count, First: g.first, Indices: g.indices})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Line != out[j].Line {
+			return out[i].Line < out[j].Line
+		}
+		return out[i].Rule < out[j].Rule
+	})
+	sum.Findings = len(out)
+	return out, sum, nil
+}
+
+// trampoline describes the generated code for abi.RunTrampoline from the
+// resolved configuration (only its description: the addresses the code
+// calls and the traced function's model).
+func trampoline(tc tramp.Config, code []byte) *abi.Trampoline {
+	tp := &abi.Trampoline{
+		Code: code, RetSize: tc.RetSize, RetSigned: tc.RetSigned, Flags: tc.Flags,
+		FuncAddr: tc.FuncAddr, Im: tc.Im, TrampEnter: tc.TrampEnter, TrampExit: tc.TrampExit,
+	}
+	for _, a := range tc.Args {
+		tp.Args = append(tp.Args, abi.Arg{Size: a.Size, Signed: a.Signed, Struct: a.Struct})
+	}
+	progs := func(ps []tramp.Prog) []abi.TrampProg {
+		out := make([]abi.TrampProg, 0, len(ps))
+		for _, q := range ps {
+			out = append(out, abi.TrampProg{Addr: q.Addr, BpfFunc: q.BpfFunc, Insnsi: q.Insnsi, Enter: q.Enter, Exit: q.Exit, Cookie: q.Cookie, Jited: q.Jited})
+		}
+		return out
+	}
+	tp.FEntry, tp.FModRet, tp.FExit = progs(tc.FEntry), progs(tc.FModRet), progs(tc.FExit)
+	return tp
+}
+
+// responsible returns the offset of the instruction a finding blames and
+// how it was found: the instruction at the finding's offset (a store, a
+// fault, the last writer of the caller's tail call counter), the call
+// instruction that ends there (a violation a stub saw during the call),
+// or the last trampoline instruction the run executed (a violation seen
+// after the trampoline returned: registers, the caller's return value,
+// the call order, the traced function entered by the return).
+func responsible(code []byte, fd abi.Finding, run *abi.TrampRun) (off int, how string) {
+	last := func() (int, string) {
+		if n := len(run.Trace); n > 0 {
+			return run.Trace[n-1], "the last instruction run"
+		}
+		return -1, ""
+	}
+	switch {
+	case fd.Off < 0 || fd.Rule == abi.RuleRegs || fd.Rule == abi.RuleOrder:
+		return last()
+	case fd.Rule == abi.RuleRet && strings.HasPrefix(fd.Text, "caller got"):
+		return last()
+	case fd.Rule == abi.RuleFault || fd.Rule == abi.RuleStore:
+		return fd.Off, ""
+	case fd.Rule == abi.RuleTailCall && strings.HasPrefix(fd.Text, "caller's"):
+		return fd.Off, ""
+	}
+	// A return address: the call instruction ends at fd.Off.
+	if s := insnStart(code, fd.Off-1); s >= 0 {
+		return s, "the call"
+	}
+	return fd.Off, ""
+}
+
+// insnStart returns the start of the instruction that holds byte pos of
+// code (instructions laid end to end from 0), or -1.
+func insnStart(code []byte, pos int) int {
+	for i := 0; i < len(code); {
+		n := refimpl.LengthOf(code[i])
+		if pos >= i && pos < i+n {
+			return i
+		}
+		i += n
+	}
+	return -1
+}
+
+// describe returns the C line a finding of one run is reported at and its
+// message for configuration tc.
+func describe(res *interp.Result, fd abi.Finding, run *abi.TrampRun, tc tramp.Config) (int, string) {
+	code := res.Code
+	off, how := responsible(code, fd, run)
+	line := 0
+	var b strings.Builder
+	b.WriteString(fd.Rule)
+	b.WriteString(": ")
+	b.WriteString(strings.ReplaceAll(fd.Text, " (<nil>)", ""))
+	if off >= 0 && off < len(code) {
+		fmt.Fprintf(&b, "; %s +%d %s", whatOr(how, "at"), off, insnText(code, off, tc.Image))
+		if s := res.Site(off); s != nil {
+			line = s.Line
+			if c := chainText(s); c != "" {
+				b.WriteString(" " + c)
+			}
+		}
+	}
+	fmt.Fprintf(&b, " [%s]; calls: %s", trampxcheck.Describe(tc), callsText(run.Events))
+	if fd.Rule == abi.RuleFault {
+		b.WriteString("; trace: " + traceText(res, run.Trace, tc.Image))
+	}
+	return line, b.String()
+}
+
+// chainText describes the calls of file functions that led to site s:
+// "(in call_r1 called from line 2836)".
+func chainText(s *interp.Site) string {
+	var via []string
+	for x := s.Parent; x != nil && x.Parent != nil; x = x.Parent {
+		if x.Func != "" && x.Func != trampxcheck.Generator {
+			via = append(via, fmt.Sprintf("%s called from line %d", x.Func, x.Line))
+		}
+	}
+	if len(via) == 0 {
+		return ""
+	}
+	return "(in " + strings.Join(via, ", ") + ")"
+}
+
+func whatOr(how, dflt string) string {
+	if how == "" {
+		return dflt
+	}
+	return "at " + how
+}
+
+// callsText renders the calls of a run, without the enter/exit pairs
+// around each program: "tramp_enter fentry0 body fexit0 tramp_exit".
+func callsText(events []string) string {
+	var out []string
+	for _, e := range events {
+		if e != "enter" && e != "exit" {
+			out = append(out, e)
+		}
+	}
+	if len(out) == 0 {
+		return "none"
+	}
+	return strings.Join(out, " ")
+}
+
+// traceText renders the last few instructions a run executed with the C
+// line that emitted each.
+func traceText(res *interp.Result, trace []int, image uint64) string {
+	const n = 4
+	if len(trace) > n {
+		trace = trace[len(trace)-n:]
+	}
+	parts := make([]string, 0, len(trace))
+	for _, off := range trace {
+		t := fmt.Sprintf("+%d %s", off, insnText(res.Code, off, image))
+		if s := res.Site(off); s != nil {
+			t += fmt.Sprintf(" (line %d)", s.Line)
+		}
+		parts = append(parts, t)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func insnText(code []byte, off int, image uint64) string {
+	text, _, err := refimpl.Disassemble(code[off:], int64(image)+int64(off))
+	if err != nil {
+		n := min(len(code)-off, refimpl.LengthOf(code[off]))
+		return fmt.Sprintf(".byte 0x%x", code[off:off+n])
+	}
+	return strings.ReplaceAll(text, "\t", " ")
+}
+
+// parallel calls the function made by mk (one per worker) for 0..n-1 and
+// returns the first error.
+func parallel(n, workers int, mk func() (func(i int) error, error)) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = max(1, min(workers, n))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var first error
+	fail := func(err error) {
+		mu.Lock()
+		if first == nil {
+			first = err
+		}
+		mu.Unlock()
+	}
+	next := 0
+	const chunk = 16
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// A panic would end the process: the driver's recover does
+			// not reach other goroutines. Make it the run's error.
+			defer func() {
+				if r := recover(); r != nil {
+					fail(fmt.Errorf("internal error: %v", r))
+				}
+			}()
+			do, err := mk()
+			if err != nil {
+				fail(err)
+				return
+			}
+			for {
+				mu.Lock()
+				lo := next
+				next += chunk
+				stop := first != nil
+				mu.Unlock()
+				if stop || lo >= n {
+					return
+				}
+				for i := lo; i < min(lo+chunk, n); i++ {
+					if err := do(i); err != nil {
+						fail(err)
+						return
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return first
+}
+
+// compileFile compiles f with the documented environment model.
+func compileFile(f *cparse.File) (*interp.Program, error) { return interp.Compile(f, nil) }

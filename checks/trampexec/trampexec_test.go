@@ -1,0 +1,217 @@
+package trampexec
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/trampcheck/trampcheck/checks/checktest"
+	"github.com/trampcheck/trampcheck/checks/trampxcheck"
+	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/interp"
+	"github.com/trampcheck/trampcheck/cparse/ktree"
+	"github.com/trampcheck/trampcheck/refimpl/emu/abi"
+	"github.com/trampcheck/trampcheck/refimpl/tramp"
+)
+
+// compile parses and compiles src as the JIT file.
+func compile(tb testing.TB, src []byte) (*cparse.File, *interp.Program) {
+	tb.Helper()
+	f, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	prog, err := interp.Compile(f, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return f, prog
+}
+
+// lineOf returns the 1-based line of the first line containing text at
+// or after the first line containing after.
+func lineOf(tb testing.TB, src []byte, after, text string) int {
+	tb.Helper()
+	lines := strings.Split(string(src), "\n")
+	start := slices.IndexFunc(lines, func(l string) bool { return strings.Contains(l, after) })
+	if start < 0 {
+		tb.Fatalf("no line contains %q", after)
+	}
+	for i := start; i < len(lines); i++ {
+		if strings.Contains(lines[i], text) {
+			return i + 1
+		}
+	}
+	tb.Fatalf("no line after %q contains %q", after, text)
+	return 0
+}
+
+const gen = "static int __arch_prepare_bpf_trampoline("
+
+// finalCopy is the first line of the copy of the tail call counter back
+// to the caller's frame, the last instruction before the frame goes.
+const finalCopy = "_EMIT6(0xd203f000 | (tjit->stack_size +"
+
+// TestRealFile: on the unmodified file every finding is the tail call
+// counter of a configuration without arguments (see the package
+// documentation), every configuration without arguments has one, and
+// the caller's counter is reported at the final copy to its frame.
+func TestRealFile(t *testing.T) {
+	src := ktree.JIT(t)
+	_, prog := compile(t, src)
+	cov := tramp.Covering()
+	fds, sum, err := Check(prog, cov, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%+v", sum)
+	flagged := map[int]bool{}
+	callerLine := false
+	for _, fd := range fds {
+		t.Logf("%d: %s", fd.Line, fd.Message)
+		if fd.Rule != abi.RuleTailCall {
+			t.Errorf("line %d: got rule %s, want only %s: %s", fd.Line, fd.Rule, abi.RuleTailCall, fd.Message)
+		}
+		for _, i := range fd.Indices {
+			flagged[i] = true
+			if len(cov[i].Args) != 0 {
+				t.Errorf("line %d: configuration %d has %d arguments, want only configurations without: %s", fd.Line, i, len(cov[i].Args), fd.Message)
+			}
+		}
+		if fd.Line == lineOf(t, src, gen, finalCopy) && strings.Contains(fd.Message, "caller's tail call counter") {
+			callerLine = true
+		}
+		if !strings.HasPrefix(fd.Message, "tail_call: ") || !strings.Contains(fd.Message, "args=none") {
+			t.Errorf("line %d: got message %q, want it to start with the rule and name the configuration", fd.Line, fd.Message)
+		}
+	}
+	zero := 0
+	for i, c := range cov {
+		if len(c.Args) == 0 && generates(t, prog, c) {
+			zero++
+			if !flagged[i] {
+				t.Errorf("configuration %d (%s): no finding, want the tail call counter finding of no arguments", i, trampxcheck.Describe(c))
+			}
+		}
+	}
+	if zero == 0 || !callerLine {
+		t.Errorf("got %d configurations without arguments, caller's counter at the final copy %v; want some, true", zero, callerLine)
+	}
+}
+
+// generates reports whether the file's generator makes code for c.
+func generates(tb testing.TB, prog *interp.Program, c tramp.Config) bool {
+	m := prog.NewMachine(interp.Limits{})
+	ic, err := m.Env().FromTramp(m.Env().ResolveTramp(c))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := m.Run(&ic)
+	return err == nil && res.Ret > 0
+}
+
+// deleteWriteBack returns src without the write-back (the only _EMIT6 to
+// tccnt_off whose source is tail_call_cnt), keeping the line numbers.
+func deleteWriteBack(tb testing.TB, src []byte) []byte {
+	tb.Helper()
+	lines := strings.SplitAfter(string(src), "\n")
+	start := lineOf(tb, src, gen, "call_r1(jit);") // ... the traced function's call comes later
+	for i := start; i+1 < len(lines); i++ {
+		if strings.Contains(lines[i], "_EMIT6(0xd203f000 | tjit->tccnt_off,") && strings.Contains(lines[i+1], "offsetof(struct prog_frame, tail_call_cnt));") {
+			lines[i], lines[i+1] = "\n", "\n"
+			return []byte(strings.Join(lines, ""))
+		}
+	}
+	tb.Fatal("no write-back of the tail call counter found")
+	return nil
+}
+
+// TestWriteBackDeleted deletes the write-back: the caller's counter is
+// then wrong for configurations that call the original function, and
+// only for them, reported at the final copy to the caller's frame.
+func TestWriteBackDeleted(t *testing.T) {
+	src := ktree.JIT(t)
+	_, base := compile(t, src)
+	_, prog := compile(t, deleteWriteBack(t, src))
+	cov := tramp.Covering()
+	before, _, err := Check(base, cov, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, _, err := Check(prog, cov, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := map[string]bool{}
+	for _, fd := range before {
+		for _, i := range fd.Indices {
+			old[fmt.Sprint(fd.Rule, fd.Line, i)] = true
+		}
+	}
+	line := lineOf(t, src, gen, finalCopy)
+	added := 0
+	for _, fd := range after {
+		for _, i := range fd.Indices {
+			if old[fmt.Sprint(fd.Rule, fd.Line, i)] {
+				continue
+			}
+			added++
+			c := cov[i]
+			if c.Flags&tramp.FlagCallOrig == 0 || fd.Rule != abi.RuleTailCall || fd.Line != line {
+				t.Errorf("configuration %d (%s): got %s at line %d, want only tail_call at line %d for CALL_ORIG", i, trampxcheck.Describe(c), fd.Rule, fd.Line, line)
+			}
+		}
+		t.Logf("%d: %s", fd.Line, fd.Message)
+	}
+	if added == 0 {
+		t.Errorf("write-back deleted: got no new finding, want the caller's tail call counter at line %d", line)
+	}
+}
+
+// TestAnalyzer runs the Analyzer through the checktest harness: the file
+// without the write-back, with the expectations written at test time onto
+// the lines found from the text (the final copy to the caller's frame;
+// the calls in call_r1, where the original function of a configuration
+// without arguments gets the wrong counter); a generator that cannot run;
+// and a C file that is not the JIT.
+func TestAnalyzer(t *testing.T) {
+	src := deleteWriteBack(t, ktree.JIT(t))
+	lines := strings.SplitAfter(string(src), "\n")
+	want := func(line int, re string) {
+		lines[line-1] = strings.TrimRight(lines[line-1], "\n") + " // want `" + re + "`\n"
+	}
+	want(lineOf(t, src, gen, finalCopy), `^tail_call: caller's tail call counter [0-9a-f ]+, want \d+ \(last written here\); at \+\d+ mvc \d+\(4,%r15\),\d+\(%r15\) \[args=.*flags=.*\]; calls: .* and \d+ more configurations$`)
+	want(lineOf(t, src, "static void call_r1(", "EMIT6_PCREL_RILB(0xc0050000, REG_14,"), `^tail_call: original function: tail call counter at 0x[0-9a-f]+: 00 00 03 ff, want \d+; at the call \+\d+ brasl %r14,.* \(in call_r1 called from line \d+\) \[args=none .*expolines.*\]`)
+	want(lineOf(t, src, "static void call_r1(", "EMIT2(0x0d00, REG_14, REG_1);"), `^tail_call: original function: tail call counter at 0x[0-9a-f]+: 00 00 03 ff, want \d+; at the call \+\d+ basr %r14,%r1 \(in call_r1 called from line \d+\) \[args=none `)
+
+	undef := mutation{"undefined register", gen, "EMIT6_DISP_LH(0xeb000000, 0x0024, REG_7, REG_8, REG_15,", "REG_8", "REG_9"}
+	ubad, uline, err := undef.apply(ktree.JIT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ulines := strings.SplitAfter(string(ubad), "\n")
+	ulines[uline-1] = strings.TrimRight(ulines[uline-1], "\n") + " // want `^cannot execute the trampoline generator: identifier REG_9 is neither in the file nor in the environment model`\n"
+	tests := []struct {
+		name string
+		src  []byte
+	}{
+		{"writeback.c", []byte(strings.Join(lines, ""))},
+		{"undef.c", []byte(strings.Join(ulines, ""))},
+	}
+	dir := t.TempDir()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, tt.name)
+			if err := os.WriteFile(path, tt.src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			checktest.Run(t, path, Analyzer)
+		})
+	}
+	t.Run("notjit.c", func(t *testing.T) {
+		checktest.Run(t, "testdata/notjit.c", Analyzer)
+	})
+}
