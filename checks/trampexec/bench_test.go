@@ -1,9 +1,13 @@
 package trampexec
 
 import (
+	"bytes"
+
 	"testing"
 
+	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
+	"github.com/trampcheck/trampcheck/refimpl/emu/abi"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
@@ -30,4 +34,40 @@ func BenchmarkCompile(b *testing.B) {
 	for b.Loop() {
 		_, _ = compileFile(f)
 	}
+}
+
+// BenchmarkExec measures only the emulator's part of Check on the real
+// file: one op runs the trampolines of the whole covering set, generated
+// beforehand, on one TrampRunner (one core). It is what the check would
+// add to "trampcheck check" if it shared the generator's runs with
+// trampxcheck.
+func BenchmarkExec(b *testing.B) {
+	_, prog := compile(b, ktree.JIT(b))
+	m := prog.NewMachine(interp.Limits{})
+	var tps []*abi.Trampoline
+	for _, c := range tramp.Covering() {
+		tc := m.Env().ResolveTramp(c)
+		ic, err := m.Env().FromTramp(tc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := m.Run(&ic)
+		if err != nil || res.Ret <= 0 {
+			continue
+		}
+		tps = append(tps, trampoline(tc, bytes.Clone(res.Code)))
+	}
+	r, err := abi.NewTrampRunner()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for i, tp := range tps {
+			if _, err := r.Run(tp, uint64(i)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.N*len(tps))/b.Elapsed().Seconds(), "configs/s")
 }

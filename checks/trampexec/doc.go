@@ -47,12 +47,19 @@
 //		      tjit->retval_off);
 //
 // reported at the final copy to the caller's frame (the last writer of the
-// caller's counter) as
+// caller's counter), for the configurations that call the original
+// function and let it run, as
 //
-//	tail_call: caller's tail call counter 00 00 00 0c, want 31 (last
-//	written here); at +270 mvc 152(4,%r15),232(%r15) [args=8 ret=8
-//	flags=CALL_ORIG,SKIP_FRAME ...]; calls: tramp_enter body tramp_exit
-//	and 40 more configurations
+//	tail_call: caller's tail call counter 00 00 00 16, want 29 (last
+//	written here); at +918 mvc 184(4,%r15),248(%r15) [args=4,4 ret=1s
+//	flags=CALL_ORIG fentry=2 fmod_ret=2 fexit=2 func_addr=NULL]; calls:
+//	tramp_enter fentry0 fentry1 fmod_ret0 body fexit0 fexit1 tramp_exit
+//	and 80 more configurations
+//
+// (22 is what the caller passed, 29 what the original function left). On
+// the real file this line already carries the finding of configurations
+// without arguments (below), so the deletion shows there as more
+// configurations, with the example of the first one.
 //
 // Fixed: after the call, copy the counter the callee left at
 // tail_call_cnt(%r15) back to tccnt_off:

@@ -169,6 +169,21 @@ func TestWriteBackDeleted(t *testing.T) {
 	if added == 0 {
 		t.Errorf("write-back deleted: got no new finding, want the caller's tail call counter at line %d", line)
 	}
+	// The example of a configuration with arguments (the grouped finding
+	// shows the first configuration, one without).
+	var withArgs []tramp.Config
+	for _, c := range cov {
+		if len(c.Args) > 0 && c.Flags&tramp.FlagCallOrig != 0 {
+			withArgs = append(withArgs, c)
+		}
+	}
+	fds, _, err := Check(prog, withArgs, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, fd := range fds {
+		t.Logf("with arguments: %d: %s", fd.Line, fd.Message)
+	}
 }
 
 // TestAnalyzer runs the Analyzer through the checktest harness: the file

@@ -129,7 +129,7 @@ func oneLine(err error) string {
 }
 
 // selectedAnalyzers returns the front end followed by the checks named in
-// --checks (all by default), validated as a go/analysis set.
+// --checks (all but the opt-in ones by default), validated as a go/analysis set.
 func selectedAnalyzers(list string) ([]*analysis.Analyzer, error) {
 	checks, err := namedChecks(list)
 	if err != nil {
@@ -142,14 +142,15 @@ func selectedAnalyzers(list string) ([]*analysis.Analyzer, error) {
 	return analyzers, nil
 }
 
-// namedChecks returns the checks named in a --checks list (all for "").
+// namedChecks returns the checks named in a --checks list (those of
+// allAnalyzers for ""; the opt-in ones only by name).
 func namedChecks(list string) ([]*analysis.Analyzer, error) {
 	all := allAnalyzers()
 	if list == "" {
 		return all, nil
 	}
 	byName := map[string]*analysis.Analyzer{}
-	for _, a := range all {
+	for _, a := range slices.Concat(all, optInAnalyzers()) {
 		byName[a.Name] = a
 	}
 	var out []*analysis.Analyzer
@@ -167,7 +168,7 @@ func namedChecks(list string) ([]*analysis.Analyzer, error) {
 // checkNames lists the registered checks.
 func checkNames() []string {
 	var names []string
-	for _, a := range allAnalyzers() {
+	for _, a := range slices.Concat(allAnalyzers(), optInAnalyzers()) {
 		names = append(names, a.Name)
 	}
 	sort.Strings(names)
