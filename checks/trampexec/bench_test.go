@@ -2,7 +2,6 @@ package trampexec
 
 import (
 	"bytes"
-
 	"testing"
 
 	"github.com/trampcheck/trampcheck/cparse/interp"
