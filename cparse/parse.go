@@ -187,7 +187,10 @@ func parse(name string, src []byte, opts Options, read func(path string) ([]byte
 		hpc <- protos{m, err}
 	}()
 	if err := f.hermetic(name, sc, opts); err != nil {
-		return nil, err
+		if tuc != nil {
+			f.TUErr = (<-tuc).err
+		}
+		return nil, f.withTUErr(err)
 	}
 	if err := f.collect(sc); err != nil {
 		return nil, err

@@ -40,6 +40,10 @@ type TU struct {
 	// __diag_ignore_all in __bpf_kfunc_start_defs) turns
 	// -Wmissing-prototypes off; Decl.Index values are in the same stream.
 	Quiet []Span
+	// Diags are the errors GCC reports in the main file that package tu
+	// decides exactly (implicit declarations, argument counts,
+	// redefinitions; see tu.Diag), in unit order.
+	Diags []tu.Diag
 }
 
 // Span is a range [From, To) of token indexes.
@@ -152,6 +156,11 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 	for _, u := range sc.Uses {
 		if keep[u.Name] {
 			t.Uses = append(t.Uses, u)
+		}
+	}
+	for _, d := range sc.Diags {
+		if t.InFile(d.Pos) {
+			t.Diags = append(t.Diags, d)
 		}
 	}
 	t.Deps = rec.list()
@@ -288,4 +297,31 @@ func (f *File) DeclPos(d tu.Decl) (Pos, bool) { return f.filePos(d) }
 // it lies in f.
 func (f *File) UsePos(u tu.Use) (Pos, bool) {
 	return f.filePos(tu.Decl{Pos: u.Pos, Exp: u.Exp})
+}
+
+// TUFailure is Parse's error for a file that the hermetic parse could not
+// read after its translation unit had failed too (typically a
+// preprocessing error that GCC reports, such as #error or a macro called
+// with the wrong number of arguments, which the hermetic parse trips on
+// as well). Error is the hermetic parse's message, unchanged; errors.As
+// finds either error, so a check can report the translation unit's.
+type TUFailure struct {
+	Name     string // the file's name as Parse gave it to File.Name
+	Src      []byte // its contents
+	Hermetic error  // why the hermetic parse failed
+	TU       error  // why the translation unit failed (File.TUErr)
+}
+
+func (e *TUFailure) Error() string { return e.Hermetic.Error() }
+
+// Unwrap returns both errors, the hermetic parse's first.
+func (e *TUFailure) Unwrap() []error { return []error{e.Hermetic, e.TU} }
+
+// withTUErr returns err, the hermetic parse's error, as a *TUFailure when
+// the translation unit failed too.
+func (f *File) withTUErr(err error) error {
+	if f.TUErr == nil {
+		return err
+	}
+	return &TUFailure{Name: f.Name, Src: f.Src, Hermetic: err, TU: f.TUErr}
 }

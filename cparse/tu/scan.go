@@ -41,6 +41,9 @@ type Use struct {
 type Unit struct {
 	Decls []Decl // in stream order
 	Uses  []Use  // in stream order
+	// Diags are the errors GCC reports that the scan can decide exactly
+	// (see Diag), in stream order.
+	Diags []Diag
 }
 
 // Error is a token stream that Scan cannot read as declarations (an
@@ -67,14 +70,32 @@ type scanner struct {
 	typedefs map[string]typeInfo
 	funcs    map[string]typeInfo // file-scope functions declared so far
 	u        *Unit
+	// first is the index of each identifier's first token in the unit;
+	// arity and defs what file-scope prototypes and definitions said so
+	// far; declStart the first token of the current external declaration.
+	first     map[string]int
+	arity     map[string]arity
+	defs      map[string]defInfo
+	declStart int
 }
 
 // Scan reads the file-scope declarations of the preprocessed token
 // stream toks.
 func Scan(toks []cpp.Token) (*Unit, error) {
-	s := &scanner{toks: toks, typedefs: map[string]typeInfo{}, funcs: map[string]typeInfo{}, u: &Unit{}}
+	s := &scanner{
+		toks: toks, typedefs: map[string]typeInfo{}, funcs: map[string]typeInfo{}, u: &Unit{},
+		first: map[string]int{}, arity: map[string]arity{}, defs: map[string]defInfo{},
+	}
+	for i := range toks {
+		if toks[i].Kind == cpp.Ident {
+			if _, ok := s.first[toks[i].Text]; !ok {
+				s.first[toks[i].Text] = i
+			}
+		}
+	}
 	for s.i < len(s.toks) {
 		start := s.i
+		s.declStart = start
 		if err := s.external(); err != nil {
 			return nil, err
 		}
@@ -218,14 +239,17 @@ func (s *scanner) external() error {
 				s.typedefs[name] = typeInfo{fn: isFn, proto: proto}
 			case isFn:
 				s.declare(d.name, sp, proto)
+				s.noteArity(name, d, proto)
 			}
 		}
 		if first && isFn && d.first == dFunc && !proto && d.name >= 0 && !sp.typedef && s.knrBody() {
+			s.noteDefinition(d.name, s.i, sp)
 			return s.definition(d.name, d.params)
 		}
 		switch s.tok() {
 		case "{":
 			if first && isFn && d.name >= 0 && !sp.typedef {
+				s.noteDefinition(d.name, s.i, sp)
 				return s.definition(d.name, d.params)
 			}
 			// Not a function definition: skip the block as a whole.
@@ -310,6 +334,7 @@ func (s *scanner) definition(name, params int) error {
 				depth--
 				if depth == 0 {
 					d.Close = t.Pos
+					s.bodyErrors(params, open, s.i)
 					s.i++
 					return nil
 				}

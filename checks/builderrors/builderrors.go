@@ -1,0 +1,162 @@
+package builderrors
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/cpp"
+	"github.com/trampcheck/trampcheck/cparse/tu"
+)
+
+// Analyzer reports what GCC 12, with the kernel's flags, refuses to
+// compile in a file read as its real translation unit.
+var Analyzer = &analysis.Analyzer{
+	Name:     "builderrors",
+	Doc:      "report the errors GCC would stop the build with\n\nPreprocessing errors, implicit declarations, argument counts and redefinitions, in GCC's words; see the package documentation.",
+	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/builderrors",
+	Requires: []*analysis.Analyzer{cparse.Analyzer},
+	Run:      run,
+}
+
+func run(pass *analysis.Pass) (any, error) {
+	res, ok := pass.ResultOf[cparse.Analyzer].(*cparse.Result)
+	if !ok || res == nil {
+		return nil, fmt.Errorf("builderrors: no front end result")
+	}
+	for _, f := range res.Files {
+		for _, e := range Find(f) {
+			pos := f.TokPos(e.Offset)
+			if !pos.IsValid() {
+				return nil, fmt.Errorf("%s: file not registered in the pass", f.Name)
+			}
+			pass.Report(analysis.Diagnostic{Pos: pos, Category: "builderrors", Message: e.Msg})
+		}
+	}
+	// A file the front end could not read at all is not in the pass:
+	// register it, as asmdecl does for assembly files.
+	for _, err := range res.Failed {
+		name, src, errs := FindFailed(err)
+		if len(errs) == 0 {
+			continue
+		}
+		tf := pass.Fset.AddFile(name, -1, len(src))
+		tf.SetLinesForContent(src)
+		for _, e := range errs {
+			pass.Report(analysis.Diagnostic{Pos: tf.Pos(e.Offset), Category: "builderrors", Message: e.Msg})
+		}
+	}
+	return nil, nil
+}
+
+// Error is one error GCC reports in the file.
+type Error struct {
+	Line int
+	// Col is GCC's column (display columns, tabs to multiples of 8); 0
+	// when GCC prints none.
+	Col int
+	// Offset is the byte offset in the file of the position.
+	Offset int
+	// Fatal: GCC prints "fatal error:" (a missing header).
+	Fatal bool
+	// Msg is GCC's text after the severity, with the option in brackets
+	// where GCC prints one.
+	Msg string
+}
+
+// Format prints e as GCC does for the file name.
+func (e Error) Format(name string) string {
+	sev := "error"
+	if e.Fatal {
+		sev = "fatal error"
+	}
+	loc := name + ":" + strconv.Itoa(e.Line)
+	if e.Col > 0 {
+		loc += ":" + strconv.Itoa(e.Col)
+	}
+	return loc + ": " + sev + ": " + e.Msg
+}
+
+// Find returns the errors GCC reports in f, in source order: the
+// preprocessing error that stopped the translation unit (f.TUErr), or the
+// errors that package tu decided on the unit (f.TU.Diags). Files read
+// without a translation unit give none.
+func Find(f *cparse.File) []Error {
+	if f.TU != nil {
+		var out []Error
+		for _, d := range f.TU.Diags {
+			p, ok := f.UsePos(tu.Use{Pos: d.Pos, Exp: d.Pos})
+			if !ok {
+				continue
+			}
+			out = append(out, Error{Line: p.Line, Col: f.DisplayCol(p), Offset: p.Offset, Msg: d.Msg})
+		}
+		return out
+	}
+	return cppErrors(f.Name, f.Src, f.TUErr)
+}
+
+// FindFailed returns the preprocessing error GCC reports for a file that
+// the front end could not parse at all (err is a *cparse.TUFailure from
+// cparse.Result.Failed), with the file's name and contents; nothing for
+// any other error.
+func FindFailed(err error) (name string, src []byte, errs []Error) {
+	var tf *cparse.TUFailure
+	if !errors.As(err, &tf) {
+		return "", nil, nil
+	}
+	return tf.Name, tf.Src, cppErrors(tf.Name, tf.Src, tf.TU)
+}
+
+// cppErrors returns the preprocessing error err (an *cpp.Error, that
+// stopped the translation unit of the file name with contents src) when
+// it is an error GCC reports in that file.
+func cppErrors(name string, src []byte, err error) []Error {
+	var ce *cpp.Error
+	if err == nil || !errors.As(err, &ce) || ce.Warning || !sameFile(name, ce.Pos.File) || ce.Pos.Line < 1 {
+		return nil
+	}
+	start, ok := lineStart(src, ce.Pos.Line)
+	if !ok {
+		return nil
+	}
+	e := Error{Line: ce.Pos.Line, Offset: start, Fatal: ce.Fatal, Msg: ce.Msg}
+	if ce.Pos.Col > 0 {
+		end := bytes.IndexByte(src[start:], '\n')
+		if end < 0 {
+			end = len(src) - start
+		}
+		if ce.Pos.Col-1 > end {
+			return nil
+		}
+		e.Offset = start + ce.Pos.Col - 1
+		e.Col = cparse.DisplayColumn(src[start:start+end], ce.Pos.Col)
+	}
+	return []Error{e}
+}
+
+// lineStart returns the offset of the 1-based line in src.
+func lineStart(src []byte, line int) (int, bool) {
+	off := 0
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			return 0, false
+		}
+		off += i + 1
+	}
+	return off, true
+}
+
+// sameFile reports whether the preprocessor's name of a file (relative to
+// the tree, or as given) names the file parsed as name.
+func sameFile(name, cppName string) bool {
+	name, cppName = filepath.ToSlash(name), filepath.ToSlash(cppName)
+	return cppName != "" && (name == cppName || strings.HasSuffix(name, "/"+cppName))
+}

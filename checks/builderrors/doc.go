@@ -1,0 +1,77 @@
+// Package builderrors defines an Analyzer that reports what GCC 12, with
+// the kernel's flags, would refuse to compile in a file read as its real
+// translation unit (tree mode, or file mode with -I), in GCC's words and
+// at GCC's file:line:column.
+//
+// # Analyzer builderrors
+//
+// builderrors: report the errors GCC would stop the build with
+//
+// The bots' most frequent reports on a patched file are build errors that
+// arrive after the mail went out. This check reports, before the build:
+//
+//   - the preprocessing error that stops the translation unit: a macro
+//     called with the wrong number of arguments (macro "M" requires 2
+//     arguments, but only 1 given; macro "M" passed 3 arguments, but takes
+//     just 2), #error, a missing header (fatal error: x.h: No such file or
+//     directory), an unterminated argument list, and every other error of
+//     package cpp, with GCC's text. Only the first is reported: the
+//     preprocessor stops there, while GCC goes on and may print more,
+//     including errors that follow from the first ('M' undeclared);
+//   - "redefinition of 'f'" for a second file-scope definition of f whose
+//     declaration is token for token the first one's (then the types are
+//     the same; a definition with a different declaration may be
+//     "conflicting types", which is not reported). GCC's note "previous
+//     definition of 'f' with type '...'" is not printed: that needs GCC's
+//     type printer. A first definition that is extern inline (GNU inline
+//     semantics, the kernel's inline) may be redefined and is left alone;
+//   - "implicit declaration of function 'f'
+//     [-Werror=implicit-function-declaration]" for a call in a function
+//     body whose name no token of the unit spelled before (so nothing
+//     declared it, at any scope), once per unit as GCC does. GCC's
+//     suggestion ("; did you mean 'g'?") is not reproduced, and a call
+//     that gets one from GCC is printed without it; names GCC declares
+//     itself (__builtin_*, __atomic_*, __sync_*) are never reported;
+//   - "too many arguments to function 'f'" and "too few arguments to
+//     function 'f'" for a direct call in a function body when every
+//     file-scope prototype of f before it has the same countable
+//     parameter list and nothing in the function (parameter, local
+//     declaration, label, attribute operand) could shadow f.
+//
+// Where the front end cannot decide, the check says nothing: a call or a
+// definition produced by a macro (GCC reports it inside the macro's
+// definition, with "in expansion of macro" notes), a prototype spelled
+// through a typedef, a name that appears in the function other than as a
+// call. Errors in headers are not reported. The driver prints every
+// finding with its own severity and flag; the message is GCC's text after
+// "error: ".
+//
+// Bad:
+//
+//	#define PAIR(a, b) ((a) + (b))
+//	int add2(int a, int b);
+//
+//	int f(int x)
+//	{
+//		return PAIR(x) + add2(x) + helper(x);
+//	}
+//
+// GCC (12, -Werror=implicit-function-declaration as the kernel builds)
+// reports the macro first, and trampcheck only that:
+//
+//	f.c:6:22: error: macro "PAIR" requires 2 arguments, but only 1 given
+//
+// and, once the macro is fixed, both calls:
+//
+//	f.c:6:29: error: too few arguments to function 'add2'
+//	f.c:6:39: error: implicit declaration of function 'helper' [-Werror=implicit-function-declaration]
+//
+// Fixed:
+//
+//	int helper(int x);
+//
+//	int f(int x)
+//	{
+//		return PAIR(x, 1) + add2(x, 1) + helper(x);
+//	}
+package builderrors

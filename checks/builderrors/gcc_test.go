@@ -1,0 +1,119 @@
+package builderrors_test
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/trampcheck/trampcheck/checks/builderrors"
+	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/cpp"
+)
+
+// fixtures is the directory of the C fixtures, compared with host gcc.
+const fixtures = "../../testdata/builderrors"
+
+// hostGCC returns the host gcc, skipping the test without one (failing
+// when the CI requires the oracles).
+func hostGCC(t *testing.T) string {
+	t.Helper()
+	p, err := exec.LookPath("gcc")
+	if err != nil {
+		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
+			t.Fatalf("host gcc required: %v", err)
+		}
+		t.Skipf("no host gcc: %v", err)
+	}
+	return p
+}
+
+// errorLine matches an error line of GCC: file, then the rest.
+var errorLine = regexp.MustCompile(`^([^:\s]+):\d+(:\d+)?: (fatal )?error: `)
+
+// gccErrors returns the error lines GCC prints for file, in file.
+func gccErrors(out, file string) []string {
+	var got []string
+	for _, l := range strings.Split(out, "\n") {
+		if m := errorLine.FindStringSubmatch(l); m != nil && m[1] == file {
+			got = append(got, l)
+		}
+	}
+	return got
+}
+
+// ours returns trampcheck's errors for file as GCC prints them, and
+// whether they are a preprocessing error (after which GCC goes on and may
+// report errors that follow from it, which trampcheck does not).
+func ours(t *testing.T, path string, src []byte, opts cparse.Options, name string) ([]string, bool) {
+	t.Helper()
+	var errs []builderrors.Error
+	cppErr := false
+	f, err := cparse.Parse(path, src, opts)
+	switch {
+	case err != nil:
+		_, _, errs = builderrors.FindFailed(err)
+		if len(errs) == 0 {
+			t.Fatalf("%s: the front end fails without a preprocessing error: %v", name, err)
+		}
+		cppErr = true
+	default:
+		errs = builderrors.Find(f)
+		var ce *cpp.Error
+		cppErr = f.TU == nil && errors.As(f.TUErr, &ce)
+	}
+	var got []string
+	for _, e := range errs {
+		got = append(got, e.Format(name))
+	}
+	return got, cppErr
+}
+
+// TestFixturesGCC compares every fixture with host gcc in gnu11 with the
+// kernel's -Werror=implicit-function-declaration: a bad_*.c fixture must
+// give errors and exactly GCC's error lines (after a preprocessing error,
+// GCC's first error line), a good_*.c fixture none, and GCC none either.
+func TestFixturesGCC(t *testing.T) {
+	gcc := hostGCC(t)
+	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	dir, err := filepath.Abs(fixtures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "*.c"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures in %s: %v", dir, err)
+	}
+	inc := filepath.Join(dir, "inc")
+	for _, path := range files {
+		name := filepath.Base(path)
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.Command(gcc, "-fsyntax-only", "-std=gnu11", "-Werror=implicit-function-declaration", "-I", inc, name)
+			cmd.Dir = dir
+			cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=C")
+			out, _ := cmd.CombinedOutput()
+			want := gccErrors(string(out), name)
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, cppErr := ours(t, path, src, cparse.Options{IncludeDirs: []string{inc}}, name)
+			if cppErr && len(want) > 1 {
+				want = want[:1]
+			}
+			bad := strings.HasPrefix(name, "bad_")
+			switch {
+			case bad && len(want) == 0:
+				t.Fatalf("gcc reports no error for a bad fixture:\n%s", out)
+			case !bad && len(want) > 0:
+				t.Fatalf("gcc reports errors for a good fixture:\n%s", out)
+			case !slices.Equal(got, want):
+				t.Errorf("got (trampcheck)\n\t%s\nwant (gcc)\n\t%s", strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
+			}
+		})
+	}
+}

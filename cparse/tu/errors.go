@@ -1,0 +1,273 @@
+package tu
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/trampcheck/trampcheck/cparse/cpp"
+)
+
+// Diag is an error that GCC 12 reports for the unit and that Scan can
+// decide exactly from the token stream: "implicit declaration of function
+// 'f'", "too many arguments to function 'f'", "too few arguments to
+// function 'f'" and "redefinition of 'f'". Scan reports only what it is
+// sure of; where the tokens leave a doubt (a name produced by a macro, a
+// local declaration that may shadow, a prototype it cannot count), it
+// says nothing. See errors.go for the rules.
+type Diag struct {
+	Index int     // token index of the name GCC points at
+	Pos   cpp.Pos // its spelling location (never inside a macro expansion)
+	// Msg is GCC's text after "error: ", with the option in brackets
+	// where GCC prints one.
+	Msg string
+}
+
+// arity is what the file-scope prototypes of a function say about its
+// parameters.
+type arity struct {
+	n        int  // fixed parameters
+	variadic bool // ends with "..."
+	bad      bool // not countable (typedef'd type, inconsistent lists)
+	ok       bool // at least one countable prototype seen
+}
+
+// defInfo is a function's first definition.
+type defInfo struct {
+	head         string // its tokens from the declaration's start to the body
+	externInline bool
+}
+
+// gccKeywords are the C keywords and GNU keywords of GCC 12 in gnu11 mode
+// that can precede '(' in a body without naming a function.
+var gccKeywords = map[string]bool{
+	"if": true, "while": true, "for": true, "switch": true, "return": true, "sizeof": true,
+	"_Alignof": true, "__alignof__": true, "__alignof": true, "_Generic": true,
+	"_Static_assert": true, "static_assert": true, "asm": true, "__asm__": true, "__asm": true,
+	"__attribute__": true, "__attribute": true, "__extension__": true, "__real__": true,
+	"__imag__": true, "__real": true, "__imag": true, "do": true, "else": true, "case": true,
+	"default": true, "goto": true, "break": true, "continue": true, "__label__": true,
+	"__func__": true, "__FUNCTION__": true, "__PRETTY_FUNCTION__": true, "_Noreturn": true,
+	"__builtin_offsetof": true, "__builtin_va_arg": true, "__builtin_types_compatible_p": true,
+	"__builtin_choose_expr": true, "__builtin_complex": true, "__builtin_shuffle": true,
+	"__builtin_convertvector": true, "__builtin_tgmath": true, "__builtin_call_with_static_chain": true,
+	"__builtin_has_attribute": true, "__builtin_assoc_barrier": true, "__builtin_shufflevector": true,
+}
+
+// gccDeclared reports whether GCC declares name itself (its builtins):
+// such a name is never implicitly declared. Unknown names with these
+// prefixes get a GCC suggestion this reader does not reproduce, so they
+// are left alone too.
+func gccDeclared(name string) bool {
+	return strings.HasPrefix(name, "__builtin_") || strings.HasPrefix(name, "__atomic_") ||
+		strings.HasPrefix(name, "__sync_") || strings.HasPrefix(name, "__has_")
+}
+
+// keyword reports whether name is a keyword of any kind.
+func keyword(name string) bool { return gccKeywords[name] || isSpecKeyword(name) }
+
+// noteArity records what the declarator d of the file-scope function
+// declaration of name says about its parameters.
+func (s *scanner) noteArity(name string, d decl, proto bool) {
+	a := s.arity[name]
+	switch {
+	case !proto:
+		// "int f();" or an identifier list: no parameter information.
+	case d.first != dFunc || d.params < 0:
+		a.bad = true // a typedef or typeof of a function type
+	default:
+		n, variadic, ok := s.countParams(d.params)
+		switch {
+		case !ok:
+			a.bad = true
+		case a.ok && (a.n != n || a.variadic != variadic):
+			a.bad = true
+		default:
+			a.n, a.variadic, a.ok = n, variadic, true
+		}
+	}
+	s.arity[name] = a
+}
+
+// countParams counts the parameters of the list opening at index open:
+// "(void)" has none, "(int, ...)" one and is variadic.
+func (s *scanner) countParams(open int) (n int, variadic, ok bool) {
+	if open+2 < len(s.toks) && s.toks[open+1].Text == "void" && s.toks[open+2].Text == ")" {
+		return 0, false, true
+	}
+	depth := 0
+	n = 1
+	for i := open; i < len(s.toks); i++ {
+		switch s.toks[i].Text {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			depth--
+			if depth == 0 {
+				return n, variadic, true
+			}
+		case ",":
+			if depth == 1 {
+				n++
+			}
+		case "...":
+			if depth == 1 {
+				variadic = true
+				n--
+			}
+		}
+	}
+	return 0, false, false
+}
+
+// matching returns the index of the bracket closing the one at i, or -1.
+func (s *scanner) matching(i int) int {
+	depth := 0
+	for ; i < len(s.toks); i++ {
+		switch s.toks[i].Text {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			depth--
+			if depth == 0 {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// direct reports whether toks[i] was written in the source as it stands
+// (no macro produced it).
+func (s *scanner) direct(i int) bool {
+	t := &s.toks[i]
+	return t.Macro == "" && t.Pos == t.Exp
+}
+
+// noteDefinition reports "redefinition of 'f'" for a second definition
+// whose declaration is token for token the first one's (then GCC's types
+// are the same, and the error is not "conflicting types"). A first
+// definition that is extern inline (GNU inline semantics, as the kernel's
+// inline) may be redefined; that is left alone.
+func (s *scanner) noteDefinition(name, open int, sp specs) {
+	var b strings.Builder
+	for i := s.declStart; i < open; i++ {
+		b.WriteString(s.toks[i].Text)
+		b.WriteByte(' ')
+	}
+	head := b.String()
+	n := s.toks[name].Text
+	prev, ok := s.defs[n]
+	if !ok {
+		s.defs[n] = defInfo{head: head, externInline: sp.extern && sp.inline}
+		return
+	}
+	if prev.externInline || sp.extern && sp.inline || prev.head != head || !s.direct(name) {
+		return
+	}
+	s.u.Diags = append(s.u.Diags, Diag{Index: name, Pos: s.toks[name].Pos, Msg: fmt.Sprintf("redefinition of '%s'", n)})
+}
+
+// bodyErrors reports the implicit declarations and argument counts that
+// GCC gives for direct calls in the body between the braces open and
+// close of a definition whose parameter list opens at params.
+//
+// A call is "f (" in the body, f not a member name, not a keyword and not
+// after a token that could make it a declaration (a type name or other
+// identifier, '*', an attribute). Implicit declaration: the call is the
+// first token of the whole unit that spells f (so nothing declared it,
+// at any scope), f is not one of GCC's own builtins, and no macro
+// produced it. Argument count: f has countable file-scope prototypes
+// declared before, and within this function every token spelling f
+// (parameters included) is such a call, so nothing local shadows it.
+func (s *scanner) bodyErrors(params, open, close int) {
+	unsafe := map[string]bool{}
+	if params >= 0 {
+		if end := s.matching(params); end > 0 {
+			for i := params; i < end; i++ {
+				if s.toks[i].Kind == cpp.Ident {
+					unsafe[s.toks[i].Text] = true
+				}
+			}
+		}
+	}
+	type call struct{ i, args int }
+	var calls []call
+	attrEnd := -1
+	for i := open + 1; i < close; i++ {
+		t := &s.toks[i]
+		if t.Kind != cpp.Ident {
+			continue
+		}
+		switch t.Text {
+		case "__attribute__", "__attribute":
+			if i+1 < close && s.toks[i+1].Text == "(" {
+				for _, tk := range s.toks[i+1 : s.matching(i+1)+1] {
+					if tk.Kind == cpp.Ident {
+						unsafe[tk.Text] = true
+					}
+				}
+				attrEnd = s.matching(i + 1)
+				i = attrEnd
+			}
+			continue
+		}
+		if keyword(t.Text) {
+			continue
+		}
+		prev := s.toks[i-1]
+		if prev.Text == "." || prev.Text == "->" {
+			continue
+		}
+		isCall := i+1 < close && s.toks[i+1].Text == "(" && i-1 != attrEnd && prev.Text != "*" &&
+			(prev.Kind != cpp.Ident || prev.Text == "return" || prev.Text == "else" || prev.Text == "do" ||
+				prev.Text == "case" || prev.Text == "sizeof")
+		if !isCall {
+			unsafe[t.Text] = true
+			continue
+		}
+		end := s.matching(i + 1)
+		if end < 0 || end > close {
+			unsafe[t.Text] = true
+			continue
+		}
+		args := 0
+		if end > i+2 {
+			args = 1
+			depth := 0
+			for j := i + 1; j <= end; j++ {
+				switch s.toks[j].Text {
+				case "(", "[", "{":
+					depth++
+				case ")", "]", "}":
+					depth--
+				case ",":
+					if depth == 1 {
+						args++
+					}
+				}
+			}
+		}
+		calls = append(calls, call{i, args})
+	}
+	for _, c := range calls {
+		t := &s.toks[c.i]
+		name := t.Text
+		if s.first[name] == c.i {
+			if !gccDeclared(name) && s.direct(c.i) {
+				msg := fmt.Sprintf("implicit declaration of function '%s' [-Werror=implicit-function-declaration]", name)
+				s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: t.Pos, Msg: msg})
+			}
+			continue
+		}
+		a := s.arity[name]
+		if unsafe[name] || !a.ok || a.bad || !s.direct(c.i) {
+			continue
+		}
+		switch {
+		case c.args < a.n:
+			s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: t.Pos, Msg: fmt.Sprintf("too few arguments to function '%s'", name)})
+		case c.args > a.n && !a.variadic:
+			s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: t.Pos, Msg: fmt.Sprintf("too many arguments to function '%s'", name)})
+		}
+	}
+}

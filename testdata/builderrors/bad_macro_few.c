@@ -1,0 +1,6 @@
+#include "api.h"
+
+int f(int x)
+{
+	return PAIR(x);
+}
