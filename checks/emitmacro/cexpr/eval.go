@@ -3,7 +3,10 @@ package cexpr
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
+
+	"github.com/trampcheck/trampcheck/cparse/macroexp"
 )
 
 // MacroDef is one #define as the checks see it (see cparse.Macro).
@@ -12,10 +15,22 @@ type MacroDef struct {
 	Params []string
 	FnLike bool
 	Body   string
+	// Text is the directive as written in the file ("" spells it from the
+	// fields above), Line its line (0: unknown); the machine's
+	// preprocessor reads them.
+	Text string
+	Line int
 
 	parsed bool
 	node   Node
 	err    error
+
+	// The expansion of the macro applied to placeholders for its
+	// parameters (object-like: of its name), parsed; made once, with the
+	// table of the first machine that expands it.
+	expanded bool
+	xnode    Node
+	xerr     error
 }
 
 // Parsed returns the parsed replacement list (parsed once).
@@ -87,6 +102,11 @@ type Machine struct {
 	parsed map[string]parsedExpr
 	depth  int
 	steps  int
+	// table is the preprocessor's view of Macros, made at the first
+	// expansion; inExp counts the macro expansions being evaluated, whose
+	// names are no longer macros (cpp expanded all that it could).
+	table *macroexp.Table
+	inExp int
 }
 
 // local is a local variable or macro parameter; the machine keeps them in a
@@ -107,7 +127,27 @@ const (
 // Eval evaluates an expression or statement node.
 func (m *Machine) Eval(n Node) (Value, error) {
 	m.steps = 0
-	return m.eval(n)
+	v, err := m.eval(n)
+	if traceEval != nil {
+		traceEval(n, v, err)
+	}
+	return v, err
+}
+
+// Test hooks: traceEval sees every evaluation Eval finishes; oldMacros,
+// when set, evaluates macro uses by the frozen copy of the expander cexpr
+// had before it used the preprocessor (export_test.go), the oracle of the
+// differential test.
+var (
+	traceEval func(n Node, v Value, err error)
+	oldMacros *oldExpander
+)
+
+// oldExpander evaluates an object-like macro's use and a function-like
+// macro's call.
+type oldExpander struct {
+	ident func(m *Machine, d *MacroDef) (Value, error)
+	call  func(m *Machine, d *MacroDef, c *Call) (Value, error)
 }
 
 // EvalText parses and evaluates an expression; parses are cached.
@@ -346,20 +386,16 @@ func (m *Machine) ident(name string) (Value, error) {
 	if v, ok := m.lookup(name); ok {
 		return v, nil
 	}
-	if d := m.Macros[name]; d != nil && !d.FnLike {
-		if m.depth >= maxDepth {
-			return Value{}, fmt.Errorf("macro expansion too deep at %s", name)
+	if d := m.macro(name); d != nil && !d.FnLike {
+		if oldMacros != nil {
+			return oldMacros.ident(m, d)
 		}
-		body, err := d.Parsed()
+		body, err := m.expansion(d)
 		if err != nil {
 			return Value{}, unknownf("macro %s: %v", name, err)
 		}
-		m.depth++
-		defer func() { m.depth-- }()
-		// A macro does not expand inside its own expansion.
-		saved := m.Macros[name]
-		m.Macros[name] = nil
-		defer func() { m.Macros[name] = saved }()
+		m.inExp++
+		defer func() { m.inExp-- }()
 		return m.eval(body)
 	}
 	if v, ok := m.Consts[name]; ok {
@@ -443,12 +479,12 @@ func (m *Machine) assign(lv Node, v Value) error {
 }
 
 func (m *Machine) call(c *Call) (Value, error) {
-	if fd := m.Funcs[c.Fn]; fd != nil && m.Macros[c.Fn] == nil {
+	if fd := m.Funcs[c.Fn]; fd != nil && m.macro(c.Fn) == nil {
 		return m.callFunc(fd, c)
 	}
 	switch c.Fn {
 	case "reg", "reg_high":
-		if m.Macros[c.Fn] == nil {
+		if m.macro(c.Fn) == nil {
 			var regs []int64
 			for _, a := range c.Args {
 				v, err := m.eval(a)
@@ -472,7 +508,7 @@ func (m *Machine) call(c *Call) (Value, error) {
 	case "reg_set_seen":
 		return Value{}, nil
 	case "BIT":
-		if len(c.Args) == 1 && m.Macros["BIT"] == nil {
+		if len(c.Args) == 1 && m.macro("BIT") == nil {
 			v, err := m.eval(c.Args[0])
 			if err != nil {
 				return Value{}, err
@@ -491,7 +527,7 @@ func (m *Machine) call(c *Call) (Value, error) {
 			return Value{}, nil
 		}
 	}
-	d := m.Macros[c.Fn]
+	d := m.macro(c.Fn)
 	if d == nil || !d.FnLike {
 		if c.Fn == "REG_SET_SEEN" {
 			return Value{}, nil
@@ -504,36 +540,100 @@ func (m *Machine) call(c *Call) (Value, error) {
 	if len(c.Args) != len(d.Params) {
 		return Value{}, fmt.Errorf("macro %s takes %d arguments, got %d", d.Name, len(d.Params), len(c.Args))
 	}
-	if m.depth >= maxDepth {
-		return Value{}, fmt.Errorf("macro expansion too deep at %s", d.Name)
+	if oldMacros != nil {
+		return oldMacros.call(m, d, c)
 	}
-	mark := len(m.locals)
-	for i, a := range c.Args {
-		v, err := m.eval(a)
-		if err != nil {
-			m.locals = m.locals[:mark]
-			return Value{}, err
-		}
-		// Bound after all arguments are evaluated: an argument sees the
-		// caller's names, not the parameters.
-		m.locals = append(m.locals, local{"\x00" + d.Params[i], v})
-	}
-	for i := mark; i < len(m.locals); i++ {
-		m.locals[i].name = m.locals[i].name[1:]
-	}
-	body, err := d.Parsed()
+	body, err := m.expansion(d)
 	if err != nil {
 		return Value{}, fmt.Errorf("macro %s: %v", d.Name, err)
 	}
-	m.depth++
-	saved := m.Macros[c.Fn]
-	m.Macros[c.Fn] = nil
+	// The arguments are evaluated in the caller's scope, then bound to the
+	// placeholders the expansion holds for the parameters.
+	args := make([]local, len(c.Args))
+	for i, a := range c.Args {
+		v, err := m.eval(a)
+		if err != nil {
+			return Value{}, err
+		}
+		args[i] = local{placeholder(i), v}
+	}
+	mark := len(m.locals)
+	m.locals = append(m.locals, args...)
+	m.inExp++
 	defer func() {
-		m.Macros[c.Fn] = saved
 		m.locals = m.locals[:mark]
-		m.depth--
+		m.inExp--
 	}()
 	return m.eval(body)
+}
+
+// macro returns the macro definition of name, nil when name is not a
+// macro here (also inside an expansion: the preprocessor expanded every
+// macro it could, what remains is not expanded again).
+func (m *Machine) macro(name string) *MacroDef {
+	if m.inExp > 0 {
+		return nil
+	}
+	return m.Macros[name]
+}
+
+// placeholder names the i-th parameter of a macro in its expansion: a name
+// no C file writes, so that no argument text or local of a nested macro
+// can capture it.
+func placeholder(i int) string { return fmt.Sprintf("__cexpr_arg%d", i) }
+
+// expansion returns the parsed expansion of d by the preprocessor
+// (cparse/cpp, through cparse/macroexp) over the machine's macros: the
+// macro applied to placeholders for its parameters, or its name.
+func (m *Machine) expansion(d *MacroDef) (Node, error) {
+	if d.expanded {
+		return d.xnode, d.xerr
+	}
+	if m.table == nil {
+		m.table = tableOf(m.Macros)
+	}
+	call := d.Name
+	if d.FnLike {
+		ph := make([]string, len(d.Params))
+		for i := range ph {
+			ph[i] = placeholder(i)
+		}
+		call += "(" + strings.Join(ph, ", ") + ")"
+	}
+	d.expanded = true
+	text, err := m.table.Expand("", call, 0, 0)
+	if err != nil {
+		d.xerr = err
+		return nil, err
+	}
+	d.xnode, d.xerr = ParseBody(text)
+	return d.xnode, d.xerr
+}
+
+// tableOf gives the macros to the preprocessor in source order (by line,
+// then by name for those without one).
+func tableOf(macros map[string]*MacroDef) *macroexp.Table {
+	ds := make([]*MacroDef, 0, len(macros))
+	for _, d := range macros {
+		if d != nil {
+			ds = append(ds, d)
+		}
+	}
+	sort.Slice(ds, func(i, j int) bool {
+		if ds[i].Line != ds[j].Line {
+			return ds[i].Line < ds[j].Line
+		}
+		return ds[i].Name < ds[j].Name
+	})
+	defs := make([]macroexp.Def, len(ds))
+	for i, d := range ds {
+		text := d.Text
+		if text == "" {
+			text = macroexp.Define(d.Name, d.Params, d.FnLike, d.Body)
+		}
+		defs[i] = macroexp.Def{Name: d.Name, Line: d.Line, Text: text}
+	}
+	return macroexp.NewTable(defs)
 }
 
 // callFunc calls a helper function of the file.
@@ -557,12 +657,13 @@ func (m *Machine) callFunc(fd *FuncDef, c *Call) (Value, error) {
 		}
 		params = append(params, local{fd.Params[i], Convert(v, fd.Types[i])})
 	}
-	// A function sees only its parameters and locals.
-	saved := m.locals
-	m.locals = params
+	// A function sees only its parameters and locals, and its body is
+	// file text, where macros expand.
+	saved, savedExp := m.locals, m.inExp
+	m.locals, m.inExp = params, 0
 	m.depth++
 	defer func() {
-		m.locals = saved
+		m.locals, m.inExp = saved, savedExp
 		m.depth--
 	}()
 	_, err := m.eval(fd.Body)

@@ -9,6 +9,7 @@ import (
 	"modernc.org/cc/v4"
 
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/macroexp"
 )
 
 // KernelConsts are the values the JIT file takes from kernel headers
@@ -43,8 +44,9 @@ var helpers = []string{"reg", "reg_high", "reg_set_seen"}
 // NewEnv collects the macros and the reg2hex array of f.
 func NewEnv(f *cparse.File) *Env {
 	e := &Env{File: f, Macros: map[string]*MacroDef{}}
-	for _, m := range f.Macros {
-		e.Macros[m.Name] = &MacroDef{Name: m.Name, Params: m.Params, FnLike: m.FnLike, Body: m.Body}
+	defs := macroexp.FileDefs(f)
+	for i, m := range f.Macros {
+		e.Macros[m.Name] = &MacroDef{Name: m.Name, Params: m.Params, FnLike: m.FnLike, Body: m.Body, Text: defs[i].Text, Line: defs[i].Line}
 	}
 	e.Reg2Hex, e.Reg2HexErr = e.reg2hex()
 	e.Funcs = map[string]*FuncDef{}

@@ -4,6 +4,16 @@
 // through casted pointers and nested macro calls). It is not a C front end:
 // the file itself is parsed by cparse; cexpr only reads the texts cparse
 // hands out (argument texts and macro replacement lists).
+//
+// Macros are expanded by the project's preprocessor (cparse/cpp, through
+// cparse/macroexp), the one macro machine of the front end and the
+// interpreter: a use of an object-like macro evaluates its expansion, a
+// call of a function-like macro evaluates its arguments in the caller's
+// scope and then the macro's expansion applied to placeholders bound to
+// their values. Nested macros in an expansion are the preprocessor's: what
+// it leaves unexpanded is not a macro any more. TestMacrosDifferential
+// compares every evaluation of the encoding checks with the expander cexpr
+// had before (kept in export_test.go as the oracle).
 package cexpr
 
 import (

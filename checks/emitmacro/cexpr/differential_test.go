@@ -1,0 +1,99 @@
+package cexpr_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/trampcheck/trampcheck/checks/asmcomment"
+	"github.com/trampcheck/trampcheck/checks/emitmacro"
+	"github.com/trampcheck/trampcheck/checks/emitmacro/cexpr"
+	"github.com/trampcheck/trampcheck/checks/fieldoverflow"
+	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/ktree"
+)
+
+// TestMacrosDifferential runs the three checks that evaluate with cexpr
+// (emitmacro, asmcomment, fieldoverflow) over the real JIT file and the
+// fixtures of each, once with macros expanded by the preprocessor
+// (cparse/cpp through cparse/macroexp) and once by the expander cexpr had
+// before, and compares every evaluation (the expression, its value and
+// type, or that it failed and whether for an unknown value) and every
+// finding.
+func TestMacrosDifferential(t *testing.T) {
+	inputs := map[string][]byte{}
+	for _, dir := range []string{"emitmacro", "asmcomment", "fieldoverflow"} {
+		paths, err := filepath.Glob(filepath.Join("..", "..", "..", "testdata", dir, "*.c"))
+		if err != nil || len(paths) == 0 {
+			t.Fatalf("no fixtures in testdata/%s (err %v)", dir, err)
+		}
+		for _, p := range paths {
+			src, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			inputs[filepath.Join(dir, filepath.Base(p))] = src
+		}
+	}
+	total := 0
+	compare := func(t *testing.T, name string, src []byte) {
+		old := evaluations(t, name, src, true)
+		cur := evaluations(t, name, src, false)
+		total += len(cur)
+		if len(old) == 0 {
+			t.Fatalf("got no evaluations, want some")
+		}
+		for i := range max(len(old), len(cur)) {
+			var o, c string
+			if i < len(old) {
+				o = old[i]
+			}
+			if i < len(cur) {
+				c = cur[i]
+			}
+			if o != c {
+				t.Fatalf("evaluation %d of %d: got %s, want %s (old expander)", i, len(old), c, o)
+			}
+		}
+	}
+	for name, src := range inputs {
+		t.Run(name, func(t *testing.T) { compare(t, name, src) })
+	}
+	t.Run(ktree.JITFile, func(t *testing.T) { compare(t, ktree.JITFile, ktree.JIT(t)) })
+	t.Logf("%d evaluations compared", total)
+}
+
+// evaluations runs the checks over the file and returns what each
+// evaluation gave, then each finding, one line each.
+func evaluations(t *testing.T, name string, src []byte, oldMacros bool) []string {
+	t.Helper()
+	f, err := cparse.Parse(name, src, cparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	cexpr.SetTrace(func(n cexpr.Node, v cexpr.Value, err error) {
+		if err != nil {
+			out = append(out, fmt.Sprintf("%s fails (unknown %v)", cexpr.Format(n), errors.Is(err, cexpr.ErrUnknown)))
+			return
+		}
+		out = append(out, fmt.Sprintf("%s = %#x %+v", cexpr.Format(n), v.Bits, v.T))
+	})
+	cexpr.UseOldMacros(oldMacros)
+	defer func() {
+		cexpr.SetTrace(nil)
+		cexpr.UseOldMacros(false)
+	}()
+	for _, fd := range emitmacro.Check(f) {
+		out = append(out, fmt.Sprintf("emitmacro finding %+v", fd))
+	}
+	for _, fd := range asmcomment.Check(f) {
+		out = append(out, fmt.Sprintf("asmcomment finding %+v", fd))
+	}
+	for _, fd := range fieldoverflow.Check(f) {
+		out = append(out, fmt.Sprintf("fieldoverflow finding %+v", fd))
+	}
+	return out
+}
