@@ -1,7 +1,9 @@
 package builderrors_test
 
 import (
+	"github.com/trampcheck/trampcheck/cparse/kbuild"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -84,4 +86,16 @@ func TestKernelClean(t *testing.T) {
 		mu.Unlock()
 	})
 	t.Logf("%d of %d unmodified .c files read as translation units without an error", read, len(files))
+}
+
+// crossGCC skips the test without s390x-linux-gnu-gcc (fails when CI
+// requires the oracles).
+func crossGCC(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath(kbuild.Compiler); err != nil {
+		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
+			t.Fatalf("%s required: %v", kbuild.Compiler, err)
+		}
+		t.Skipf("no %s: %v", kbuild.Compiler, err)
+	}
 }
