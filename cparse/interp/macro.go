@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/macroexp"
 	"modernc.org/cc/v4"
 )
 
@@ -85,6 +86,10 @@ func (c *compiler) macroSite(call *cc.PostfixExpression, m *cparse.Macro, line i
 	if err != nil {
 		return nil, c.errf(call, "%s: %v", m.Name, err)
 	}
+	if !c.p.prefetched {
+		c.p.prefetched = true
+		c.p.mtext.Prefetch(c.p.file.Name, c.macroSites())
+	}
 	exp, err := c.p.mtext.Expand(c.p.file.Name, text, line0, col)
 	if err != nil {
 		return nil, c.errf(call, "expanding %s: %v", m.Name, err)
@@ -126,6 +131,33 @@ func (c *compiler) macroSite(call *cc.PostfixExpression, m *cparse.Macro, line i
 		mm.site = saved
 		return v
 	}}, nil
+}
+
+// macroSites returns the invocations of the file's function-like macros
+// in the file's function definitions, for expanding them all in one run
+// of the preprocessor (macroexp.Table.Prefetch).
+func (c *compiler) macroSites() []macroexp.Site {
+	names := make([]string, 0, len(c.p.defs))
+	for n := range c.p.defs {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var sites []macroexp.Site
+	for _, n := range names {
+		walk(c.p.defs[n], func(n any) bool {
+			x, ok := n.(*cc.PostfixExpression)
+			if !ok || x.Case != cc.PostfixExpressionCall {
+				return true
+			}
+			if m, ok := c.p.macros[identOf(x.PostfixExpression)]; ok && m.FnLike {
+				if text, line, col, err := callText(c.p.file, m.Name, x); err == nil {
+					sites = append(sites, macroexp.Site{Text: text, Line: line, Col: col})
+				}
+			}
+			return true
+		})
+	}
+	return sites
 }
 
 // snippetCache holds parsed expansions by their full text, shared by all

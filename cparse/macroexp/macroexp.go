@@ -14,8 +14,11 @@
 // cached by unit, shared by all tables.
 //
 // cparse/cpp has no entry point that takes a macro table and a token
-// list, so every expansion preprocesses its unit from the text; the cache
-// makes a site cost one map lookup after the first time.
+// list, so every expansion preprocesses its unit from the text, and one
+// run costs about the same for a few tokens as for thousands (its output
+// buffer is sized for whole kernel units). Prefetch therefore expands all
+// of a file's sites in one run, and the cache makes a site cost one map
+// lookup after that.
 package macroexp
 
 import (
@@ -133,6 +136,14 @@ func isIdentChar(b byte) bool {
 // Unit returns the translation unit that Expand preprocesses for the
 // invocation text written at line and col.
 func (t *Table) Unit(text string, line, col int) string {
+	var b strings.Builder
+	t.writeDefs(&b, t.reach([]string{text}))
+	writeSite(&b, text, line, col)
+	return b.String()
+}
+
+// reach returns the definitions the texts can reach, in source order.
+func (t *Table) reach(texts []string) []*def {
 	reach := map[string]*def{}
 	var walk func(names []string)
 	walk = func(names []string) {
@@ -145,25 +156,123 @@ func (t *Table) Unit(text string, line, col int) string {
 			walk(d.names)
 		}
 	}
-	walk(idents(text))
+	for _, text := range texts {
+		walk(idents(text))
+	}
 	defs := make([]*def, 0, len(reach))
 	for _, d := range reach {
 		defs = append(defs, d)
 	}
 	sort.Slice(defs, func(i, j int) bool { return defs[i].seq < defs[j].seq })
-	var b strings.Builder
+	return defs
+}
+
+func (t *Table) writeDefs(b *strings.Builder, defs []*def) {
 	for _, d := range defs {
 		if d.Line > 0 {
-			fmt.Fprintf(&b, "#line %d\n", d.Line)
+			fmt.Fprintf(b, "#line %d\n", d.Line)
 		}
 		b.WriteString(d.Text)
 		b.WriteByte('\n')
 	}
+}
+
+func writeSite(b *strings.Builder, text string, line, col int) {
 	if line > 0 {
-		fmt.Fprintf(&b, "#line %d\n", line)
+		fmt.Fprintf(b, "#line %d\n", line)
 	}
-	fmt.Fprintf(&b, "%*s%s\n", max(col-1, 0), "", text)
-	return b.String()
+	fmt.Fprintf(b, "%*s%s\n", max(col-1, 0), "", text)
+}
+
+// Site is one invocation for Prefetch: its text as the file writes it and
+// where (0 for unknown).
+type Site struct {
+	Text      string
+	Line, Col int
+}
+
+// siteEnd ends each invocation in Prefetch's unit: an identifier that no
+// file writes and that stops a function-like macro name at the end of an
+// expansion from taking the next invocation as its arguments.
+const siteEnd = "__macroexp_site_end"
+
+// Prefetch expands the sites that are not cached yet in one preprocessor
+// run and caches what Expand would return for each, so that a file's
+// sites cost one run of the preprocessor rather than one each. When that
+// run fails (a bad invocation or definition among them), it caches
+// nothing: Expand then runs each site alone and reports its own error.
+func (t *Table) Prefetch(file string, sites []Site) {
+	if file == "" {
+		file = "<macro>"
+	}
+	var todo []Site
+	var keys []string
+	seen := map[string]bool{}
+	cache.Lock()
+	for _, s := range sites {
+		k := t.Unit(s.Text, s.Line, s.Col)
+		if _, ok := cache.m[k]; !ok && !seen[k] {
+			seen[k] = true
+			todo = append(todo, s)
+			keys = append(keys, k)
+		}
+	}
+	cache.Unlock()
+	if len(todo) < 2 {
+		return
+	}
+	texts := make([]string, len(todo))
+	for i, s := range todo {
+		texts[i] = s.Text
+	}
+	var b strings.Builder
+	t.writeDefs(&b, t.reach(texts))
+	for _, s := range todo {
+		writeSite(&b, s.Text, s.Line, s.Col)
+		b.WriteString(siteEnd + "\n")
+	}
+	u, err := preprocess(file, b.String(), MaxWork*len(todo))
+	if err != nil {
+		return
+	}
+	var out []string
+	var cur strings.Builder
+	for _, tok := range u.Tokens {
+		if tok.Text == siteEnd && tok.Macro == "" {
+			out = append(out, cur.String())
+			cur.Reset()
+			continue
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte(' ')
+		}
+		cur.WriteString(tok.Text)
+	}
+	if len(out) != len(todo) || cur.Len() > 0 {
+		return
+	}
+	cache.Lock()
+	if len(cache.m)+len(out) >= cacheMax {
+		clear(cache.m)
+	}
+	for i, k := range keys {
+		cache.m[k] = expansion{text: out[i]}
+	}
+	cache.Unlock()
+}
+
+// preprocess runs cparse/cpp over src as the file named file.
+func preprocess(file, src string, work int) (*cpp.Unit, error) {
+	cfg := &cpp.Config{
+		Read: func(p string) ([]byte, error) {
+			if p != file {
+				return nil, fmt.Errorf("%s: %w", p, fs.ErrNotExist)
+			}
+			return []byte(src), nil
+		},
+		MaxWork: work,
+	}
+	return cpp.Preprocess(cfg, file)
 }
 
 // cache holds expansions by their unit, shared by all tables; it is
@@ -198,16 +307,7 @@ func (t *Table) Expand(file, text string, line, col int) (string, error) {
 	if ok {
 		return x.text, x.err
 	}
-	cfg := &cpp.Config{
-		Read: func(p string) ([]byte, error) {
-			if p != file {
-				return nil, fmt.Errorf("%s: %w", p, fs.ErrNotExist)
-			}
-			return []byte(src), nil
-		},
-		MaxWork: MaxWork,
-	}
-	u, err := cpp.Preprocess(cfg, file)
+	u, err := preprocess(file, src, MaxWork)
 	if err != nil {
 		x.err = err
 	} else {

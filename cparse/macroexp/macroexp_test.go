@@ -185,35 +185,112 @@ func spell(text string) (string, error) {
 	return strings.Join(s, " "), nil
 }
 
-// BenchmarkExpandCold expands every function-like macro of the real JIT
-// file applied to placeholder arguments, with the cache emptied first:
-// the preprocessor's cost per expansion (ns/op is per macro).
+// BenchmarkExpandCold expands the function-like macros of the real JIT
+// file applied to placeholder arguments one at a time, with the cache
+// emptied first: the preprocessor's cost per expansion (ns/op is per
+// macro).
 func BenchmarkExpandCold(b *testing.B) {
 	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(b), cparse.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	t := NewTable(FileDefs(f))
-	var calls []string
+	calls := jitCalls(f)
+	i := 0
+	for b.Loop() {
+		if i%len(calls) == 0 {
+			clearCache()
+		}
+		if _, err := t.Expand(ktree.JITFile, calls[i%len(calls)].Text, 1, 1); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// TestPrefetch checks that expanding sites together gives what expanding
+// each alone gives, on the fixture's macros and on every function-like
+// macro of the real JIT file, and that a bad site among them leaves each
+// site to report its own error.
+func TestPrefetch(t *testing.T) {
+	var sites []Site
+	for i, call := range []string{"TWICE(1)", "CALL(f)", "NAME(a + \"b\")", "GLUE(EMIT, 4)(1)", "LONG(3)", "F(1)", "SELF"} {
+		sites = append(sites, Site{Text: call, Line: 30 + i, Col: 2})
+	}
+	comparePrefetch(t, "t.c", NewTable(FileDefs(parseMacros(t, macroDefs))), sites)
+	t.Run("bad site", func(t *testing.T) {
+		mt := NewTable(FileDefs(parseMacros(t, macroDefs)))
+		clearCache()
+		mt.Prefetch("t.c", append(sites[:2:2], Site{Text: "ADD(1)", Line: 40, Col: 1}))
+		if _, err := mt.Expand("t.c", "ADD(1)", 40, 1); err == nil || !strings.HasPrefix(err.Error(), "t.c:40:") {
+			t.Errorf("got %v, want an error at t.c:40", err)
+		}
+	})
+	t.Run(ktree.JITFile, func(t *testing.T) {
+		f, err := cparse.Parse(ktree.JITFile, ktree.JIT(t), cparse.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		comparePrefetch(t, ktree.JITFile, NewTable(FileDefs(f)), jitCalls(f))
+	})
+}
+
+func comparePrefetch(t *testing.T, file string, mt *Table, sites []Site) {
+	t.Helper()
+	clearCache()
+	want := make([]string, len(sites))
+	for i, s := range sites {
+		var err error
+		if want[i], err = mt.Expand(file, s.Text, s.Line, s.Col); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clearCache()
+	mt.Prefetch(file, sites)
+	if got := len(cache.m); got < len(sites) {
+		t.Errorf("got %d expansions cached, want %d", got, len(sites))
+	}
+	for i, s := range sites {
+		if got, err := mt.Expand(file, s.Text, s.Line, s.Col); err != nil || got != want[i] {
+			t.Errorf("%s: got %q, %v, want %q", s.Text, got, err, want[i])
+		}
+	}
+}
+
+func clearCache() {
+	cache.Lock()
+	clear(cache.m)
+	cache.Unlock()
+}
+
+// jitCalls applies every function-like macro of f to placeholder
+// arguments.
+func jitCalls(f *cparse.File) []Site {
+	var sites []Site
 	for _, m := range f.Macros {
 		if m.FnLike {
 			args := make([]string, len(m.Params))
 			for i := range args {
 				args[i] = fmt.Sprintf("a%d", i)
 			}
-			calls = append(calls, m.Name+"("+strings.Join(args, ", ")+")")
+			sites = append(sites, Site{Text: m.Name + "(" + strings.Join(args, ", ") + ")", Line: 1, Col: 1})
 		}
 	}
-	i := 0
+	return sites
+}
+
+// BenchmarkPrefetchCold expands every function-like macro of the real JIT
+// file in one run (Prefetch) with the cache emptied first: ns/op is for
+// all of them.
+func BenchmarkPrefetchCold(b *testing.B) {
+	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(b), cparse.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	t := NewTable(FileDefs(f))
+	calls := jitCalls(f)
 	for b.Loop() {
-		if i%len(calls) == 0 {
-			cache.Lock()
-			clear(cache.m)
-			cache.Unlock()
-		}
-		if _, err := t.Expand(ktree.JITFile, calls[i%len(calls)], 1, 1); err != nil {
-			b.Fatal(err)
-		}
-		i++
+		clearCache()
+		t.Prefetch(ktree.JITFile, calls)
 	}
 }

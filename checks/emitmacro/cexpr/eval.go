@@ -591,23 +591,37 @@ func (m *Machine) expansion(d *MacroDef) (Node, error) {
 	}
 	if m.table == nil {
 		m.table = tableOf(m.Macros)
-	}
-	call := d.Name
-	if d.FnLike {
-		ph := make([]string, len(d.Params))
-		for i := range ph {
-			ph[i] = placeholder(i)
+		// Expand every macro in one run of the preprocessor.
+		var sites []macroexp.Site
+		for _, o := range m.Macros {
+			if o != nil && !o.expanded {
+				sites = append(sites, macroexp.Site{Text: invocation(o)})
+			}
 		}
-		call += "(" + strings.Join(ph, ", ") + ")"
+		sort.Slice(sites, func(i, j int) bool { return sites[i].Text < sites[j].Text })
+		m.table.Prefetch("", sites)
 	}
 	d.expanded = true
-	text, err := m.table.Expand("", call, 0, 0)
+	text, err := m.table.Expand("", invocation(d), 0, 0)
 	if err != nil {
 		d.xerr = err
 		return nil, err
 	}
 	d.xnode, d.xerr = ParseBody(text)
 	return d.xnode, d.xerr
+}
+
+// invocation is the text whose expansion is d's: its name applied to
+// placeholders for its parameters, or its name.
+func invocation(d *MacroDef) string {
+	if !d.FnLike {
+		return d.Name
+	}
+	ph := make([]string, len(d.Params))
+	for i := range ph {
+		ph[i] = placeholder(i)
+	}
+	return d.Name + "(" + strings.Join(ph, ", ") + ")"
 }
 
 // tableOf gives the macros to the preprocessor in source order (by line,
