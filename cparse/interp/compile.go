@@ -83,22 +83,20 @@ type global struct {
 // Program is a compiled JIT file, ready to run on Machines. A Program is
 // immutable after Compile and may be shared by Machines in goroutines.
 type Program struct {
-	file   *cparse.File
-	env    *Env
-	funcs  map[string]*function
-	defs   map[string]*cc.FunctionDefinition
-	macros map[string]*cparse.Macro
-	mtext  *macroexp.Table // the file's #defines, as the preprocessor reads them
-	// prefetched is set once the file's macro sites were expanded together.
-	prefetched bool
-	structs    map[string]*ctype
-	typedefs   map[string]*ctype
-	enums      map[string]int64
-	globals    map[string]*global
-	gsize      int
-	ginit      []byte
-	gdecls     map[string]*cc.InitDeclarator
-	gspecs     map[string]*cc.DeclarationSpecifiers
+	file     *cparse.File
+	env      *Env
+	funcs    map[string]*function
+	defs     map[string]*cc.FunctionDefinition
+	macros   map[string]*cparse.Macro
+	mtext    *macroexp.Table // the file's #defines, as the preprocessor reads them
+	structs  map[string]*ctype
+	typedefs map[string]*ctype
+	enums    map[string]int64
+	globals  map[string]*global
+	gsize    int
+	ginit    []byte
+	gdecls   map[string]*cc.InitDeclarator
+	gspecs   map[string]*cc.DeclarationSpecifiers
 
 	sizeFn, prepFn *function
 	// frame is the struct bpf_tramp_jit local of the prepare function and
@@ -110,6 +108,8 @@ type Program struct {
 	// nsite counts the call and EMIT sites; each has a slot in a machine's
 	// site cache.
 	nsite int
+	// prefetched is set once the file's macro sites were expanded together.
+	prefetched bool
 }
 
 type compiler struct {
