@@ -119,7 +119,7 @@ func FindFailed(err error) (name string, src []byte, errs []Error) {
 // it is an error GCC reports in that file.
 func cppErrors(name string, src []byte, err error) []Error {
 	var ce *cpp.Error
-	if err == nil || !errors.As(err, &ce) || ce.Warning || !sameFile(name, ce.Pos.File) || ce.Pos.Line < 1 {
+	if err == nil || !errors.As(err, &ce) || ce.Warning || !gccText(ce) || !sameFile(name, ce.Pos.File) || ce.Pos.Line < 1 {
 		return nil
 	}
 	start, ok := lineStart(src, ce.Pos.Line)
@@ -141,6 +141,16 @@ func cppErrors(name string, src []byte, err error) []Error {
 	return []Error{e}
 }
 
+// gccText reports whether the preprocessor's error is one GCC prints: not
+// a failure to read a file (a fatal error other than a missing file or
+// the include depth) nor this preprocessor's work limit.
+func gccText(e *cpp.Error) bool {
+	if e.Fatal {
+		return strings.HasSuffix(e.Msg, ": No such file or directory") || strings.HasPrefix(e.Msg, "#include nested depth ")
+	}
+	return !strings.Contains(e.Msg, "exceeds the work limit of")
+}
+
 // lineStart returns the offset of the 1-based line in src.
 func lineStart(src []byte, line int) (int, bool) {
 	off := 0
@@ -159,4 +169,16 @@ func lineStart(src []byte, line int) (int, bool) {
 func sameFile(name, cppName string) bool {
 	name, cppName = filepath.ToSlash(name), filepath.ToSlash(cppName)
 	return cppName != "" && (name == cppName || strings.HasSuffix(name, "/"+cppName))
+}
+
+// SplitFlag splits a message of the check into GCC's text and the option
+// GCC prints in brackets after it ("-Werror=implicit-function-declaration"),
+// "" when GCC prints none.
+func SplitFlag(msg string) (text, flag string) {
+	if strings.HasSuffix(msg, "]") {
+		if i := strings.LastIndex(msg, " [-W"); i >= 0 {
+			return msg[:i], msg[i+2 : len(msg)-1]
+		}
+	}
+	return msg, ""
 }

@@ -134,7 +134,7 @@ func mutantGCC(tree string, m mutant) (classes, all []string, err error) {
 		if err != nil {
 			return nil, nil, err
 		}
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }()
 		for p, b := range m.headers {
 			inc := includeRel(p)
 			if inc == "" {

@@ -1,7 +1,6 @@
 package builderrors_test
 
 import (
-	"github.com/trampcheck/trampcheck/cparse/kbuild"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/trampcheck/trampcheck/checks/builderrors"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/kbuild"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
 

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/trampcheck/trampcheck/checks/builderrors"
 	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
 	"github.com/trampcheck/trampcheck/cparse"
 )
@@ -216,6 +217,11 @@ func toFinding(fset *token.FileSet, parsed *cparse.Result, check string, d analy
 		Check:    check,
 		Flag:     flagFor(check),
 		Message:  d.Message,
+	}
+	if check == builderrors.Analyzer.Name {
+		// GCC's errors, printed as GCC prints them.
+		f.Severity = "error"
+		f.Message, f.Flag = builderrors.SplitFlag(d.Message)
 	}
 	var src *cparse.File
 	if parsed != nil {

@@ -4,6 +4,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/trampcheck/trampcheck/checks/asmcomment"
+	"github.com/trampcheck/trampcheck/checks/builderrors"
 	"github.com/trampcheck/trampcheck/checks/emitmacro"
 	"github.com/trampcheck/trampcheck/checks/fieldoverflow"
 	"github.com/trampcheck/trampcheck/checks/missingproto"
@@ -31,5 +32,6 @@ func allAnalyzers() []*analysis.Analyzer {
 func optInAnalyzers() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
 		trampexec.Analyzer,
+		builderrors.Analyzer,
 	}
 }

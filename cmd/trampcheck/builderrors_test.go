@@ -1,0 +1,39 @@
+package main
+
+import (
+	"go/token"
+	"slices"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/trampcheck/trampcheck/checks/builderrors"
+)
+
+// TestBuilderrorsOptIn: builderrors is not in the default set but known
+// to --checks, and its findings print as GCC's errors: severity "error",
+// GCC's option (when it prints one) in brackets instead of the check's.
+func TestBuilderrorsOptIn(t *testing.T) {
+	if slices.Contains(allAnalyzers(), builderrors.Analyzer) {
+		t.Errorf("default checks include builderrors, want it opt-in")
+	}
+	if !slices.Contains(checkNames(), "builderrors") {
+		t.Errorf("check names %v lack builderrors", checkNames())
+	}
+	fset := token.NewFileSet()
+	tf := fset.AddFile("a.c", -1, 100)
+	tf.SetLinesForContent([]byte("int f(void)\n{\n\treturn g();\n}\n"))
+	for _, tc := range []struct{ msg, text, flag string }{
+		{"implicit declaration of function 'g' [-Werror=implicit-function-declaration]", "implicit declaration of function 'g'", "-Werror=implicit-function-declaration"},
+		{"too few arguments to function 'g'", "too few arguments to function 'g'", ""},
+		{`macro "M" requires 2 arguments, but only 1 given`, `macro "M" requires 2 arguments, but only 1 given`, ""},
+	} {
+		f, err := toFinding(fset, nil, "builderrors", analysis.Diagnostic{Pos: tf.Pos(21), Message: tc.msg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Severity != "error" || f.Message != tc.text || f.Flag != tc.flag || f.Line != 3 {
+			t.Errorf("%q: got %s line %d %q [%s], want error line 3 %q [%s]", tc.msg, f.Severity, f.Line, f.Message, f.Flag, tc.text, tc.flag)
+		}
+	}
+}
