@@ -49,6 +49,9 @@ type Options struct {
 	// chooses the argument and return values, which programs their enter
 	// function skips and which fmod_ret programs return non-zero.
 	Seeds int
+	// NoIndices leaves Finding.Indices empty (a run over the whole
+	// matrix keeps only counts).
+	NoIndices bool
 }
 
 // Check runs the trampoline that prog (a compiled file) generates for
@@ -57,6 +60,13 @@ type Options struct {
 // generator rejects or fails on are skipped (trampxcheck reports a
 // failing generator). An error means the tool failed.
 func Check(prog *interp.Program, cfgs []tramp.Config, opt Options) ([]Finding, Summary, error) {
+	return CheckN(prog, len(cfgs), func(i int) tramp.Config { return cfgs[i] }, opt)
+}
+
+// CheckN is Check for the n configurations that cfg returns (cfg must be
+// safe for concurrent use): only the findings are kept in memory, so n
+// may be the whole matrix (with NoIndices).
+func CheckN(prog *interp.Program, n int, cfg func(i int) tramp.Config, opt Options) ([]Finding, Summary, error) {
 	seeds := max(1, opt.Seeds)
 	type group struct {
 		first, count int
@@ -66,7 +76,7 @@ func Check(prog *interp.Program, cfgs []tramp.Config, opt Options) ([]Finding, S
 	var mu sync.Mutex
 	groups := map[string]*group{}
 	var sum Summary
-	err := parallel(len(cfgs), opt.Workers, func() (func(i int) error, error) {
+	err := parallel(n, opt.Workers, func() (func(i int) error, error) {
 		m := prog.NewMachine(interp.Limits{})
 		runner, err := abi.NewTrampRunner()
 		if err != nil {
@@ -74,7 +84,7 @@ func Check(prog *interp.Program, cfgs []tramp.Config, opt Options) ([]Finding, S
 		}
 		return func(i int) error {
 			env := m.Env()
-			tc := env.ResolveTramp(cfgs[i])
+			tc := env.ResolveTramp(cfg(i))
 			ic, err := env.FromTramp(tc)
 			if err != nil {
 				return err
@@ -116,11 +126,17 @@ func Check(prog *interp.Program, cfgs []tramp.Config, opt Options) ([]Finding, S
 			for _, l := range local {
 				g, ok := groups[l.key]
 				if !ok {
-					groups[l.key] = &group{first: i, count: 1, msg: l.msg, indices: []int{i}}
+					g = &group{first: i, count: 1, msg: l.msg}
+					if !opt.NoIndices {
+						g.indices = []int{i}
+					}
+					groups[l.key] = g
 					continue
 				}
 				g.count++
-				g.indices = append(g.indices, i)
+				if !opt.NoIndices {
+					g.indices = append(g.indices, i)
+				}
 				if i < g.first {
 					g.first, g.msg = i, l.msg
 				}

@@ -62,3 +62,40 @@ func TestTrampexecOptIn(t *testing.T) {
 		}
 	}
 }
+
+// TestXcheckExec: "xcheck --exec" runs trampexec after the comparison over
+// the set: on the real file over the covering set, the comparison is clean
+// and the emulator reports the tail call counter of trampolines without
+// arguments (exit 1); without --exec nothing of trampexec is printed.
+func TestXcheckExec(t *testing.T) {
+	path := filepath.Join(ktree.Dir(t), ktree.JITFile)
+	out, errs, code := runCLI(t, "", "xcheck", "--configs", "covering", "--exec", path)
+	var execLines, summary int
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		switch {
+		case strings.HasSuffix(l, " [trampcheck:trampexec]"):
+			execLines++
+			if !strings.Contains(l, ": tail_call: ") || !strings.Contains(l, "args=none") {
+				t.Errorf("got %q, want only the tail call counter of configurations without arguments", l)
+			}
+		case strings.HasPrefix(l, "xcheck --exec: "+path+": "):
+			summary++
+			if !strings.Contains(l, "(covering set)") || strings.Contains(l, " 0 with violations") {
+				t.Errorf("got summary %q, want the covering set and some configurations with violations", l)
+			}
+		case strings.HasPrefix(l, "xcheck: "+path+": "):
+			if !strings.Contains(l, " 0 divergences") {
+				t.Errorf("got %q, want no divergence", l)
+			}
+		default:
+			t.Errorf("unexpected line %q", l)
+		}
+	}
+	if code != exitFindings || execLines == 0 || summary != 1 {
+		t.Errorf("exit %d, %d trampexec lines, %d summaries, stderr %q; want %d, some, 1", code, execLines, summary, errs, exitFindings)
+	}
+	out, _, code = runCLI(t, "", "xcheck", "--configs", "covering", path)
+	if code != exitClean || strings.Contains(out, "trampexec") || strings.Contains(out, "--exec") {
+		t.Errorf("without --exec: exit %d, output %q; want 0 and no trampexec line", code, out)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/trampcheck/trampcheck/checks/trampexec"
 	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/interp"
@@ -27,7 +28,7 @@ func init() {
 	})
 }
 
-const xcheckUsage = `usage: trampcheck xcheck [--tree DIR] [--configs SET] [--workers N] [--shard K/N] [--env] [FILE|PATCH...]
+const xcheckUsage = `usage: trampcheck xcheck [--tree DIR] [--configs SET] [--workers N] [--shard K/N] [--env] [--exec] [FILE|PATCH...]
 
 Executes __arch_prepare_bpf_trampoline of the JIT file (as
 arch_bpf_trampoline_size and arch_prepare_bpf_trampoline drive it, with the
@@ -43,6 +44,12 @@ change code between the tree's file and the patched one (and the first
 differing instruction; for a series, per patch that changes the JIT file
 or a header), then checks the patched file. Without arguments it checks
 the file of --tree.
+
+--exec also runs the trampoline the file generates for each configuration
+on the s390x emulator and checks the calling contract (the trampexec check:
+ABI, BPF context, tail call counter, unwinder slots), reporting each
+violation at the C line of the EMIT responsible, one line per rule and
+line, after the comparison's lines and its own summary line.
 
 --shard K/N keeps every N-th configuration of SET starting at the K-th, so
 that N machines together run all of it.
@@ -70,6 +77,7 @@ func runXcheck(e *env, args []string) int {
 	set := fs.String("configs", "full", "configuration `SET`: full, covering or sample:N")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel `N` workers")
 	showEnv := fs.Bool("env", false, "print the environment model (each value and where it comes from) and exit")
+	exec := fs.Bool("exec", false, "also run the generated trampolines on the s390x emulator and check the calling contract (the trampexec check)")
 	shard := fs.String("shard", "", "run only shard `K/N` of the set (points K-1, K-1+N, ...), to split --configs full over machines")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), xcheckUsage)
@@ -123,13 +131,14 @@ func runXcheck(e *env, args []string) int {
 		}
 		inputs = []string{filepath.Join(*tree, jitFile)}
 	}
+	xo := xopts{workers: *workers, exec: *exec}
 	status := exitClean
 	for _, in := range inputs {
 		var st int
 		if strings.HasSuffix(in, ".c") || strings.HasSuffix(in, ".h") {
-			st = xcheckFile(e, in, *tree, n, cfg, desc, *workers)
+			st = xcheckFile(e, in, *tree, n, cfg, desc, xo)
 		} else {
-			st = xcheckPatch(e, in, *tree, n, cfg, desc, *workers)
+			st = xcheckPatch(e, in, *tree, n, cfg, desc, xo)
 		}
 		status = max(status, st)
 	}
@@ -180,7 +189,7 @@ func sampleStep(n int) uint64 {
 }
 
 // xcheckFile checks one C file.
-func xcheckFile(e *env, path, tree string, n int, cfg func(int) tramp.Config, desc string, workers int) int {
+func xcheckFile(e *env, path, tree string, n int, cfg func(int) tramp.Config, desc string, xo xopts) int {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "trampcheck xcheck: %v\n", err)
@@ -192,7 +201,7 @@ func xcheckFile(e *env, path, tree string, n int, cfg func(int) tramp.Config, de
 		fmt.Fprintf(e.Stderr, "trampcheck xcheck: %v\n", err)
 		return exitError
 	}
-	return xcheckSource(e, name, src, xe, n, cfg, desc, workers)
+	return xcheckSource(e, name, src, xe, n, cfg, desc, xo)
 }
 
 func displayName(path, tree string) string {
@@ -260,22 +269,22 @@ func stateReader(tree string, states []*patchset.State) func(string) ([]byte, er
 	}
 }
 
-func xcheckSource(e *env, name string, src []byte, xe xenv, n int, cfg func(int) tramp.Config, desc string, workers int) int {
+func xcheckSource(e *env, name string, src []byte, xe xenv, n int, cfg func(int) tramp.Config, desc string, xo xopts) int {
 	f, prog, err := compileFile(name, src, xe.env)
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "trampcheck xcheck: %v\n", err)
 		return exitError
 	}
-	return xcheckRun(e, name, f, prog, nil, "", xe, n, cfg, desc, workers)
+	return xcheckRun(e, name, f, prog, nil, "", xe, n, cfg, desc, xo)
 }
 
 // xcheckRun checks the compiled file prog against the reference and, when
 // base is not nil, reports the codegen difference from base first (under
 // the name diffName), in the same pass.
-func xcheckRun(e *env, name string, f *cparse.File, prog, base *interp.Program, diffName string, xe xenv, n int, cfg func(int) tramp.Config, desc string, workers int) int {
+func xcheckRun(e *env, name string, f *cparse.File, prog, base *interp.Program, diffName string, xe xenv, n int, cfg func(int) tramp.Config, desc string, xo xopts) int {
 	t0 := time.Now()
 	pcfg, stop := withProgress(e.Stderr, "xcheck: "+name, n, cfg)
-	fds, sum, d, err := trampxcheck.CheckDiffN(f, base, prog, n, pcfg, workers)
+	fds, sum, d, err := trampxcheck.CheckDiffN(f, base, prog, n, pcfg, xo.workers)
 	stop()
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "trampcheck xcheck: %s: %v\n", name, err)
@@ -290,7 +299,40 @@ func xcheckRun(e *env, name string, f *cparse.File, prog, base *interp.Program, 
 	}
 	fmt.Fprintf(e.Stdout, "xcheck: %s: %d configurations (%s), %d divergences, %d findings, %.0f configurations/s; environment: %s\n",
 		name, sum.Configs, desc, sum.Divergences, sum.Findings, float64(sum.Configs)/el.Seconds(), xe.from)
+	status := exitClean
 	if sum.Divergences > 0 {
+		status = exitFindings
+	}
+	if xo.exec {
+		status = max(status, xcheckExec(e, name, prog, xe, n, cfg, desc, xo))
+	}
+	return status
+}
+
+// xopts are the options of an xcheck run.
+type xopts struct {
+	workers int
+	exec    bool // --exec: also run trampexec over the set
+}
+
+// xcheckExec runs the trampolines that prog generates on the emulator
+// (trampexec.CheckN) over the set and prints the contract violations.
+func xcheckExec(e *env, name string, prog *interp.Program, xe xenv, n int, cfg func(int) tramp.Config, desc string, xo xopts) int {
+	t0 := time.Now()
+	pcfg, stop := withProgress(e.Stderr, "xcheck --exec: "+name, n, cfg)
+	fds, sum, err := trampexec.CheckN(prog, n, pcfg, trampexec.Options{Workers: xo.workers, NoIndices: true})
+	stop()
+	if err != nil {
+		fmt.Fprintf(e.Stderr, "trampcheck xcheck: %s: %v\n", name, err)
+		return exitError
+	}
+	el := time.Since(t0)
+	for _, fd := range fds {
+		fmt.Fprintf(e.Stdout, "%s:%d: %s [trampcheck:trampexec]\n", name, fd.Line, fd.Message)
+	}
+	fmt.Fprintf(e.Stdout, "xcheck --exec: %s: %d configurations run (%s), %d not generated, %d with violations, %d findings, %.0f configurations/s; environment: %s\n",
+		name, sum.Configs, desc, sum.Skipped, sum.Failed, sum.Findings, float64(sum.Configs+sum.Skipped)/el.Seconds(), xe.from)
+	if sum.Failed > 0 {
 		return exitFindings
 	}
 	return exitClean
@@ -311,7 +353,7 @@ func printDiff(e *env, name string, d trampxcheck.DiffSummary, desc string) {
 
 // xcheckPatch applies a patch (series) to the tree and compares the
 // codegen of the base and the patched file, then checks the patched file.
-func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, desc string, workers int) int {
+func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, desc string, xo xopts) int {
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(e.Stderr, "trampcheck xcheck: "+format+"\n", a...)
 		return exitError
@@ -389,10 +431,10 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 			return fail("%s: %v", name, err)
 		}
 		if i == last {
-			return xcheckRun(e, jitFile, f, cur, prev, name, xe, n, cfg, desc, workers)
+			return xcheckRun(e, jitFile, f, cur, prev, name, xe, n, cfg, desc, xo)
 		}
 		pcfg, stop := withProgress(e.Stderr, "xcheck: "+name+": codegen diff", n, cfg)
-		d, err := trampxcheck.Diff(prev, cur, n, pcfg, workers)
+		d, err := trampxcheck.Diff(prev, cur, n, pcfg, xo.workers)
 		stop()
 		if err != nil {
 			return fail("%s: %v", name, err)
