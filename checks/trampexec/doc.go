@@ -26,8 +26,9 @@
 // Each violation is reported at the C line of the EMIT that produced the
 // instruction responsible: the store or faulting instruction; for what a
 // called stub saw (its arguments, the context, the unwinder's slots), the
-// call instruction; for the caller's tail call counter, the last
-// instruction that wrote it; for what is only seen once the trampoline
+// call instruction; for the caller's tail call counter, a store into it
+// before any mvc read it (found by a second run that watches the slot),
+// else the last instruction that wrote it; for what is only seen once the trampoline
 // returned (registers, the caller's return value, the call order), the
 // last trampoline instruction that ran. The message gives the rule, the
 // observed and expected values, the instruction, the configuration, the
@@ -56,10 +57,10 @@
 //	tramp_enter fentry0 fentry1 fmod_ret0 body fexit0 fexit1 tramp_exit
 //	and 80 more configurations
 //
-// (22 is what the caller passed, 29 what the original function left). On
-// the real file this line already carries the finding of configurations
-// without arguments (below), so the deletion shows there as more
-// configurations, with the example of the first one.
+// (22 is what the caller passed, 29 what the original function left).
+// Configurations without arguments that call the original function join
+// the finding at the backchain store (below): their caller now gets the
+// value that store left.
 //
 // Fixed: after the call, copy the counter the callee left at
 // tail_call_cnt(%r15) back to tccnt_off:
@@ -72,8 +73,18 @@
 //
 // On the unmodified file the check reports one violation, for every
 // configuration whose traced function takes no argument: the tail call
-// counter. The evidence, for args=none flags=CALL_ORIG,SKIP_FRAME with one
-// fexit program (offsets in the trampoline):
+// counter. It is reported at the backchain store (the caller's counter
+// afterwards), and, with CALL_ORIG, at the call of the original function
+// (in call_r1: the counter it gets), as
+//
+//	tail_call: caller's tail call counter 00 00 03 ff, want 2 (last
+//	written here); at the store over the caller's counter before it was
+//	saved +8 stg %r1,152(%r15), the last +66 mvc 152(4,%r15),216(%r15)
+//	(line 2893) [args=none flags=0 func_addr=NULL]; calls: none and 9 more
+//	configurations
+//
+// The evidence, for args=none flags=CALL_ORIG,SKIP_FRAME with one fexit
+// program (offsets in the trampoline):
 //
 //	+0  lgr  %r1,%r15              the caller's %r15
 //	+4  aghi %r15,-88              the frame is 88 bytes
@@ -110,9 +121,8 @@
 // counter (swap the stg at +8 and the mvc at +14), or to keep the
 // backchain slot away from 64.
 //
-// These findings are what this check reports on the unmodified file; the
-// tests require them on every 6.12.y whose generator is the one
-// transcribed here, and tell when they are gone.
+// These are the only findings on the unmodified file; the tests require
+// them (and only them) on the real file, and tell when they are gone.
 //
 // # Cost
 //

@@ -109,7 +109,7 @@ func CheckN(prog *interp.Program, n int, cfg func(i int) tramp.Config, opt Optio
 					return fmt.Errorf("configuration %s: %v", trampxcheck.Describe(tc), err)
 				}
 				for _, fd := range run.Findings {
-					line, msg := describe(res, fd, run, tc)
+					line, msg := describe(res, tp, fd, run, tc)
 					key := fmt.Sprintf("%s:%d", fd.Rule, line)
 					if !seen[key] {
 						seen[key] = true
@@ -237,7 +237,7 @@ func insnStart(code []byte, pos int) int {
 
 // describe returns the C line a finding of one run is reported at and its
 // message for configuration tc.
-func describe(res *interp.Result, fd abi.Finding, run *abi.TrampRun, tc tramp.Config) (int, string) {
+func describe(res *interp.Result, tp *abi.Trampoline, fd abi.Finding, run *abi.TrampRun, tc tramp.Config) (int, string) {
 	code := res.Code
 	off, how := responsible(code, fd, run)
 	line := 0
@@ -245,12 +245,27 @@ func describe(res *interp.Result, fd abi.Finding, run *abi.TrampRun, tc tramp.Co
 	b.WriteString(fd.Rule)
 	b.WriteString(": ")
 	b.WriteString(strings.ReplaceAll(fd.Text, " (<nil>)", ""))
+	last := -1
+	if fd.Rule == abi.RuleTailCall && strings.HasPrefix(fd.Text, "caller's") {
+		// The last writer is where the wrong value was copied back; a
+		// store to the slot before the trampoline read it is where the
+		// counter was lost.
+		if first, ok := counterClobber(tp); ok && first != off {
+			off, how, last = first, "the store over the caller's counter before it was saved", off
+		}
+	}
 	if off >= 0 && off < len(code) {
 		fmt.Fprintf(&b, "; %s +%d %s", whatOr(how, "at"), off, insnText(code, off, tc.Image))
 		if s := res.Site(off); s != nil {
 			line = s.Line
 			if c := chainText(s); c != "" {
 				b.WriteString(" " + c)
+			}
+		}
+		if last >= 0 && last < len(code) {
+			fmt.Fprintf(&b, ", the last +%d %s", last, insnText(code, last, tc.Image))
+			if s := res.Site(last); s != nil {
+				fmt.Fprintf(&b, " (line %d)", s.Line)
 			}
 		}
 	}
@@ -384,3 +399,79 @@ func parallel(n, workers int, mk func() (func(i int) error, error)) error {
 
 // compileFile compiles f with the documented environment model.
 func compileFile(f *cparse.File) (*interp.Program, error) { return interp.Compile(f, nil) }
+
+// counterClobber runs tp once more, in an Env of its own, with stubs
+// that return 0 at every address it calls and zero arguments, and returns
+// the offset of the trampoline instruction that stored into the caller's
+// tail call counter (4 bytes at abi.PackedTailCallCnt of the caller's
+// frame) before any mvc read it: the store that lost the counter before
+// the trampoline saved it. ok is false when there is none or the run
+// fails.
+func counterClobber(tp *abi.Trampoline) (int, bool) {
+	e, err := abi.NewEnv()
+	if err != nil {
+		return -1, false
+	}
+	e.BackchainOff = abi.PackedBackchain
+	entry, err := e.Load(0, tp.Code)
+	if err != nil {
+		return -1, false
+	}
+	body := tp.FuncAddr + abi.PatchSize
+	var opts []abi.CallOption
+	if tp.Flags&abi.FlagOrigStack != 0 {
+		if tp.FuncAddr == 0 {
+			body = 0x0500_0000 + abi.PatchSize
+		}
+		opts = append(opts, abi.WithReg(0, body))
+	}
+	addrs := []uint64{tp.TrampEnter, tp.TrampExit, body}
+	for _, ps := range [][]abi.TrampProg{tp.FEntry, tp.FModRet, tp.FExit} {
+		for _, p := range ps {
+			addrs = append(addrs, p.Enter, p.Exit, p.BpfFunc)
+		}
+	}
+	for _, a := range addrs {
+		if a != 0 {
+			e.AddStubAt("stub", a, nil)
+		}
+	}
+	args := make([]abi.Value, len(tp.Args))
+	for i, a := range tp.Args {
+		args[i] = abi.Value{Arg: a, Bytes: make([]byte, a.Size)}
+	}
+	// A budget of 0 sets the call up and runs nothing; the run goes on
+	// below with a store hook that also sees what each mvc reads.
+	res, _ := e.Call(entry, args, 0, opts...)
+	if res == nil {
+		return -1, false
+	}
+	slot := res.SP + abi.PackedTailCallCnt
+	m := e.M
+	read, clobber := false, -1
+	m.OnStore = func(pc, addr, n uint64) {
+		off := pc - entry
+		if off >= uint64(len(tp.Code)) || read || clobber >= 0 {
+			return
+		}
+		if in := tp.Code[off:]; len(in) >= 6 && in[0] == 0xd2 { // mvc d1(l,b1),d2(b2)
+			b2, d2 := in[4]>>4, uint64(in[4]&0xf)<<8|uint64(in[5])
+			src := d2
+			if b2 != 0 {
+				src += m.R[b2]
+			}
+			if src < slot+4 && slot < src+uint64(in[1])+1 {
+				read = true
+				return
+			}
+		}
+		if addr < slot+4 && slot < addr+n {
+			clobber = int(off)
+		}
+	}
+	defer func() { m.OnStore = nil }()
+	if err := m.Run(1_000_000); err != nil || clobber < 0 {
+		return -1, false
+	}
+	return clobber, true
+}

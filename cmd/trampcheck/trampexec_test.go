@@ -15,7 +15,7 @@ import (
 // TestTrampexecOptIn: trampexec is not in the default set, is known to
 // --checks, and "check --checks=trampexec" on the real file (with the tree
 // and alone) reports the tail call counter of trampolines without
-// arguments, at the final copy to the caller's frame, with the flag.
+// arguments, at the backchain store that overwrites it, with the flag.
 func TestTrampexecOptIn(t *testing.T) {
 	def, err := namedChecks("")
 	if err != nil {
@@ -34,11 +34,11 @@ func TestTrampexecOptIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	gen := strings.Index(string(src), "static int __arch_prepare_bpf_trampoline(")
-	copyBack := strings.Index(string(src[gen:]), "_EMIT6(0xd203f000 | (tjit->stack_size +")
-	if gen < 0 || copyBack < 0 {
-		t.Fatal("real file lacks the generator's final copy of the tail call counter")
+	store := strings.Index(string(src[gen:]), "EMIT6_DISP_LH(0xe3000000, 0x0024, REG_1, REG_0, REG_15,")
+	if gen < 0 || store < 0 {
+		t.Fatal("real file lacks the generator's backchain store")
 	}
-	line := strings.Count(string(src[:gen+copyBack]), "\n") + 1
+	line := strings.Count(string(src[:gen+store]), "\n") + 1
 	for _, args := range [][]string{
 		{"check", "--checks=trampexec", "--tree", tree, path},
 		{"check", "--checks=trampexec", path},
