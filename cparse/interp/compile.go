@@ -108,7 +108,8 @@ type Program struct {
 	// nsite counts the call and EMIT sites; each has a slot in a machine's
 	// site cache.
 	nsite int
-	// prefetched is set once the file's macro sites were expanded together.
+	// prefetched is set once the file's macro sites were expanded together
+	// (at the first site not in macroexp's cache).
 	prefetched bool
 }
 

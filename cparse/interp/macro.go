@@ -86,7 +86,7 @@ func (c *compiler) macroSite(call *cc.PostfixExpression, m *cparse.Macro, line i
 	if err != nil {
 		return nil, c.errf(call, "%s: %v", m.Name, err)
 	}
-	if !c.p.prefetched {
+	if !c.p.prefetched && !c.p.mtext.Cached(c.p.file.Name, text, line0, col) {
 		c.p.prefetched = true
 		c.p.mtext.Prefetch(c.p.file.Name, c.macroSites())
 	}
@@ -134,28 +134,16 @@ func (c *compiler) macroSite(call *cc.PostfixExpression, m *cparse.Macro, line i
 }
 
 // macroSites returns the invocations of the file's function-like macros
-// in the file's function definitions, for expanding them all in one run
-// of the preprocessor (macroexp.Table.Prefetch).
+// that the front end found in code (File.Emits), for expanding them all in
+// one run of the preprocessor (macroexp.Table.Prefetch).
 func (c *compiler) macroSites() []macroexp.Site {
-	names := make([]string, 0, len(c.p.defs))
-	for n := range c.p.defs {
-		names = append(names, n)
-	}
-	sort.Strings(names)
 	var sites []macroexp.Site
-	for _, n := range names {
-		walk(c.p.defs[n], func(n any) bool {
-			x, ok := n.(*cc.PostfixExpression)
-			if !ok || x.Case != cc.PostfixExpressionCall {
-				return true
+	for _, e := range c.p.file.Emits {
+		if m, ok := c.p.macros[e.Name]; ok && m.FnLike && e.Call != nil {
+			if text, line, col, err := callText(c.p.file, m.Name, e.Call); err == nil {
+				sites = append(sites, macroexp.Site{Text: text, Line: line, Col: col})
 			}
-			if m, ok := c.p.macros[identOf(x.PostfixExpression)]; ok && m.FnLike {
-				if text, line, col, err := callText(c.p.file, m.Name, x); err == nil {
-					sites = append(sites, macroexp.Site{Text: text, Line: line, Col: col})
-				}
-			}
-			return true
-		})
+		}
 	}
 	return sites
 }

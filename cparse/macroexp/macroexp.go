@@ -184,6 +184,19 @@ func writeSite(b *strings.Builder, text string, line, col int) {
 	fmt.Fprintf(b, "%*s%s\n", max(col-1, 0), "", text)
 }
 
+// Cached reports whether Expand has the expansion of text at line and col
+// in its cache.
+func (t *Table) Cached(file, text string, line, col int) bool {
+	if file == "" {
+		file = "<macro>"
+	}
+	key := file + "\x00" + t.Unit(text, line, col)
+	cache.Lock()
+	_, ok := cache.m[key]
+	cache.Unlock()
+	return ok
+}
+
 // Site is one invocation for Prefetch: its text as the file writes it and
 // where (0 for unknown).
 type Site struct {
@@ -210,7 +223,7 @@ func (t *Table) Prefetch(file string, sites []Site) {
 	seen := map[string]bool{}
 	cache.Lock()
 	for _, s := range sites {
-		k := t.Unit(s.Text, s.Line, s.Col)
+		k := file + "\x00" + t.Unit(s.Text, s.Line, s.Col)
 		if _, ok := cache.m[k]; !ok && !seen[k] {
 			seen[k] = true
 			todo = append(todo, s)
@@ -275,8 +288,8 @@ func preprocess(file, src string, work int) (*cpp.Unit, error) {
 	return cpp.Preprocess(cfg, file)
 }
 
-// cache holds expansions by their unit, shared by all tables; it is
-// dropped when it grows large.
+// cache holds expansions by file name and unit, shared by all tables; it
+// is dropped when it grows large.
 var cache = struct {
 	sync.Mutex
 	m map[string]expansion
@@ -301,8 +314,9 @@ func (t *Table) Expand(file, text string, line, col int) (string, error) {
 		file = "<macro>"
 	}
 	src := t.Unit(text, line, col)
+	key := file + "\x00" + src
 	cache.Lock()
-	x, ok := cache.m[src]
+	x, ok := cache.m[key]
 	cache.Unlock()
 	if ok {
 		return x.text, x.err
@@ -324,7 +338,7 @@ func (t *Table) Expand(file, text string, line, col int) (string, error) {
 	if len(cache.m) >= cacheMax {
 		clear(cache.m)
 	}
-	cache.m[src] = x
+	cache.m[key] = x
 	cache.Unlock()
 	return x.text, x.err
 }
