@@ -22,4 +22,13 @@
 // an ordinary identifier at file scope keeps its typedef meaning; uses are
 // all identifiers in bodies and initializers that are not member names,
 // so a local variable that shadows a function counts as a use.
+//
+// Unit.Diags are the errors GCC 12 reports that the scan decides exactly
+// (see Diag and errors.go): "redefinition of 'f'" for a second definition
+// spelled token for token as the first, "implicit declaration of function
+// 'f'" for a direct call whose name no earlier token of the unit spells,
+// and "too many/too few arguments to function 'f'" for a direct call of a
+// function whose file-scope prototypes give one countable parameter list,
+// when nothing in the calling function could shadow the name. Anything a
+// macro produced, and any doubt, gives nothing.
 package tu

@@ -2,6 +2,8 @@ package tu
 
 import (
 	"fmt"
+	"hash/maphash"
+	"slices"
 	"strings"
 
 	"github.com/trampcheck/trampcheck/cparse/cpp"
@@ -33,7 +35,7 @@ type arity struct {
 
 // defInfo is a function's first definition.
 type defInfo struct {
-	head         string // its tokens from the declaration's start to the body
+	head         uint64 // a hash of its tokens from the declaration's start to the body
 	externInline bool
 }
 
@@ -149,12 +151,13 @@ func (s *scanner) direct(i int) bool {
 // definition that is extern inline (GNU inline semantics, as the kernel's
 // inline) may be redefined; that is left alone.
 func (s *scanner) noteDefinition(name, open int, sp specs) {
-	var b strings.Builder
+	var h maphash.Hash
+	h.SetSeed(s.seed)
 	for i := s.declStart; i < open; i++ {
-		b.WriteString(s.toks[i].Text)
-		b.WriteByte(' ')
+		_, _ = h.WriteString(s.toks[i].Text)
+		_ = h.WriteByte(' ')
 	}
-	head := b.String()
+	head := h.Sum64()
 	n := s.toks[name].Text
 	prev, ok := s.defs[n]
 	if !ok {
@@ -167,29 +170,18 @@ func (s *scanner) noteDefinition(name, open int, sp specs) {
 	s.u.Diags = append(s.u.Diags, Diag{Index: name, Pos: s.toks[name].Pos, Msg: fmt.Sprintf("redefinition of '%s'", n)})
 }
 
-// bodyErrors reports the implicit declarations and argument counts that
-// GCC gives for direct calls in the body between the braces open and
-// close of a definition whose parameter list opens at params.
+// bodyErrors reports the argument counts that GCC checks for direct
+// calls in the body between the braces open and close of a definition
+// whose parameter list opens at params, and records the calls that may be
+// implicit declarations (decided at the end of Scan, see implicitDecls).
 //
 // A call is "f (" in the body, f not a member name, not a keyword and not
 // after a token that could make it a declaration (a type name or other
-// identifier, '*', an attribute). Implicit declaration: the call is the
-// first token of the whole unit that spells f (so nothing declared it,
-// at any scope), f is not one of GCC's own builtins, and no macro
-// produced it. Argument count: f has countable file-scope prototypes
-// declared before, and within this function every token spelling f
-// (parameters included) is such a call, so nothing local shadows it.
+// identifier, '*', an attribute). Argument count: f has countable
+// file-scope prototypes declared before, and within this function every
+// token spelling f (parameters included), other than as a member name, is
+// such a call, so nothing local shadows it.
 func (s *scanner) bodyErrors(params, open, close int) {
-	unsafe := map[string]bool{}
-	if params >= 0 {
-		if end := s.matching(params); end > 0 {
-			for i := params; i < end; i++ {
-				if s.toks[i].Kind == cpp.Ident {
-					unsafe[s.toks[i].Text] = true
-				}
-			}
-		}
-	}
 	type call struct{ i, args int }
 	var calls []call
 	attrEnd := -1
@@ -198,36 +190,25 @@ func (s *scanner) bodyErrors(params, open, close int) {
 		if t.Kind != cpp.Ident {
 			continue
 		}
-		switch t.Text {
-		case "__attribute__", "__attribute":
-			if i+1 < close && s.toks[i+1].Text == "(" {
-				for _, tk := range s.toks[i+1 : s.matching(i+1)+1] {
-					if tk.Kind == cpp.Ident {
-						unsafe[tk.Text] = true
-					}
-				}
-				attrEnd = s.matching(i + 1)
-				i = attrEnd
+		if (t.Text == "__attribute__" || t.Text == "__attribute") && s.toks[i+1].Text == "(" {
+			if end := s.matching(i + 1); end > 0 && end < close {
+				attrEnd, i = end, end
 			}
 			continue
 		}
-		if keyword(t.Text) {
+		if s.toks[i+1].Text != "(" {
 			continue
 		}
-		prev := s.toks[i-1]
-		if prev.Text == "." || prev.Text == "->" {
+		prev := &s.toks[i-1]
+		if prev.Text == "." || prev.Text == "->" || i-1 == attrEnd || prev.Text == "*" || keyword(t.Text) {
 			continue
 		}
-		isCall := i+1 < close && s.toks[i+1].Text == "(" && i-1 != attrEnd && prev.Text != "*" &&
-			(prev.Kind != cpp.Ident || prev.Text == "return" || prev.Text == "else" || prev.Text == "do" ||
-				prev.Text == "case" || prev.Text == "sizeof")
-		if !isCall {
-			unsafe[t.Text] = true
+		if prev.Kind == cpp.Ident && prev.Text != "return" && prev.Text != "else" && prev.Text != "do" &&
+			prev.Text != "case" && prev.Text != "sizeof" {
 			continue
 		}
 		end := s.matching(i + 1)
 		if end < 0 || end > close {
-			unsafe[t.Text] = true
 			continue
 		}
 		args := 0
@@ -249,18 +230,47 @@ func (s *scanner) bodyErrors(params, open, close int) {
 		}
 		calls = append(calls, call{i, args})
 	}
+	// The names whose argument counts can be checked, then whether
+	// anything in the function other than these calls spells them.
+	var names []string
+	isCall := map[int]bool{}
 	for _, c := range calls {
-		t := &s.toks[c.i]
-		name := t.Text
-		if s.first[name] == c.i {
-			if !gccDeclared(name) && s.direct(c.i) {
-				msg := fmt.Sprintf("implicit declaration of function '%s' [-Werror=implicit-function-declaration]", name)
-				s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: t.Pos, Msg: msg})
+		name := s.toks[c.i].Text
+		_, isFunc := s.funcs[name]
+		if !isFunc {
+			if _, isType := s.typedefs[name]; !isType && !gccDeclared(name) {
+				s.cands = append(s.cands, c.i)
 			}
 			continue
 		}
+		if a := s.arity[name]; a.ok && !a.bad && !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+		isCall[c.i] = true
+	}
+	if len(names) == 0 {
+		return
+	}
+	unsafe := map[string]bool{}
+	from := open
+	if params >= 0 {
+		from = params
+	}
+	for j := from; j < close; j++ {
+		t := &s.toks[j]
+		if t.Kind != cpp.Ident || isCall[j] || !slices.Contains(names, t.Text) {
+			continue
+		}
+		if p := s.toks[j-1].Text; j > open && (p == "." || p == "->") {
+			continue
+		}
+		unsafe[t.Text] = true
+	}
+	for _, c := range calls {
+		t := &s.toks[c.i]
+		name := t.Text
 		a := s.arity[name]
-		if unsafe[name] || !a.ok || a.bad || !s.direct(c.i) {
+		if !isCall[c.i] || unsafe[name] || !a.ok || a.bad || !s.direct(c.i) {
 			continue
 		}
 		switch {
@@ -270,4 +280,43 @@ func (s *scanner) bodyErrors(params, open, close int) {
 			s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: t.Pos, Msg: fmt.Sprintf("too many arguments to function '%s'", name)})
 		}
 	}
+}
+
+// implicitDecls reports "implicit declaration of function 'f'" for the
+// candidate calls of bodyErrors that are the first token of the whole
+// unit spelling f (so nothing declared it, at any scope) and that no macro
+// produced; GCC reports only the first call of a name. It runs once, at
+// the end of Scan, over the tokens up to the last candidate.
+func (s *scanner) implicitDecls() {
+	if len(s.cands) == 0 {
+		return
+	}
+	want := map[string]int{} // name -> index of its first token
+	var filter [64][256]bool // length and first byte of the names, to skip most tokens unhashed
+	for _, i := range s.cands {
+		name := s.toks[i].Text
+		want[name] = -1
+		if len(name) < 64 {
+			filter[len(name)][name[0]] = true
+		}
+	}
+	last := s.cands[len(s.cands)-1]
+	for j := 0; j <= last; j++ {
+		t := &s.toks[j]
+		if t.Kind != cpp.Ident || len(t.Text) < 64 && !filter[len(t.Text)][t.Text[0]] {
+			continue
+		}
+		if f, ok := want[t.Text]; ok && f < 0 {
+			want[t.Text] = j
+		}
+	}
+	for _, i := range s.cands {
+		t := &s.toks[i]
+		if want[t.Text] != i || !s.direct(i) {
+			continue
+		}
+		msg := fmt.Sprintf("implicit declaration of function '%s' [-Werror=implicit-function-declaration]", t.Text)
+		s.u.Diags = append(s.u.Diags, Diag{Index: i, Pos: t.Pos, Msg: msg})
+	}
+	slices.SortFunc(s.u.Diags, func(a, b Diag) int { return a.Index - b.Index })
 }

@@ -2,6 +2,7 @@ package tu
 
 import (
 	"fmt"
+	"hash/maphash"
 
 	"github.com/trampcheck/trampcheck/cparse/cpp"
 )
@@ -70,13 +71,15 @@ type scanner struct {
 	typedefs map[string]typeInfo
 	funcs    map[string]typeInfo // file-scope functions declared so far
 	u        *Unit
-	// first is the index of each identifier's first token in the unit;
-	// arity and defs what file-scope prototypes and definitions said so
-	// far; declStart the first token of the current external declaration.
-	first     map[string]int
+	// cands are the calls that may be implicit declarations (see
+	// implicitDecls); arity and defs what file-scope prototypes and
+	// definitions said so far; declStart the first token of the current
+	// external declaration.
+	cands     []int
 	arity     map[string]arity
 	defs      map[string]defInfo
 	declStart int
+	seed      maphash.Seed
 }
 
 // Scan reads the file-scope declarations of the preprocessed token
@@ -84,14 +87,7 @@ type scanner struct {
 func Scan(toks []cpp.Token) (*Unit, error) {
 	s := &scanner{
 		toks: toks, typedefs: map[string]typeInfo{}, funcs: map[string]typeInfo{}, u: &Unit{},
-		first: map[string]int{}, arity: map[string]arity{}, defs: map[string]defInfo{},
-	}
-	for i := range toks {
-		if toks[i].Kind == cpp.Ident {
-			if _, ok := s.first[toks[i].Text]; !ok {
-				s.first[toks[i].Text] = i
-			}
-		}
+		arity: map[string]arity{}, defs: map[string]defInfo{}, seed: maphash.MakeSeed(),
 	}
 	for s.i < len(s.toks) {
 		start := s.i
@@ -103,6 +99,7 @@ func Scan(toks []cpp.Token) (*Unit, error) {
 			s.i++
 		}
 	}
+	s.implicitDecls()
 	return s.u, nil
 }
 
