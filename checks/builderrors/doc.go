@@ -42,9 +42,16 @@
 // definition produced by a macro (GCC reports it inside the macro's
 // definition, with "in expansion of macro" notes), a prototype spelled
 // through a typedef, a name that appears in the function other than as a
-// call. Errors in headers are not reported. The driver prints every
-// finding with its own severity and flag; the message is GCC's text after
-// "error: ".
+// call. Errors in headers are not reported, nor errors that follow from
+// another (GCC goes on after an error; the front end's view of the rest
+// of the unit may differ from GCC's then).
+//
+// The check is opt-in in the driver (--checks=builderrors), which prints
+// its findings with GCC's "error:" severity and GCC's option in brackets
+// where GCC prints one. A file that the front end cannot read at all
+// (the hermetic fallback fails too, as on #error) reaches the check
+// through cparse.Result.Failed as a *cparse.TUFailure (FindFailed), when
+// the front end keeps going (cparse.Options.KeepGoing).
 //
 // Bad:
 //
