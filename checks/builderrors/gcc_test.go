@@ -76,7 +76,8 @@ func ours(t *testing.T, path string, src []byte, opts cparse.Options, name strin
 // TestFixturesGCC compares every fixture with host gcc in gnu11 with the
 // kernel's -Werror=implicit-function-declaration: a bad_*.c fixture must
 // give errors and exactly GCC's error lines (after a preprocessing error,
-// GCC's first error line), a good_*.c fixture none, and GCC none either.
+// GCC's first error line), a good_*.c fixture none, and GCC none either;
+// a second read, from the translation unit cache, gives the same.
 func TestFixturesGCC(t *testing.T) {
 	gcc := hostGCC(t)
 	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
@@ -102,6 +103,10 @@ func TestFixturesGCC(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, cppErr := ours(t, path, src, cparse.Options{IncludeDirs: []string{inc}}, name)
+			// The second read comes from the translation unit cache.
+			if again, _ := ours(t, path, src, cparse.Options{IncludeDirs: []string{inc}}, name); !slices.Equal(again, got) {
+				t.Errorf("from the cache: got %q, want %q as read first", again, got)
+			}
 			if cppErr && len(want) > 1 {
 				want = want[:1]
 			}
