@@ -20,6 +20,24 @@ import (
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
 
+// TestMain gives the kernel tests one translation-unit cache, so that
+// each unmodified kernel file is preprocessed once for all of them (the
+// mutants, whose contents differ, never hit it).
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "trampcheck-missingproto-cache")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	kernelCache = dir
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// kernelCache is the cache directory of the kernel tests.
+var kernelCache string
+
 // kernelDirs are the directories whose every built .c file is compared
 // with GCC.
 var kernelDirs = []string{"kernel/bpf", "arch/s390/net", "arch/s390/kernel"}
@@ -147,7 +165,7 @@ func allFiles(t *testing.T, tree string, dirs []string) []string {
 func TestKernelGCC(t *testing.T) {
 	tree := ktree.Prepared(t)
 	crossGCC(t)
-	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	t.Setenv("TRAMPCHECK_CACHE", kernelCache)
 	built := builtFiles(t, tree)
 	all := allFiles(t, tree, kernelDirs)
 	var mu sync.Mutex
@@ -195,7 +213,7 @@ func TestKernelGCC(t *testing.T) {
 func TestKernelUnprepared(t *testing.T) {
 	prepared := ktree.Prepared(t)
 	tree := ktree.Dir(t)
-	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	t.Setenv("TRAMPCHECK_CACHE", kernelCache)
 	files := allFiles(t, tree, []string{"arch/s390/net", "arch/s390/kernel"})
 	if len(files) == 0 {
 		t.Fatal("no files")
@@ -234,7 +252,7 @@ var staticWord = regexp.MustCompile(`\bstatic\b`)
 func TestKernelGCCDropStatic(t *testing.T) {
 	tree := ktree.Prepared(t)
 	crossGCC(t)
-	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	t.Setenv("TRAMPCHECK_CACHE", kernelCache)
 	files := builtFiles(t, tree)
 	rng := rand.New(rand.NewPCG(2026, 12))
 	type mutant struct {
@@ -300,6 +318,151 @@ func TestKernelGCCDropStatic(t *testing.T) {
 		}
 	})
 	t.Logf("%d of %d mutants (static dropped) equal GCC; %d of them gave the mutated function's warning", equal, len(mutants), fired)
+	if fired == 0 {
+		t.Errorf("no mutant gave a warning for its function: the mutation is broken")
+	}
+}
+
+// TestKernelGCCHeaderPrototype removes, for a random non-static function
+// of each built file whose prototype is in a header, that prototype (its
+// name is renamed in the header, in memory for trampcheck and in a copy
+// searched first for GCC) and compares trampcheck's findings with the
+// kernel's own compile command.
+func TestKernelGCCHeaderPrototype(t *testing.T) {
+	tree := ktree.Prepared(t)
+	crossGCC(t)
+	t.Setenv("TRAMPCHECK_CACHE", kernelCache)
+	files := builtFiles(t, tree)
+	rng := rand.New(rand.NewPCG(2026, 14))
+	type mutant struct {
+		rel, fn, header, incDir string
+		hsrc                    []byte
+	}
+	var mutants []mutant
+	for _, rel := range files {
+		src, err := os.ReadFile(filepath.Join(tree, rel))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := cparse.Parse(filepath.Join(tree, rel), src, cparse.Options{Tree: tree})
+		if err != nil || f.TU == nil {
+			t.Fatalf("%s: %v %v", rel, err, f.TUErr)
+		}
+		cmd, err := kbuild.For(kbuild.DirReader(tree), rel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Definitions with exactly one earlier prototype, in a header
+		// under one of the command's include directories, written there
+		// (not by a macro).
+		protos := map[string][]int{}
+		var cands []int
+		for i, d := range f.TU.Decls {
+			switch {
+			case d.Prototype && !d.Def && !f.TU.InFile(d.Pos) && d.Macro == "":
+				protos[d.Name] = append(protos[d.Name], i)
+			case d.Def && !d.Static && !d.Inline && f.TU.InFile(d.Pos) && len(protos[d.Name]) == 1:
+				cands = append(cands, i)
+			}
+		}
+		if len(cands) == 0 {
+			continue
+		}
+		def := f.TU.Decls[cands[rng.IntN(len(cands))]]
+		proto := f.TU.Decls[protos[def.Name][0]]
+		incDir := ""
+		for _, d := range cmd.IncludeDirs {
+			if strings.HasPrefix(proto.Pos.File, d+"/") {
+				incDir = d
+				break
+			}
+		}
+		if incDir == "" {
+			continue
+		}
+		h, err := os.ReadFile(filepath.Join(tree, proto.Pos.File))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitAfter(string(h), "\n")
+		l := lines[proto.Pos.Line-1]
+		c := proto.Pos.Col - 1
+		if c+len(def.Name) > len(l) || l[c:c+len(def.Name)] != def.Name {
+			continue
+		}
+		lines[proto.Pos.Line-1] = l[:c] + def.Name + "_gone" + l[c+len(def.Name):]
+		mutants = append(mutants, mutant{rel, def.Name, proto.Pos.File, incDir, []byte(strings.Join(lines, ""))})
+	}
+	var mu sync.Mutex
+	equal, fired, uncompilable := 0, 0, 0
+	parallel(mutants, func(m mutant) {
+		// GCC: the changed header in a copy of its include directory,
+		// searched first.
+		ov := t.TempDir()
+		hp := filepath.Join(ov, filepath.FromSlash(m.header))
+		if err := os.MkdirAll(filepath.Dir(hp), 0o755); err != nil {
+			t.Error(err)
+			return
+		}
+		if err := os.WriteFile(hp, m.hsrc, 0o644); err != nil {
+			t.Error(err)
+			return
+		}
+		argv, err := kbuild.GCCArgs(tree, m.rel)
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		argv = append([]string{argv[0], "-I", filepath.Join(ov, filepath.FromSlash(m.incDir))}, argv[1:]...)
+		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd.Dir = tree
+		cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=C")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			// The header itself calls the function after the removed
+			// prototype: an implicit declaration, an error in the
+			// kernel's build (builderrors' business), not a mutant of
+			// this test.
+			mu.Lock()
+			uncompilable++
+			mu.Unlock()
+			return
+		}
+		var want []string
+		for _, l := range strings.Split(string(out), "\n") {
+			if mm := kernelWarning.FindStringSubmatch(l); mm != nil && mm[1] == m.rel {
+				want = append(want, l)
+			}
+		}
+		src, err := os.ReadFile(filepath.Join(tree, m.rel))
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		f, err := cparse.Parse(filepath.Join(tree, m.rel), src, cparse.Options{Tree: tree, Overlay: map[string][]byte{m.header: m.hsrc}})
+		if err != nil || f.TU == nil {
+			t.Errorf("%s: %v %v", m.rel, err, f.TUErr)
+			return
+		}
+		var got []string
+		for _, w := range missingproto.FindTU(f) {
+			got = append(got, fmt.Sprintf("%s:%d:%d: warning: %s [-Wmissing-prototypes]", m.rel, w.Func.Pos.Line, f.DisplayCol(w.Func.Pos), w.Message))
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if !slices.Equal(got, want) {
+			t.Errorf("%s without the prototype of %s in %s:\ngot (trampcheck)\n\t%s\nwant (%s)\n\t%s", m.rel, m.fn, m.header, strings.Join(got, "\n\t"), kbuild.Compiler, strings.Join(want, "\n\t"))
+			return
+		}
+		equal++
+		for _, w := range want {
+			if strings.Contains(w, "'"+m.fn+"'") {
+				fired++
+				break
+			}
+		}
+	})
+	t.Logf("%d of %d mutants (a header prototype removed) equal GCC, %d gave the function's warning; %d do not compile (the header uses the function)", equal, len(mutants)-uncompilable, fired, uncompilable)
 	if fired == 0 {
 		t.Errorf("no mutant gave a warning for its function: the mutation is broken")
 	}
