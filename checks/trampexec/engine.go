@@ -32,10 +32,15 @@ type Finding struct {
 	Indices []int
 }
 
+// RuleGenerator is the Rule of a finding that the generator itself
+// failed (an invalid access, a limit of the interpreter), so that there
+// was nothing to run.
+const RuleGenerator = "generator"
+
 // Summary counts what a check did.
 type Summary struct {
 	Configs  int // configurations whose trampoline ran
-	Skipped  int // configurations the generator rejects or fails on
+	Skipped  int // configurations the generator rejects (a negative errno) or fails on
 	Failed   int // configurations with at least one violation
 	Findings int // findings after grouping
 }
@@ -57,8 +62,8 @@ type Options struct {
 // Check runs the trampoline that prog (a compiled file) generates for
 // each of cfgs on the emulator and returns the contract violations,
 // grouped by rule and line and sorted by line. Configurations that the
-// generator rejects or fails on are skipped (trampxcheck reports a
-// failing generator). An error means the tool failed.
+// generator rejects are skipped; a generator that fails is a finding of
+// RuleGenerator at the line that failed. An error means the tool failed.
 func Check(prog *interp.Program, cfgs []tramp.Config, opt Options) ([]Finding, Summary, error) {
 	return CheckN(prog, len(cfgs), func(i int) tramp.Config { return cfgs[i] }, opt)
 }
@@ -76,6 +81,21 @@ func CheckN(prog *interp.Program, n int, cfg func(i int) tramp.Config, opt Optio
 	var mu sync.Mutex
 	groups := map[string]*group{}
 	var sum Summary
+	// add counts configuration i in the group of key (under mu).
+	add := func(key, msg string, i int) {
+		g, ok := groups[key]
+		if !ok {
+			g = &group{first: i, msg: msg}
+			groups[key] = g
+		}
+		g.count++
+		if !opt.NoIndices {
+			g.indices = append(g.indices, i)
+		}
+		if i < g.first {
+			g.first, g.msg = i, msg
+		}
+	}
 	err := parallel(n, opt.Workers, func() (func(i int) error, error) {
 		m := prog.NewMachine(interp.Limits{})
 		runner, err := abi.NewTrampRunner()
@@ -90,19 +110,30 @@ func CheckN(prog *interp.Program, n int, cfg func(i int) tramp.Config, opt Optio
 				return err
 			}
 			res, rerr := m.Run(&ic)
-			var re *interp.RuntimeError
-			if errors.As(rerr, &re) || rerr == nil && res.Ret <= 0 {
-				mu.Lock()
-				sum.Skipped++
-				mu.Unlock()
-				return nil
-			}
-			if rerr != nil {
-				return rerr
-			}
-			tp := trampoline(tc, res.Code)
 			seen := map[string]bool{}
 			var local []struct{ key, msg string }
+			var re *interp.RuntimeError
+			switch {
+			case errors.As(rerr, &re):
+				// Nothing to run: said once per line, as trampxcheck
+				// says it, so that trampexec alone is never silent.
+				local = append(local, struct{ key, msg string }{
+					fmt.Sprintf("%s:%d", RuleGenerator, re.Line),
+					fmt.Sprintf("the generator fails: %s [%s]", re.Msg, trampxcheck.Describe(tc)),
+				})
+			case rerr != nil:
+				return rerr
+			}
+			if rerr != nil || res.Ret <= 0 {
+				mu.Lock()
+				defer mu.Unlock()
+				sum.Skipped++
+				for _, l := range local {
+					add(l.key, l.msg, i)
+				}
+				return nil
+			}
+			tp := trampoline(tc, res.Code)
 			for s := range seeds {
 				run, err := runner.Run(tp, uint64(i*seeds+s))
 				if err != nil {
@@ -124,22 +155,7 @@ func CheckN(prog *interp.Program, n int, cfg func(i int) tramp.Config, opt Optio
 				sum.Failed++
 			}
 			for _, l := range local {
-				g, ok := groups[l.key]
-				if !ok {
-					g = &group{first: i, count: 1, msg: l.msg}
-					if !opt.NoIndices {
-						g.indices = []int{i}
-					}
-					groups[l.key] = g
-					continue
-				}
-				g.count++
-				if !opt.NoIndices {
-					g.indices = append(g.indices, i)
-				}
-				if i < g.first {
-					g.first, g.msg = i, l.msg
-				}
+				add(l.key, l.msg, i)
 			}
 			return nil
 		}, nil

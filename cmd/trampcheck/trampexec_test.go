@@ -99,3 +99,23 @@ func TestXcheckExec(t *testing.T) {
 		t.Errorf("without --exec: exit %d, output %q; want 0 and no trampexec line", code, out)
 	}
 }
+
+// TestTrampexecHostileGenerator: a generator that never stops is stopped
+// by the interpreter's limit, and "check --checks=trampexec" (alone)
+// reports it at the line, not silence.
+func TestTrampexecHostileGenerator(t *testing.T) {
+	src := strings.Replace(hostileGenerator, "BODY", "\tfor (;;)\n\t\tacc++;", 1)
+	line := 1 + strings.Count(src[:strings.Index(src, "for (;;)")], "\n")
+	in := writeFile(t, t.TempDir(), "gen.c", src)
+	out, errs, code := runCLI(t, "", "check", "--checks=trampexec", in)
+	want := in + ":" + strconv.Itoa(line) + ":"
+	found := false
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, want) && strings.Contains(l, "the generator fails: ") && strings.Contains(l, "step limit") && strings.HasSuffix(l, "[trampcheck:trampexec]") {
+			found = true
+		}
+	}
+	if code != exitFindings || errs != "" || !found {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and the step limit at %s", code, out, errs, want)
+	}
+}
