@@ -109,17 +109,21 @@
 // stack address (0x3ff with the emulator's stack above 4 GiB, as kernel
 // stacks are), not the counter.
 //
-// Why it matters for BPF callers: the counter lives in the frame of the
-// BPF program that made the call. When a JITed BPF program calls a traced
-// function that takes no argument (a helper or kfunc with an fentry or
-// fexit program attached), it finds afterwards a counter of about a
-// thousand in place of its own, at or above MAX_TAIL_CALL_CNT (33), so its
-// later tail calls are refused; and with CALL_ORIG the original function
-// starts with that counter too. A caller that is C code does not read the
-// slot (for it, bytes 64-67 of its frame are part of the save area its
-// callee may use). The fix is to store the backchain after saving the
-// counter (swap the stg at +8 and the mvc at +14), or to keep the
-// backchain slot away from 64.
+// Why it matters for BPF callers: the counter lives in the frame of the BPF
+// program that made the call (the JIT keeps it at 64 of the frame its
+// callees get). When a JITed BPF program calls a traced function that
+// takes no argument (for example a helper or kfunc without arguments with
+// an fentry or fexit program attached), it gets back a counter of about a
+// thousand in place of its own; the JIT's tail call sequence compares the
+// counter with MAX_TAIL_CALL_CNT (33), so a tail call the program makes
+// afterwards is refused. (This consequence is reasoned from the JIT's
+// documented frame layout, not run on hardware.) A caller that is C code
+// does not read the slot: for it, bytes 64-67 of its frame are part of the
+// save area its callee may use. The original function of a CALL_ORIG
+// trampoline without arguments is a kernel function, not a BPF program
+// (those take a context), so the wrong counter it gets is harmless. A fix
+// is to save the counter before storing the backchain (the mvc at +14
+// before the stg at +8), or to keep the backchain slot away from 64.
 //
 // These are the only findings on the unmodified file; the tests require
 // them (and only them) on the real file, and tell when they are gone.
