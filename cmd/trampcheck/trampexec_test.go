@@ -119,3 +119,49 @@ func TestTrampexecHostileGenerator(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and the step limit at %s", code, out, errs, want)
 	}
 }
+
+// TestTrampexecWriteBackPatch is the acceptance case: a patch
+// deleting the write-back of the tail call counter after the call of the
+// original function (the mvc to tccnt_off from tail_call_cnt, found from
+// the text), checked with --checks=trampexec alone, gives a new finding
+// at the final copy of the counter to the caller's frame (as the patched
+// file numbers it) for CALL_ORIG configurations.
+func TestTrampexecWriteBackPatch(t *testing.T) {
+	tree := ktree.Dir(t)
+	src := string(ktree.JIT(t))
+	gen := strings.Index(src, "static int __arch_prepare_bpf_trampoline(")
+	if gen < 0 {
+		t.Fatal("real file lacks the generator")
+	}
+	lines := strings.SplitAfter(src, "\n")
+	start := strings.Count(src[:gen], "\n")
+	patched := ""
+	for i := start; i+1 < len(lines); i++ {
+		if strings.Contains(lines[i], "_EMIT6(0xd203f000 | tjit->tccnt_off,") && strings.Contains(lines[i+1], "offsetof(struct prog_frame, tail_call_cnt));") {
+			patched = strings.Join(append(slices.Clone(lines[:i]), lines[i+2:]...), "")
+			break
+		}
+	}
+	if patched == "" {
+		t.Fatal("real file lacks the write-back of the tail call counter")
+	}
+	copyBack := strings.Index(patched[gen:], "_EMIT6(0xd203f000 | (tjit->stack_size +")
+	if copyBack < 0 {
+		t.Fatal("real file lacks the final copy of the tail call counter")
+	}
+	line := strings.Count(patched[:gen+copyBack], "\n") + 1
+	patch := "Subject: [PATCH] s390/bpf: drop the tail call counter write-back\n\n---\n" +
+		unifiedDiff(t, ktree.JITFile, src, patched)
+	out, errs, code := runCLI(t, patch, "check", "--checks=trampexec", "--tree", tree, "-")
+	news, _ := findingLines(out)
+	want := ktree.JITFile + ":" + strconv.Itoa(line) + ":"
+	found := false
+	for _, l := range news {
+		if strings.HasPrefix(l, want) && strings.Contains(l, "tail_call: caller's tail call counter") && strings.Contains(l, "CALL_ORIG") && strings.HasSuffix(l, "[trampcheck:trampexec]") {
+			found = true
+		}
+	}
+	if code != exitFindings || !found {
+		t.Errorf("exit %d, new findings %q, stderr %q; want 1 and a new tail call finding at %s for CALL_ORIG", code, news, errs, want)
+	}
+}
