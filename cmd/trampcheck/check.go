@@ -67,7 +67,7 @@ func addCheckFlags(fs *flag.FlagSet, c *checkConfig) {
 	fs.Var(&c.includes, "I", "extra include `DIR` (repeatable)")
 	fs.Var(&c.defines, "D", "predefine `NAME[=VALUE]` (repeatable)")
 	fs.StringVar(&c.format, "format", "text", "output `FORMAT`: "+strings.Join(formatNames(), ", "))
-	fs.StringVar(&c.checks, "checks", "", "comma-separated `LIST` of checks to run (default: all): "+strings.Join(checkNames(), ", "))
+	fs.StringVar(&c.checks, "checks", "", "comma-separated `LIST` of checks to run (default: all but the opt-in "+strings.Join(optInNames(), ", ")+"): "+strings.Join(checkNames(), ", "))
 	addIntegrationFlags(fs, &c.integ)
 }
 
@@ -172,6 +172,15 @@ func checkNames() []string {
 		names = append(names, a.Name)
 	}
 	sort.Strings(names)
+	return names
+}
+
+// optInNames lists the opt-in checks (run only when named).
+func optInNames() []string {
+	var names []string
+	for _, a := range optInAnalyzers() {
+		names = append(names, a.Name)
+	}
 	return names
 }
 
