@@ -184,12 +184,46 @@ func (s *scanner) noteDefinition(name, open int, sp specs) {
 func (s *scanner) bodyErrors(params, open, close int) {
 	type call struct{ i, args int }
 	var calls []call
+	// One pass with a stack of open brackets: a call's '(' frame counts
+	// the commas at its level, and its ')' gives the argument count.
+	type frame struct{ open, commas, call int }
+	var stack []frame
 	attrEnd := -1
+	pending := -1 // a call-shaped name whose '(' is the next token
 	for i := open + 1; i < close; i++ {
 		t := &s.toks[i]
-		if t.Kind != cpp.Ident {
+		switch t.Kind {
+		case cpp.Punct:
+			switch t.Text {
+			case "(", "[", "{", "<:", "<%":
+				stack = append(stack, frame{open: i, call: pending})
+			case ")", "]", "}", ":>", "%>":
+				n := len(stack)
+				if n == 0 {
+					return // unbalanced: say nothing
+				}
+				f := stack[n-1]
+				stack = stack[:n-1]
+				if f.call >= 0 {
+					args := 0
+					if i > f.open+1 {
+						args = f.commas + 1
+					}
+					calls = append(calls, call{f.call, args})
+				}
+			case ",":
+				if n := len(stack); n > 0 {
+					stack[n-1].commas++
+				}
+			}
+			pending = -1
+			continue
+		case cpp.Ident:
+		default:
+			pending = -1
 			continue
 		}
+		pending = -1
 		if (t.Text == "__attribute__" || t.Text == "__attribute") && s.toks[i+1].Text == "(" {
 			if end := s.matching(i + 1); end > 0 && end < close {
 				attrEnd, i = end, end
@@ -207,28 +241,15 @@ func (s *scanner) bodyErrors(params, open, close int) {
 			prev.Text != "case" && prev.Text != "sizeof" {
 			continue
 		}
-		end := s.matching(i + 1)
-		if end < 0 || end > close {
-			continue
-		}
-		args := 0
-		if end > i+2 {
-			args = 1
-			depth := 0
-			for j := i + 1; j <= end; j++ {
-				switch s.toks[j].Text {
-				case "(", "[", "{":
-					depth++
-				case ")", "]", "}":
-					depth--
-				case ",":
-					if depth == 1 {
-						args++
-					}
-				}
-			}
-		}
-		calls = append(calls, call{i, args})
+		pending = i
+	}
+	if len(stack) > 0 {
+		return
+	}
+	slices.SortFunc(calls, func(a, b call) int { return a.i - b.i })
+	from := open
+	if params >= 0 {
+		from = params
 	}
 	// The names whose argument counts can be checked, then whether
 	// anything in the function other than these calls spells them.
@@ -238,7 +259,7 @@ func (s *scanner) bodyErrors(params, open, close int) {
 		name := s.toks[c.i].Text
 		_, isFunc := s.funcs[name]
 		if !isFunc {
-			if _, isType := s.typedefs[name]; !isType && !gccDeclared(name) {
+			if _, isType := s.typedefs[name]; !isType && !gccDeclared(name) && !s.spelledIn(name, from, c.i) {
 				s.cands = append(s.cands, c.i)
 			}
 			continue
@@ -252,10 +273,6 @@ func (s *scanner) bodyErrors(params, open, close int) {
 		return
 	}
 	unsafe := map[string]bool{}
-	from := open
-	if params >= 0 {
-		from = params
-	}
 	for j := from; j < close; j++ {
 		t := &s.toks[j]
 		if t.Kind != cpp.Ident || isCall[j] || !slices.Contains(names, t.Text) {
@@ -280,6 +297,17 @@ func (s *scanner) bodyErrors(params, open, close int) {
 			s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: t.Pos, Msg: fmt.Sprintf("too many arguments to function '%s'", name)})
 		}
 	}
+}
+
+// spelledIn reports whether a token in [from, to) spells name: then the
+// name at to is not the unit's first.
+func (s *scanner) spelledIn(name string, from, to int) bool {
+	for j := from; j < to; j++ {
+		if t := &s.toks[j]; t.Kind == cpp.Ident && t.Text == name {
+			return true
+		}
+	}
+	return false
 }
 
 // implicitDecls reports "implicit declaration of function 'f'" for the
