@@ -254,7 +254,6 @@ func (s *scanner) bodyErrors(params, open, close int) {
 	// The names whose argument counts can be checked, then whether
 	// anything in the function other than these calls spells them.
 	var names []string
-	isCall := map[int]bool{}
 	for _, c := range calls {
 		name := s.toks[c.i].Text
 		_, isFunc := s.funcs[name]
@@ -267,7 +266,6 @@ func (s *scanner) bodyErrors(params, open, close int) {
 		if a := s.arity[name]; a.ok && !a.bad && !slices.Contains(names, name) {
 			names = append(names, name)
 		}
-		isCall[c.i] = true
 	}
 	if len(names) == 0 {
 		return
@@ -275,7 +273,10 @@ func (s *scanner) bodyErrors(params, open, close int) {
 	unsafe := map[string]bool{}
 	for j := from; j < close; j++ {
 		t := &s.toks[j]
-		if t.Kind != cpp.Ident || isCall[j] || !slices.Contains(names, t.Text) {
+		if t.Kind != cpp.Ident || !slices.Contains(names, t.Text) {
+			continue
+		}
+		if _, isCall := slices.BinarySearchFunc(calls, j, func(c call, j int) int { return c.i - j }); isCall {
 			continue
 		}
 		if p := s.toks[j-1].Text; j > open && (p == "." || p == "->") {
@@ -287,7 +288,7 @@ func (s *scanner) bodyErrors(params, open, close int) {
 		t := &s.toks[c.i]
 		name := t.Text
 		a := s.arity[name]
-		if !isCall[c.i] || unsafe[name] || !a.ok || a.bad || !s.direct(c.i) {
+		if unsafe[name] || !a.ok || a.bad || !s.direct(c.i) {
 			continue
 		}
 		switch {
