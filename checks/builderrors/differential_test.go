@@ -53,6 +53,9 @@ var suggestion = regexp.MustCompile(`; did you mean '[^']*'\?`)
 // every GCC error line of its classes must be reported, and where GCC
 // compiles cleanly it must report nothing.
 func TestDifferential(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the kernel oracle runs in the full test run, not in -short (the race run)")
+	}
 	tree := ktree.Prepared(t)
 	crossGCC(t)
 	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())

@@ -58,6 +58,9 @@ func kernelFiles(t *testing.T, tree string, dirs []string) []string {
 // error (GCC builds them all, or reports nothing of these classes for
 // the few the configuration does not build).
 func TestKernelClean(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the kernel oracle runs in the full test run, not in -short (the race run)")
+	}
 	tree := ktree.Prepared(t)
 	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
 	files := kernelFiles(t, tree, kernelDirs)

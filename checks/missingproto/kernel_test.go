@@ -163,6 +163,9 @@ func allFiles(t *testing.T, tree string, dirs []string) []string {
 // every file that an s390 defconfig builds the findings must equal those
 // of the kernel's own W=1 compile command, line for line.
 func TestKernelGCC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the kernel oracle runs in the full test run, not in -short (the race run)")
+	}
 	tree := ktree.Prepared(t)
 	crossGCC(t)
 	t.Setenv("TRAMPCHECK_CACHE", kernelCache)
@@ -211,6 +214,9 @@ func TestKernelGCC(t *testing.T) {
 // cparse/kbuild ships): each gives its translation unit and the same
 // findings as in the prepared tree.
 func TestKernelUnprepared(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the kernel oracle runs in the full test run, not in -short (the race run)")
+	}
 	prepared := ktree.Prepared(t)
 	tree := ktree.Dir(t)
 	t.Setenv("TRAMPCHECK_CACHE", kernelCache)
@@ -250,6 +256,9 @@ var staticWord = regexp.MustCompile(`\bstatic\b`)
 // compares trampcheck's findings on the changed file with the kernel's own
 // compile command fed the same text.
 func TestKernelGCCDropStatic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the kernel oracle runs in the full test run, not in -short (the race run)")
+	}
 	tree := ktree.Prepared(t)
 	crossGCC(t)
 	t.Setenv("TRAMPCHECK_CACHE", kernelCache)
@@ -329,6 +338,9 @@ func TestKernelGCCDropStatic(t *testing.T) {
 // searched first for GCC) and compares trampcheck's findings with the
 // kernel's own compile command.
 func TestKernelGCCHeaderPrototype(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the kernel oracle runs in the full test run, not in -short (the race run)")
+	}
 	tree := ktree.Prepared(t)
 	crossGCC(t)
 	t.Setenv("TRAMPCHECK_CACHE", kernelCache)

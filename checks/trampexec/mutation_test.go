@@ -135,6 +135,9 @@ var equivalent = map[string]string{
 // covering set with two seeds per configuration; the equivalent ones are
 // listed with why.
 func TestMutations(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the kernel oracle runs in the full test run, not in -short (the race run)")
+	}
 	src := ktree.JIT(t)
 	if len(mutations)-len(equivalent) < 30 || len(equivalent) > len(mutations) {
 		t.Fatalf("got %d mutations (%d equivalent), want at least 30 that are killed", len(mutations), len(equivalent))

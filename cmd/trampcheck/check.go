@@ -321,7 +321,9 @@ func checkFiles(tree *treeFS, paths []string, analyzers []*analysis.Analyzer) (r
 		if tree != nil {
 			return tree.ReadFile(name)
 		}
-		return nil, fmt.Errorf("%s: no tree to read it from", name)
+		// File mode with -I: the headers the translation unit includes
+		// (its own directory and the -I directories), read-only.
+		return readLimited(name)
 	}}
 	fs, failed, err := cachedAnalyze(u, analyzers)
 	if err != nil {

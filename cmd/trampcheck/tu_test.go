@@ -267,3 +267,58 @@ func TestKeepGoing(t *testing.T) {
 		t.Errorf("broken file alone: exit %d, stderr %q; want 2 and one line", code, errs)
 	}
 }
+
+// TestFileModeIncludeDirs checks "trampcheck check -I DIR FILE" (no tree)
+// against host gcc with the same -I: the file is read as its translation
+// unit, so prototypes declared through a function typedef and a macro in
+// the header count, as they do for GCC.
+func TestFileModeIncludeDirs(t *testing.T) {
+	gcc, err := exec.LookPath("gcc")
+	if err != nil {
+		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
+			t.Fatal("host gcc is required")
+		}
+		t.Skip("no host gcc")
+	}
+	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	dir := t.TempDir()
+	inc := filepath.Join(dir, "inc")
+	if err := os.MkdirAll(inc, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	header := "typedef int handler_fn(void *);\nhandler_fn api_handler;\n#define DECLARE_HOOK(name) int name(int)\nDECLARE_HOOK(api_hook);\n"
+	src := "#include <hooks.h>\nint api_handler(void *p) { return p != 0; }\nint api_hook(int x) { return x; }\nint other(void) { return 1; }\n"
+	if err := os.WriteFile(filepath.Join(inc, "hooks.h"), []byte(header), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "main.c")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(gcc, "-fsyntax-only", "-Wmissing-prototypes", "-I", "inc", "main.c")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=C")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("gcc: %v\n%s", err, out)
+	}
+	var want []string
+	for _, l := range strings.Split(string(out), "\n") {
+		if strings.Contains(l, "warning:") {
+			want = append(want, strings.TrimPrefix(l, "main.c:"))
+		}
+	}
+	got, errs, code := runCLI(t, "", "check", "--checks=missingproto", "-I", inc, path)
+	if code != exitFindings {
+		t.Fatalf("exit %d, stderr %s\n%s", code, errs, got)
+	}
+	var lines []string
+	for _, l := range strings.Split(got, "\n") {
+		if i := strings.Index(l, "main.c:"); i >= 0 && strings.Contains(l, "warning:") {
+			lines = append(lines, l[i+len("main.c:"):])
+		}
+	}
+	if len(want) != 1 || strings.Join(lines, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n\t%s\nwant (gcc)\n\t%s", strings.Join(lines, "\n\t"), strings.Join(want, "\n\t"))
+	}
+}
