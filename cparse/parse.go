@@ -181,11 +181,17 @@ func parse(name string, src []byte, opts Options, read func(path string) ([]byte
 			tuc = nil
 		}
 	}
+	// The header prototypes of the token scan are needed only without a
+	// translation unit: when one is being built, the scan runs only if it
+	// fails.
 	hpc := make(chan protos, 1)
-	go func() {
+	scanHeaders := func() {
 		m, err := headerProtos(name, src, sc, opts, read)
 		hpc <- protos{m, err}
-	}()
+	}
+	if tuc == nil {
+		go scanHeaders()
+	}
 	if err := f.hermetic(name, sc, opts); err != nil {
 		if tuc != nil {
 			f.TUErr = (<-tuc).err
@@ -195,18 +201,21 @@ func parse(name string, src []byte, opts Options, read func(path string) ([]byte
 	if err := f.collect(sc); err != nil {
 		return nil, err
 	}
+	if tuc != nil {
+		u := <-tuc
+		if u.err == nil {
+			f.TU = u.t
+			f.HeaderProtos = u.t.headerProtos()
+			return f, nil
+		}
+		f.TUErr = u.err
+		scanHeaders()
+	}
 	hp := <-hpc
 	if hp.err != nil {
 		return nil, hp.err
 	}
 	f.HeaderProtos = hp.m
-	if tuc != nil {
-		if u := <-tuc; u.err == nil {
-			f.TU = u.t
-		} else {
-			f.TUErr = u.err
-		}
-	}
 	return f, nil
 }
 

@@ -103,6 +103,21 @@ func quietSpans(pragmas []cpp.Pragma, opt string, end int) []Span {
 	return out
 }
 
+// headerProtos returns, for the names the file declares or defines, the
+// header of their first prototype in the unit (File.HeaderProtos as the
+// translation unit gives it).
+func (t *TU) headerProtos() map[string]string {
+	m := map[string]string{}
+	for _, d := range t.Decls {
+		if d.Prototype && !t.InFile(d.Pos) && d.Pos.File != "" {
+			if _, ok := m[d.Name]; !ok {
+				m[d.Name] = d.Pos.File
+			}
+		}
+	}
+	return m
+}
+
 // InFile reports whether p lies in the unit's main file.
 func (t *TU) InFile(p cpp.Pos) bool { return p.File == t.File }
 
