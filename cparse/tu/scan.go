@@ -127,6 +127,16 @@ func (s *scanner) isIdent() bool {
 // skipBalanced skips from an opening bracket at s.i to just past its
 // match, recording uses when uses is set.
 func (s *scanner) skipBalanced(uses bool) error {
+	if !uses {
+		return s.balanced(nil)
+	}
+	return s.balanced(s.use)
+}
+
+// balanced moves from an opening bracket at s.i to just past its match,
+// calling ident (when not nil) with the index of every identifier in
+// between.
+func (s *scanner) balanced(ident func(i int)) error {
 	open := s.i
 	depth := 0
 	for ; s.i < len(s.toks); s.i++ {
@@ -147,8 +157,8 @@ func (s *scanner) skipBalanced(uses bool) error {
 				}
 			}
 		case cpp.Ident:
-			if uses {
-				s.use(s.i)
+			if ident != nil {
+				ident(s.i)
 			}
 		}
 	}
@@ -319,35 +329,21 @@ func (s *scanner) definition(name, params int) error {
 		}
 	}
 	open := s.i
-	depth := 0
-	for ; s.i < len(s.toks); s.i++ {
-		t := &s.toks[s.i]
-		switch t.Kind {
-		case cpp.Punct:
-			switch t.Text {
-			case "(", "[", "{", "<:", "<%":
-				depth++
-			case ")", "]", "}", ":>", "%>":
-				depth--
-				if depth == 0 {
-					d.Close = t.Pos
-					s.bodyErrors(params, open, s.i)
-					s.i++
-					return nil
-				}
-			}
-		case cpp.Ident:
-			switch {
-			case shadow[t.Text]:
-			case s.declaredHere(s.i):
-				shadow[t.Text] = true
-			default:
-				s.use(s.i)
-			}
+	err := s.balanced(func(i int) {
+		switch name := s.toks[i].Text; {
+		case shadow[name]:
+		case s.declaredHere(i):
+			shadow[name] = true
+		default:
+			s.use(i)
 		}
+	})
+	if err != nil {
+		return err
 	}
-	o := &s.toks[open]
-	return &Error{Pos: o.Pos, Msg: "'{' is not closed before the end of the translation unit"}
+	d.Close = s.toks[s.i-1].Pos
+	s.bodyErrors(params, open, s.i-1)
+	return nil
 }
 
 // declaredHere reports whether the identifier at i is being declared (a
