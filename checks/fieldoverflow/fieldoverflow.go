@@ -9,6 +9,7 @@ import (
 
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
+	"github.com/trampcheck/trampcheck/cparse/emit"
 	"github.com/trampcheck/trampcheck/refimpl"
 )
 
@@ -43,22 +44,17 @@ type Finding struct {
 	Message string
 }
 
-// word is a macro argument that holds raw instruction bits.
-type word struct{ arg, off, bits int }
-
-// words lists, per EMIT macro, the arguments that are opcode words.
-var words = map[string][]word{
-	"_EMIT2": {{0, 0, 16}}, "EMIT2": {{0, 0, 16}},
-	"_EMIT4": {{0, 0, 32}}, "EMIT4": {{0, 0, 32}}, "EMIT4_RRF": {{0, 0, 32}},
-	"_EMIT4_DISP": {{0, 0, 32}}, "EMIT4_DISP": {{0, 0, 32}}, "EMIT4_IMM": {{0, 0, 32}},
-	"EMIT4_PCREL": {{0, 0, 32}}, "EMIT4_PCREL_RIC": {{0, 0, 32}},
-	"_EMIT6": {{0, 0, 32}, {1, 32, 16}}, "_EMIT6_DISP": {{0, 0, 32}, {1, 32, 16}},
-	"_EMIT6_DISP_LH": {{0, 0, 32}, {1, 32, 16}}, "EMIT6_DISP_LH": {{0, 0, 32}, {1, 32, 16}},
-	"EMIT6_PCREL_RIEB": {{0, 0, 32}, {1, 32, 16}}, "EMIT6_PCREL_RIEC": {{0, 0, 32}, {1, 32, 16}},
-	"EMIT6_PCREL":      {{0, 0, 32}, {1, 32, 16}},
-	"EMIT6_PCREL_RILB": {{0, 0, 32}}, "EMIT6_PCREL_RIL": {{0, 0, 32}}, "EMIT6_PCREL_RILC": {{0, 0, 32}},
-	"_EMIT6_IMM": {{0, 0, 32}}, "EMIT6_IMM": {{0, 0, 32}},
-}
+// words lists, per EMIT macro, the arguments that are opcode words, from
+// the shared description of the family (cparse/emit).
+var words = func() map[string][]emit.Word {
+	out := map[string][]emit.Word{}
+	for _, m := range emit.Macros() {
+		if len(m.Words) > 0 {
+			out[m.Name] = m.Words
+		}
+	}
+	return out
+}()
 
 // part is an operand of an OR/+ chain with the shift applied to it.
 type part struct {
@@ -101,11 +97,11 @@ func Check(f *cparse.File) []Finding {
 		var parts [][]part
 		ok := true
 		for _, w := range ws {
-			if w.arg >= len(c.Args) {
+			if w.Arg >= len(c.Args) {
 				ok = false
 				break
 			}
-			n, err := cexpr.ParseExpr(c.Args[w.arg].Text)
+			n, err := cexpr.ParseExpr(c.Args[w.Arg].Text)
 			if err != nil {
 				ok = false
 				break
@@ -117,7 +113,7 @@ func Check(f *cparse.File) []Finding {
 			parts = append(parts, ps)
 			for _, p := range ps {
 				if num, isNum := p.n.(*cexpr.Num); isNum {
-					bits |= (num.Val.Uint64() << p.shift) & (1<<w.bits - 1) << (48 - w.off - w.bits)
+					bits |= (num.Val.Uint64() << p.shift) & (1<<w.Bits - 1) << (48 - w.Off - w.Bits)
 				}
 			}
 		}
@@ -137,7 +133,7 @@ func Check(f *cparse.File) []Finding {
 				if _, isNum := p.n.(*cexpr.Num); isNum {
 					continue
 				}
-				lsb := w.off + w.bits - 1 - p.shift
+				lsb := w.Off + w.Bits - 1 - p.shift
 				fd, found := fieldEnding(in, lsb)
 				if !found {
 					continue
