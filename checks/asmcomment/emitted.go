@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/emit"
 	"github.com/trampcheck/trampcheck/refimpl"
@@ -152,18 +151,13 @@ func alternatives(n cexpr.Node) []cexpr.Node {
 	return []cexpr.Node{n}
 }
 
-// parseArg parses an argument's text.
-func parseArg(a cparse.Arg) cexpr.Node {
-	n, err := cexpr.ParseExpr(a.Text)
-	if err != nil {
-		return nil
-	}
-	return n
-}
-
 // emits computes the alternatives of what call c emits; nil when the call
 // is not an instruction-emitting EMIT macro or its opcode cannot be known.
-func emits(m *cexpr.Machine, c *cparse.EmitCall) []*emitted {
+func emits(m *cexpr.Machine, site *emit.Site) []*emitted {
+	c := site.Call
+	if site.Macro == nil {
+		return nil
+	}
 	sp, ok := lookupSpec(c.Name)
 	if !ok {
 		return nil
@@ -183,7 +177,7 @@ func emits(m *cexpr.Machine, c *cparse.EmitCall) []*emitted {
 	alts := make([][]cexpr.Node, len(sp.Words))
 	n := 1
 	for i, w := range sp.Words {
-		x := parseArg(c.Args[w.Arg])
+		x := site.Args[w.Arg]
 		if x == nil {
 			return nil
 		}
@@ -197,7 +191,7 @@ func emits(m *cexpr.Machine, c *cparse.EmitCall) []*emitted {
 		// One alternative per word of Alts.
 		n = len(sp.Alts)
 		for _, w := range sp.Alts {
-			x := parseArg(c.Args[w.Arg])
+			x := site.Args[w.Arg]
 			if x == nil {
 				return nil
 			}
@@ -312,7 +306,7 @@ func emits(m *cexpr.Machine, c *cparse.EmitCall) []*emitted {
 				continue
 			}
 			a := c.Args[af.Arg]
-			e.Fields[name] = &source{Text: a.Text, Node: parseArg(a), Reg: af.Role == roleReg, Shr: af.Shr, Role: af.Role}
+			e.Fields[name] = &source{Text: a.Text, Node: site.Args[af.Arg], Reg: af.Role == roleReg, Shr: af.Shr, Role: af.Role}
 		}
 		out = append(out, e)
 	}

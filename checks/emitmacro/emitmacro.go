@@ -21,18 +21,18 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "emitmacro",
 	Doc:      doc,
 	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/emitmacro",
-	Requires: []*analysis.Analyzer{cparse.Analyzer},
+	Requires: []*analysis.Analyzer{emit.Analyzer},
 	Run:      run,
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	res, _ := pass.ResultOf[cparse.Analyzer].(*cparse.Result)
+	res, _ := pass.ResultOf[emit.Analyzer].(*emit.Result)
 	if res == nil {
-		return nil, fmt.Errorf("emitmacro: no front end result")
+		return nil, fmt.Errorf("emitmacro: no EMIT family result")
 	}
-	for _, f := range res.Files {
-		for _, fd := range Check(f) {
-			pass.Report(analysis.Diagnostic{Pos: f.TokPos(fd.Offset), Message: fd.Message})
+	for _, ef := range res.Files {
+		for _, fd := range check(ef) {
+			pass.Report(analysis.Diagnostic{Pos: ef.File.TokPos(fd.Offset), Message: fd.Message})
 		}
 	}
 	return nil, nil
@@ -124,13 +124,18 @@ func paramKind(m *emit.Macro, i int, a emit.Arg) kind {
 }
 
 // Check evaluates the EMIT macros defined in f.
-func Check(f *cparse.File) []Finding {
-	env := cexpr.NewEnv(f)
+func Check(f *cparse.File) []Finding { return check(emit.Find(f)) }
+
+// check evaluates the EMIT macros defined in a file, as the shared
+// analyzer found them.
+func check(ef *emit.File) []Finding {
+	env := cexpr.NewEnv(ef.File)
 	var out []Finding
 	if env.Reg2Hex == nil {
 		return nil
 	}
-	for _, md := range f.Macros {
+	for _, d := range ef.Defs {
+		md := d.Def
 		if md.Name == "EMIT_ATOMIC" && md.FnLike && len(md.Params) == 2 {
 			if msg := checkAtomic(env); msg != "" {
 				out = append(out, Finding{Offset: md.Pos.Offset, Line: md.Pos.Line, Macro: md.Name, Message: msg})

@@ -19,18 +19,18 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "fieldoverflow",
 	Doc:      doc,
 	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/fieldoverflow",
-	Requires: []*analysis.Analyzer{cparse.Analyzer},
+	Requires: []*analysis.Analyzer{emit.Analyzer},
 	Run:      run,
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	res, _ := pass.ResultOf[cparse.Analyzer].(*cparse.Result)
+	res, _ := pass.ResultOf[emit.Analyzer].(*emit.Result)
 	if res == nil {
-		return nil, fmt.Errorf("fieldoverflow: no front end result")
+		return nil, fmt.Errorf("fieldoverflow: no EMIT family result")
 	}
-	for _, f := range res.Files {
-		for _, fd := range Check(f) {
-			pass.Report(analysis.Diagnostic{Pos: f.TokPos(fd.Offset), Message: fd.Message})
+	for _, ef := range res.Files {
+		for _, fd := range check(ef) {
+			pass.Report(analysis.Diagnostic{Pos: ef.File.TokPos(fd.Offset), Message: fd.Message})
 		}
 	}
 	return nil, nil
@@ -43,18 +43,6 @@ type Finding struct {
 	Func    string
 	Message string
 }
-
-// words lists, per EMIT macro, the arguments that are opcode words, from
-// the shared description of the family (cparse/emit).
-var words = func() map[string][]emit.Word {
-	out := map[string][]emit.Word{}
-	for _, m := range emit.Macros() {
-		if len(m.Words) > 0 {
-			out[m.Name] = m.Words
-		}
-	}
-	return out
-}()
 
 // part is an operand of an OR/+ chain with the shift applied to it.
 type part struct {
@@ -82,16 +70,22 @@ func flatten(m *cexpr.Machine, n cexpr.Node, shift int, out []part) []part {
 }
 
 // Check runs the check over one parsed file.
-func Check(f *cparse.File) []Finding {
-	b := newBounder(f)
+func Check(f *cparse.File) []Finding { return check(emit.Find(f)) }
+
+// check runs the check over the EMIT calls of one file, as the shared
+// analyzer found them.
+func check(ef *emit.File) []Finding {
+	b := newBounder(ef.File)
 	m := b.m
 	var out []Finding
-	for i := range f.Emits {
-		c := &f.Emits[i]
-		ws := words[c.Name]
-		if len(ws) == 0 {
+	for i := range ef.Sites {
+		site := &ef.Sites[i]
+		c := site.Call
+		if site.Macro == nil || len(site.Macro.Words) == 0 {
 			continue
 		}
+		// The opcode words, from the shared description (cparse/emit).
+		ws := site.Macro.Words
 		// The opcode constant: the numeric literals of the words.
 		var bits uint64
 		var parts [][]part
@@ -101,8 +95,8 @@ func Check(f *cparse.File) []Finding {
 				ok = false
 				break
 			}
-			n, err := cexpr.ParseExpr(c.Args[w.Arg].Text)
-			if err != nil {
+			n := site.Args[w.Arg]
+			if n == nil {
 				ok = false
 				break
 			}

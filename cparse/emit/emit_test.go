@@ -1,9 +1,14 @@
 package emit_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
+	"golang.org/x/tools/go/analysis"
+
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/emit"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/refimpl"
@@ -114,5 +119,71 @@ func TestRealFileDefines(t *testing.T) {
 		if got != n {
 			t.Errorf("%s: got %d parameters in %s, want %d", name, got, ktree.JITFile, n)
 		}
+	}
+}
+
+// TestSites reads a small file through the Analyzer's per-file step: the
+// definitions of described macros, every call with its description and
+// parsed arguments, and a comment above a header between it and the call.
+func TestSites(t *testing.T) {
+	src := `#define EMIT4(op, b1, b2) do { } while (0)
+#define EMIT_CONST_U64(val) 0
+#define NOT_EMIT(x) x
+static void f(int x, int *p)
+{
+	/* lgr %r1,%r2 */
+	EMIT4(0xb9040000, 1, 2);
+	/* brcl 15,out */
+	x = 3;
+	EMIT4(0xb9040000 | 3 << 4, 1, 2);
+	/* not this one */
+	x = g(x);
+	EMIT4(0xb9040000, 1, 2);
+	EMIT_LOCAL((int){1}, 2);
+}
+`
+	f, err := cparse.Parse("t.c", []byte(src), cparse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ef := emit.Find(f)
+	var defs []string
+	for _, d := range ef.Defs {
+		defs = append(defs, fmt.Sprintf("%s macro=%v pool=%v", d.Def.Name, d.Macro != nil, d.Pool != nil))
+	}
+	if got, want := strings.Join(defs, "; "), "EMIT4 macro=true pool=false; EMIT_CONST_U64 macro=false pool=true"; got != want {
+		t.Errorf("got definitions %q, want %q", got, want)
+	}
+	var sites []string
+	for _, s := range ef.Sites {
+		var args []string
+		for _, a := range s.Args {
+			if a == nil {
+				args = append(args, "<nil>")
+				continue
+			}
+			args = append(args, cexpr.Format(a))
+		}
+		sites = append(sites, fmt.Sprintf("%d %s described=%v args=[%s] above=%q/%v",
+			s.Call.Pos.Line, s.Call.Name, s.Macro != nil, strings.Join(args, ", "), s.Above, s.HasAbove))
+	}
+	want := []string{
+		`7 EMIT4 described=true args=[0xb9040000, 1, 2] above=""/false`,
+		`10 EMIT4 described=true args=[0xb9040000 | 3 << 4, 1, 2] above="brcl 15,out"/true`,
+		`13 EMIT4 described=true args=[0xb9040000, 1, 2] above=""/false`,
+		`14 EMIT_LOCAL described=false args=[<nil>, 2] above=""/false`,
+	}
+	if got := strings.Join(sites, "\n"); got != strings.Join(want, "\n") {
+		t.Errorf("got sites\n%s\nwant\n%s", got, strings.Join(want, "\n"))
+	}
+}
+
+// TestAnalyzer validates the analyzer and the encoding checks' use of it.
+func TestAnalyzer(t *testing.T) {
+	if err := analysis.Validate([]*analysis.Analyzer{emit.Analyzer}); err != nil {
+		t.Fatalf("got %v, want a valid analyzer", err)
+	}
+	if emit.Analyzer.ResultType == nil || emit.Analyzer.ResultType.String() != "*emit.Result" {
+		t.Errorf("got result type %v, want *emit.Result", emit.Analyzer.ResultType)
 	}
 }
