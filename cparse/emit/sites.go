@@ -106,7 +106,9 @@ func Find(f *cparse.File) *File {
 				s.Args[k] = n
 			}
 		}
-		s.Above, s.HasAbove = commentAbove(f, call)
+		if call.Comment == nil || call.Comment.SameLine {
+			s.Above, s.HasAbove = commentAbove(f, call)
+		}
 		out.Sites = append(out.Sites, s)
 	}
 	return out
