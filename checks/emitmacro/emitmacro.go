@@ -124,10 +124,12 @@ func paramKind(m *emit.Macro, i int, a emit.Arg) kind {
 }
 
 // Check evaluates the EMIT macros defined in f.
-func Check(f *cparse.File) []Finding { return check(emit.Find(f)) }
+func Check(f *cparse.File) []Finding {
+	return check(&emit.File{File: f, Defs: emit.Defs(f)})
+}
 
 // check evaluates the EMIT macros defined in a file, as the shared
-// analyzer found them.
+// analyzer found them (it reads Defs only).
 func check(ef *emit.File) []Finding {
 	env := cexpr.NewEnv(ef.File)
 	var out []Finding

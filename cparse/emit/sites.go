@@ -84,19 +84,7 @@ func run(pass *analysis.Pass) (any, error) {
 
 // Find collects the EMIT family of f (what the Analyzer does per file).
 func Find(f *cparse.File) *File {
-	out := &File{File: f}
-	byPool := map[string]*Pool{}
-	for i := range pools {
-		byPool[pools[i].Name] = &pools[i]
-	}
-	for i := range f.Macros {
-		d := &f.Macros[i]
-		m, isMacro := byName[d.Name]
-		p, isPool := byPool[d.Name]
-		if isMacro || isPool {
-			out.Defs = append(out.Defs, Def{Def: d, Macro: m, Pool: p})
-		}
-	}
+	out := &File{File: f, Defs: Defs(f)}
 	for i := range f.Emits {
 		call := &f.Emits[i]
 		s := Site{Call: call, Macro: byName[call.Name]}
@@ -113,6 +101,30 @@ func Find(f *cparse.File) *File {
 	}
 	return out
 }
+
+// Defs returns f's definitions of described macros and literal pool
+// macros, in file order (File.Defs, without the call sites).
+func Defs(f *cparse.File) []Def {
+	var out []Def
+	for i := range f.Macros {
+		d := &f.Macros[i]
+		m, isMacro := byName[d.Name]
+		p, isPool := poolByName[d.Name]
+		if isMacro || isPool {
+			out = append(out, Def{Def: d, Macro: m, Pool: p})
+		}
+	}
+	return out
+}
+
+// poolByName indexes pools.
+var poolByName = func() map[string]*Pool {
+	m := make(map[string]*Pool, len(pools))
+	for i := range pools {
+		m[pools[i].Name] = &pools[i]
+	}
+	return m
+}()
 
 // soleComment matches a line holding only a one-line block comment.
 var soleComment = regexp.MustCompile(`^\s*/\*(.*)\*/\s*$`)
