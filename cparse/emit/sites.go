@@ -20,7 +20,7 @@ import (
 // x/tools passes share inspect.
 var Analyzer = &analysis.Analyzer{
 	Name:       "emit",
-	Doc:        "find the EMIT macro definitions and call sites of the C files for the encoding checks",
+	Doc:        "find the EMIT macro definitions and calls for the encoding checks",
 	URL:        "https://github.com/trampcheck/trampcheck/tree/main/cparse/emit",
 	Requires:   []*analysis.Analyzer{cparse.Analyzer},
 	Run:        run,
