@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/refimpl/emu/abi"
@@ -20,6 +21,26 @@ func BenchmarkCheck(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		if _, _, err := Check(prog, cov, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(cov))/b.Elapsed().Seconds(), "configs/s")
+}
+
+// BenchmarkCheckRuns measures what the analyzer adds to "trampcheck
+// check" now that it shares the generator's runs with trampxcheck
+// (package trampgen): CheckRuns over the covering set's runs, made
+// beforehand; one op is the whole covering set on GOMAXPROCS workers.
+func BenchmarkCheckRuns(b *testing.B) {
+	f, _ := compile(b, ktree.JIT(b))
+	cov := tramp.Covering()
+	rs, err := trampgen.Generate(f, nil, cov, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := CheckRuns(rs, Options{}); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/checks/checktest"
+	mut "github.com/trampcheck/trampcheck/checks/mutation"
+	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/interp"
@@ -104,6 +106,32 @@ func TestRealFile(t *testing.T) {
 	}
 	if zero == 0 || !callerLine {
 		t.Errorf("got %d configurations without arguments, caller's counter at the backchain store %v; want some, true", zero, callerLine)
+	}
+}
+
+// TestCheckRuns: CheckRuns over trampgen's runs (what the analyzer does)
+// finds what Check finds running the generator itself, on the real file
+// and without the write-back, with two seeds.
+func TestCheckRuns(t *testing.T) {
+	src := ktree.JIT(t)
+	cov := tramp.Covering()
+	for _, s := range [][]byte{src, deleteWriteBack(t, src)} {
+		f, prog := compile(t, s)
+		want, wantSum, err := Check(prog, cov, Options{Seeds: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := trampgen.Generate(f, nil, cov, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gotSum, err := CheckRuns(rs, Options{Seeds: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) || gotSum != wantSum {
+			t.Errorf("CheckRuns gives %+v %+v, Check gives %+v %+v; want the same, not empty", gotSum, got, wantSum, want)
+		}
 	}
 }
 
@@ -215,8 +243,8 @@ func TestAnalyzer(t *testing.T) {
 	want(lineOf(t, src, "static void call_r1(", "EMIT6_PCREL_RILB(0xc0050000, REG_14,"), `^tail_call: original function: tail call counter at 0x[0-9a-f]+: 00 00 03 ff, want \d+; at the call \+\d+ brasl %r14,.* \(in call_r1 called from line \d+\) \[args=none .*expolines.*\]`)
 	want(lineOf(t, src, "static void call_r1(", "EMIT2(0x0d00, REG_14, REG_1);"), `^tail_call: original function: tail call counter at 0x[0-9a-f]+: 00 00 03 ff, want \d+; at the call \+\d+ basr %r14,%r1 \(in call_r1 called from line \d+\) \[args=none `)
 
-	undef := mutation{"undefined register", gen, "EMIT6_DISP_LH(0xeb000000, 0x0024, REG_7, REG_8, REG_15,", "REG_8", "REG_9"}
-	ubad, uline, err := undef.apply(ktree.JIT(t))
+	undef := mut.At("undefined register", gen, "EMIT6_DISP_LH(0xeb000000, 0x0024, REG_7, REG_8, REG_15,", "REG_8", "REG_9")
+	ubad, uline, err := undef.Apply(ktree.JIT(t))
 	if err != nil {
 		t.Fatal(err)
 	}
