@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	mut "github.com/trampcheck/trampcheck/checks/mutation"
+	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
@@ -46,23 +47,84 @@ var mutations = append(slices.Clone(mut.Trampoline), []mutation{
 	// Program calls.
 }...)
 
-// equivalent are the mutants trampexec does not kill, with why: one is
-// equivalent, two change what abi.RunTrampoline does not check (a limit
-// of the contract model, not of this check's mapping).
+// equivalent are the mutants trampexec does not kill over the covering
+// set, with why.
 var equivalent = map[string]string{
 	// stmg %r2,%r(2+n) instead of %r(1+n) also stores the next register
 	// into the slot after the saved arguments, ip_off: with IP_ARG the
 	// function's address is stored there later, without it nothing reads
 	// the slot. Equivalent.
 	"stmg end register": "equivalent: the extra register lands in ip_off, written later or never read",
-	// Both change the return value of a trampoline with RET_FENTRY_RET
-	// and without CALL_ORIG (struct_ops): the caller's %r2 is then the
-	// last fentry program's result. RunTrampoline compares the caller's
-	// return value only for the two kinds the BPF core makes for traced
-	// functions (CALL_ORIG|SKIP_FRAME, and RESTORE_REGS), and its fentry
-	// programs return 0: not equivalent, a limit of the contract model.
-	"retval reload":   "not checked: the caller's %r2 with RET_FENTRY_RET (struct_ops) is outside RunTrampoline's contract",
-	"fentry save_ret": "not checked: the caller's %r2 with RET_FENTRY_RET (struct_ops) is outside RunTrampoline's contract",
+	// Both change the return value of a struct_ops trampoline
+	// (RET_FENTRY_RET without CALL_ORIG): the caller's %r2 is then not the
+	// last fentry program's result. abi.RunTrampoline checks that, but no
+	// configuration of the covering set is of that shape with an fentry
+	// program and a 1-8-byte return value; TestMutations requires points
+	// of the whole matrix (xcheck --exec) to kill them.
+	"retval reload":   matrixOnly,
+	"fentry save_ret": matrixOnly,
+}
+
+// matrixOnly is the reason of the mutants that only configurations
+// outside the covering set kill.
+const matrixOnly = "not reached by the covering set: a struct_ops return value, killed over matrix points"
+
+// structOpsPoints returns up to n points of the whole matrix that are
+// struct_ops trampolines (RET_FENTRY_RET, no CALL_ORIG, returning to the
+// caller, no fmod_ret program) with an fentry program and a 1-8-byte
+// return value.
+func structOpsPoints(n int) []tramp.Config {
+	g := tramp.Matrix()
+	var out []tramp.Config
+	for i := 0; i < g.Len() && len(out) < n; i += 997 {
+		c := g.Config(g.Point(i))
+		skipFrame := c.Flags&(tramp.FlagSkipFrame|tramp.FlagIndirect) != 0 || c.FuncAddr == 0 && c.Flags&tramp.FlagOrigStack == 0
+		if c.Flags&tramp.FlagRetFentryRet != 0 && c.Flags&tramp.FlagCallOrig == 0 && skipFrame &&
+			len(c.FModRet) == 0 && len(c.FEntry) > 0 && c.RetSize > 0 && c.RetSize <= 8 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// baseline returns the findings of base over cfgs by rule, line and
+// configuration.
+func baseline(t *testing.T, base *interp.Program, cfgs []tramp.Config, opt Options) map[string]bool {
+	t.Helper()
+	before, _, err := Check(base, cfgs, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := map[string]bool{}
+	for _, fd := range before {
+		for _, i := range fd.Indices {
+			old[fmt.Sprint(fd.Rule, fd.Line, i)] = true
+		}
+	}
+	return old
+}
+
+// newFindings returns the findings of prog over cfgs that are not in old
+// (baseline's), as text.
+func newFindings(t *testing.T, old map[string]bool, prog *interp.Program, cfgs []tramp.Config, opt Options) ([]string, Summary) {
+	t.Helper()
+	fds, sum, err := Check(prog, cfgs, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var killers []string
+	for _, fd := range fds {
+		if fd.Rule == RuleGenerator {
+			continue // not an execution's finding
+		}
+		for _, i := range fd.Indices {
+			if !old[fmt.Sprint(fd.Rule, fd.Line, i)] {
+				killers = append(killers, fmt.Sprintf("%d: %s", fd.Line, fd.Message))
+				break
+			}
+		}
+	}
+	return killers, sum
 }
 
 // TestMutations applies every mutation to the real file and requires
@@ -81,16 +143,11 @@ func TestMutations(t *testing.T) {
 	cov := tramp.Covering()
 	opt := Options{Seeds: 2}
 	_, base := compile(t, src)
-	before, _, err := Check(base, cov, opt)
-	if err != nil {
-		t.Fatal(err)
+	sops := structOpsPoints(200)
+	if len(sops) < 20 {
+		t.Fatalf("got %d struct_ops points of the matrix, want at least 20", len(sops))
 	}
-	old := map[string]bool{}
-	for _, fd := range before {
-		for _, i := range fd.Indices {
-			old[fmt.Sprint(fd.Rule, fd.Line, i)] = true
-		}
-	}
+	old, oldSops := baseline(t, base, cov, opt), baseline(t, base, sops, opt)
 	seen := map[string]bool{}
 	for _, mu := range mutations {
 		if seen[mu.Name] {
@@ -106,22 +163,7 @@ func TestMutations(t *testing.T) {
 				t.Fatal(err)
 			}
 			_, prog := compile(t, msrc)
-			fds, sum, err := Check(prog, cov, opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var killers []string
-			for _, fd := range fds {
-				if fd.Rule == RuleGenerator {
-					continue // not an execution's finding
-				}
-				for _, i := range fd.Indices {
-					if !old[fmt.Sprint(fd.Rule, fd.Line, i)] {
-						killers = append(killers, fmt.Sprintf("%d: %s", fd.Line, fd.Message))
-						break
-					}
-				}
-			}
+			killers, sum := newFindings(t, old, prog, cov, opt)
 			why, eq := equivalent[mu.Name]
 			switch {
 			case len(killers) > 0 && eq:
@@ -130,6 +172,13 @@ func TestMutations(t *testing.T) {
 				t.Errorf("line %d %q -> %q: survived (%+v), want a new finding", line, mu.Old, mu.New, sum)
 			case len(killers) > 0:
 				t.Logf("line %d: killed by %s", line, killers[0])
+			}
+			if why == matrixOnly {
+				if k, sum := newFindings(t, oldSops, prog, sops, opt); len(k) == 0 {
+					t.Errorf("line %d %q -> %q: survived %d struct_ops points of the matrix (%+v), want a new finding", line, mu.Old, mu.New, len(sops), sum)
+				} else {
+					t.Logf("line %d: over the matrix killed by %s", line, k[0])
+				}
 			}
 		})
 	}
