@@ -35,8 +35,13 @@ type gccCase struct {
 	// program (fentry/fexit on a traced function); else RESTORE_REGS with
 	// an fentry program (the trampoline returns into the function).
 	callOrig bool
-	retBytes []byte
-	cookie   uint64
+	// structOps: RET_FENTRY_RET|INDIRECT with an fentry program whose
+	// result (progRet) the caller gets (a struct_ops trampoline; callOrig
+	// is false).
+	structOps bool
+	progRet   uint64
+	retBytes  []byte
+	cookie    uint64
 }
 
 // cType is the C type of an argument or return value.
@@ -100,8 +105,14 @@ func gccCases(rnd *rand.Rand) []gccCase {
 		if rnd.IntN(5) != 0 {
 			ret = randScalar(rnd)
 		}
-		for _, callOrig := range []bool{true, false} {
-			c := gccCase{ret: ret, callOrig: callOrig, cookie: rnd.Uint64()}
+		for kind := range 3 {
+			if kind == 2 && ret.Size == 0 {
+				continue // struct_ops: only with a return value
+			}
+			c := gccCase{ret: ret, callOrig: kind == 0, structOps: kind == 2, cookie: rnd.Uint64()}
+			if c.structOps {
+				c.progRet = rnd.Uint64()
+			}
 			for _, a := range as {
 				c.args = append(c.args, randValue(rnd, a))
 			}
@@ -137,10 +148,13 @@ func (c gccCase) config(k int, sym gccSyms) tramp.Config {
 		}
 	}
 	tc.FEntry = []tramp.Prog{prog(0)}
-	if c.callOrig {
+	switch {
+	case c.callOrig:
 		tc.Flags = tramp.FlagCallOrig | tramp.FlagSkipFrame | tramp.FlagIPArg
 		tc.FExit = []tramp.Prog{prog(1)}
-	} else {
+	case c.structOps:
+		tc.Flags = tramp.FlagRetFentryRet | tramp.FlagIndirect
+	default:
 		tc.Flags = tramp.FlagRestoreRegs
 	}
 	return tc
@@ -171,7 +185,8 @@ uint64_t tramp_enter(void *im) { printf("%d tramp_enter", cur); px((uint64_t)im)
 uint64_t tramp_exit(void *im) { printf("%d tramp_exit", cur); px((uint64_t)im); printf("\n"); return 0; }
 uint64_t prog_enter(void *p, uint64_t *rctx) { printf("%d enter", cur); px((uint64_t)p); px(rctx[0]); printf("\n"); return 1; }
 uint64_t prog_exit(void *p, uint64_t start, void *rctx) { printf("%d exit", cur); px((uint64_t)p); px(start); printf("\n"); return 0; }
-uint64_t prog_0(uint64_t *ctx, void *insnsi) { dumps[cur](ctx, 0); return 0; }
+extern uint64_t progrets[];
+uint64_t prog_0(uint64_t *ctx, void *insnsi) { dumps[cur](ctx, 0); return progrets[cur]; }
 uint64_t prog_1(uint64_t *ctx, void *insnsi) { dumps[cur](ctx, 1); return 0; }
 `)
 	for n := 1; n <= 16; n++ {
@@ -264,6 +279,11 @@ uint64_t prog_1(uint64_t *ctx, void *insnsi) { dumps[cur](ctx, 1); return 0; }
 		}
 		b.WriteString("\tprintf(\"%d regs %s\\n\", cur, ok ? \"ok\" : \"changed\");\n}\n")
 	}
+	b.WriteString("uint64_t progrets[] = {")
+	for _, c := range cases {
+		fmt.Fprintf(&b, "0x%xULL, ", c.progRet)
+	}
+	b.WriteString("};\n")
 	b.WriteString("dumpf *dumps[] = {")
 	for k := range cases {
 		fmt.Fprintf(&b, "dump_%d, ", k)
@@ -354,6 +374,9 @@ func gccObserve(t *testing.T, k int, c gccCase, tc tramp.Config, code []byte, sy
 				}
 			}
 			line("%s", s)
+			if p == 0 {
+				return c.progRet
+			}
 			return 0
 		})
 	}
@@ -410,15 +433,21 @@ func gccObserve(t *testing.T, k int, c gccCase, tc tramp.Config, code []byte, sy
 // original's arguments as C reads them, the caller's return value, and
 // whether %r7-%r10 survived the call) must equal what the emulator
 // (refimpl/emu/abi) observes running the same bytes with the same
-// arguments. 58 trampolines: 0-12 arguments and every structure size
-// 1-16 in a register and on the stack, fentry/fexit with CALL_ORIG and
-// fentry with RESTORE_REGS. Skipped without the tools unless
-// TRAMPCHECK_REQUIRE_QEMU=1.
+// arguments. 79 trampolines: 0-12 arguments and every structure size
+// 1-16 in a register and on the stack, each as fentry/fexit with
+// CALL_ORIG, as fentry with RESTORE_REGS and, with a return value, as a
+// struct_ops trampoline (RET_FENTRY_RET|INDIRECT: the caller gets the
+// fentry program's result). The observations are also checked against
+// the values themselves (the original's arguments, the caller's return
+// value, %r7-%r10), and a second run with one trampoline broken must make
+// the two machines differ on it. Skipped without the tools unless
+// TRAMPCHECK_REQUIRE_QEMU=1; about 2-3 s.
 func TestTrampolinesGCC(t *testing.T) {
 	gcc := tool(t, "s390x-linux-gnu-gcc", "gcc-s390x-linux-gnu")
 	qemu := tool(t, "qemu-s390x", "qemu-user")
 	nm := tool(t, "s390x-linux-gnu-nm", "binutils-s390x-linux-gnu")
 	cases := gccCases(rand.New(rand.NewPCG(13, 5)))
+	t.Logf("%d trampolines", len(cases))
 	dir := t.TempDir()
 	cfile, bin, blob := filepath.Join(dir, "tramp.c"), filepath.Join(dir, "tramp"), filepath.Join(dir, "tramp.bin")
 	if err := os.WriteFile(cfile, []byte(gccSource(cases)), 0o644); err != nil {
@@ -501,7 +530,7 @@ func TestTrampolinesGCC(t *testing.T) {
 				}
 				continue
 			case !same:
-				t.Errorf("%s: case %d (%s, ret %v, callOrig %v): GCC and qemu observe\n  %s\nthe emulator\n  %s", run.name, k, argsText(c.args), c.ret, c.callOrig,
+				t.Errorf("%s: case %d (%s, ret %v, callOrig %v, struct_ops %v): GCC and qemu observe\n  %s\nthe emulator\n  %s", run.name, k, argsText(c.args), c.ret, c.callOrig, c.structOps,
 					strings.Join(got[k], "\n  "), strings.Join(want, "\n  "))
 			}
 			// The contract, from the values themselves: the original
@@ -516,10 +545,15 @@ func TestTrampolinesGCC(t *testing.T) {
 				}
 			}
 			tail := []string{fmt.Sprintf("%d regs ok", k)}
-			if c.ret.Size > 0 {
-				tail = append([]string{fmt.Sprintf("%d ret %016x", k, Extend(c.ret, c.retBytes))}, tail...)
+			ret := c.retBytes
+			if c.structOps {
+				// The fentry program's result, as the return type.
+				ret, orig = be64(c.progRet)[8-c.ret.Size:], ""
 			}
-			if !slices.Contains(got[k], orig) || len(got[k]) < len(tail) || !slices.Equal(got[k][len(got[k])-len(tail):], tail) {
+			if c.ret.Size > 0 {
+				tail = append([]string{fmt.Sprintf("%d ret %016x", k, Extend(c.ret, ret))}, tail...)
+			}
+			if orig != "" && !slices.Contains(got[k], orig) || len(got[k]) < len(tail) || !slices.Equal(got[k][len(got[k])-len(tail):], tail) {
 				t.Errorf("%s: case %d: GCC observes\n  %s\nwant the line %q and the end %q", run.name, k, strings.Join(got[k], "\n  "), orig, tail)
 			}
 		}
