@@ -113,6 +113,9 @@ func TestRealFile(t *testing.T) {
 // finds what Check finds running the generator itself, on the real file
 // and without the write-back, with two seeds.
 func TestCheckRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the kernel oracle runs in the full test run, not in -short (the race run, where TestAnalyzer covers the same concurrent path)")
+	}
 	src := ktree.JIT(t)
 	cov := tramp.Covering()
 	for _, s := range [][]byte{src, deleteWriteBack(t, src)} {

@@ -25,6 +25,9 @@ import (
 // and the im addresses, and the configuration resolved as the program's
 // model resolves it.
 func TestGenerate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the kernel oracle runs in the full test run, not in -short (the race run, where TestAnalyzer covers the same concurrent path)")
+	}
 	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(t), cparse.Options{})
 	if err != nil {
 		t.Fatal(err)
