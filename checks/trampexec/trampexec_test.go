@@ -176,19 +176,10 @@ func TestWriteBackDeleted(t *testing.T) {
 	_, base := compile(t, src)
 	_, prog := compile(t, deleteWriteBack(t, src))
 	cov := tramp.Covering()
-	before, _, err := Check(base, cov, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	old := baseline(t, base, cov, Options{})
 	after, _, err := Check(prog, cov, Options{})
 	if err != nil {
 		t.Fatal(err)
-	}
-	old := map[string]bool{}
-	for _, fd := range before {
-		for _, i := range fd.Indices {
-			old[fmt.Sprint(fd.Rule, fd.Line, i)] = true
-		}
 	}
 	line, bcLine := lineOf(t, src, gen, finalCopy), lineOf(t, src, gen, backchainStore)
 	added := 0
