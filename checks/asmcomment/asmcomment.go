@@ -6,8 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/tools/go/analysis"
-
+	"github.com/trampcheck/trampcheck/checks/internal/emitcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/emit"
@@ -15,26 +14,7 @@ import (
 )
 
 // Analyzer checks every EMIT call against its assembler comment.
-var Analyzer = &analysis.Analyzer{
-	Name:     "asmcomment",
-	Doc:      doc,
-	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/asmcomment",
-	Requires: []*analysis.Analyzer{emit.Analyzer},
-	Run:      run,
-}
-
-func run(pass *analysis.Pass) (any, error) {
-	res, _ := pass.ResultOf[emit.Analyzer].(*emit.Result)
-	if res == nil {
-		return nil, fmt.Errorf("asmcomment: no EMIT family result")
-	}
-	for _, ef := range res.Files {
-		for _, fd := range check(ef) {
-			pass.Report(analysis.Diagnostic{Pos: ef.File.TokPos(fd.Offset), Message: fd.Message})
-		}
-	}
-	return nil, nil
-}
+var Analyzer = emitcheck.NewAnalyzer("asmcomment", doc, check, func(fd Finding) (int, string) { return fd.Offset, fd.Message })
 
 // Finding is one disagreement, at a byte offset of the file.
 type Finding struct {

@@ -5,8 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"golang.org/x/tools/go/analysis"
-
+	"github.com/trampcheck/trampcheck/checks/internal/emitcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/emit"
@@ -15,26 +14,7 @@ import (
 
 // Analyzer reports operands OR-ed into opcode constants that can reach
 // bits outside their field.
-var Analyzer = &analysis.Analyzer{
-	Name:     "fieldoverflow",
-	Doc:      doc,
-	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/fieldoverflow",
-	Requires: []*analysis.Analyzer{emit.Analyzer},
-	Run:      run,
-}
-
-func run(pass *analysis.Pass) (any, error) {
-	res, _ := pass.ResultOf[emit.Analyzer].(*emit.Result)
-	if res == nil {
-		return nil, fmt.Errorf("fieldoverflow: no EMIT family result")
-	}
-	for _, ef := range res.Files {
-		for _, fd := range check(ef) {
-			pass.Report(analysis.Diagnostic{Pos: ef.File.TokPos(fd.Offset), Message: fd.Message})
-		}
-	}
-	return nil, nil
-}
+var Analyzer = emitcheck.NewAnalyzer("fieldoverflow", doc, check, func(fd Finding) (int, string) { return fd.Offset, fd.Message })
 
 // Finding is one operand that can overflow its field.
 type Finding struct {
