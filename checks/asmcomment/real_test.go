@@ -8,24 +8,13 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 
-	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/checks/internal/jittest"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/emit"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
-
-func parseReal(tb testing.TB) *cparse.File {
-	tb.Helper()
-	src := ktree.JIT(tb)
-	f, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
-	if err != nil {
-		tb.Fatalf("parsing the real JIT: %v", err)
-	}
-	return f
-}
 
 // realFindings are the findings on the unmodified Linux 6.12.117/118 file
 // (ktree.JITSHA256), each a defect of the kernel source, with the reason.
@@ -73,7 +62,7 @@ var realFindings = []struct {
 // explained true positives (on the file they were explained for; see
 // realFindings).
 func TestRealFile(t *testing.T) {
-	f := parseReal(t)
+	f := jittest.Parse(t)
 	got := Check(f)
 	report := t.Errorf
 	if !ktree.JITAsWritten(t) {
@@ -145,7 +134,7 @@ func gas(tb testing.TB, lines []string) ([]byte, error) {
 // malformed are not assembly, and that the one reported for its opcode
 // assembles to another opcode than the call emits.
 func TestRealFindingsGas(t *testing.T) {
-	f := parseReal(t)
+	f := jittest.Parse(t)
 	for _, g := range Check(f) {
 		text := concretize(g.Comment)
 		_, err := gas(t, []string{text})
@@ -168,7 +157,7 @@ func TestRealFindingsGas(t *testing.T) {
 // operands is assembled with GNU as, and the bytes are compared with what
 // the EMIT call stores when evaluated with the file's own macros.
 func TestRealSilentGas(t *testing.T) {
-	f := parseReal(t)
+	f := jittest.Parse(t)
 	reported := map[int]bool{}
 	for _, g := range Check(f) {
 		reported[g.Offset] = true
@@ -247,36 +236,21 @@ func TestRealSilentGas(t *testing.T) {
 }
 
 func TestRealSurvey(t *testing.T) {
-	f := parseReal(t)
+	f := jittest.Parse(t)
 	for _, fd := range Check(f) {
 		t.Logf("%d %s %s: %s", fd.Line, fd.Func, fd.Call, fd.Message)
 	}
 }
 
 func BenchmarkAsmcommentJIT(b *testing.B) {
-	f := parseReal(b)
-	start := cpuTime()
-	for b.Loop() {
-		Check(f)
-	}
-	// CPU time is what the check adds to a run; wall time depends on the
-	// machine's load.
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
-}
-
-// cpuTime returns the process's user and system CPU time in nanoseconds.
-func cpuTime() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
+	f := jittest.Parse(b)
+	jittest.BenchCPU(b, func() { Check(f) })
 }
 
 // TestRealCoverage reports how many EMIT calls of the real file the check
 // compares, and requires that nearly every commented call is compared.
 func TestRealCoverage(t *testing.T) {
-	f := parseReal(t)
+	f := jittest.Parse(t)
 	env := cexpr.NewEnv(f)
 	c := &checker{f: f, env: env, m: env.Machine(), fn: map[string]string{}}
 	var calls, commented, asm, compared int

@@ -7,27 +7,16 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 	"testing"
 
-	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/checks/internal/jittest"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
-	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
-
-func parseReal(tb testing.TB) *cparse.File {
-	tb.Helper()
-	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(tb), cparse.Options{})
-	if err != nil {
-		tb.Fatalf("parsing the real JIT: %v", err)
-	}
-	return f
-}
 
 // TestRealFile: the EMIT macros of Linux 6.12 encode every swept operand
 // as the reference encoder does, and every macro of the table is swept.
 func TestRealFile(t *testing.T) {
-	f := parseReal(t)
+	f := jittest.Parse(t)
 	if got := Check(f); len(got) != 0 {
 		for _, fd := range got {
 			t.Errorf("got finding at line %d: %s, want none", fd.Line, fd.Message)
@@ -62,7 +51,7 @@ func TestRealMacrosGas(t *testing.T) {
 	if _, err := exec.LookPath("s390x-linux-gnu-as"); err != nil {
 		t.Skip("s390x-linux-gnu-as not installed (binutils-s390x-linux-gnu)")
 	}
-	f := parseReal(t)
+	f := jittest.Parse(t)
 	env := cexpr.NewEnv(f)
 	var lines []string
 	var stored [][]byte
@@ -114,21 +103,6 @@ func TestRealMacrosGas(t *testing.T) {
 }
 
 func BenchmarkEmitmacroJIT(b *testing.B) {
-	f := parseReal(b)
-	start := cpuTime()
-	for b.Loop() {
-		Check(f)
-	}
-	// CPU time is what the check adds to a run; wall time depends on the
-	// machine's load.
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
-}
-
-// cpuTime returns the process's user and system CPU time in nanoseconds.
-func cpuTime() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
+	f := jittest.Parse(b)
+	jittest.BenchCPU(b, func() { Check(f) })
 }
