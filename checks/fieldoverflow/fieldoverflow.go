@@ -259,18 +259,7 @@ func (b *bounder) funcText(fn string) string {
 	if t, ok := b.texts[fn]; ok {
 		return t
 	}
-	t := ""
-	for _, f := range b.f.Funcs {
-		if f.Name != fn || !f.Def || f.BlockScope || f.BodyStart == 0 {
-			continue
-		}
-		start := b.f.Lines[f.BodyStart-1]
-		end := len(b.f.Src)
-		if f.BodyEnd < len(b.f.Lines) {
-			end = b.f.Lines[f.BodyEnd]
-		}
-		t = string(b.f.Src[start:end])
-	}
+	t := emitcheck.FuncBody(b.f, fn)
 	b.texts[fn] = t
 	return t
 }

@@ -1,7 +1,8 @@
 // Package emitcheck builds the analyzers of the encoding checks
 // (asmcomment, emitmacro, fieldoverflow): each reads the one shared EMIT
 // family result (emit.Analyzer) and reports its findings per file, so the
-// three differ only in their check function.
+// three differ only in their check function. It also holds the small
+// readers of the file's text that they share.
 package emitcheck
 
 import (
@@ -9,6 +10,7 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/emit"
 )
 
@@ -39,4 +41,24 @@ func NewAnalyzer[F any](name, doc string, check func(*emit.File) []F, at func(F)
 			return nil, nil
 		},
 	}
+}
+
+// FuncBody returns the source of the body of function fn as f defines it
+// (from the line of its opening brace to the line of its closing one; the
+// last file-scope definition when there are several), or "" when f does
+// not define fn.
+func FuncBody(f *cparse.File, fn string) string {
+	t := ""
+	for _, d := range f.Funcs {
+		if d.Name != fn || !d.Def || d.BlockScope || d.BodyStart == 0 {
+			continue
+		}
+		start := f.Lines[d.BodyStart-1]
+		end := len(f.Src)
+		if d.BodyEnd < len(f.Lines) {
+			end = f.Lines[d.BodyEnd]
+		}
+		t = string(f.Src[start:end])
+	}
+	return t
 }
