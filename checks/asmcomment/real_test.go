@@ -3,9 +3,6 @@ package asmcomment
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -109,27 +106,6 @@ func concretize(text string) string {
 	return text[:sp] + ops
 }
 
-func gas(tb testing.TB, lines []string) ([]byte, error) {
-	tb.Helper()
-	if _, err := exec.LookPath("s390x-linux-gnu-as"); err != nil {
-		tb.Skip("s390x-linux-gnu-as not installed (binutils-s390x-linux-gnu)")
-	}
-	dir := tb.TempDir()
-	s := filepath.Join(dir, "t.s")
-	o := filepath.Join(dir, "t.o")
-	b := filepath.Join(dir, "t.bin")
-	if err := os.WriteFile(s, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	if out, err := exec.Command("s390x-linux-gnu-as", "-march=z196", "-o", o, s).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("%v: %s", err, out)
-	}
-	if out, err := exec.Command("s390x-linux-gnu-objcopy", "-O", "binary", "-j", ".text", o, b).CombinedOutput(); err != nil {
-		tb.Fatalf("objcopy: %v: %s", err, out)
-	}
-	return os.ReadFile(b)
-}
-
 // TestRealFindingsGas confirms with GNU as that the comments reported as
 // malformed are not assembly, and that the one reported for its opcode
 // assembles to another opcode than the call emits.
@@ -137,7 +113,7 @@ func TestRealFindingsGas(t *testing.T) {
 	f := jittest.Parse(t)
 	for _, g := range Check(f) {
 		text := concretize(g.Comment)
-		_, err := gas(t, []string{text})
+		_, err := jittest.Assemble(t, []string{text})
 		// A finding not in the list (a file other than the one it was
 		// written for): comments reported as no assembly must be rejected.
 		want := strings.Contains(g.Message, "is not valid assembly") || strings.Contains(g.Message, "not an s390x mnemonic")
@@ -220,18 +196,7 @@ func TestRealSilentGas(t *testing.T) {
 	}
 	// Assemble each line at its own location so that ".+N" is relative to
 	// the instruction.
-	got, err := gas(t, lines)
-	if err != nil {
-		t.Fatalf("gas rejects a comment the check accepts: %v", err)
-	}
-	off := 0
-	for i, l := range lines {
-		n := len(want[i])
-		if off+n > len(got) || !bytes.Equal(got[off:off+n], want[i]) {
-			t.Errorf("comment %q: gas gives %x, the EMIT call stores %x", l, got[off:min(off+n, len(got))], want[i])
-		}
-		off += n
-	}
+	jittest.CompareGas(t, lines, want, func(i int) string { return fmt.Sprintf("comment %q", lines[i]) }, "the EMIT call")
 	t.Logf("%d comment/EMIT pairs agree with GNU as", len(lines))
 }
 

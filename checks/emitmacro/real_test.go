@@ -1,12 +1,8 @@
 package emitmacro
 
 import (
-	"bytes"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/trampcheck/trampcheck/checks/internal/jittest"
@@ -76,29 +72,7 @@ func TestRealMacrosGas(t *testing.T) {
 			t.Errorf("%s: got no evaluated case, want some", name)
 		}
 	}
-	dir := t.TempDir()
-	s, o, b := filepath.Join(dir, "t.s"), filepath.Join(dir, "t.o"), filepath.Join(dir, "t.bin")
-	if err := os.WriteFile(s, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, err := exec.Command("s390x-linux-gnu-as", "-march=z196", "-o", o, s).CombinedOutput(); err != nil {
-		t.Fatalf("gas: %v: %s", err, out)
-	}
-	if out, err := exec.Command("s390x-linux-gnu-objcopy", "-O", "binary", "-j", ".text", o, b).CombinedOutput(); err != nil {
-		t.Fatalf("objcopy: %v: %s", err, out)
-	}
-	got, err := os.ReadFile(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	off := 0
-	for i, l := range lines {
-		n := len(stored[i])
-		if off+n > len(got) || !bytes.Equal(got[off:off+n], stored[i]) {
-			t.Errorf("%s: gas gives %x, the real macro stores %x", l, got[off:min(off+n, len(got))], stored[i])
-		}
-		off += n
-	}
+	jittest.CompareGas(t, lines, stored, func(i int) string { return lines[i] }, "the real macro")
 	t.Logf("%d swept macro calls agree with GNU as", len(lines))
 }
 
