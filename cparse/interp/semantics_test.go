@@ -9,8 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/trampcheck/trampcheck/cparse"
 )
 
 // gccPrelude gives the host compiler what cparse's stub header gives the
@@ -37,11 +35,7 @@ func compileFixture(t *testing.T, path string, names []string) *Program {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := cparse.Parse(filepath.Base(path), src, cparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := compile(f, nil, names)
+	p, err := compile(parseSrc(t, filepath.Base(path), src), nil, names)
 	if err != nil {
 		t.Fatal(err)
 	}
