@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/checks/internal/jittest"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
 
@@ -87,10 +87,7 @@ func TestGeneratedTrampolineMutations(t *testing.T) {
 	}
 	src := ktree.JIT(t)
 	base := findings(t, src)
-	f, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := jittest.ParseSrc(t, src)
 	lines := strings.SplitAfter(string(src), "\n")
 	total := 0
 	for _, e := range f.Emits {

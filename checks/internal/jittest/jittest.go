@@ -22,7 +22,14 @@ import (
 // tb when it cannot.
 func Parse(tb testing.TB) *cparse.File {
 	tb.Helper()
-	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(tb), cparse.Options{})
+	return ParseSrc(tb, ktree.JIT(tb))
+}
+
+// ParseSrc parses src as the JIT file (a mutant of it, say), failing tb
+// when it cannot.
+func ParseSrc(tb testing.TB, src []byte) *cparse.File {
+	tb.Helper()
+	f, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
 	if err != nil {
 		tb.Fatalf("parsing the real JIT: %v", err)
 	}
