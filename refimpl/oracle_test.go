@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/refimpl/gastest"
 )
 
 // The oracle is GNU binutils for s390x (Debian's binutils-s390x-linux-gnu):
@@ -33,23 +35,12 @@ type binutils struct {
 	as, objdump, objcopy string
 }
 
+// needBinutils returns GNU as, objdump and objcopy for s390x
+// (gastest.Binutil: skipped without them, failed when
+// TRAMPCHECK_REQUIRE_KERNEL=1).
 func needBinutils(t testing.TB) binutils {
 	t.Helper()
-	var b binutils
-	for _, p := range []struct {
-		dst  *string
-		name string
-	}{{&b.as, "s390x-linux-gnu-as"}, {&b.objdump, "s390x-linux-gnu-objdump"}, {&b.objcopy, "s390x-linux-gnu-objcopy"}} {
-		path, err := exec.LookPath(p.name)
-		if err != nil {
-			if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
-				t.Fatalf("%s required (TRAMPCHECK_REQUIRE_KERNEL=1): install binutils-s390x-linux-gnu", p.name)
-			}
-			t.Skipf("%s not installed; install binutils-s390x-linux-gnu", p.name)
-		}
-		*p.dst = path
-	}
-	return b
+	return binutils{as: gastest.Binutil(t, "as"), objdump: gastest.Binutil(t, "objdump"), objcopy: gastest.Binutil(t, "objcopy")}
 }
 
 // gasResult is what GNU binutils make of a list of lines.
