@@ -462,6 +462,9 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 	}
 	if op == "<<" || op == ">>" {
 		t := promote(at)
+		if f := shiftConst(op, t, av, b); f != nil {
+			return &expr{t: t, slot: -1, eval: f}, nil
+		}
 		nf := normFunc(t)
 		if nf == nil {
 			nf = func(v uint64) uint64 { return v }
@@ -488,6 +491,18 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 	}
 	if f := addSubMul(op, t, ac, bc, b); f != nil {
 		return &expr{t: t, slot: -1, eval: f}, nil
+	}
+	if b.isConst {
+		// As below, with the converted constant in the closure.
+		k := norm(t, b.c)
+		switch op {
+		case "&":
+			return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return ac(fr) & k }}, nil
+		case "|":
+			return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return ac(fr) | k }}, nil
+		case "^":
+			return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return ac(fr) ^ k }}, nil
+		}
 	}
 	nf := normFunc(t)
 	if nf == nil {
@@ -527,6 +542,28 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 		}}, nil
 	}
 	return nil, c.errf(n, "unsupported operator %s", op)
+}
+
+// shiftConst returns the evaluator of av op b for a shift by a constant b
+// in the promoted type t (32 or 64 bits; nil otherwise), with the shift
+// count and the normalization inline: the same values as binop1's generic
+// form, in fewer calls.
+func shiftConst(op string, t *ctype, av evalFn, b *expr) evalFn {
+	if !b.isConst || t.kind != kInt || t.isBool || (t.size != 4 && t.size != 8) {
+		return nil
+	}
+	k := b.c & 63
+	switch {
+	case op == "<<" && t.size == 8:
+		return func(fr *frame) uint64 { return av(fr) << k }
+	case op == "<<" && t.signed:
+		return func(fr *frame) uint64 { return uint64(int64(int32(av(fr) << k))) }
+	case op == "<<":
+		return func(fr *frame) uint64 { return uint64(uint32(av(fr) << k)) }
+	case t.signed:
+		return func(fr *frame) uint64 { return uint64(int64(av(fr)) >> k) }
+	}
+	return func(fr *frame) uint64 { return av(fr) >> k }
 }
 
 // addSubMul returns the evaluator of ac op bc in type t for op "+", "-"
