@@ -22,6 +22,10 @@ type expr struct {
 	c       uint64
 	fn      *function // function designator of the file
 	builtin string    // name of an environment function designator
+	// site is set on a macro invocation's value: its eval records the
+	// invocation (even when the value is constant), so a constant site is
+	// not folded where the generic code runs eval.
+	site bool
 }
 
 func constExpr(t *ctype, v uint64) *expr {
@@ -450,6 +454,9 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 				}}, nil
 			}
 		case "==", "!=", "<", ">", "<=", ">=":
+			if b.isConst && !b.site {
+				return cmpConst(op, false, av, b.c), nil
+			}
 			return cmpExpr(op, false, av, bv), nil
 		case "&", "|", "^":
 			// Not C, but harmless on the integer value of a pointer.
@@ -510,6 +517,9 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 	}
 	switch op {
 	case "==", "!=", "<", ">", "<=", ">=":
+		if b.isConst {
+			return cmpConst(op, t.signed, ac, norm(t, b.c)), nil
+		}
 		return cmpExpr(op, t.signed, ac, bc), nil
 	case "+":
 		return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return nf(ac(fr) + bc(fr)) }}, nil
@@ -549,7 +559,7 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 // count and the normalization inline: the same values as binop1's generic
 // form, in fewer calls.
 func shiftConst(op string, t *ctype, av evalFn, b *expr) evalFn {
-	if !b.isConst || t.kind != kInt || t.isBool || (t.size != 4 && t.size != 8) {
+	if !b.isConst || b.site || t.kind != kInt || t.isBool || (t.size != 4 && t.size != 8) {
 		return nil
 	}
 	k := b.c & 63
@@ -632,6 +642,50 @@ func addSubMul(op string, t *ctype, ac, bc evalFn, b *expr) evalFn {
 		return func(fr *frame) uint64 { return uint64(uint32(ac(fr) * bc(fr))) }
 	}
 	return nil
+}
+
+// cmpConst is cmpExpr with a constant right operand k (the value b would
+// return), held in the closure.
+func cmpConst(op string, signed bool, a evalFn, k uint64) *expr {
+	var f evalFn
+	b2u := func(x bool) uint64 {
+		if x {
+			return 1
+		}
+		return 0
+	}
+	sk := int64(k)
+	switch op {
+	case "==":
+		f = func(fr *frame) uint64 { return b2u(a(fr) == k) }
+	case "!=":
+		f = func(fr *frame) uint64 { return b2u(a(fr) != k) }
+	case "<":
+		if signed {
+			f = func(fr *frame) uint64 { return b2u(int64(a(fr)) < sk) }
+		} else {
+			f = func(fr *frame) uint64 { return b2u(a(fr) < k) }
+		}
+	case ">":
+		if signed {
+			f = func(fr *frame) uint64 { return b2u(int64(a(fr)) > sk) }
+		} else {
+			f = func(fr *frame) uint64 { return b2u(a(fr) > k) }
+		}
+	case "<=":
+		if signed {
+			f = func(fr *frame) uint64 { return b2u(int64(a(fr)) <= sk) }
+		} else {
+			f = func(fr *frame) uint64 { return b2u(a(fr) <= k) }
+		}
+	case ">=":
+		if signed {
+			f = func(fr *frame) uint64 { return b2u(int64(a(fr)) >= sk) }
+		} else {
+			f = func(fr *frame) uint64 { return b2u(a(fr) >= k) }
+		}
+	}
+	return &expr{t: tInt, slot: -1, eval: f}
 }
 
 func cmpExpr(op string, signed bool, a, b evalFn) *expr {
