@@ -104,7 +104,7 @@ func (c *compiler) macroSite(call *cc.PostfixExpression, m *cparse.Macro, line i
 	sid := c.p.nsite
 	c.p.nsite++
 	ws := c.watches(call.ArgumentExpressionList)
-	return &expr{t: e.t, slot: -1, isConst: e.isConst, c: e.c, eval: func(fr *frame) uint64 {
+	return &expr{t: e.t, slot: -1, isConst: e.isConst, c: e.c, site: true, eval: func(fr *frame) uint64 {
 		mm := fr.m
 		saved := mm.site
 		mm.site = mm.cachedChild(sid, saved, line, name, "")
