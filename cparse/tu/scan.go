@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 
 	"github.com/trampcheck/trampcheck/cparse/cpp"
+	"github.com/trampcheck/trampcheck/cparse/ctype"
 )
 
 // Decl is one function declaration or definition at file scope.
@@ -80,6 +81,8 @@ type scanner struct {
 	defs      map[string]defInfo
 	declStart int
 	seed      maphash.Seed
+	// bodies are the function definitions, for package ctype.
+	bodies []ctype.Body
 }
 
 // Scan reads the file-scope declarations of the preprocessed token
@@ -100,6 +103,7 @@ func Scan(toks []cpp.Token) (*Unit, error) {
 		}
 	}
 	s.implicitDecls()
+	s.typeErrors()
 	return s.u, nil
 }
 
@@ -343,6 +347,7 @@ func (s *scanner) definition(name, params int) error {
 	}
 	d.Close = s.toks[s.i-1].Pos
 	s.bodyErrors(params, open, s.i-1)
+	s.bodies = append(s.bodies, ctype.Body{Params: params, Open: open, Close: s.i - 1})
 	return nil
 }
 
