@@ -70,6 +70,7 @@ func Check(toks []cpp.Token, bodies []Body, typedef func(string) bool) []Diag {
 	for _, b := range bodies {
 		c.body(b)
 	}
+	c.undeclared(bodies)
 	sort.SliceStable(c.diags, func(i, j int) bool { return c.diags[i].Index < c.diags[j].Index })
 	return c.diags
 }

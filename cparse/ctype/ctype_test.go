@@ -83,6 +83,10 @@ func TestSilent(t *testing.T) {
 		"struct s { int frame_off; };\nint f(struct s *p) { return p->frame_of; }\n",
 		// A comma list declaring a non-pointer after a pointer.
 		"struct s { int a; };\nint f(void) { struct s *p = 0, q; return q.zz + p->a; }\n",
+		// Undeclared candidates: labels, members, designators, asm
+		// operands, local enumerators, attributes, declarations.
+		"struct s { int a; };\nint f(void) { enum { E1 } e = E1; struct s v = { .a = 1 }; int nv = v.a;\n" +
+			"asm volatile(\"\" : [op] \"+d\" (nv)); goto out; out: return nv + e + __func__[0]; }\n",
 		// A tag first declared in the parameter list is another type.
 		"int f(struct s *p) { return p->zz; }\nstruct s { int a; };\n",
 	} {
@@ -103,6 +107,7 @@ func TestReports(t *testing.T) {
 			"union u { int a; };\nint f(void) { return sizeof(union v) + __builtin_offsetof(union u, zz); }\n",
 			"2:29: invalid application of 'sizeof' to incomplete type 'union v'|2:40: 'union u' has no member named 'zz'",
 		},
+		{"int f(int n) { return n + b1; }\nint g(void) { return b1; }\n", "1:27: 'b1' undeclared (first use in this function)|2:22: 'b1' undeclared (first use in this function)"},
 		{"#define M(p) (p)->zz\nstruct s { int a; };\nint f(struct s *p) { return M(p); }\n", "1:17: 'struct s' has no member named 'zz'"},
 	} {
 		if got := strings.Join(check(t, tc.src), "|"); got != tc.want {

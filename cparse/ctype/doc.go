@@ -11,6 +11,8 @@
 //     and for __builtin_offsetof(struct S, m);
 //   - "invalid application of 'sizeof' to incomplete type 'struct S'"
 //     for sizeof(struct S), at "struct".
+//   - "'X' undeclared (first use in this function)" for a name no
+//     earlier token of the unit spells (see undeclared.go).
 //
 // It is a small resolver, not a C type checker, and it says nothing
 // where it cannot decide. What it knows:
