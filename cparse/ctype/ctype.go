@@ -26,12 +26,42 @@ type Body struct {
 type typ struct {
 	kind, tag string
 	ptr       int
+	// qual are the qualifiers of the struct or union itself (of the
+	// pointee for a pointer): qConst, qVolatile.
+	qual int
+}
+
+// Qualifiers GCC prints before a struct type's name.
+const (
+	qConst = 1 << iota
+	qVolatile
+)
+
+// qualOf returns the qualifier bit of a keyword, 0 for others.
+func qualOf(kw string) int {
+	switch kw {
+	case "const", "__const", "__const__":
+		return qConst
+	case "volatile", "__volatile", "__volatile__":
+		return qVolatile
+	}
+	return 0
 }
 
 func (t typ) known() bool { return t.kind != "" }
 
-// gccName is the type as GCC names it in messages: "struct bpf_jit".
-func (t typ) gccName() string { return t.kind + " " + t.tag }
+// gccName is the type as GCC names it in messages: "struct bpf_jit",
+// "const struct bpf_htab".
+func (t typ) gccName() string {
+	q := ""
+	if t.qual&qConst != 0 {
+		q = "const "
+	}
+	if t.qual&qVolatile != 0 {
+		q += "volatile "
+	}
+	return q + t.kind + " " + t.tag
+}
 
 // agg is one definition of a struct or union outside function bodies.
 type agg struct {
@@ -223,6 +253,7 @@ func (c *checker) member(from, to int, a *agg) {
 	}
 	sawType := false
 	spec := typ{}
+	qual := 0
 	anon := -1
 	for j < to && c.toks[j].Kind == cpp.Ident {
 		name := c.text(j)
@@ -271,6 +302,7 @@ func (c *checker) member(from, to int, a *agg) {
 		case typeKw[name]:
 			sawType = true
 		case qualKw[name]:
+			qual |= qualOf(name)
 		case !sawType && c.typedef(name):
 			sawType = true
 		default:
@@ -304,7 +336,7 @@ declarators:
 				depth--
 			}
 		}
-		name, ptr, simple, ok := c.declarator(j, end)
+		name, ptr, pq, simple, ok := c.declarator(j, end)
 		if !ok {
 			a.known = false
 			return
@@ -314,6 +346,7 @@ declarators:
 			if simple && spec.known() {
 				t = spec
 				t.ptr = ptr
+				t.qual = qual | pq
 			}
 			a.members[name] = t
 		}
@@ -322,10 +355,11 @@ declarators:
 }
 
 // declarator reads the declarator [from, to): the declared name ("" for
-// an unnamed bit-field), the number of '*' before it and whether it has
-// the simple form ('*'s, qualifiers and attributes around the name, then
-// at most a bit-field width or attributes).
-func (c *checker) declarator(from, to int) (name string, ptr int, simple, ok bool) {
+// an unnamed bit-field), the number of '*' before it, the qualifiers
+// before the first '*' (of the struct itself), and whether it has the
+// simple form ('*'s, qualifiers and attributes around the name, then at
+// most a bit-field width or attributes).
+func (c *checker) declarator(from, to int) (name string, ptr, qual int, simple, ok bool) {
 	simple = true
 	for k := from; k < to; k++ {
 		t := c.text(k)
@@ -333,23 +367,26 @@ func (c *checker) declarator(from, to int) (name string, ptr int, simple, ok boo
 		case t == "*":
 			ptr++
 		case qualKw[t]:
+			if ptr == 0 {
+				qual |= qualOf(t)
+			}
 		case attrKw[t]:
 			k = c.skipAttrs(k) - 1
 		case t == "(":
 			simple = false
 		case t == ":":
-			return "", 0, false, true // an unnamed bit-field
+			return "", 0, 0, false, true // an unnamed bit-field
 		case c.ident(k):
 			rest := c.skipAttrs(k + 1)
 			if rest < to && c.text(rest) != ":" {
 				simple = false
 			}
-			return t, ptr, simple, true
+			return t, ptr, qual, simple, true
 		default:
-			return "", 0, false, false
+			return "", 0, 0, false, false
 		}
 	}
-	return "", 0, false, false
+	return "", 0, 0, false, false
 }
 
 // state says what is known of a tag at a use.
@@ -416,6 +453,10 @@ func (c *checker) access(t typ, k int) {
 		next := c.text(k + 2)
 		if !mt.known() || next != "->" && next != "." {
 			return
+		}
+		if mt.ptr == 0 {
+			// A struct member of a qualified object is qualified.
+			mt.qual |= t.qual
 		}
 		t, k = mt, k+2
 	}
@@ -603,10 +644,14 @@ func (c *checker) declType(j int, b Body, inParams bool) (typ, bool) {
 		return typ{}, false
 	}
 	k := j - 1
-	ptr := 0
+	ptr, qual := 0, 0
 	for ; c.text(k) == "*" || qualKw[c.text(k)]; k-- {
-		if c.text(k) == "*" {
+		switch {
+		case c.text(k) == "*":
 			ptr++
+			qual = 0 // qualifiers after a '*' are the pointer's
+		default:
+			qual |= qualOf(c.text(k))
 		}
 	}
 	if !c.ident(k) {
@@ -619,6 +664,7 @@ func (c *checker) declType(j int, b Body, inParams bool) (typ, bool) {
 	}
 	k -= 2
 	for qualKw[c.text(k)] || storageKw[c.text(k)] {
+		qual |= qualOf(c.text(k))
 		k--
 	}
 	switch p := c.text(k); {
@@ -635,7 +681,7 @@ func (c *checker) declType(j int, b Body, inParams bool) (typ, bool) {
 			}
 		}
 	}
-	return typ{kind: kw, tag: tag, ptr: ptr}, true
+	return typ{kind: kw, tag: tag, ptr: ptr, qual: qual}, true
 }
 
 // declaredBefore reports whether "struct tag" or "union tag" appears

@@ -29,7 +29,10 @@
 //     be at least one; any other possible declaration (a typedef'd type,
 //     typeof, a comma list, a cast or multiplication that looks like one)
 //     leaves x unknown. A file-scope variable is unknown;
-//   - the type of a member, when its declaration has that same form.
+//   - the type of a member, when its declaration has that same form;
+//   - the qualifiers of the struct itself, which GCC prints ("'const
+//     struct S' has no member named 'm'" through a const struct S *,
+//     and for a struct member of a const object).
 //
 // Casts other than ((struct S *)e)->m, function-call results, typedef
 // names (GCC prints their aka text), array elements and everything else

@@ -375,3 +375,25 @@ func (s *scanner) typeErrors() {
 	}
 	slices.SortStableFunc(s.u.Diags, func(a, b Diag) int { return a.Index - b.Index })
 }
+
+// afterSyntaxError drops the diagnostics that follow a call of an
+// implicitly declared function followed by '{' (an iterator macro such as
+// unwind_for_each_frame used without its header): GCC reports "expected
+// ';' before '{' token" there and its view of what follows, after its
+// error recovery, is not the scanner's.
+func (s *scanner) afterSyntaxError() {
+	cut := -1
+	for _, d := range s.u.Diags {
+		if !strings.HasPrefix(d.Msg, "implicit declaration of function ") {
+			continue
+		}
+		if end := s.matching(d.Index + 1); end > 0 && end+1 < len(s.toks) && s.toks[end+1].Text == "{" {
+			cut = end
+			break
+		}
+	}
+	if cut < 0 {
+		return
+	}
+	s.u.Diags = slices.DeleteFunc(s.u.Diags, func(d Diag) bool { return d.Index > cut })
+}

@@ -104,6 +104,7 @@ func Scan(toks []cpp.Token) (*Unit, error) {
 	}
 	s.implicitDecls()
 	s.typeErrors()
+	s.afterSyntaxError()
 	return s.u, nil
 }
 
