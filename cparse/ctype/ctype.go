@@ -96,9 +96,21 @@ type checker struct {
 // typedef name at file scope (to read member declarations).
 func Check(toks []cpp.Token, bodies []Body, typedef func(string) bool) []Diag {
 	c := &checker{toks: toks, typedef: typedef, tags: map[string]*tagInfo{}}
-	c.collectTags(bodies)
-	for _, b := range bodies {
-		c.body(b)
+	if len(toks) == 0 {
+		return nil
+	}
+	// Only the main file's functions are checked (the file of the unit's
+	// last token): GCC's errors in a patched file are there.
+	main := toks[len(toks)-1].Exp.File
+	inMain := make([]bool, len(bodies))
+	for i, b := range bodies {
+		inMain[i] = toks[b.Open].Exp.File == main
+	}
+	c.collectTags(bodies, inMain)
+	for i, b := range bodies {
+		if inMain[i] {
+			c.body(b)
+		}
 	}
 	c.undeclared(bodies)
 	sort.SliceStable(c.diags, func(i, j int) bool { return c.diags[i].Index < c.diags[j].Index })
@@ -150,18 +162,28 @@ func (c *checker) skipAttrs(i int) int {
 }
 
 // collectTags records every struct and union definition outside the
-// function bodies, and the tags declared or defined inside them.
-func (c *checker) collectTags(bodies []Body) {
+// function bodies, and the tags declared or defined inside the bodies of
+// the main file (the bodies of other files are skipped: a tag declared
+// there is local to them, and they are not checked).
+func (c *checker) collectTags(bodies []Body, inMain []bool) {
 	bi := 0
 	for i := 0; i < len(c.toks); i++ {
 		for bi < len(bodies) && bodies[bi].Close < i {
 			bi++
 		}
-		inBody := bi < len(bodies) && bodies[bi].Open < i && i < bodies[bi].Close
-		kw := c.text(i)
-		if kw != "struct" && kw != "union" && kw != "enum" || c.toks[i].Kind != cpp.Ident {
+		if bi < len(bodies) && !inMain[bi] && bodies[bi].Open < i {
+			i = bodies[bi].Close
 			continue
 		}
+		t := &c.toks[i]
+		if t.Kind != cpp.Ident || len(t.Text) < 4 || len(t.Text) > 6 || t.Text[0] != 's' && t.Text[0] != 'u' && t.Text[0] != 'e' {
+			continue
+		}
+		kw := t.Text
+		if kw != "struct" && kw != "union" && kw != "enum" {
+			continue
+		}
+		inBody := bi < len(bodies) && bodies[bi].Open < i && i < bodies[bi].Close
 		j := c.skipAttrs(i + 1)
 		if !c.ident(j) {
 			continue // anonymous: read as a member of its enclosing aggregate
@@ -467,10 +489,13 @@ func (c *checker) body(b Body) {
 	vars := map[string][]scope{}
 	for k := b.Open + 1; k < b.Close; k++ {
 		t := &c.toks[k]
+		if t.Kind != cpp.Ident {
+			if t.Kind == cpp.Punct && t.Text == "(" {
+				c.castAccess(k)
+			}
+			continue
+		}
 		switch {
-		case t.Text == "(":
-			c.castAccess(k)
-		case t.Kind != cpp.Ident:
 		case t.Text == "__builtin_offsetof":
 			c.offsetof(k)
 		case t.Text == "sizeof":

@@ -1,6 +1,7 @@
 package ctype
 
 import (
+	"sort"
 	"strings"
 
 	"github.com/trampcheck/trampcheck/cparse/cpp"
@@ -28,6 +29,19 @@ func (c *checker) undeclared(bodies []Body) {
 	for bi, b := range bodies {
 		if c.toks[b.Open].Exp.File != main {
 			continue
+		}
+		// Names spelled earlier in the function (its parameters, its
+		// locals) are not their unit's first spelling: a cheap filter
+		// before the pass over the unit.
+		seen := map[string]bool{}
+		from := b.Open
+		if b.Params >= 0 {
+			from = b.Params
+		}
+		for k := from; k < b.Open; k++ {
+			if c.toks[k].Kind == cpp.Ident {
+				seen[c.toks[k].Text] = true
+			}
 		}
 		for k := b.Open + 1; k < b.Close; k++ {
 			t := &c.toks[k]
@@ -61,6 +75,10 @@ func (c *checker) undeclared(bodies []Body) {
 				}
 				continue
 			}
+			if seen[t.Text] {
+				continue
+			}
+			seen[t.Text] = true
 			if c.clearUse(k, true) {
 				cands = append(cands, cand{k, bi})
 			}
@@ -94,10 +112,6 @@ func (c *checker) undeclared(bodies []Body) {
 	// too, until an occurrence that could declare it. A use that a macro
 	// produced in a function already reported is passed over (GCC reports
 	// once per function); anywhere else it stops the search.
-	isCand := map[int]int{}
-	for _, cd := range cands {
-		isCand[cd.i] = cd.body
-	}
 	for _, cd := range cands {
 		name := c.toks[cd.i].Text
 		if want[name] != cd.i {
@@ -109,17 +123,18 @@ func (c *checker) undeclared(bodies []Body) {
 			if c.toks[j].Kind != cpp.Ident || c.toks[j].Text != name {
 				continue
 			}
-			bi, ok := isCand[j]
-			if !ok {
-				if j < bodies[reported].Close && c.clearUse(j, false) {
-					continue
-				}
+			bi := sort.Search(len(bodies), func(n int) bool { return bodies[n].Close > j })
+			if bi == len(bodies) || j <= bodies[bi].Open {
+				break // outside function bodies
+			}
+			if bi == reported && c.clearUse(j, false) {
+				continue
+			}
+			if bi == reported || c.toks[bodies[bi].Open].Exp.File != main || !c.clearUse(j, true) {
 				break
 			}
-			if bi != reported {
-				c.report(j, "'%s' undeclared (first use in this function)", name)
-				reported = bi
-			}
+			c.report(j, "'%s' undeclared (first use in this function)", name)
+			reported = bi
 		}
 	}
 }
