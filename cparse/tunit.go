@@ -1,6 +1,7 @@
 package cparse
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -174,8 +175,18 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 		}
 	}
 	for _, d := range sc.Diags {
-		if t.InFile(d.Pos) {
+		switch {
+		case t.InFile(d.Pos):
 			t.Diags = append(t.Diags, d)
+		case t.InFile(d.Exp):
+			// Spelled in a header's macro, expanded in the file: GCC
+			// reports the header's line, in display columns.
+			if b, err := cfg.Read(d.Pos.File); err == nil {
+				if line, ok := lineText(b, d.Pos.Line); ok {
+					d.Col = DisplayColumn(line, d.Pos.Col)
+					t.Diags = append(t.Diags, d)
+				}
+			}
 		}
 	}
 	t.Deps = rec.list()
@@ -339,4 +350,19 @@ func (f *File) withTUErr(err error) error {
 		return err
 	}
 	return &TUFailure{Name: f.Name, Src: f.Src, Hermetic: err, TU: f.TUErr}
+}
+
+// lineText returns the 1-based line of src, without its newline.
+func lineText(src []byte, line int) ([]byte, bool) {
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(src, '\n')
+		if i < 0 {
+			return nil, false
+		}
+		src = src[i+1:]
+	}
+	if i := bytes.IndexByte(src, '\n'); i >= 0 {
+		src = src[:i]
+	}
+	return src, true
 }

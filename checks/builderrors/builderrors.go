@@ -19,7 +19,7 @@ import (
 // compile in a file read as its real translation unit.
 var Analyzer = &analysis.Analyzer{
 	Name:     "builderrors",
-	Doc:      "report the errors GCC would stop the build with\n\nPreprocessing errors, implicit declarations, argument counts and redefinitions, in GCC's words; see the package documentation.",
+	Doc:      "report the errors GCC would stop the build with\n\nPreprocessing errors, implicit declarations, argument counts, redefinitions, unknown members, undefined struct types and undeclared identifiers, in GCC's words; see the package documentation.",
 	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/builderrors",
 	Requires: []*analysis.Analyzer{cparse.Analyzer},
 	Run:      run,
@@ -32,6 +32,20 @@ func run(pass *analysis.Pass) (any, error) {
 	}
 	for _, f := range res.Files {
 		for _, e := range Find(f) {
+			if e.File != "" {
+				// A position in a header (a macro's definition, as
+				// offsetof's): registered as a file of that name
+				// whose line e.Line reaches column e.Col, so that the
+				// driver prints GCC's file:line:column.
+				tf := pass.Fset.AddFile(e.File, -1, e.Line+e.Col)
+				lines := make([]int, e.Line)
+				for i := range lines {
+					lines[i] = i
+				}
+				tf.SetLines(lines)
+				pass.Report(analysis.Diagnostic{Pos: tf.Pos(e.Line - 1 + e.Col - 1), Category: "builderrors", Message: e.Msg})
+				continue
+			}
 			pos := f.TokPos(e.Offset)
 			if !pos.IsValid() {
 				return nil, fmt.Errorf("%s: file not registered in the pass", f.Name)
@@ -57,6 +71,10 @@ func run(pass *analysis.Pass) (any, error) {
 
 // Error is one error GCC reports in the file.
 type Error struct {
+	// File is GCC's name of the file of the position when it is not the
+	// checked file (a header whose macro GCC reports in, as
+	// "./include/linux/stddef.h"); "" for the checked file.
+	File string
 	Line int
 	// Col is GCC's column (display columns, tabs to multiples of 8); 0
 	// when GCC prints none.
@@ -76,6 +94,9 @@ func (e Error) Format(name string) string {
 	if e.Fatal {
 		sev = "fatal error"
 	}
+	if e.File != "" {
+		name = e.File
+	}
 	loc := name + ":" + strconv.Itoa(e.Line)
 	if e.Col > 0 {
 		loc += ":" + strconv.Itoa(e.Col)
@@ -91,6 +112,16 @@ func Find(f *cparse.File) []Error {
 	if f.TU != nil {
 		var out []Error
 		for _, d := range f.TU.Diags {
+			if !f.TU.InFile(d.Pos) {
+				// Spelled in a header, expanded in the file.
+				name := gccHeaderName(f.TU, d.Pos.File)
+				p, ok := f.UsePos(tu.Use{Pos: d.Exp, Exp: d.Exp})
+				if name == "" || d.Col == 0 || !ok {
+					continue
+				}
+				out = append(out, Error{File: name, Line: d.Pos.Line, Col: d.Col, Offset: p.Offset, Msg: d.Msg})
+				continue
+			}
 			p, ok := f.UsePos(tu.Use{Pos: d.Pos, Exp: d.Pos})
 			if !ok {
 				continue
@@ -181,4 +212,27 @@ func SplitFlag(msg string) (text, flag string) {
 		}
 	}
 	return msg, ""
+}
+
+// forcedIncludes are the headers Kbuild names with -include; GCC names
+// them (and what they include with "") differently from the others.
+var forcedIncludes = map[string]bool{
+	"include/linux/compiler-version.h": true, "include/linux/kconfig.h": true,
+	"include/linux/compiler_types.h": true,
+}
+
+// gccHeaderName returns the name GCC prints for a header of the unit
+// read with the kernel's compile command: the -I directory as the
+// command spells it ("./include") joined with the path under it. ""
+// when the unit was not read with the kernel's command (file mode) or
+// the header is not under one of its include directories, or is one of
+// the forced includes: then the error is not reported.
+func gccHeaderName(t *cparse.TU, file string) string {
+	if t.Config == "" || forcedIncludes[file] || strings.Contains(file, "/generated/") {
+		return ""
+	}
+	if strings.HasPrefix(file, "include/") || strings.HasPrefix(file, "arch/s390/include/") {
+		return "./" + file
+	}
+	return ""
 }

@@ -32,11 +32,35 @@
 //     suggestion ("; did you mean 'g'?") is not reproduced, and a call
 //     that gets one from GCC is printed without it; names GCC declares
 //     itself (__builtin_*, __atomic_*, __sync_*) are never reported;
+//   - the type errors of package cparse/ctype: "'struct S' has no member
+//     named 'm'" (x->m, x.m, chains of them, ((struct S *)e)->m,
+//     offsetof), "invalid use of undefined type 'struct S'" and
+//     "invalid application of 'sizeof' to incomplete type 'struct S'",
+//     every occurrence, at GCC's position: the '->' or '.', offsetof's
+//     __builtin_offsetof (in include/linux/stddef.h, named as GCC names
+//     it: ./include/linux/stddef.h:16:33), sizeof's "struct". The type
+//     of x comes from its declarations in the function when every one
+//     of them reads "struct S *x"; anything else (typedef'd types, casts
+//     of other forms, call results, file-scope variables, a member name
+//     GCC would follow with "; did you mean 'n'?") gives nothing;
+//   - "'X' undeclared (first use in this function)" for an identifier
+//     used in a function body of the file that no earlier token of the
+//     unit spells (so nothing declared it), at its first use in each
+//     function as GCC reports it, while no occurrence in between could
+//     declare it; only uses written in the file as they stand count (not
+//     a member, label, tag, designator, attribute or asm operand, not a
+//     call, which is an implicit declaration, nothing a declaration could
+//     be). GCC's suggestion ("; did you mean 'Y'?") is not reproduced: the
+//     line is printed without it. At file scope ("undeclared here (not in
+//     a function)") nothing is reported;
 //   - "too many arguments to function 'f'" and "too few arguments to
 //     function 'f'" for a direct call in a function body when every
 //     file-scope prototype of f before it has the same countable
 //     parameter list and nothing in the function (parameter, local
 //     declaration, label, attribute operand) could shadow f.
+//
+// GCC's notes ("in expansion of macro 'M'", "in definition of macro
+// 'M'") are not printed; the error line is GCC's first line.
 //
 // Where the front end cannot decide, the check says nothing: a call or a
 // definition produced by a macro (GCC reports it inside the macro's

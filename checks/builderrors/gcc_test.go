@@ -2,6 +2,7 @@ package builderrors_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -51,6 +52,16 @@ func gccErrors(out, file string) []string {
 // report errors that follow from it, which trampcheck does not).
 func ours(t *testing.T, path string, src []byte, opts cparse.Options, name string) ([]string, bool) {
 	t.Helper()
+	got, cppErr, err := oursErr(path, src, opts, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got, cppErr
+}
+
+// oursErr is ours, with an error for a file the front end cannot read
+// at all without a preprocessing error.
+func oursErr(path string, src []byte, opts cparse.Options, name string) ([]string, bool, error) {
 	var errs []builderrors.Error
 	cppErr := false
 	f, err := cparse.Parse(path, src, opts)
@@ -58,7 +69,7 @@ func ours(t *testing.T, path string, src []byte, opts cparse.Options, name strin
 	case err != nil:
 		_, _, errs = builderrors.FindFailed(err)
 		if len(errs) == 0 {
-			t.Fatalf("%s: the front end fails without a preprocessing error: %v", name, err)
+			return nil, false, fmt.Errorf("%s: the front end fails without a preprocessing error: %v", name, err)
 		}
 		cppErr = true
 	default:
@@ -70,7 +81,7 @@ func ours(t *testing.T, path string, src []byte, opts cparse.Options, name strin
 	for _, e := range errs {
 		got = append(got, e.Format(name))
 	}
-	return got, cppErr
+	return got, cppErr, nil
 }
 
 // TestFixturesGCC compares every fixture with host gcc in gnu11 with the

@@ -2,12 +2,17 @@ package main
 
 import (
 	"go/token"
+	"io"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/trampcheck/trampcheck/checks/builderrors"
+	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
 
 // TestBuilderrorsOptIn: builderrors is not in the default set but known
@@ -35,5 +40,39 @@ func TestBuilderrorsOptIn(t *testing.T) {
 		if f.Severity != "error" || f.Message != tc.text || f.Flag != tc.flag || f.Line != 3 {
 			t.Errorf("%q: got %s line %d %q [%s], want error line 3 %q [%s]", tc.msg, f.Severity, f.Line, f.Message, f.Flag, tc.text, tc.flag)
 		}
+	}
+}
+
+// BenchmarkBuilderrorsSeed measures what builderrors adds to "trampcheck
+// check --tree" for the seed patch (static removed from
+// __arch_prepare_bpf_trampoline) on the prepared tree, warm (the
+// translation units cached, as on the second run): the default checks,
+// then the same with builderrors. The type resolver and the undeclared
+// identifiers run while a unit is read (cold), inside tu.Scan; see
+// BenchmarkScanJIT in cparse/tu for that part.
+func BenchmarkBuilderrorsSeed(b *testing.B) {
+	tree := ktree.Prepared(b)
+	jit, err := os.ReadFile(filepath.Join(tree, ktree.JITFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	seed := unifiedDiff(b, ktree.JITFile, string(jit),
+		strings.Replace(string(jit), "static int __arch_prepare_bpf_trampoline(", "int __arch_prepare_bpf_trampoline(", 1))
+	var names []string
+	for _, a := range allAnalyzers() {
+		names = append(names, a.Name)
+	}
+	b.Setenv("TRAMPCHECK_CACHE", b.TempDir())
+	for _, c := range []struct{ name, checks string }{
+		{"default", strings.Join(names, ",")},
+		{"default+builderrors", strings.Join(names, ",") + ",builderrors"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			e := &env{Stdin: strings.NewReader(seed), Stdout: io.Discard, Stderr: io.Discard}
+			if code := run(e, []string{"check", "--tree", tree, "--checks=" + c.checks, "-"}); code != exitFindings {
+				b.Fatalf("exit %d", code)
+			}
+			benchCheck(b, tree, seed, exitFindings, "--checks="+c.checks)
+		})
 	}
 }

@@ -30,5 +30,8 @@
 // and "too many/too few arguments to function 'f'" for a direct call of a
 // function whose file-scope prototypes give one countable parameter list,
 // when nothing in the calling function could shadow the name. Anything a
-// macro produced, and any doubt, gives nothing.
+// macro produced, and any doubt, gives nothing. The type errors of the
+// function bodies (unknown members, undefined struct types) come from
+// package cparse/ctype, at the token GCC points at (Diag.Pos, which may
+// be in a header's macro, Diag.Exp then in the file).
 package tu

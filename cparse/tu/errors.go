@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/trampcheck/trampcheck/cparse/cpp"
+	"github.com/trampcheck/trampcheck/cparse/ctype"
 )
 
 // Diag is an error that GCC 12 reports for the unit and that Scan can
@@ -17,8 +18,15 @@ import (
 // local declaration that may shadow, a prototype it cannot count), it
 // says nothing. See errors.go for the rules.
 type Diag struct {
-	Index int     // token index of the name GCC points at
-	Pos   cpp.Pos // its spelling location (never inside a macro expansion)
+	Index int     // token index of the token GCC points at
+	Pos   cpp.Pos // its spelling location, GCC's position
+	// Exp is its expansion location (== Pos when no macro produced it).
+	// The type errors of package ctype may be spelled in a macro
+	// definition (in a header) and expanded in the file.
+	Exp cpp.Pos
+	// Col is GCC's display column of Pos when the front end set it (a
+	// position in a header); 0: computed from the file.
+	Col int
 	// Msg is GCC's text after "error: ", with the option in brackets
 	// where GCC prints one.
 	Msg string
@@ -167,7 +175,8 @@ func (s *scanner) noteDefinition(name, open int, sp specs) {
 	if prev.externInline || sp.extern && sp.inline || prev.head != head || !s.direct(name) {
 		return
 	}
-	s.u.Diags = append(s.u.Diags, Diag{Index: name, Pos: s.toks.Token(name).Pos, Msg: fmt.Sprintf("redefinition of '%s'", n)})
+	p := s.toks.Token(name).Pos
+	s.u.Diags = append(s.u.Diags, Diag{Index: name, Pos: p, Exp: p, Msg: fmt.Sprintf("redefinition of '%s'", n)})
 }
 
 // bodyErrors reports the argument counts that GCC checks for direct
@@ -293,9 +302,11 @@ func (s *scanner) bodyErrors(params, open, close int) {
 		}
 		switch {
 		case c.args < a.n:
-			s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: s.toks.Token(c.i).Pos, Msg: fmt.Sprintf("too few arguments to function '%s'", name)})
+			p := s.toks.Token(c.i).Pos
+			s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: p, Exp: p, Msg: fmt.Sprintf("too few arguments to function '%s'", name)})
 		case c.args > a.n && !a.variadic:
-			s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: s.toks.Token(c.i).Pos, Msg: fmt.Sprintf("too many arguments to function '%s'", name)})
+			p := s.toks.Token(c.i).Pos
+			s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: p, Exp: p, Msg: fmt.Sprintf("too many arguments to function '%s'", name)})
 		}
 	}
 }
@@ -345,7 +356,47 @@ func (s *scanner) implicitDecls() {
 			continue
 		}
 		msg := fmt.Sprintf("implicit declaration of function '%s' [-Werror=implicit-function-declaration]", t.Text)
-		s.u.Diags = append(s.u.Diags, Diag{Index: i, Pos: t.Pos, Msg: msg})
+		s.u.Diags = append(s.u.Diags, Diag{Index: i, Pos: t.Pos, Exp: t.Pos, Msg: msg})
 	}
 	slices.SortFunc(s.u.Diags, func(a, b Diag) int { return a.Index - b.Index })
+}
+
+// typeErrors adds the type errors that package ctype decides on the
+// function bodies (unknown members, undefined struct types) to the
+// unit's diagnostics.
+func (s *scanner) typeErrors() {
+	ds := ctype.Check(s.toks, s.bodies, func(name string) bool {
+		_, ok := s.typedefs[name]
+		return ok
+	})
+	if len(ds) == 0 {
+		return
+	}
+	for _, d := range ds {
+		t := s.toks.Token(d.Index)
+		s.u.Diags = append(s.u.Diags, Diag{Index: d.Index, Pos: t.Pos, Exp: t.Exp, Msg: d.Msg})
+	}
+	slices.SortStableFunc(s.u.Diags, func(a, b Diag) int { return a.Index - b.Index })
+}
+
+// afterSyntaxError drops the diagnostics that follow a call of an
+// implicitly declared function followed by '{' (an iterator macro such as
+// unwind_for_each_frame used without its header): GCC reports "expected
+// ';' before '{' token" there and its view of what follows, after its
+// error recovery, is not the scanner's.
+func (s *scanner) afterSyntaxError() {
+	cut := -1
+	for _, d := range s.u.Diags {
+		if !strings.HasPrefix(d.Msg, "implicit declaration of function ") {
+			continue
+		}
+		if end := s.matching(d.Index + 1); end > 0 && end+1 < s.toks.Len() && s.toks.Text(end+1) == "{" {
+			cut = end
+			break
+		}
+	}
+	if cut < 0 {
+		return
+	}
+	s.u.Diags = slices.DeleteFunc(s.u.Diags, func(d Diag) bool { return d.Index > cut })
 }

@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 
 	"github.com/trampcheck/trampcheck/cparse/cpp"
+	"github.com/trampcheck/trampcheck/cparse/ctype"
 )
 
 // Decl is one function declaration or definition at file scope.
@@ -81,25 +82,14 @@ type scanner struct {
 	defs      map[string]defInfo
 	declStart int
 	seed      maphash.Seed
+	// bodies are the function definitions, for package ctype.
+	bodies []ctype.Body
 }
 
 // Tokens is a preprocessed token stream read by index, such as a
 // *cpp.Stream: Text and Kind are what the scan reads of most tokens, Token
 // the whole token (positions) for the few it records.
-type Tokens interface {
-	Len() int
-	Text(i int) string
-	Kind(i int) cpp.Kind
-	Token(i int) cpp.Token
-}
-
-// slice is a []cpp.Token as Tokens.
-type slice []cpp.Token
-
-func (t slice) Len() int              { return len(t) }
-func (t slice) Text(i int) string     { return t[i].Text }
-func (t slice) Kind(i int) cpp.Kind   { return t[i].Kind }
-func (t slice) Token(i int) cpp.Token { return t[i] }
+type Tokens = ctype.Tokens
 
 // lite is what the scan reads of most tokens.
 type lite struct {
@@ -112,7 +102,7 @@ func (s *scanner) lite(i int) lite { return lite{s.toks.Text(i), s.toks.Kind(i)}
 
 // Scan reads the file-scope declarations of the preprocessed token
 // stream toks.
-func Scan(toks []cpp.Token) (*Unit, error) { return ScanTokens(slice(toks)) }
+func Scan(toks []cpp.Token) (*Unit, error) { return ScanTokens(ctype.Slice(toks)) }
 
 // ScanTokens is Scan of a stream read by index (a *cpp.Stream: the unit's
 // tokens are never materialized as a []cpp.Token).
@@ -132,6 +122,8 @@ func ScanTokens(toks Tokens) (*Unit, error) {
 		}
 	}
 	s.implicitDecls()
+	s.typeErrors()
+	s.afterSyntaxError()
 	return s.u, nil
 }
 
@@ -375,6 +367,7 @@ func (s *scanner) definition(name, params int) error {
 	}
 	d.Close = s.toks.Token(s.i - 1).Pos
 	s.bodyErrors(params, open, s.i-1)
+	s.bodies = append(s.bodies, ctype.Body{Params: params, Open: open, Close: s.i - 1})
 	return nil
 }
 

@@ -1,0 +1,145 @@
+package ctype_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/trampcheck/trampcheck/cparse/cpp"
+	"github.com/trampcheck/trampcheck/cparse/ctype"
+)
+
+// check preprocesses src and runs Check over its function bodies, found
+// here as "IDENT ( ... ) {" at file scope; it returns "LINE:COL: MSG".
+func check(t *testing.T, src string) []string {
+	t.Helper()
+	unit, err := cpp.Preprocess(&cpp.Config{Read: func(string) ([]byte, error) { return []byte(src), nil }}, "a.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	toks := unit.Tokens
+	var bodies []ctype.Body
+	depth := 0
+	for i := 0; i < len(toks); i++ {
+		switch toks[i].Text {
+		case "{":
+			if depth == 0 && i > 0 && toks[i-1].Text == ")" {
+				params, d := i-1, 0
+				for ; params >= 0; params-- {
+					if toks[params].Text == ")" {
+						d++
+					} else if toks[params].Text == "(" {
+						d--
+						if d == 0 {
+							break
+						}
+					}
+				}
+				close, d := i, 0
+				for ; close < len(toks); close++ {
+					if toks[close].Text == "{" {
+						d++
+					} else if toks[close].Text == "}" {
+						d--
+						if d == 0 {
+							break
+						}
+					}
+				}
+				bodies = append(bodies, ctype.Body{Params: params, Open: i, Close: close})
+				i = close
+				continue
+			}
+			depth++
+		case "}":
+			depth--
+		}
+	}
+	var out []string
+	for _, d := range ctype.Check(ctype.Slice(toks), bodies, func(name string) bool { return name == "node_t" }) {
+		p := toks[d.Index].Pos
+		out = append(out, fmt.Sprintf("%d:%d: %s", p.Line, p.Col, d.Msg))
+	}
+	return out
+}
+
+// TestSilent: forms the resolver cannot decide give nothing, though some
+// of them are errors for GCC.
+func TestSilent(t *testing.T) {
+	for _, src := range []string{
+		// x declared with typeof: unknown.
+		"struct s { int a; };\nint f(struct s *p) { typeof(p) x = p; return x->zz; }\n",
+		// x declared twice with different types.
+		"struct s { int a; };\nstruct t { int b; };\nint f(struct s *x) { { struct t *x = 0; return x->b; } return x->zz; }\n",
+		// A typedef'd type: GCC prints an aka text.
+		"typedef struct s { int a; } node_t;\nint f(node_t *x) { return x->zz; }\n",
+		// A file-scope variable.
+		"struct s { int a; } *g;\nint f(void) { return g->zz; }\n",
+		// A tag defined inside a function.
+		"struct s { int a; };\nint f(void) { struct s { int zz; } v = { 1 }; struct s *p = &v; return p->zz; }\n",
+		// A function call's result and a cast of another form.
+		"struct s { int a; };\nstruct s *get(void);\nint f(void *v) { return get()->zz + ((struct s *)v + 1)->zz; }\n",
+		// A member close to the wanted one: GCC adds a suggestion.
+		"struct s { int frame_off; };\nint f(struct s *p) { return p->frame_of; }\n",
+		// A comma list declaring a non-pointer after a pointer.
+		"struct s { int a; };\nint f(void) { struct s *p = 0, q; return q.zz + p->a; }\n",
+		// Undeclared candidates: labels, members, designators, asm
+		// operands, local enumerators, attributes, declarations.
+		"struct s { int a; };\nint f(void) { enum { E1 } e = E1; struct s v = { .a = 1 }; int nv = v.a;\n" +
+			"asm volatile(\"\" : [op] \"+d\" (nv)); goto out; out: return nv + e + __func__[0]; }\n",
+		// A tag first declared in the parameter list is another type.
+		"int f(struct s *p) { return p->zz; }\nstruct s { int a; };\n",
+	} {
+		if got := check(t, src); len(got) > 0 {
+			t.Errorf("%s: got %q, want nothing", src, got)
+		}
+	}
+}
+
+// TestReports: the forms it decides (the messages are GCC 12's, see the
+// host gcc fixtures testdata/builderrors/bad_member.c).
+func TestReports(t *testing.T) {
+	for _, tc := range []struct{ src, want string }{
+		{"struct s { int a; };\nint f(struct s *p) { return p->zz; }\n", "2:30: 'struct s' has no member named 'zz'"},
+		{"struct s { int a; };\nint f(struct s *p) { struct s v = *p; return v.zz; }\n", "2:47: 'struct s' has no member named 'zz'"},
+		{"struct s;\nint f(struct s *p) { return p->a; }\n", "2:30: invalid use of undefined type 'struct s'"},
+		{
+			"union u { int a; };\nint f(void) { return sizeof(union v) + __builtin_offsetof(union u, zz); }\n",
+			"2:29: invalid application of 'sizeof' to incomplete type 'union v'|2:40: 'union u' has no member named 'zz'",
+		},
+		{"int f(int n) { return n + b1; }\nint g(void) { return b1; }\n", "1:27: 'b1' undeclared (first use in this function)|2:22: 'b1' undeclared (first use in this function)"},
+		{"#define M(p) (p)->zz\nstruct s { int a; };\nint f(struct s *p) { return M(p); }\n", "1:17: 'struct s' has no member named 'zz'"},
+	} {
+		if got := strings.Join(check(t, tc.src), "|"); got != tc.want {
+			t.Errorf("%s: got %q, want %q", tc.src, got, tc.want)
+		}
+	}
+}
+
+// TestDistance: the edit distances and cutoffs of GCC's spellcheck
+// self-tests (pairs of names from its documentation, distances in
+// single-cost edits).
+func TestDistance(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		d    int
+	}{
+		{"saturday", "sunday", 3},
+		{"foo", "m_foo", 2},
+		{"ab", "ba", 1},
+		{"ba", "abc", 2},
+		{"coorzd1", "coordz1", 1},
+		{"signed", "singed", 1},
+		{"assert", "sqrt", 3},
+		{"", "abc", 3},
+	} {
+		if got := ctype.Distance(tc.a, tc.b); got != tc.d {
+			t.Errorf("Distance(%q, %q) = %d, want %d", tc.a, tc.b, got, tc.d)
+		}
+	}
+	for _, tc := range []struct{ g, c, want int }{{1, 1, 0}, {3, 5, 2}, {8, 8, 2}, {4, 3, 1}, {2, 2, 1}} {
+		if got := ctype.Cutoff(tc.g, tc.c); got != tc.want {
+			t.Errorf("Cutoff(%d, %d) = %d, want %d", tc.g, tc.c, got, tc.want)
+		}
+	}
+}
