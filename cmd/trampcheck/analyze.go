@@ -11,8 +11,8 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/trampcheck/trampcheck/checks/builderrors"
-	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/driver/report"
 )
 
 // gccFlags maps the checks that mirror a GCC warning to GCC's flag; every

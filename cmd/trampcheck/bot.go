@@ -17,8 +17,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
+	"github.com/trampcheck/trampcheck/driver/report"
 )
 
 func init() {
@@ -258,7 +258,7 @@ type bot struct {
 // base describes the tree once per run.
 func (b *bot) base(tree string) string {
 	if b.baseName == "" {
-		b.baseName = describeBase(tree)
+		b.baseName = report.DescribeBase(tree)
 	}
 	return b.baseName
 }

@@ -17,9 +17,9 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/trampcheck/trampcheck/checks/trampxcheck"
-	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
+	"github.com/trampcheck/trampcheck/driver/report"
 )
 
 func init() {

@@ -15,8 +15,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
+	"github.com/trampcheck/trampcheck/driver/report"
 )
 
 func init() {

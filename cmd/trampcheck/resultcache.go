@@ -7,8 +7,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/driver/report"
 )
 
 // The result cache keeps the findings of a unit (the files of one state of
