@@ -28,7 +28,8 @@ func TestBuilderrorsOptIn(t *testing.T) {
 		{"too few arguments to function 'g'", "too few arguments to function 'g'", ""},
 		{`macro "M" requires 2 arguments, but only 1 given`, `macro "M" requires 2 arguments, but only 1 given`, ""},
 	} {
-		f, err := toFinding(fset, nil, "builderrors", analysis.Diagnostic{Pos: tf.Pos(21), Message: tc.msg})
+		opt := driverOptions(&checkConfig{})
+		f, err := opt.Finding(fset, nil, "builderrors", analysis.Diagnostic{Pos: tf.Pos(21), Message: tc.msg})
 		if err != nil {
 			t.Fatal(err)
 		}

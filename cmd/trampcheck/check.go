@@ -16,9 +16,11 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/trampcheck/trampcheck/checks/builderrors"
 	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
+	"github.com/trampcheck/trampcheck/driver"
 	"github.com/trampcheck/trampcheck/driver/report"
 )
 
@@ -184,9 +186,27 @@ func optInNames() []string {
 	return names
 }
 
-// configureFrontEnd passes the tree, -I and -D to the front end.
-func configureFrontEnd(cfg *checkConfig) {
-	cparse.Configure(cparse.Options{Tree: cfg.tree, IncludeDirs: cfg.includes, Defines: cfg.defines})
+// checkStyles says how the checks' diagnostics are printed: the checks
+// that mirror a GCC diagnostic print GCC's flag (builderrors prints GCC's
+// errors, with GCC's flag taken from the message); every other check
+// prints [trampcheck:<name>] in the same place.
+var checkStyles = map[string]driver.Style{
+	"missingproto":            {Flag: "-Wmissing-prototypes"},
+	builderrors.Analyzer.Name: {Severity: "error", SplitFlag: builderrors.SplitFlag},
+}
+
+// flagFor returns the flag printed after a check's message.
+func flagFor(check string) string {
+	o := driver.Options{Styles: checkStyles}
+	return o.Flag(check)
+}
+
+// driverOptions passes the tree, -I and -D to the front end, for one run.
+func driverOptions(cfg *checkConfig) driver.Options {
+	return driver.Options{
+		Front:  cparse.Options{Tree: cfg.tree, IncludeDirs: cfg.includes, Defines: cfg.defines},
+		Styles: checkStyles,
+	}
 }
 
 // isCFile reports whether an input names a C source or header.
@@ -208,16 +228,10 @@ func checkInputs(e *env, cfg *checkConfig, inputs []string) (*report.Run, error)
 		}
 		cfg.tree = tree.root
 	}
-	configureFrontEnd(cfg)
+	opt := driverOptions(cfg)
 	// One file that cannot be read does not stop the others (see
 	// runCheck); the hook and the bot keep the all-or-nothing rule.
-	o := cparse.FlagOptions()
-	o.KeepGoing = true
-	cparse.Configure(o)
-	defer func() {
-		o.KeepGoing = false
-		cparse.Configure(o)
-	}()
+	opt.Front.KeepGoing = true
 	var cfiles []string
 	var patches []*patchset.Patch
 	for _, in := range inputs {
@@ -253,7 +267,7 @@ func checkInputs(e *env, cfg *checkConfig, inputs []string) (*report.Run, error)
 		run.Base = tree.root
 	}
 	if len(cfiles) > 0 {
-		res, failed, err := checkFiles(tree, cfiles, analyzers)
+		res, failed, err := checkFiles(tree, cfiles, analyzers, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -266,7 +280,7 @@ func checkInputs(e *env, cfg *checkConfig, inputs []string) (*report.Run, error)
 		if tree == nil {
 			return nil, errors.New("patch input needs --tree DIR: the files the patches change are read from the tree")
 		}
-		prs, failed, err := checkSeries(tree, patches, analyzers)
+		prs, failed, err := checkSeries(tree, patches, analyzers, opt)
 		if err != nil {
 			return nil, err
 		}
@@ -297,7 +311,7 @@ func checkRegular(path string) error {
 
 // checkFiles checks C files as they are on disk. With a tree, a file inside
 // it is named relative to the tree, so positions match the robot's.
-func checkFiles(tree *treeFS, paths []string, analyzers []*analysis.Analyzer) (report.PatchResult, []error, error) {
+func checkFiles(tree *treeFS, paths []string, analyzers []*analysis.Analyzer, opt driver.Options) (report.PatchResult, []error, error) {
 	names := make([]string, len(paths))
 	contents := map[string][]byte{}
 	for i, p := range paths {
@@ -314,7 +328,7 @@ func checkFiles(tree *treeFS, paths []string, analyzers []*analysis.Analyzer) (r
 		names[i] = name
 		contents[name] = data
 	}
-	u := unit{files: names, read: func(name string) ([]byte, error) {
+	u := driver.Unit{Files: names, Read: func(name string) ([]byte, error) {
 		if data, ok := contents[name]; ok {
 			return data, nil
 		}
@@ -325,7 +339,7 @@ func checkFiles(tree *treeFS, paths []string, analyzers []*analysis.Analyzer) (r
 		// (its own directory and the -I directories), read-only.
 		return readLimited(name)
 	}}
-	fs, failed, err := cachedAnalyze(u, analyzers)
+	fs, failed, err := driver.CachedAnalyze(u, analyzers, opt)
 	if err != nil {
 		return report.PatchResult{}, nil, err
 	}
@@ -355,7 +369,7 @@ func readLimited(path string) ([]byte, error) {
 
 // checkSeries applies the patches in order and checks the C files each
 // touches, in the base and after every patch, using every core.
-func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.Analyzer) ([]report.PatchResult, []error, error) {
+func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.Analyzer, opt driver.Options) ([]report.PatchResult, []error, error) {
 	states, err := patchset.Apply(tree, patches)
 	if err != nil {
 		return nil, nil, err
@@ -375,13 +389,8 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 	// A series that changes no header gives every state the same headers:
 	// the front end then scans the include closure once for all of them.
 	if !slices.Contains(headerTouched, true) {
-		o := cparse.FlagOptions()
-		o.SameHeaders = true
-		cparse.Configure(o)
-		defer func() {
-			o.SameHeaders = false
-			cparse.Configure(o)
-		}()
+		opt.Front.SameHeaders = true
+		opt.Front.Closures = &cparse.Closures{}
 	}
 	// A series that changes a header can change what the JIT file
 	// compiles to (a prototype it relied on, a macro): the JIT file is then
@@ -395,7 +404,7 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 	if touchedAll[jitFile] || jit != "" {
 		prefetchEnv(tree, analyzers)
 	}
-	units := make([]unit, len(states)+1)
+	units := make([]driver.Unit, len(states)+1)
 	base := map[string][]byte{}
 	var baseFiles []string
 	for f := range touchedAll {
@@ -410,7 +419,7 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 		baseFiles = append(baseFiles, jit)
 	}
 	sort.Strings(baseFiles)
-	units[0] = unit{files: baseFiles, read: overlayReader(tree, base)}
+	units[0] = driver.Unit{Files: baseFiles, Read: overlayReader(tree, base)}
 	for k, st := range states {
 		var files []string
 		for f, data := range st.Files {
@@ -422,7 +431,7 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 			files = append(files, jit)
 		}
 		sort.Strings(files)
-		units[k+1] = unit{files: files, read: overlayReader(tree, st.Files)}
+		units[k+1] = driver.Unit{Files: files, Read: overlayReader(tree, st.Files)}
 	}
 	// The patched states are checked in full, in parallel, while the base
 	// is parsed; the base's findings only classify the patched ones as new
@@ -435,20 +444,20 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 	cached := make([]bool, len(units))
 	allCached := true
 	for i := 1; i < len(units); i++ {
-		if len(units[i].files) == 0 {
+		if len(units[i].Files) == 0 {
 			continue
 		}
-		findings[i], cached[i] = cachedFindings(units[i], analyzers)
+		findings[i], cached[i] = driver.CachedFindings(units[i], analyzers, opt)
 		allCached = allCached && cached[i]
 	}
-	if allCached && len(units[0].files) > 0 {
-		findings[0], cached[0] = cachedFindings(units[0], checksFound(analyzers, findings[1:]))
+	if allCached && len(units[0].Files) > 0 {
+		findings[0], cached[0] = driver.CachedFindings(units[0], checksFound(analyzers, findings[1:]), opt)
 	}
-	base0 := newSession(units[0])
+	base0 := driver.NewSession(units[0], opt)
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i := range units {
-		if len(units[i].files) == 0 || cached[i] {
+		if len(units[i].Files) == 0 || cached[i] {
 			continue
 		}
 		wg.Add(1)
@@ -457,19 +466,19 @@ func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.
 			defer wg.Done()
 			defer func() { <-sem }()
 			if i == 0 {
-				errs[0] = base0.runOne(cparse.Analyzer)
+				errs[0] = base0.RunOne(cparse.Analyzer)
 				return
 			}
-			findings[i], failed[i], errs[i] = cachedAnalyze(units[i], analyzers)
+			findings[i], failed[i], errs[i] = driver.CachedAnalyze(units[i], analyzers, opt)
 		}(i)
 	}
 	wg.Wait()
-	if errs[0] == nil && len(units[0].files) > 0 && !cached[0] {
+	if errs[0] == nil && len(units[0].Files) > 0 && !cached[0] {
 		sub := checksFound(analyzers, findings[1:])
-		findings[0], errs[0] = base0.run(sub)
+		findings[0], errs[0] = base0.Run(sub)
 		if errs[0] == nil {
-			storeFindings(units[0], sub, base0, findings[0])
-			failed[0] = base0.failed()
+			base0.StoreFindings(sub, findings[0])
+			failed[0] = base0.Failed()
 		}
 	}
 	// A file that no state could parse is named once, in the first state
@@ -572,12 +581,12 @@ func checksFound(analyzers []*analysis.Analyzer, states [][]report.Finding) []*a
 // previousKeys is the set of finding keys of the state before patch k: the
 // files the series touched before patch k as they were then, every other
 // file as in the base.
-func previousKeys(base []report.Finding, prevUnit unit, prev []report.Finding, k int) map[string]bool {
+func previousKeys(base []report.Finding, prevUnit driver.Unit, prev []report.Finding, k int) map[string]bool {
 	if k == 0 {
 		return keys(base)
 	}
 	inPrev := map[string]bool{}
-	for _, f := range prevUnit.files {
+	for _, f := range prevUnit.Files {
 		inPrev[f] = true
 	}
 	m := keys(prev)

@@ -349,8 +349,7 @@ func checkPatches(cfg *checkConfig, patches []*patchset.Patch, over map[string][
 	}
 	tree.over = over
 	cfg.tree = tree.root
-	configureFrontEnd(cfg)
-	prs, _, err := checkSeries(tree, patches, analyzers)
+	prs, _, err := checkSeries(tree, patches, analyzers, driverOptions(cfg))
 	if err != nil {
 		return nil, err
 	}
