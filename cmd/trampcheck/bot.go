@@ -19,6 +19,7 @@ import (
 
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 	"github.com/trampcheck/trampcheck/driver/report"
+	"github.com/trampcheck/trampcheck/driver/series"
 )
 
 func init() {
@@ -141,7 +142,7 @@ var (
 // series, so this adapter splits at the separators patchset uses and hands
 // it one mail at a time.
 func readListMbox(path string) ([]*listMail, error) {
-	data, err := readLimited(path)
+	data, err := series.ReadLimited(path)
 	if err != nil {
 		return nil, err
 	}
@@ -189,8 +190,8 @@ func bareMsgID(s string) string {
 	return strings.Trim(strings.TrimSpace(s), "<>")
 }
 
-// series is the patches of one version of a series, in order.
-type series struct {
+// mailSeries is the patches of one version of a series, in order.
+type mailSeries struct {
 	key     string
 	patches []*patchset.Patch
 	mails   []*listMail
@@ -199,9 +200,9 @@ type series struct {
 // groupSeries groups the patch mails by thread (the root of References,
 // else In-Reply-To, else the mail itself) and version, each in N/M order,
 // in the order their first patch appears.
-func groupSeries(mails []*listMail, stderr io.Writer, failures *int) []*series {
-	byKey := map[string]*series{}
-	var order []*series
+func groupSeries(mails []*listMail, stderr io.Writer, failures *int) []*mailSeries {
+	byKey := map[string]*mailSeries{}
+	var order []*mailSeries
 	for _, m := range mails {
 		if m.patch == nil {
 			continue
@@ -216,7 +217,7 @@ func groupSeries(mails []*listMail, stderr io.Writer, failures *int) []*series {
 		key := fmt.Sprintf("%s\x00v%d\x00%d", root, m.patch.Version, m.patch.Total)
 		s := byKey[key]
 		if s == nil {
-			s = &series{key: key}
+			s = &mailSeries{key: key}
 			byKey[key] = s
 			order = append(order, s)
 		}
@@ -306,7 +307,7 @@ func (b *bot) load() error {
 }
 
 // handle checks one series and answers its offending patches.
-func (b *bot) handle(s *series) {
+func (b *bot) handle(s *mailSeries) {
 	pending := false
 	for _, m := range s.mails {
 		if _, done := b.state[m.id]; !done {
@@ -318,7 +319,7 @@ func (b *bot) handle(s *series) {
 	}
 	first := s.mails[0]
 	cfg := b.cfg
-	run, err := checkPatches(&cfg, s.patches, nil)
+	run, err := checkPatches(b.e, &cfg, s.patches, nil)
 	if err != nil {
 		fmt.Fprintf(b.e.Stderr, "trampcheck bot: series %q: %v\n", first.patch.Subject, oneLine(err))
 		b.failures++

@@ -8,6 +8,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/trampcheck/trampcheck/checks/builderrors"
+	"github.com/trampcheck/trampcheck/driver"
 )
 
 // TestBuilderrorsOptIn: builderrors is not in the default set but known
@@ -28,7 +29,7 @@ func TestBuilderrorsOptIn(t *testing.T) {
 		{"too few arguments to function 'g'", "too few arguments to function 'g'", ""},
 		{`macro "M" requires 2 arguments, but only 1 given`, `macro "M" requires 2 arguments, but only 1 given`, ""},
 	} {
-		opt := driverOptions(&checkConfig{})
+		opt := driver.Options{Styles: checkStyles}
 		f, err := opt.Finding(fset, nil, "builderrors", analysis.Diagnostic{Pos: tf.Pos(21), Message: tc.msg})
 		if err != nil {
 			t.Fatal(err)

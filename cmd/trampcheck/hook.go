@@ -17,6 +17,8 @@ import (
 
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 	"github.com/trampcheck/trampcheck/driver/report"
+	"github.com/trampcheck/trampcheck/driver/series"
+	"github.com/trampcheck/trampcheck/driver/treefs"
 )
 
 func init() {
@@ -188,7 +190,7 @@ func hookRun(e *env, cfg *checkConfig, name string) (int, error) {
 		data, err = io.ReadAll(io.LimitReader(e.Stdin, patchset.MaxInputSize+1))
 		name = "<stdin>"
 	} else {
-		data, err = readLimited(name)
+		data, err = series.ReadLimited(name)
 	}
 	if err != nil {
 		return 0, err
@@ -221,7 +223,7 @@ func hookRun(e *env, cfg *checkConfig, name string) (int, error) {
 			return 0, err
 		}
 	}
-	run, err := checkPatches(cfg, patches, over)
+	run, err := checkPatches(e, cfg, patches, over)
 	if err != nil {
 		return 0, err
 	}
@@ -338,40 +340,16 @@ func git(dir string, env []string, stdin []byte, args ...string) ([]byte, error)
 // checkPatches checks a series against cfg.tree, with over (base contents
 // that replace the tree's, nil for absent files) read on top of it, with
 // the selected checks.
-func checkPatches(cfg *checkConfig, patches []*patchset.Patch, over map[string][]byte) (*report.Run, error) {
-	analyzers, err := selectedAnalyzers(cfg.checks)
+func checkPatches(e *env, cfg *checkConfig, patches []*patchset.Patch, over map[string][]byte) (*report.Run, error) {
+	sc, err := seriesConfig(e, cfg)
 	if err != nil {
 		return nil, err
 	}
-	tree, err := openTree(cfg.tree)
-	if err != nil {
-		return nil, err
+	run, err := series.CheckPatches(sc, patches, over)
+	if err == nil {
+		cfg.tree = run.Base
 	}
-	tree.over = over
-	cfg.tree = tree.root
-	prs, _, err := checkSeries(tree, patches, analyzers, driverOptions(cfg))
-	if err != nil {
-		return nil, err
-	}
-	return &report.Run{Base: tree.root, Patched: true, Results: prs}, nil
-}
-
-// gitRevReader reads files of a commit from the object store.
-type gitRevReader struct {
-	top, rev string
-}
-
-// ReadFile returns the file at path in the commit.
-func (g gitRevReader) ReadFile(path string) ([]byte, error) {
-	clean, err := patchset.CleanPath(path)
-	if err != nil {
-		return nil, err
-	}
-	out, err := git(g.top, nil, nil, "cat-file", "blob", g.rev+":"+clean)
-	if err != nil {
-		return nil, &fs.PathError{Op: "read", Path: clean, Err: fs.ErrNotExist}
-	}
-	return out, nil
+	return run, err
 }
 
 // hookBase finds the state the series applies to: HEAD when the series
@@ -390,7 +368,7 @@ func hookBase(mails [][]byte, patches []*patchset.Patch) (string, map[string][]b
 	top := strings.TrimSpace(string(out))
 	var base string
 	var env []string
-	if _, err := patchset.Apply(gitRevReader{top, "HEAD"}, patches); err == nil {
+	if _, err := patchset.Apply(treefs.GitRev{Top: top, Rev: "HEAD"}, patches); err == nil {
 		base = "HEAD"
 	} else if c := committedAt(top, mails, patches[0]); c != "" {
 		base = c + "^"

@@ -20,6 +20,8 @@ import (
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 	"github.com/trampcheck/trampcheck/driver"
+	"github.com/trampcheck/trampcheck/driver/series"
+	"github.com/trampcheck/trampcheck/driver/treefs"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
@@ -690,7 +692,7 @@ func TestRecoverCheckPanic(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "a.c") || !strings.Contains(err.Error(), "panicker") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("got %v, want one line naming a.c and panicker", err)
 	}
-	tree, err := openTree(copyTree(t, demoTree))
+	tree, err := treefs.OpenDir(copyTree(t, demoTree))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -698,7 +700,7 @@ func TestRecoverCheckPanic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := checkSeries(tree, ps, []*analysis.Analyzer{cparse.Analyzer, panicker}, driver.Options{}); err == nil || !strings.Contains(err.Error(), "panicker") {
+	if _, _, err := series.CheckSeries(tree, ps, []*analysis.Analyzer{cparse.Analyzer, panicker}, driver.Options{}); err == nil || !strings.Contains(err.Error(), "panicker") {
 		t.Errorf("series: got %v, want an error naming panicker", err)
 	}
 }
