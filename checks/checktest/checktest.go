@@ -64,6 +64,7 @@ import (
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 	"github.com/trampcheck/trampcheck/driver"
+	"github.com/trampcheck/trampcheck/driver/treefs"
 )
 
 // Diagnostic is one diagnostic with its resolved position.
@@ -193,9 +194,13 @@ func run(tb testing.TB, fixture string, analyzers []*analysis.Analyzer) (*Outcom
 	}
 	// Patches apply in order, in memory; the files they leave are the
 	// overlay that the front end reads.
+	tree, err := treefs.OpenDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
 	var patched map[string][]byte
 	if len(patches) > 0 {
-		states, err := patchset.Apply(patchset.DirReader(dir), patches)
+		states, err := patchset.Apply(tree, patches)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %v", fixture, err)
 		}
@@ -210,14 +215,9 @@ func run(tb testing.TB, fixture string, analyzers []*analysis.Analyzer) (*Outcom
 			sort.Strings(names)
 		}
 	}
-	read := func(p string) ([]byte, error) {
-		if rel, err := filepath.Rel(dir, p); err == nil {
-			if b, ok := patched[filepath.ToSlash(rel)]; ok {
-				return b, nil
-			}
-		}
-		return os.ReadFile(p)
-	}
+	// The tree reader of trampcheck check: the patched files over the
+	// archive's tree, which no path or link leaves.
+	read := treefs.Overlay{Tree: tree, Files: patched}.ReadFile
 	if !hermetic {
 		opts.Tree = dir
 	}
