@@ -8,8 +8,9 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/trampcheck/trampcheck/checks/emitmacro/cexpr"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/cexpr"
+	"github.com/trampcheck/trampcheck/cparse/emit"
 	"github.com/trampcheck/trampcheck/refimpl"
 )
 
@@ -18,18 +19,18 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "asmcomment",
 	Doc:      doc,
 	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/asmcomment",
-	Requires: []*analysis.Analyzer{cparse.Analyzer},
+	Requires: []*analysis.Analyzer{emit.Analyzer},
 	Run:      run,
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	res, _ := pass.ResultOf[cparse.Analyzer].(*cparse.Result)
+	res, _ := pass.ResultOf[emit.Analyzer].(*emit.Result)
 	if res == nil {
-		return nil, fmt.Errorf("asmcomment: no front end result")
+		return nil, fmt.Errorf("asmcomment: no EMIT family result")
 	}
-	for _, f := range res.Files {
-		for _, fd := range Check(f) {
-			pass.Report(analysis.Diagnostic{Pos: f.TokPos(fd.Offset), Message: fd.Message})
+	for _, ef := range res.Files {
+		for _, fd := range check(ef) {
+			pass.Report(analysis.Diagnostic{Pos: ef.File.TokPos(fd.Offset), Message: fd.Message})
 		}
 	}
 	return nil, nil
@@ -58,12 +59,18 @@ type checker struct {
 }
 
 // Check runs the check over one parsed file.
-func Check(f *cparse.File) []Finding {
+func Check(f *cparse.File) []Finding { return check(emit.Find(f)) }
+
+// check runs the check over the EMIT calls of one file, as the shared
+// analyzer found them.
+func check(ef *emit.File) []Finding {
+	f := ef.File
 	env := cexpr.NewEnv(f)
 	c := &checker{f: f, env: env, m: env.Machine(), fn: map[string]string{}}
-	for i := range f.Emits {
-		call := &f.Emits[i]
-		text, ok := c.commentOf(call)
+	for i := range ef.Sites {
+		site := &ef.Sites[i]
+		call := site.Call
+		text, ok := commentOf(site)
 		if !ok {
 			continue
 		}
@@ -71,7 +78,7 @@ func Check(f *cparse.File) []Finding {
 		if cm == nil {
 			continue
 		}
-		alts := emits(c.m, call)
+		alts := emits(c.m, site)
 		if alts == nil {
 			continue
 		}
@@ -81,66 +88,16 @@ func Check(f *cparse.File) []Finding {
 	return c.out
 }
 
-// soleComment matches a line holding only a one-line block comment.
-var soleComment = regexp.MustCompile(`^\s*/\*(.*)\*/\s*$`)
-
-// between matches the lines that may stand between a comment and the EMIT
-// it describes: an if or else header, a simple assignment.
-var between = regexp.MustCompile(`^\s*(if\s*\(.*\)\s*\{?|else|\}\s*else\s*\{?|\{|return\b[^;]*;|[A-Za-z_][A-Za-z0-9_>.\-]*\s*(\||\+)?=\s*[^=;(]*;)\s*$`)
-
-var (
-	elseRE   = regexp.MustCompile(`^\s*else\s*$`)
-	ifRE     = regexp.MustCompile(`^\s*if\s*\(.*\)\s*$`)
-	emitStmt = regexp.MustCompile(`^\s*_?EMIT[A-Z0-9_]*\(.*\);\s*$`)
-)
-
-// commentOf returns the comment of an EMIT call: the front end's, or else
-// a one-line comment above an if header or a simple assignment that
+// commentOf returns the comment of an EMIT call: the front end's (one on
+// the call's own line only when it reads as assembly), or else the one the
+// shared analyzer found above an if header or a simple assignment that
 // precedes the call ("/* brcl 8,skip */ patch = jit->prg; EMIT...").
-func (c *checker) commentOf(call *cparse.EmitCall) (string, bool) {
+func commentOf(site *emit.Site) (string, bool) {
+	call := site.Call
 	if call.Comment != nil && (!call.Comment.SameLine || parseComment(call.Comment.Text) != nil) {
 		return call.Comment.Text, true
 	}
-	line := call.Pos.Line - 1
-	// The call's own line must start with the call.
-	if !strings.HasPrefix(strings.TrimSpace(c.line(call.Pos.Line)), call.Name+"(") {
-		return "", false
-	}
-	for skipped := 0; line >= 1 && skipped <= 4; line-- {
-		l := c.line(line)
-		if m := soleComment.FindStringSubmatch(l); m != nil {
-			if skipped == 0 {
-				return "", false // the front end would have taken it
-			}
-			return strings.TrimSpace(m[1]), true
-		}
-		if !between.MatchString(l) {
-			return "", false
-		}
-		if elseRE.MatchString(l) {
-			// "if (x) EMIT_a(...); else EMIT_b(...);" under one comment
-			// ("cr or cgr"): skip the other branch's call and its if.
-			if line <= 2 || !emitStmt.MatchString(c.line(line-1)) || !ifRE.MatchString(c.line(line-2)) {
-				return "", false
-			}
-			line -= 2
-		}
-		skipped++
-	}
-	return "", false
-}
-
-// line returns line n (1-based) of the file.
-func (c *checker) line(n int) string {
-	f := c.f
-	if n < 1 || n > len(f.Lines) {
-		return ""
-	}
-	end := len(f.Src)
-	if n < len(f.Lines) {
-		end = f.Lines[n]
-	}
-	return strings.TrimRight(string(f.Src[f.Lines[n-1]:end]), "\r\n")
+	return site.Above, site.HasAbove
 }
 
 func (c *checker) report(format string, args ...any) {

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/trampcheck/trampcheck/checks/emitmacro/cexpr"
-	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/cexpr"
+	"github.com/trampcheck/trampcheck/cparse/emit"
 	"github.com/trampcheck/trampcheck/refimpl"
 )
 
@@ -21,10 +21,7 @@ const (
 
 // word is an argument that holds raw instruction bits: Bits wide, starting
 // at instruction bit Off.
-type word struct {
-	Arg       int
-	Off, Bits int
-}
+type word = emit.Word
 
 // argField is an argument that the macro places into a field. Field "D" is
 // the displacement (D2, or DL2 and DH2), "@12" the field at bit 12.
@@ -47,39 +44,45 @@ type spec struct {
 	Alts []word
 }
 
-var (
-	w16  = word{0, 0, 16}
-	w32  = word{0, 0, 32}
-	w48a = word{0, 0, 32}
-	w48b = word{1, 32, 16}
-)
+// specs maps the EMIT macros to what they emit, read from the shared
+// description of the family (cparse/emit).
+var specs = func() map[string]spec {
+	out := map[string]spec{}
+	for _, m := range emit.Macros() {
+		out[m.Name] = specOf(m)
+	}
+	return out
+}()
 
-// specs maps the EMIT macros to what they emit.
-var specs = map[string]spec{
-	"_EMIT2":           {Words: []word{w16}},
-	"_EMIT4":           {Words: []word{w32}},
-	"_EMIT6":           {Words: []word{w48a, w48b}},
-	"EMIT2":            {Words: []word{w16}, Fields: []argField{{1, "R1", roleReg, 0}, {2, "R2", roleReg, 0}}},
-	"EMIT4":            {Words: []word{w32}, Fields: []argField{{1, "R1", roleReg, 0}, {2, "R2", roleReg, 0}}},
-	"EMIT4_RRF":        {Words: []word{w32}, Fields: []argField{{1, "R1", roleReg, 0}, {2, "R2", roleReg, 0}, {3, "R3", roleReg, 0}}},
-	"_EMIT4_DISP":      {Words: []word{w32}, Fields: []argField{{1, "D", roleVal, 0}}},
-	"EMIT4_DISP":       {Words: []word{w32}, Fields: []argField{{1, "R1", roleReg, 0}, {2, "B2", roleReg, 0}, {3, "D", roleVal, 0}}},
-	"EMIT4_IMM":        {Words: []word{w32}, Fields: []argField{{1, "R1", roleReg, 0}, {2, "I2", roleVal, 0}}},
-	"EMIT4_PCREL":      {Words: []word{w32}, Fields: []argField{{1, "RI2", rolePCRel, 0}}},
-	"EMIT4_PCREL_RIC":  {Words: []word{w32}, Fields: []argField{{1, "M1", roleVal, 0}, {2, "RI2", roleTgt, 0}}},
-	"_EMIT6_DISP":      {Words: []word{w48a, w48b}, Fields: []argField{{2, "D", roleVal, 0}}},
-	"_EMIT6_DISP_LH":   {Words: []word{w48a, w48b}, Fields: []argField{{2, "D", roleVal, 0}}},
-	"EMIT6_DISP_LH":    {Words: []word{w48a, w48b}, Fields: []argField{{2, "R1", roleReg, 0}, {3, "@12", roleReg, 0}, {4, "B2", roleReg, 0}, {5, "D", roleVal, 0}}},
-	"EMIT6_PCREL_RIEB": {Words: []word{w48a, w48b}, Fields: []argField{{2, "R1", roleReg, 0}, {3, "R2", roleReg, 0}, {4, "M3", roleVal, 0}, {5, "RI4", roleTgt, 0}}},
-	"EMIT6_PCREL_RIEC": {Words: []word{w48a, w48b}, Fields: []argField{{2, "R1", roleReg, 0}, {3, "I2", roleVal, 0}, {4, "M3", roleVal, 0}, {5, "RI4", roleTgt, 0}}},
-	"EMIT6_PCREL":      {Words: []word{w48a, w48b}, Fields: []argField{{2, "R1", roleReg, 0}, {3, "R2", roleReg, 0}, {6, "M3", roleVal, 12}}},
-	"EMIT6_PCREL_RILB": {Words: []word{w32}, Fields: []argField{{1, "R1", roleReg, 0}, {2, "RI2", roleTgt, 0}}},
-	"EMIT6_PCREL_RIL":  {Words: []word{w32}, Fields: []argField{{1, "RI2", roleTgt, 0}}},
-	"EMIT6_PCREL_RILC": {Words: []word{w32}, Fields: []argField{{1, "M1", roleVal, 0}, {2, "RI2", roleTgt, 0}}},
-	"_EMIT6_IMM":       {Words: []word{w32}, Fields: []argField{{1, "I2", roleVal, 0}}},
-	"EMIT6_IMM":        {Words: []word{w32}, Fields: []argField{{1, "R1", roleReg, 0}, {2, "I2", roleVal, 0}}},
-	"EMIT_ZERO":        {Fixed: 0xb9160000 << 16, Fields: []argField{{0, "R1", roleReg, 0}, {0, "R2", roleReg, 0}}},
-	"EMIT_ATOMIC":      {Fixed: 0xeb000000 << 16, Alts: []word{{0, 32, 16}, {1, 32, 16}}},
+// specOf is what macro m emits, as this check reads it.
+func specOf(m *emit.Macro) spec {
+	sp := spec{Fixed: m.Opcode, Words: m.Words, Alts: m.Alts}
+	for i, a := range m.Args {
+		var r role
+		switch a.Role {
+		case emit.Reg:
+			r = roleReg
+		case emit.Disp, emit.Imm, emit.Mask:
+			r = roleVal
+		case emit.Target:
+			r = roleTgt
+		case emit.PCRel:
+			r = rolePCRel
+		default:
+			continue // opcode words and addrs[] indexes
+		}
+		if a.Role == emit.Disp {
+			sp.Fields = append(sp.Fields, argField{i, "D", r, a.Shr})
+			continue
+		}
+		for _, name := range a.Fields {
+			if a.ByPosition {
+				name = "@" + fmt.Sprint(a.At)
+			}
+			sp.Fields = append(sp.Fields, argField{i, name, r, a.Shr})
+		}
+	}
+	return sp
 }
 
 // Spec returns what the EMIT macro name emits, for the checks of this
@@ -148,18 +151,13 @@ func alternatives(n cexpr.Node) []cexpr.Node {
 	return []cexpr.Node{n}
 }
 
-// parseArg parses an argument's text.
-func parseArg(a cparse.Arg) cexpr.Node {
-	n, err := cexpr.ParseExpr(a.Text)
-	if err != nil {
-		return nil
-	}
-	return n
-}
-
 // emits computes the alternatives of what call c emits; nil when the call
 // is not an instruction-emitting EMIT macro or its opcode cannot be known.
-func emits(m *cexpr.Machine, c *cparse.EmitCall) []*emitted {
+func emits(m *cexpr.Machine, site *emit.Site) []*emitted {
+	c := site.Call
+	if site.Macro == nil {
+		return nil
+	}
 	sp, ok := lookupSpec(c.Name)
 	if !ok {
 		return nil
@@ -179,7 +177,7 @@ func emits(m *cexpr.Machine, c *cparse.EmitCall) []*emitted {
 	alts := make([][]cexpr.Node, len(sp.Words))
 	n := 1
 	for i, w := range sp.Words {
-		x := parseArg(c.Args[w.Arg])
+		x := site.Args[w.Arg]
 		if x == nil {
 			return nil
 		}
@@ -193,7 +191,7 @@ func emits(m *cexpr.Machine, c *cparse.EmitCall) []*emitted {
 		// One alternative per word of Alts.
 		n = len(sp.Alts)
 		for _, w := range sp.Alts {
-			x := parseArg(c.Args[w.Arg])
+			x := site.Args[w.Arg]
 			if x == nil {
 				return nil
 			}
@@ -308,7 +306,7 @@ func emits(m *cexpr.Machine, c *cparse.EmitCall) []*emitted {
 				continue
 			}
 			a := c.Args[af.Arg]
-			e.Fields[name] = &source{Text: a.Text, Node: parseArg(a), Reg: af.Role == roleReg, Shr: af.Shr, Role: af.Role}
+			e.Fields[name] = &source{Text: a.Text, Node: site.Args[af.Arg], Reg: af.Role == roleReg, Shr: af.Shr, Role: af.Role}
 		}
 		out = append(out, e)
 	}

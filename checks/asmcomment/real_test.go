@@ -11,8 +11,9 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/trampcheck/trampcheck/checks/emitmacro/cexpr"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/cexpr"
+	"github.com/trampcheck/trampcheck/cparse/emit"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
 
@@ -177,9 +178,11 @@ func TestRealSilentGas(t *testing.T) {
 	concrete := regexp.MustCompile(`^[a-z]+( ((%r\d+|-?\d+|0x[0-9a-f]+|\.([+-]\d+)?)(\((%r\d+)(,%r\d+)?\))?,?)*)?$`)
 	var lines []string
 	var want [][]byte
-	for i := range f.Emits {
-		call := &f.Emits[i]
-		text, ok := c.commentOf(call)
+	ef := emit.Find(f)
+	for i := range ef.Sites {
+		site := &ef.Sites[i]
+		call := site.Call
+		text, ok := commentOf(site)
 		if !ok || reported[call.Pos.Offset] {
 			continue
 		}
@@ -277,13 +280,15 @@ func TestRealCoverage(t *testing.T) {
 	env := cexpr.NewEnv(f)
 	c := &checker{f: f, env: env, m: env.Machine(), fn: map[string]string{}}
 	var calls, commented, asm, compared int
-	for i := range f.Emits {
-		call := &f.Emits[i]
+	ef := emit.Find(f)
+	for i := range ef.Sites {
+		site := &ef.Sites[i]
+		call := site.Call
 		if _, ok := lookupSpec(call.Name); !ok {
 			continue
 		}
 		calls++
-		text, ok := c.commentOf(call)
+		text, ok := commentOf(site)
 		if !ok {
 			continue
 		}
@@ -292,7 +297,7 @@ func TestRealCoverage(t *testing.T) {
 			continue
 		}
 		asm++
-		if emits(c.m, call) != nil {
+		if emits(c.m, site) != nil {
 			compared++
 		}
 	}

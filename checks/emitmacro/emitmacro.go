@@ -9,8 +9,9 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/trampcheck/trampcheck/checks/emitmacro/cexpr"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/cexpr"
+	"github.com/trampcheck/trampcheck/cparse/emit"
 	"github.com/trampcheck/trampcheck/refimpl"
 )
 
@@ -20,18 +21,18 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "emitmacro",
 	Doc:      doc,
 	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/emitmacro",
-	Requires: []*analysis.Analyzer{cparse.Analyzer},
+	Requires: []*analysis.Analyzer{emit.Analyzer},
 	Run:      run,
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	res, _ := pass.ResultOf[cparse.Analyzer].(*cparse.Result)
+	res, _ := pass.ResultOf[emit.Analyzer].(*emit.Result)
 	if res == nil {
-		return nil, fmt.Errorf("emitmacro: no front end result")
+		return nil, fmt.Errorf("emitmacro: no EMIT family result")
 	}
-	for _, f := range res.Files {
-		for _, fd := range Check(f) {
-			pass.Report(analysis.Diagnostic{Pos: f.TokPos(fd.Offset), Message: fd.Message})
+	for _, ef := range res.Files {
+		for _, fd := range check(ef) {
+			pass.Report(analysis.Diagnostic{Pos: ef.File.TokPos(fd.Offset), Message: fd.Message})
 		}
 	}
 	return nil, nil
@@ -77,43 +78,66 @@ type mspec struct {
 	Disp12 bool             // the displacement is 12 bits only (_EMIT6_DISP)
 }
 
-func p(k kind, f ...string) param { return param{k, f} }
+// specs is what each EMIT macro must encode, read from the shared
+// description of the family (cparse/emit); EMIT_ATOMIC, which emits one of
+// two instructions, has its own check (checkAtomic).
+var specs = func() map[string]mspec {
+	out := map[string]mspec{}
+	for _, m := range emit.Macros() {
+		if m.Insn == "" {
+			continue
+		}
+		sp := mspec{Insn: m.Insn, Fixed: m.InWord, Words: m.Length(), Raw: m.Raw(), Disp12: m.Disp12}
+		for i, a := range m.Args {
+			sp.Params = append(sp.Params, param{paramKind(m, i, a), a.Fields})
+		}
+		out[m.Name] = sp
+	}
+	return out
+}()
 
-// specs lists the EMIT macros of the kernel (docs/kernel-ground-truth.md).
-var specs = map[string]mspec{
-	"_EMIT2":           {Insn: "lr", Params: []param{p(kOp)}, Words: 2, Raw: true},
-	"_EMIT4":           {Insn: "lgr", Params: []param{p(kOp)}, Words: 4, Raw: true},
-	"_EMIT6":           {Insn: "lg", Params: []param{p(kOp), p(kOp2)}, Words: 6, Raw: true},
-	"EMIT2":            {Insn: "lr", Params: []param{p(kOp), p(kReg, "R1"), p(kReg, "R2")}, Words: 2},
-	"EMIT4":            {Insn: "lgr", Params: []param{p(kOp), p(kReg, "R1"), p(kReg, "R2")}, Words: 4},
-	"EMIT4_RRF":        {Insn: "ngrk", Params: []param{p(kOp), p(kReg, "R1"), p(kReg, "R2"), p(kReg, "R3")}, Words: 4},
-	"_EMIT4_DISP":      {Insn: "la", Params: []param{p(kOp), p(kDisp)}, Words: 4, Fixed: map[string]int64{"R1": 1, "X2": 2, "B2": 15}},
-	"EMIT4_DISP":       {Insn: "la", Params: []param{p(kOp), p(kReg, "R1"), p(kReg, "B2"), p(kDisp)}, Words: 4},
-	"EMIT4_IMM":        {Insn: "aghi", Params: []param{p(kOp), p(kReg, "R1"), p(kImm)}, Words: 4},
-	"EMIT4_PCREL":      {Insn: "brc", Params: []param{p(kOp), p(kPCRel)}, Words: 4, Fixed: map[string]int64{"M1": 15}},
-	"EMIT4_PCREL_RIC":  {Insn: "brc", Params: []param{p(kOp), p(kMask, "M1"), p(kTarget)}, Words: 4},
-	"_EMIT6_DISP":      {Insn: "stmg", Params: []param{p(kOp), p(kOp2), p(kDisp)}, Words: 6, Fixed: map[string]int64{"R1": 6, "R3": 15, "B2": 15}, Disp12: true},
-	"_EMIT6_DISP_LH":   {Insn: "lg", Params: []param{p(kOp), p(kOp2), p(kDisp)}, Words: 6, Fixed: map[string]int64{"R1": 1, "X2": 2, "B2": 15}},
-	"EMIT6_DISP_LH":    {Insn: "lg", Params: []param{p(kOp), p(kOp2), p(kReg, "R1"), p(kReg, "X2"), p(kReg, "B2"), p(kDisp)}, Words: 6},
-	"EMIT6_PCREL_RIEB": {Insn: "cgrj", Params: []param{p(kOp), p(kOp2), p(kReg, "R1"), p(kReg, "R2"), p(kMask, "M3"), p(kTarget)}, Words: 6},
-	"EMIT6_PCREL_RIEC": {Insn: "clij", Params: []param{p(kOp), p(kOp2), p(kReg, "R1"), p(kImm), p(kMask, "M3"), p(kTarget)}, Words: 6},
-	"EMIT6_PCREL":      {Insn: "cgrj", Params: []param{p(kOp), p(kOp2), p(kReg, "R1"), p(kReg, "R2"), p(kIndex), p(kIndex), p(kMaskHi, "M3")}, Words: 6},
-	"EMIT6_PCREL_RILB": {Insn: "brasl", Params: []param{p(kOp), p(kReg, "R1"), p(kTarget)}, Words: 4},
-	"EMIT6_PCREL_RIL":  {Insn: "brcl", Params: []param{p(kOp), p(kTarget)}, Words: 4, Fixed: map[string]int64{"M1": 15}},
-	"EMIT6_PCREL_RILC": {Insn: "brcl", Params: []param{p(kOp), p(kMask, "M1"), p(kTarget)}, Words: 4},
-	"_EMIT6_IMM":       {Insn: "iilf", Params: []param{p(kOp), p(kImm)}, Words: 4, Fixed: map[string]int64{"R1": 7}},
-	"EMIT6_IMM":        {Insn: "lgfi", Params: []param{p(kOp), p(kReg, "R1"), p(kImm)}, Words: 4},
-	"EMIT_ZERO":        {Insn: "llgfr", Params: []param{p(kReg, "R1", "R2")}},
+// paramKind returns the kind of argument i of m.
+func paramKind(m *emit.Macro, i int, a emit.Arg) kind {
+	switch a.Role {
+	case emit.Opcode:
+		if len(m.Words) > 1 && m.Words[1].Arg == i {
+			return kOp2
+		}
+		return kOp
+	case emit.Reg:
+		return kReg
+	case emit.Disp:
+		return kDisp
+	case emit.Imm:
+		return kImm
+	case emit.Mask:
+		if a.Shr == 12 {
+			return kMaskHi
+		}
+		return kMask
+	case emit.Target:
+		return kTarget
+	case emit.PCRel:
+		return kPCRel
+	}
+	return kIndex
 }
 
 // Check evaluates the EMIT macros defined in f.
 func Check(f *cparse.File) []Finding {
-	env := cexpr.NewEnv(f)
+	return check(&emit.File{File: f, Defs: emit.Defs(f)})
+}
+
+// check evaluates the EMIT macros defined in a file, as the shared
+// analyzer found them (it reads Defs only).
+func check(ef *emit.File) []Finding {
+	env := cexpr.NewEnv(ef.File)
 	var out []Finding
 	if env.Reg2Hex == nil {
 		return nil
 	}
-	for _, md := range f.Macros {
+	for _, d := range ef.Defs {
+		md := d.Def
 		if md.Name == "EMIT_ATOMIC" && md.FnLike && len(md.Params) == 2 {
 			if msg := checkAtomic(env); msg != "" {
 				out = append(out, Finding{Offset: md.Pos.Offset, Line: md.Pos.Line, Macro: md.Name, Message: msg})
@@ -601,22 +625,17 @@ func sweep(sp mspec, in *refimpl.Insn, regs []int64, rng *rand.Rand) []operands 
 	return out
 }
 
-// pool describes a literal pool macro: it stores Size bytes of its
-// argument at jit->Lit, advances jit->Lit by Size and yields the entry's
-// offset, relative to jit->base_ip unless Raw.
-type pool struct {
-	Size int
-	Lit  string
-	Raw  bool
-}
+// pool is a literal pool macro (see emit.Pool).
+type pool = emit.Pool
 
-// pools lists the literal pool macros.
-var pools = map[string]pool{
-	"_EMIT_CONST_U32": {4, "jit->lit32", true},
-	"EMIT_CONST_U32":  {4, "jit->lit32", false},
-	"_EMIT_CONST_U64": {8, "jit->lit64", true},
-	"EMIT_CONST_U64":  {8, "jit->lit64", false},
-}
+// pools lists the literal pool macros, from the shared description.
+var pools = func() map[string]pool {
+	out := map[string]pool{}
+	for _, p := range emit.Pools() {
+		out[p.Name] = p
+	}
+	return out
+}()
 
 // checkPool evaluates a literal pool macro; it returns what is wrong, or "".
 func checkPool(env *cexpr.Env, name string, p pool) string {

@@ -10,8 +10,8 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/trampcheck/trampcheck/checks/emitmacro/cexpr"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
 

@@ -7,8 +7,9 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/trampcheck/trampcheck/checks/emitmacro/cexpr"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/cexpr"
+	"github.com/trampcheck/trampcheck/cparse/emit"
 	"github.com/trampcheck/trampcheck/refimpl"
 )
 
@@ -18,18 +19,18 @@ var Analyzer = &analysis.Analyzer{
 	Name:     "fieldoverflow",
 	Doc:      doc,
 	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/fieldoverflow",
-	Requires: []*analysis.Analyzer{cparse.Analyzer},
+	Requires: []*analysis.Analyzer{emit.Analyzer},
 	Run:      run,
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	res, _ := pass.ResultOf[cparse.Analyzer].(*cparse.Result)
+	res, _ := pass.ResultOf[emit.Analyzer].(*emit.Result)
 	if res == nil {
-		return nil, fmt.Errorf("fieldoverflow: no front end result")
+		return nil, fmt.Errorf("fieldoverflow: no EMIT family result")
 	}
-	for _, f := range res.Files {
-		for _, fd := range Check(f) {
-			pass.Report(analysis.Diagnostic{Pos: f.TokPos(fd.Offset), Message: fd.Message})
+	for _, ef := range res.Files {
+		for _, fd := range check(ef) {
+			pass.Report(analysis.Diagnostic{Pos: ef.File.TokPos(fd.Offset), Message: fd.Message})
 		}
 	}
 	return nil, nil
@@ -41,23 +42,6 @@ type Finding struct {
 	Line    int
 	Func    string
 	Message string
-}
-
-// word is a macro argument that holds raw instruction bits.
-type word struct{ arg, off, bits int }
-
-// words lists, per EMIT macro, the arguments that are opcode words.
-var words = map[string][]word{
-	"_EMIT2": {{0, 0, 16}}, "EMIT2": {{0, 0, 16}},
-	"_EMIT4": {{0, 0, 32}}, "EMIT4": {{0, 0, 32}}, "EMIT4_RRF": {{0, 0, 32}},
-	"_EMIT4_DISP": {{0, 0, 32}}, "EMIT4_DISP": {{0, 0, 32}}, "EMIT4_IMM": {{0, 0, 32}},
-	"EMIT4_PCREL": {{0, 0, 32}}, "EMIT4_PCREL_RIC": {{0, 0, 32}},
-	"_EMIT6": {{0, 0, 32}, {1, 32, 16}}, "_EMIT6_DISP": {{0, 0, 32}, {1, 32, 16}},
-	"_EMIT6_DISP_LH": {{0, 0, 32}, {1, 32, 16}}, "EMIT6_DISP_LH": {{0, 0, 32}, {1, 32, 16}},
-	"EMIT6_PCREL_RIEB": {{0, 0, 32}, {1, 32, 16}}, "EMIT6_PCREL_RIEC": {{0, 0, 32}, {1, 32, 16}},
-	"EMIT6_PCREL":      {{0, 0, 32}, {1, 32, 16}},
-	"EMIT6_PCREL_RILB": {{0, 0, 32}}, "EMIT6_PCREL_RIL": {{0, 0, 32}}, "EMIT6_PCREL_RILC": {{0, 0, 32}},
-	"_EMIT6_IMM": {{0, 0, 32}}, "EMIT6_IMM": {{0, 0, 32}},
 }
 
 // part is an operand of an OR/+ chain with the shift applied to it.
@@ -86,27 +70,33 @@ func flatten(m *cexpr.Machine, n cexpr.Node, shift int, out []part) []part {
 }
 
 // Check runs the check over one parsed file.
-func Check(f *cparse.File) []Finding {
-	b := newBounder(f)
+func Check(f *cparse.File) []Finding { return check(emit.Find(f)) }
+
+// check runs the check over the EMIT calls of one file, as the shared
+// analyzer found them.
+func check(ef *emit.File) []Finding {
+	b := newBounder(ef.File)
 	m := b.m
 	var out []Finding
-	for i := range f.Emits {
-		c := &f.Emits[i]
-		ws := words[c.Name]
-		if len(ws) == 0 {
+	for i := range ef.Sites {
+		site := &ef.Sites[i]
+		c := site.Call
+		if site.Macro == nil || len(site.Macro.Words) == 0 {
 			continue
 		}
+		// The opcode words, from the shared description (cparse/emit).
+		ws := site.Macro.Words
 		// The opcode constant: the numeric literals of the words.
 		var bits uint64
 		var parts [][]part
 		ok := true
 		for _, w := range ws {
-			if w.arg >= len(c.Args) {
+			if w.Arg >= len(c.Args) {
 				ok = false
 				break
 			}
-			n, err := cexpr.ParseExpr(c.Args[w.arg].Text)
-			if err != nil {
+			n := site.Args[w.Arg]
+			if n == nil {
 				ok = false
 				break
 			}
@@ -117,7 +107,7 @@ func Check(f *cparse.File) []Finding {
 			parts = append(parts, ps)
 			for _, p := range ps {
 				if num, isNum := p.n.(*cexpr.Num); isNum {
-					bits |= (num.Val.Uint64() << p.shift) & (1<<w.bits - 1) << (48 - w.off - w.bits)
+					bits |= (num.Val.Uint64() << p.shift) & (1<<w.Bits - 1) << (48 - w.Off - w.Bits)
 				}
 			}
 		}
@@ -137,7 +127,7 @@ func Check(f *cparse.File) []Finding {
 				if _, isNum := p.n.(*cexpr.Num); isNum {
 					continue
 				}
-				lsb := w.off + w.bits - 1 - p.shift
+				lsb := w.Off + w.Bits - 1 - p.shift
 				fd, found := fieldEnding(in, lsb)
 				if !found {
 					continue

@@ -14,6 +14,10 @@
 // it leaves unexpanded is not a macro any more. TestMacrosDifferential
 // compares every evaluation of the encoding checks with the expander cexpr
 // had before (kept in export_test.go as the oracle).
+//
+// It sits in cparse/ beside the front end, not under one check, because
+// every encoding check (asmcomment, emitmacro, fieldoverflow) evaluates with
+// it; it was checks/emitmacro/cexpr.
 package cexpr
 
 import (

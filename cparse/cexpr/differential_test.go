@@ -9,9 +9,9 @@ import (
 
 	"github.com/trampcheck/trampcheck/checks/asmcomment"
 	"github.com/trampcheck/trampcheck/checks/emitmacro"
-	"github.com/trampcheck/trampcheck/checks/emitmacro/cexpr"
 	"github.com/trampcheck/trampcheck/checks/fieldoverflow"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
 
@@ -25,7 +25,7 @@ import (
 func TestMacrosDifferential(t *testing.T) {
 	inputs := map[string][]byte{}
 	for _, dir := range []string{"emitmacro", "asmcomment", "fieldoverflow"} {
-		paths, err := filepath.Glob(filepath.Join("..", "..", "..", "testdata", dir, "*.c"))
+		paths, err := filepath.Glob(filepath.Join("..", "..", "testdata", dir, "*.c"))
 		if err != nil || len(paths) == 0 {
 			t.Fatalf("no fixtures in testdata/%s (err %v)", dir, err)
 		}
