@@ -8,7 +8,6 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/trampcheck/trampcheck/checks/missingproto"
-	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/driver"
 	"github.com/trampcheck/trampcheck/driver/report"
 	"github.com/trampcheck/trampcheck/driver/series"
@@ -20,8 +19,7 @@ import (
 func Example() {
 	run, err := series.Check(series.Config{
 		Tree:      "../testdata/demo/tree",
-		Analyzers: []*analysis.Analyzer{cparse.Analyzer, missingproto.Analyzer},
-		Styles:    map[string]driver.Style{"missingproto": {Flag: "-Wmissing-prototypes"}},
+		Analyzers: []*analysis.Analyzer{missingproto.Analyzer},
 	}, []string{"../testdata/demo/series/0001-s390-bpf-Restore-the-argument-registers-after-the-ca.patch"})
 	if err != nil {
 		log.Fatal(err)
@@ -40,9 +38,7 @@ func Example() {
 func ExampleAnalyze() {
 	src := []byte("int twice(int x)\n{\n\treturn 2 * x;\n}\n")
 	u := driver.Unit{Files: []string{"twice.c"}, Read: func(string) ([]byte, error) { return src, nil }}
-	findings, err := driver.Analyze(u, []*analysis.Analyzer{missingproto.Analyzer}, driver.Options{
-		Styles: map[string]driver.Style{"missingproto": {Flag: "-Wmissing-prototypes"}},
-	})
+	findings, err := driver.Analyze(u, []*analysis.Analyzer{missingproto.Analyzer}, driver.Options{Styles: series.DefaultStyles})
 	if err != nil {
 		log.Fatal(err)
 	}

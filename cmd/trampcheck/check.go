@@ -9,7 +9,6 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/trampcheck/trampcheck/checks/builderrors"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/driver"
 	"github.com/trampcheck/trampcheck/driver/report"
@@ -173,14 +172,8 @@ func optInNames() []string {
 	return names
 }
 
-// checkStyles says how the checks' diagnostics are printed: the checks
-// that mirror a GCC diagnostic print GCC's flag (builderrors prints GCC's
-// errors, with GCC's flag taken from the message); every other check
-// prints [trampcheck:<name>] in the same place.
-var checkStyles = map[string]driver.Style{
-	"missingproto":            {Flag: "-Wmissing-prototypes"},
-	builderrors.Analyzer.Name: {Severity: "error", SplitFlag: builderrors.SplitFlag},
-}
+// checkStyles says how the checks' diagnostics are printed.
+var checkStyles = series.DefaultStyles
 
 // flagFor returns the flag printed after a check's message.
 func flagFor(check string) string {

@@ -27,6 +27,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/trampcheck/trampcheck/checks/builderrors"
+	"github.com/trampcheck/trampcheck/checks/missingproto"
 	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
@@ -42,20 +44,34 @@ type Config struct {
 	Tree string
 	// Includes are extra -I directories, Defines -D NAME[=VALUE].
 	Includes, Defines []string
-	// Analyzers are the checks to run, the front end (cparse.Analyzer)
-	// first, as a go/analysis set.
+	// Analyzers are the checks to run, as a go/analysis set; what they
+	// require (the front end, cparse.Analyzer) runs first.
 	Analyzers []*analysis.Analyzer
-	// Styles say how the checks' diagnostics are printed (driver.Options).
+	// Styles say how the checks' diagnostics are printed (driver.Options);
+	// nil means DefaultStyles.
 	Styles map[string]driver.Style
 	// Stdin is read for the input "-".
 	Stdin io.Reader
 }
 
+// DefaultStyles says how trampcheck prints its checks: the checks that
+// mirror a GCC diagnostic print GCC's flag (builderrors prints GCC's
+// errors, with GCC's flag taken from the message); every other check
+// prints [trampcheck:<name>] in the same place.
+var DefaultStyles = map[string]driver.Style{
+	missingproto.Analyzer.Name: {Flag: "-Wmissing-prototypes"},
+	builderrors.Analyzer.Name:  {Severity: "error", SplitFlag: builderrors.SplitFlag},
+}
+
 // options returns the driver options of a run against the tree root.
 func (c *Config) options(root string) driver.Options {
+	styles := c.Styles
+	if styles == nil {
+		styles = DefaultStyles
+	}
 	return driver.Options{
 		Front:  cparse.Options{Tree: root, IncludeDirs: c.Includes, Defines: c.Defines},
-		Styles: c.Styles,
+		Styles: styles,
 	}
 }
 
