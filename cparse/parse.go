@@ -14,15 +14,15 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/trampcheck/trampcheck/cparse/kbuild"
 	"modernc.org/cc/v4"
 )
 
-//go:generate sh -c "sh gen_predefined.sh > predefined_s390x.h"
-
-// predefined holds the s390x GCC predefined macros, see gen_predefined.sh.
-//
-//go:embed predefined_s390x.h
-var predefined string
+// predefined holds the macros that s390x-linux-gnu-gcc 12 predefines
+// under the kernel's code generation flags (kbuild.Predefined): the one
+// predefined-macro file of the project, used by the hermetic parse, by
+// S390xConfig and by the translation unit alike.
+var predefined = kbuild.Predefined()
 
 // stub is the hermetic parse's only header.
 //

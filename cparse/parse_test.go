@@ -477,3 +477,46 @@ func TestGuesses(t *testing.T) {
 		})
 	}
 }
+
+// TestPredefinedMacros checks that the hermetic parse and the file-mode
+// translation unit see the macros s390x-linux-gnu-gcc predefines under the
+// kernel's flags (one predefined-macro file): an optimizing, big-endian
+// s390x compiler with 8-byte biggest alignment and unsigned char.
+func TestPredefinedMacros(t *testing.T) {
+	const src = "#include \"h.h\"\n" +
+		"#if defined(__s390x__) && __BIGGEST_ALIGNMENT__ == 8 && defined(__OPTIMIZE__) && !defined(__NO_INLINE__) && \\\n" +
+		"    __CHAR_UNSIGNED__ && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__\n" +
+		"int kernel_flags(void) { return 0; }\n" +
+		"#else\n" +
+		"int other_flags(void) { return 0; }\n" +
+		"#endif\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "h.h"), []byte("int h(void);\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, opts := range []cparse.Options{{}, {IncludeDirs: []string{dir}}} {
+		f, err := cparse.Parse(filepath.Join(dir, "p.c"), []byte(src), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, fn := range f.Funcs {
+			names = append(names, fn.Name)
+		}
+		if !slices.Equal(names, []string{"kernel_flags"}) {
+			t.Errorf("-I %v: functions %v, want [kernel_flags]", opts.IncludeDirs, names)
+		}
+		if len(opts.IncludeDirs) > 0 {
+			if f.TU == nil {
+				t.Fatalf("-I given: no translation unit (%v)", f.TUErr)
+			}
+			var decls []string
+			for _, d := range f.TU.Decls {
+				decls = append(decls, d.Name)
+			}
+			if !slices.Equal(decls, []string{"kernel_flags"}) {
+				t.Errorf("translation unit declarations %v, want [kernel_flags]", decls)
+			}
+		}
+	}
+}

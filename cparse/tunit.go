@@ -145,17 +145,17 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 	}
 	rec := &recorder{read: cfg.Read, probes: map[string]Dep{}}
 	cfg.Read = rec.Read
-	unit, err := cpp.Preprocess(cfg, rel)
+	unit, err := cpp.PreprocessStream(cfg, rel)
 	if err != nil {
 		return nil, err
 	}
-	sc, err := tu.Scan(unit.Tokens)
+	sc, err := tu.ScanTokens(unit)
 	if err != nil {
 		return nil, err
 	}
 	t := &TU{
 		File: rel, Files: unit.Files, Config: config,
-		Quiet: quietSpans(unit.Pragmas, "-Wmissing-prototypes", len(unit.Tokens)),
+		Quiet: quietSpans(unit.Pragmas, "-Wmissing-prototypes", unit.Len()),
 	}
 	keep := map[string]bool{}
 	for _, d := range sc.Decls {

@@ -1,7 +1,6 @@
 package mutation_test
 
 import (
-	"fmt"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -12,6 +11,7 @@ import (
 	"github.com/trampcheck/trampcheck/checks/checktest"
 	"github.com/trampcheck/trampcheck/checks/emitmacro"
 	"github.com/trampcheck/trampcheck/checks/fieldoverflow"
+	mutationpkg "github.com/trampcheck/trampcheck/checks/mutation"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
@@ -28,28 +28,10 @@ type mutation struct {
 	New   string
 }
 
-// apply returns src with m applied.
+// apply returns src with m applied (mutation.Edit).
 func apply(src []byte, m mutation) ([]byte, error) {
-	lines := strings.SplitAfter(string(src), "\n")
-	i := 0
-	if m.After != "" {
-		for i < len(lines) && !strings.Contains(lines[i], m.After) {
-			i++
-		}
-		if i == len(lines) {
-			return nil, fmt.Errorf("anchor %q not found", m.After)
-		}
-	}
-	for ; i < len(lines); i++ {
-		if strings.Contains(lines[i], m.Line) {
-			if !strings.Contains(lines[i], m.Old) {
-				return nil, fmt.Errorf("line %d (%q) lacks %q", i+1, strings.TrimSpace(lines[i]), m.Old)
-			}
-			lines[i] = strings.Replace(lines[i], m.Old, m.New, 1)
-			return []byte(strings.Join(lines, "")), nil
-		}
-	}
-	return nil, fmt.Errorf("no line containing %q after %q", m.Line, m.After)
+	out, _, err := mutationpkg.At(m.Name, m.After, m.Line, m.Old, m.New).Apply(src)
+	return out, err
 }
 
 // comment class: the EMIT call changes, its comment does not (or the
@@ -169,6 +151,30 @@ func findings(t *testing.T, src []byte) map[string]int {
 		got[d.Analyzer+": "+enclosing(out.Parsed, d.Line)+": "+d.Message]++
 	}
 	return got
+}
+
+// killed checks src with line i (0-based) of lines replaced by ml, and
+// reports whether a finding is new against base (findings of the
+// unmodified file); an error is reported and counts as not run.
+func killed(t *testing.T, lines []string, i int, ml string, base map[string]int) (ran, fresh bool) {
+	t.Helper()
+	mut := append([]string(nil), lines...)
+	mut[i] = ml
+	out, err := checktest.RunSource(ktree.JITFile, []byte(strings.Join(mut, "")), cparse.Options{}, analyzers...)
+	if err != nil {
+		t.Errorf("line %d: %q: %v", i+1, strings.TrimSpace(ml), err)
+		return false, false
+	}
+	got := map[string]int{}
+	for _, d := range out.Diagnostics {
+		got[d.Analyzer+": "+enclosing(out.Parsed, d.Line)+": "+d.Message]++
+	}
+	for k, n := range got {
+		if n > base[k] {
+			return true, true
+		}
+	}
+	return true, false
 }
 
 // enclosing names the function definition around line n ("" outside one;

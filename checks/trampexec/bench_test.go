@@ -2,8 +2,16 @@ package trampexec
 
 import (
 	"bytes"
+	"syscall"
 	"testing"
+	"time"
 
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/trampcheck/trampcheck/checks/checktest"
+	"github.com/trampcheck/trampcheck/checks/trampgen"
+	"github.com/trampcheck/trampcheck/checks/trampxcheck"
+	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/refimpl/emu/abi"
@@ -24,6 +32,54 @@ func BenchmarkCheck(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(cov))/b.Elapsed().Seconds(), "configs/s")
+}
+
+// BenchmarkCheckRuns measures what the analyzer adds to "trampcheck
+// check" now that it shares the generator's runs with trampxcheck
+// (package trampgen): CheckRuns over the covering set's runs, made
+// beforehand; one op is the whole covering set on GOMAXPROCS workers.
+func BenchmarkCheckRuns(b *testing.B) {
+	f, _ := compile(b, ktree.JIT(b))
+	cov := tramp.Covering()
+	rs, err := trampgen.Generate(f, nil, cov, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	cpu := cpuTime()
+	for b.Loop() {
+		if _, _, err := CheckRuns(rs, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	reportCPU(b, cpu)
+	b.ReportMetric(float64(b.N*len(cov))/b.Elapsed().Seconds(), "configs/s")
+}
+
+// BenchmarkAnalyzer measures what trampexec adds to a check of the real
+// file: the front end, trampgen and trampxcheck (as "trampcheck check"
+// runs them) alone, and with trampexec; the difference of the two is
+// the added cost (checktest runs the analyzers one after the other; the
+// driver runs trampxcheck and trampexec at once).
+func BenchmarkAnalyzer(b *testing.B) {
+	src := ktree.JIT(b)
+	for _, c := range []struct {
+		name string
+		as   []*analysis.Analyzer
+	}{
+		{"trampxcheck", []*analysis.Analyzer{trampxcheck.Analyzer}},
+		{"trampxcheck+trampexec", []*analysis.Analyzer{trampxcheck.Analyzer, Analyzer}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			cpu := cpuTime()
+			for b.Loop() {
+				if _, err := checktest.RunSource(ktree.JITFile, src, cparse.Options{}, c.as...); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, cpu)
+		})
+	}
 }
 
 // BenchmarkCompile measures the compilation of the real file's generator,
@@ -69,4 +125,20 @@ func BenchmarkExec(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(tps))/b.Elapsed().Seconds(), "configs/s")
+}
+
+// cpuTime returns the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the CPU time per op since start as cpu-ms/op: unlike
+// ns/op it does not grow when other processes share the cores (it
+// includes the garbage collector).
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms/op")
 }

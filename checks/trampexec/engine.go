@@ -3,11 +3,11 @@ package trampexec
 import (
 	"errors"
 	"fmt"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/interp"
@@ -72,6 +72,37 @@ func Check(prog *interp.Program, cfgs []tramp.Config, opt Options) ([]Finding, S
 // safe for concurrent use): only the findings are kept in memory, so n
 // may be the whole matrix (with NoIndices).
 func CheckN(prog *interp.Program, n int, cfg func(i int) tramp.Config, opt Options) ([]Finding, Summary, error) {
+	return check(n, opt, func() (func(i int) (tramp.Config, *interp.Result, error), error) {
+		m := prog.NewMachine(interp.Limits{})
+		return func(i int) (tramp.Config, *interp.Result, error) {
+			env := m.Env()
+			tc := env.ResolveTramp(cfg(i))
+			ic, err := env.FromTramp(tc)
+			if err != nil {
+				return tc, nil, err
+			}
+			res, rerr := m.Run(&ic)
+			return tc, res, rerr
+		}, nil
+	})
+}
+
+// CheckRuns is Check for the runs of a file's generator that trampgen
+// made (rs.CompileErr must be nil): only the emulator runs here.
+func CheckRuns(rs *trampgen.Runs, opt Options) ([]Finding, Summary, error) {
+	return check(len(rs.Runs), opt, func() (func(i int) (tramp.Config, *interp.Result, error), error) {
+		return func(i int) (tramp.Config, *interp.Result, error) {
+			r := rs.Runs[i]
+			return r.Config, r.Res, r.Err
+		}, nil
+	})
+}
+
+// check runs the trampolines of n configurations and groups the
+// findings; gen makes, per worker, the function that returns the
+// resolved configuration i and the generator's run of it (the result, or
+// the interpreter's error).
+func check(n int, opt Options, gen func() (func(i int) (tramp.Config, *interp.Result, error), error)) ([]Finding, Summary, error) {
 	seeds := max(1, opt.Seeds)
 	type group struct {
 		first, count int
@@ -96,20 +127,29 @@ func CheckN(prog *interp.Program, n int, cfg func(i int) tramp.Config, opt Optio
 			g.first, g.msg = i, msg
 		}
 	}
-	err := parallel(n, opt.Workers, func() (func(i int) error, error) {
-		m := prog.NewMachine(interp.Limits{})
+	err := trampgen.Parallel(n, opt.Workers, func() (func(i int) error, error) {
+		run1, err := gen()
+		if err != nil {
+			return nil, err
+		}
 		runner, err := abi.NewTrampRunner()
 		if err != nil {
 			return nil, err
 		}
-		return func(i int) error {
-			env := m.Env()
-			tc := env.ResolveTramp(cfg(i))
-			ic, err := env.FromTramp(tc)
-			if err != nil {
-				return err
+		// The worker's Env for the runs that locate a lost tail call
+		// counter (counterClobber), made when first needed.
+		var spare *abi.Env
+		clobber := func(tp *abi.Trampoline) (int, bool) {
+			if spare == nil {
+				if spare, err = abi.NewEnv(); err != nil {
+					spare = nil
+					return -1, false
+				}
 			}
-			res, rerr := m.Run(&ic)
+			return counterClobber(spare, tp)
+		}
+		return func(i int) error {
+			tc, res, rerr := run1(i)
 			seen := map[string]bool{}
 			var local []struct{ key, msg string }
 			var re *interp.RuntimeError
@@ -140,7 +180,7 @@ func CheckN(prog *interp.Program, n int, cfg func(i int) tramp.Config, opt Optio
 					return fmt.Errorf("configuration %s: %v", trampxcheck.Describe(tc), err)
 				}
 				for _, fd := range run.Findings {
-					line, msg := describe(res, tp, fd, run, tc)
+					line, msg := describe(res, tp, fd, run, tc, clobber)
 					key := fmt.Sprintf("%s:%d", fd.Rule, line)
 					if !seen[key] {
 						seen[key] = true
@@ -252,8 +292,9 @@ func insnStart(code []byte, pos int) int {
 }
 
 // describe returns the C line a finding of one run is reported at and its
-// message for configuration tc.
-func describe(res *interp.Result, tp *abi.Trampoline, fd abi.Finding, run *abi.TrampRun, tc tramp.Config) (int, string) {
+// message for configuration tc; clobber is counterClobber in the worker's
+// spare Env.
+func describe(res *interp.Result, tp *abi.Trampoline, fd abi.Finding, run *abi.TrampRun, tc tramp.Config, clobber func(*abi.Trampoline) (int, bool)) (int, string) {
 	code := res.Code
 	off, how := responsible(code, fd, run)
 	line := 0
@@ -266,7 +307,7 @@ func describe(res *interp.Result, tp *abi.Trampoline, fd abi.Finding, run *abi.T
 		// The last writer is where the wrong value was copied back; a
 		// store to the slot before the trampoline read it is where the
 		// counter was lost.
-		if first, ok := counterClobber(tp); ok && first != off {
+		if first, ok := clobber(tp); ok && first != off {
 			off, how, last = first, "the store over the caller's counter before it was saved", off
 		}
 	}
@@ -356,76 +397,18 @@ func insnText(code []byte, off int, image uint64) string {
 	return strings.ReplaceAll(text, "\t", " ")
 }
 
-// parallel calls the function made by mk (one per worker) for 0..n-1 and
-// returns the first error.
-func parallel(n, workers int, mk func() (func(i int) error, error)) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = max(1, min(workers, n))
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var first error
-	fail := func(err error) {
-		mu.Lock()
-		if first == nil {
-			first = err
-		}
-		mu.Unlock()
-	}
-	next := 0
-	const chunk = 16
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// A panic would end the process: the driver's recover does
-			// not reach other goroutines. Make it the run's error.
-			defer func() {
-				if r := recover(); r != nil {
-					fail(fmt.Errorf("internal error: %v", r))
-				}
-			}()
-			do, err := mk()
-			if err != nil {
-				fail(err)
-				return
-			}
-			for {
-				mu.Lock()
-				lo := next
-				next += chunk
-				stop := first != nil
-				mu.Unlock()
-				if stop || lo >= n {
-					return
-				}
-				for i := lo; i < min(lo+chunk, n); i++ {
-					if err := do(i); err != nil {
-						fail(err)
-						return
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return first
-}
-
 // compileFile compiles f with the documented environment model.
 func compileFile(f *cparse.File) (*interp.Program, error) { return interp.Compile(f, nil) }
 
-// counterClobber runs tp once more, in an Env of its own, with stubs
+// counterClobber runs tp once more, in e (reset first), with stubs
 // that return 0 at every address it calls and zero arguments, and returns
 // the offset of the trampoline instruction that stored into the caller's
 // tail call counter (4 bytes at abi.PackedTailCallCnt of the caller's
 // frame) before any mvc read it: the store that lost the counter before
 // the trampoline saved it. ok is false when there is none or the run
 // fails.
-func counterClobber(tp *abi.Trampoline) (int, bool) {
-	e, err := abi.NewEnv()
-	if err != nil {
+func counterClobber(e *abi.Env, tp *abi.Trampoline) (int, bool) {
+	if err := e.Reset(); err != nil {
 		return -1, false
 	}
 	e.BackchainOff = abi.PackedBackchain

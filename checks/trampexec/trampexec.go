@@ -1,47 +1,33 @@
 package trampexec
 
 import (
-	"errors"
 	"fmt"
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/checks/trampxcheck"
-	"github.com/trampcheck/trampcheck/cparse"
-	"github.com/trampcheck/trampcheck/cparse/interp"
-	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
 // Analyzer executes the trampoline that every C file of the pass defining
-// the generator emits, over the covering configurations, and reports the
-// contract violations.
+// the generator emits, over the covering configurations (the generator's
+// runs come from trampgen), and reports the contract violations.
 var Analyzer = &analysis.Analyzer{
 	Name:     "trampexec",
 	Doc:      "the generated trampoline keeps the ABI and BPF contract when run\n\nRuns the code the file's own generator emits on an s390x emulator for each covering configuration and checks the calling contract; see the package documentation.",
 	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/trampexec",
-	Requires: []*analysis.Analyzer{cparse.Analyzer},
+	Requires: []*analysis.Analyzer{trampgen.Analyzer},
 	Run:      run,
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	res, ok := pass.ResultOf[cparse.Analyzer].(*cparse.Result)
-	if !ok || res == nil {
-		return nil, fmt.Errorf("trampexec: no front end result")
+	gen, ok := pass.ResultOf[trampgen.Analyzer].(*trampgen.Result)
+	if !ok || gen == nil {
+		return nil, fmt.Errorf("trampexec: no trampgen result")
 	}
-	for _, f := range res.Files {
-		if !trampxcheck.IsJIT(f) {
-			continue
-		}
-		var env *interp.Env
-		if res.Tree != nil {
-			var err error
-			if env, err = trampxcheck.TreeEnv(res.Tree); err != nil {
-				return nil, fmt.Errorf("trampexec: environment model: %v", err)
-			}
-		}
-		prog, err := interp.Compile(f, env)
-		var ce *interp.CompileError
-		if errors.As(err, &ce) {
+	for _, rs := range gen.Files {
+		f := rs.File
+		if ce := rs.CompileErr; ce != nil {
 			pass.Report(analysis.Diagnostic{
 				Pos:      trampxcheck.LinePos(f, ce.Line),
 				Category: "trampexec",
@@ -49,10 +35,7 @@ func run(pass *analysis.Pass) (any, error) {
 			})
 			continue
 		}
-		if err != nil {
-			return nil, fmt.Errorf("trampexec: %v", err)
-		}
-		findings, _, err := Check(prog, tramp.Covering(), Options{})
+		findings, _, err := CheckRuns(rs, Options{})
 		if err != nil {
 			return nil, fmt.Errorf("trampexec: %v", err)
 		}

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/checks/checktest"
+	mut "github.com/trampcheck/trampcheck/checks/mutation"
+	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/interp"
@@ -107,6 +109,35 @@ func TestRealFile(t *testing.T) {
 	}
 }
 
+// TestCheckRuns: CheckRuns over trampgen's runs (what the analyzer does)
+// finds what Check finds running the generator itself, on the real file
+// and without the write-back, with two seeds.
+func TestCheckRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the kernel oracle runs in the full test run, not in -short (the race run, where TestAnalyzer covers the same concurrent path)")
+	}
+	src := ktree.JIT(t)
+	cov := tramp.Covering()
+	for _, s := range [][]byte{src, deleteWriteBack(t, src)} {
+		f, prog := compile(t, s)
+		want, wantSum, err := Check(prog, cov, Options{Seeds: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := trampgen.Generate(f, nil, cov, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gotSum, err := CheckRuns(rs, Options{Seeds: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) || gotSum != wantSum {
+			t.Errorf("CheckRuns gives %+v %+v, Check gives %+v %+v; want the same, not empty", gotSum, got, wantSum, want)
+		}
+	}
+}
+
 // generates reports whether the file's generator makes code for c.
 func generates(tb testing.TB, prog *interp.Program, c tramp.Config) bool {
 	m := prog.NewMachine(interp.Limits{})
@@ -145,19 +176,10 @@ func TestWriteBackDeleted(t *testing.T) {
 	_, base := compile(t, src)
 	_, prog := compile(t, deleteWriteBack(t, src))
 	cov := tramp.Covering()
-	before, _, err := Check(base, cov, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	old := baseline(t, base, cov, Options{})
 	after, _, err := Check(prog, cov, Options{})
 	if err != nil {
 		t.Fatal(err)
-	}
-	old := map[string]bool{}
-	for _, fd := range before {
-		for _, i := range fd.Indices {
-			old[fmt.Sprint(fd.Rule, fd.Line, i)] = true
-		}
 	}
 	line, bcLine := lineOf(t, src, gen, finalCopy), lineOf(t, src, gen, backchainStore)
 	added := 0
@@ -215,8 +237,8 @@ func TestAnalyzer(t *testing.T) {
 	want(lineOf(t, src, "static void call_r1(", "EMIT6_PCREL_RILB(0xc0050000, REG_14,"), `^tail_call: original function: tail call counter at 0x[0-9a-f]+: 00 00 03 ff, want \d+; at the call \+\d+ brasl %r14,.* \(in call_r1 called from line \d+\) \[args=none .*expolines.*\]`)
 	want(lineOf(t, src, "static void call_r1(", "EMIT2(0x0d00, REG_14, REG_1);"), `^tail_call: original function: tail call counter at 0x[0-9a-f]+: 00 00 03 ff, want \d+; at the call \+\d+ basr %r14,%r1 \(in call_r1 called from line \d+\) \[args=none `)
 
-	undef := mutation{"undefined register", gen, "EMIT6_DISP_LH(0xeb000000, 0x0024, REG_7, REG_8, REG_15,", "REG_8", "REG_9"}
-	ubad, uline, err := undef.apply(ktree.JIT(t))
+	undef := mut.At("undefined register", gen, "EMIT6_DISP_LH(0xeb000000, 0x0024, REG_7, REG_8, REG_15,", "REG_8", "REG_9")
+	ubad, uline, err := undef.Apply(ktree.JIT(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/checks/checktest"
+	mut "github.com/trampcheck/trampcheck/checks/mutation"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
 
@@ -15,16 +16,16 @@ import (
 // frame allocation, with the expectation written onto that line at test time.
 func TestAnalyzer(t *testing.T) {
 	src := ktree.JIT(t)
-	mu := mutation{"aghi sign", gen, "EMIT4_IMM(0xa70b0000, REG_15, -tjit->stack_size)", "-tjit->stack_size", "tjit->stack_size"}
-	bad, line, err := mu.apply(src)
+	mu := mut.At("aghi sign", gen, "EMIT4_IMM(0xa70b0000, REG_15, -tjit->stack_size)", "-tjit->stack_size", "tjit->stack_size")
+	bad, line, err := mu.Apply(src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.SplitAfter(string(bad), "\n")
 	lines[line-1] = strings.TrimRight(lines[line-1], "\n") + " // want `^emits aghi %r15,\\d+, reference aghi %r15,-\\d+ \\[args=`\n"
 	// REG_9 is defined nowhere: the generator cannot run (nor compile).
-	undef := mutation{"undefined register", gen, "EMIT6_DISP_LH(0xeb000000, 0x0024, REG_7, REG_8, REG_15,", "REG_8", "REG_9"}
-	ubad, uline, err := undef.apply(src)
+	undef := mut.At("undefined register", gen, "EMIT6_DISP_LH(0xeb000000, 0x0024, REG_7, REG_8, REG_15,", "REG_8", "REG_9")
+	ubad, uline, err := undef.Apply(src)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/refimpl"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
@@ -67,7 +68,7 @@ var Features = func() []feature {
 // of cfg and reports which configurations produce different code.
 func Diff(base, patched *interp.Program, n int, cfg func(i int) tramp.Config, workers int) (DiffSummary, error) {
 	acc := newDiffAcc(n)
-	err := parallel(n, workers, func() func(i int) error {
+	err := trampgen.Parallel(n, workers, func() (func(i int) error, error) {
 		mb := base.NewMachine(interp.Limits{})
 		mp := patched.NewMachine(interp.Limits{})
 		return func(i int) error {
@@ -86,7 +87,7 @@ func Diff(base, patched *interp.Program, n int, cfg func(i int) tramp.Config, wo
 			rp, errp := mp.Run(&cp)
 			acc.add(i, tc, rb, errb, rp, errp)
 			return nil
-		}
+		}, nil
 	})
 	return acc.summary(), err
 }

@@ -9,8 +9,9 @@
 // as arch_bpf_trampoline_size and arch_prepare_bpf_trampoline drive it
 // (package cparse/interp, with the EMIT macros evaluated from their
 // definitions in the file), over the 256-configuration covering subset of
-// the documented configuration matrix (refimpl/tramp.Covering), and compares
-// every byte with refimpl/tramp.Generate. A divergence is reported at the
+// the documented configuration matrix (refimpl/tramp.Covering; the runs
+// come from the result-only analyzer trampgen, which trampexec shares),
+// and compares every byte with refimpl/tramp.Generate. A divergence is reported at the
 // C line of the first diverging EMIT, with both instructions disassembled
 // and the configuration; divergences with the same first diverging EMIT
 // are one finding. On every configuration it also checks the frame

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
 
+	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/refimpl"
@@ -100,60 +100,67 @@ func CheckDiffN(f *cparse.File, base, patched *interp.Program, n int, cfg func(i
 	return checkN(f, patched, base, n, cfg, workers)
 }
 
+// groupSet accumulates the problems of the configurations checked, by
+// grouping key.
+type groupSet struct {
+	mu          sync.Mutex
+	groups      map[string]*group
+	divergences int
+}
+
+// add counts configuration i with problems ps (none: a clean one).
+func (gs *groupSet) add(i int, ps []problem) {
+	if len(ps) == 0 {
+		return
+	}
+	gs.mu.Lock()
+	defer gs.mu.Unlock()
+	gs.divergences++
+	for _, p := range ps {
+		g, ok := gs.groups[p.key]
+		if !ok {
+			gs.groups[p.key] = &group{first: i, count: 1, p: p}
+			continue
+		}
+		g.count++
+		if g.p.chain != p.chain {
+			g.mixed = true
+		}
+		if i < g.first {
+			g.first, g.p = i, p
+		}
+	}
+}
+
 // checkN is CheckN, and CheckDiffN when base is not nil.
 func checkN(f *cparse.File, prog, base *interp.Program, n int, cfg func(i int) tramp.Config, workers int) ([]Finding, Summary, DiffSummary, error) {
-	fl := newFieldLines(f)
-	var mu sync.Mutex
-	groups := map[string]*group{}
-	divergences := 0
 	var acc *diffAcc
 	if base != nil {
 		acc = newDiffAcc(n)
 	}
-	err := parallel(n, workers, func() func(i int) error {
+	fds, sum, err := judgeAll(f, prog, n, cfg, workers, func() runFunc {
 		m := prog.NewMachine(interp.Limits{})
 		var mb *interp.Machine
 		if base != nil {
 			mb = base.NewMachine(interp.Limits{})
 		}
-		return func(i int) error {
+		return func(i int) (tramp.Config, *interp.Result, error, error) {
 			raw := cfg(i)
 			tc, c, err := envConfig(m, raw)
 			if err != nil {
-				return err
+				return tc, nil, nil, err
 			}
 			res, rerr := m.Run(&c)
 			if mb != nil {
 				// The base in its own environment model.
 				_, cb, err := envConfig(mb, raw)
 				if err != nil {
-					return err
+					return tc, nil, nil, err
 				}
 				rb, errb := mb.Run(&cb)
 				acc.add(i, tc, rb, errb, res, rerr)
 			}
-			ps, err := judge(res, rerr, tc, fl)
-			if err != nil || len(ps) == 0 {
-				return err
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			divergences++
-			for _, p := range ps {
-				g, ok := groups[p.key]
-				if !ok {
-					groups[p.key] = &group{first: i, count: 1, p: p}
-					continue
-				}
-				g.count++
-				if g.p.chain != p.chain {
-					g.mixed = true
-				}
-				if i < g.first {
-					g.first, g.p = i, p
-				}
-			}
-			return nil
+			return tc, res, rerr, nil
 		}
 	})
 	if err != nil {
@@ -163,7 +170,49 @@ func checkN(f *cparse.File, prog, base *interp.Program, n int, cfg func(i int) t
 	if acc != nil {
 		d = acc.summary()
 	}
-	return findings(f, prog, groups, cfg), Summary{Configs: n, Divergences: divergences, Findings: len(groups)}, d, nil
+	return fds, sum, d, nil
+}
+
+// CheckRuns is CheckN for the runs of a file's generator that trampgen
+// made (rs.CompileErr must be nil): only the reference runs here.
+func CheckRuns(rs *trampgen.Runs, workers int) ([]Finding, Summary, error) {
+	cfg := func(i int) tramp.Config { return rs.Configs[i] }
+	return judgeAll(rs.File, rs.Prog, len(rs.Runs), cfg, workers, func() runFunc {
+		return func(i int) (tramp.Config, *interp.Result, error, error) {
+			r := rs.Runs[i]
+			return r.Config, r.Res, r.Err, nil
+		}
+	})
+}
+
+// runFunc returns configuration i resolved, the generator's run of it
+// (the result, or the interpreter's error rerr), or the tool's error.
+type runFunc func(i int) (tc tramp.Config, res *interp.Result, rerr, err error)
+
+// judgeAll judges the runs of the n configurations of cfg that the
+// functions mk makes (one per worker) return, and groups the problems.
+func judgeAll(f *cparse.File, prog *interp.Program, n int, cfg func(i int) tramp.Config, workers int, mk func() runFunc) ([]Finding, Summary, error) {
+	fl := newFieldLines(f)
+	gs := &groupSet{groups: map[string]*group{}}
+	err := trampgen.Parallel(n, workers, func() (func(i int) error, error) {
+		run := mk()
+		return func(i int) error {
+			tc, res, rerr, err := run(i)
+			if err != nil {
+				return err
+			}
+			ps, err := judge(res, rerr, tc, fl)
+			if err != nil {
+				return err
+			}
+			gs.add(i, ps)
+			return nil
+		}, nil
+	})
+	if err != nil {
+		return nil, Summary{}, err
+	}
+	return findings(f, prog, gs.groups, cfg), Summary{Configs: n, Divergences: gs.divergences, Findings: len(gs.groups)}, nil
 }
 
 // findings turns the groups into findings sorted by line, explaining each
@@ -230,59 +279,6 @@ func findings(f *cparse.File, prog *interp.Program, groups map[string]*group, cf
 		return out[i].First < out[j].First
 	})
 	return out
-}
-
-// parallel calls the function made by mk (one per worker) for 0..n-1.
-func parallel(n, workers int, mk func() func(i int) error) error {
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = max(1, min(workers, n))
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	var first error
-	next := 0
-	const chunk = 64
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// A panic here would end the process: the driver's recover
-			// does not reach other goroutines. Make it the run's error.
-			defer func() {
-				if r := recover(); r != nil {
-					mu.Lock()
-					if first == nil {
-						first = fmt.Errorf("internal error: %v", r)
-					}
-					mu.Unlock()
-				}
-			}()
-			do := mk()
-			for {
-				mu.Lock()
-				lo := next
-				next += chunk
-				stop := first != nil
-				mu.Unlock()
-				if stop || lo >= n {
-					return
-				}
-				for i := lo; i < min(lo+chunk, n); i++ {
-					if err := do(i); err != nil {
-						mu.Lock()
-						if first == nil {
-							first = err
-						}
-						mu.Unlock()
-						return
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return first
 }
 
 // compare runs one configuration through both generators.

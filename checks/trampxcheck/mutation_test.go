@@ -3,99 +3,37 @@ package trampxcheck
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	mut "github.com/trampcheck/trampcheck/checks/mutation"
+	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
-// mutation is a one-line edit of the real file: in the first line that
-// contains Line, at or after the first line that contains After, replace
-// Old by New.
-type mutation struct {
-	name  string
-	after string
-	line  string
-	old   string
-	new   string
-}
-
-// apply returns the mutated source and the 1-based line it changed.
-func (mu mutation) apply(src []byte) ([]byte, int, error) {
-	lines := strings.SplitAfter(string(src), "\n")
-	start := 0
-	if mu.after != "" {
-		start = -1
-		for i, l := range lines {
-			if strings.Contains(l, mu.after) {
-				start = i
-				break
-			}
-		}
-		if start < 0 {
-			return nil, 0, fmt.Errorf("no line contains %q", mu.after)
-		}
-	}
-	for i := start; i < len(lines); i++ {
-		if strings.Contains(lines[i], mu.line) {
-			if !strings.Contains(lines[i], mu.old) {
-				return nil, 0, fmt.Errorf("line %d %q does not contain %q", i+1, lines[i], mu.old)
-			}
-			lines[i] = strings.Replace(lines[i], mu.old, mu.new, 1)
-			return []byte(strings.Join(lines, "")), i + 1, nil
-		}
-	}
-	return nil, 0, fmt.Errorf("no line contains %q", mu.line)
-}
+// mutation is a one-line edit of the real file (checks/mutation.Edit,
+// shared by the mutation suites).
+type mutation = mut.Edit
 
 const gen = "static int __arch_prepare_bpf_trampoline("
 
-// mutations are realistic one-line codegen bugs of the trampoline.
-var mutations = []mutation{
-	{"aghi sign", gen, "EMIT4_IMM(0xa70b0000, REG_15, -tjit->stack_size)", "-tjit->stack_size", "tjit->stack_size"},
-	{"backchain slot", gen, "tjit->backchain_off = ", "sizeof(u64)", "2 * sizeof(u64)"},
-	{"ip slot size", gen, "tjit->ip_off = alloc_stack", "sizeof(u64)", "2 * sizeof(u64)"},
-	{"16-byte arg slots", gen, "nr_bpf_args += 2;", "+= 2", "+= 1"},
-	{"arg size bound", gen, "if (m->arg_size[i] <= 8)", "<= 8", "< 8"},
-	{"arg count value", gen, "EMIT4_IMM(0xa7090000, REG_0, nr_bpf_args);", "nr_bpf_args", "m->nr_args"},
-	{"stmg end register", gen, "REG_2 + (nr_reg_args - 1), REG_15,", "(nr_reg_args - 1)", "nr_reg_args"},
-	{"arg register", gen, "arg = REG_2 + i;", "REG_2", "REG_3"},
-	{"stack arg offset", gen, "(i - MAX_NR_REG_ARGS) * sizeof(u64);", "(i - MAX_NR_REG_ARGS)", "(i - MAX_NR_REG_ARGS + 1)"},
-	{"mvc length 8", gen, "_EMIT6(0xd207f000 | bpf_arg_off,", "0xd207f000", "0xd203f000"},
-	{"mvc length 16", gen, "_EMIT6(0xd20ff000 | bpf_arg_off,", "0xd20ff000", "0xd207f000"},
-	{"stmg r7-r8", gen, "EMIT6_DISP_LH(0xeb000000, 0x0024, REG_7, REG_8, REG_15,", "REG_8", "REG_7"},
-	{"stg r14 opcode", gen, "REG_14, REG_0, REG_15, tjit->r14_off);", "0x0024", "0x0004"},
-	{"return address", gen, "load_imm64(jit, REG_8, (u64)func_addr + S390X_PATCH_SIZE);", " + S390X_PATCH_SIZE", ""},
-	{"ip flag", gen, "if (flags & BPF_TRAMP_F_IP_ARG) {", "BPF_TRAMP_F_IP_ARG", "BPF_TRAMP_F_CALL_ORIG"},
-	{"enter argument", gen, "load_imm64(jit, REG_2, (u64)im);", "REG_2", "REG_3"},
-	{"fentry save_ret", gen, "flags & BPF_TRAMP_F_RET_FENTRY_RET))", "BPF_TRAMP_F_RET_FENTRY_RET", "BPF_TRAMP_F_CALL_ORIG"},
-	{"xc length", gen, "_EMIT6(0xd707f000 | tjit->retval_off,", "0xd707f000", "0xd703f000"},
-	{"fmod_ret mask", gen, "EMIT6_PCREL_RILC(0xc0040000, 7, tjit->do_fexit);", ", 7,", ", 8,"},
-	{"tail call mvc", gen, "_EMIT6(0xd203f000 | offsetof(struct prog_frame, tail_call_cnt),", "0xd203f000", "0xd207f000"},
-	{"orig call register", gen, "EMIT4(0xb9040000, REG_1, REG_8);", "REG_8", "REG_7"},
-	{"epilogue nop mask", gen, "EMIT6_PCREL_RILC(0xc0040000, 0, (u64)im->ip_epilogue);", ", 0,", ", 15,"},
-	{"ip_after_call past the nop", gen, "im->ip_after_call = jit->prg_buf + jit->prg;", "jit->prg;", "jit->prg + 6;"},
-	{"ip_epilogue before the call", gen, "im->ip_epilogue = jit->prg_buf + jit->prg;", "jit->prg_buf + jit->prg", "jit->prg_buf + jit->prg - 6"},
-	{"restore without args", gen, "if ((flags & BPF_TRAMP_F_RESTORE_REGS) && nr_reg_args)", "(flags & BPF_TRAMP_F_RESTORE_REGS) && nr_reg_args", "flags & BPF_TRAMP_F_RESTORE_REGS"},
-	{"skip frame test", gen, "if (!(flags & BPF_TRAMP_F_SKIP_FRAME))", "!(flags & BPF_TRAMP_F_SKIP_FRAME)", "(flags & BPF_TRAMP_F_SKIP_FRAME)"},
-	{"retval reload", gen, "if (flags & (BPF_TRAMP_F_CALL_ORIG | BPF_TRAMP_F_RET_FENTRY_RET))", " | BPF_TRAMP_F_RET_FENTRY_RET", ""},
-	{"frame release", gen, "EMIT4_IMM(0xa70b0000, REG_15, tjit->stack_size);", "tjit->stack_size)", "tjit->stack_size + 8)"},
-	{"return register", "if (flags & BPF_TRAMP_F_SKIP_FRAME)\n", "_EMIT2(0x07fe);", "0x07fe", "0x07f1"},
-	{"run_ctx register", "static int invoke_bpf_prog(", "EMIT4_DISP(0x41000000, REG_3, REG_15, tjit->run_ctx_off);", "REG_3", "REG_4"},
-	{"skip patch shift", "static int invoke_bpf_prog(", "*(u32 *)&jit->prg_buf[patch + 2]", ">> 1", ">> 2"},
-	{"insnsi test", "static int invoke_bpf_prog(", "if (!p->jited)", "!p->jited", "p->jited"},
-	{"cookie member", "static int invoke_bpf_prog(", "offsetof(struct bpf_tramp_run_ctx, bpf_cookie);", "bpf_cookie", "saved_run_ctx"},
-	{"sign extension", "static int sign_zero_extend(", "EMIT4(0xb9060000, r, r);", "0xb9060000", "0xb9840000"},
-	{"high half", "static void load_imm64(", "EMIT6_IMM(0xc00e0000, dst_reg, (val >> 32));", ">> 32", ">> 31"},
-	{"basr register", "static void call_r1(", "EMIT2(0x0d00, REG_14, REG_1);", "REG_1)", "REG_2)"},
-	{"expoline target", "static void emit_expoline(", "EMIT6_PCREL_RIL(0xc6000000, jit->prg + 10);", "+ 10", "+ 12"},
-	{"EMIT6_DISP_LH base field", "#define EMIT6_DISP_LH(", "reg_high(b3) << 8, op2, disp);", "<< 8", "<< 4"},
-	{"caller area reuse", gen, "tjit->stack_size -= STACK_FRAME_OVERHEAD - sizeof(u64);", " - sizeof(u64)", ""},
-}
+// mutations are realistic one-line codegen bugs of the trampoline: the
+// ones trampexec's suite also runs (mut.Trampoline) and these.
+var mutations = append(slices.Clone(mut.Trampoline), []mutation{
+	mut.At("16-byte arg slots", gen, "nr_bpf_args += 2;", "+= 2", "+= 1"),
+	mut.At("arg size bound", gen, "if (m->arg_size[i] <= 8)", "<= 8", "< 8"),
+	mut.At("tail call mvc", gen, "_EMIT6(0xd203f000 | offsetof(struct prog_frame, tail_call_cnt),", "0xd203f000", "0xd207f000"),
+	mut.At("ip_after_call past the nop", gen, "im->ip_after_call = jit->prg_buf + jit->prg;", "jit->prg;", "jit->prg + 6;"),
+	mut.At("ip_epilogue before the call", gen, "im->ip_epilogue = jit->prg_buf + jit->prg;", "jit->prg_buf + jit->prg", "jit->prg_buf + jit->prg - 6"),
+	mut.At("restore without args", gen, "if ((flags & BPF_TRAMP_F_RESTORE_REGS) && nr_reg_args)", "(flags & BPF_TRAMP_F_RESTORE_REGS) && nr_reg_args", "flags & BPF_TRAMP_F_RESTORE_REGS"),
+	mut.At("sign extension", "static int sign_zero_extend(", "EMIT4(0xb9060000, r, r);", "0xb9060000", "0xb9840000"),
+	mut.At("EMIT6_DISP_LH base field", "#define EMIT6_DISP_LH(", "reg_high(b3) << 8, op2, disp);", "<< 8", "<< 4"),
+}...)
 
 // TestMutations checks that every mutation gives at least one finding and
 // that a finding names the mutated line.
@@ -106,8 +44,8 @@ func TestMutations(t *testing.T) {
 		t.Fatalf("got %d mutations, want at least 25", len(mutations))
 	}
 	for _, mu := range mutations {
-		t.Run(mu.name, func(t *testing.T) {
-			msrc, line, err := mu.apply(src)
+		t.Run(mu.Name, func(t *testing.T) {
+			msrc, line, err := mu.Apply(src)
 			if err != nil {
 				// The lines mutated are those of the file the
 				// mutations were written for; a later 6.12.y may
@@ -126,7 +64,7 @@ func TestMutations(t *testing.T) {
 				t.Fatal(err)
 			}
 			if len(findings) == 0 {
-				t.Fatalf("line %d %q -> %q: got no findings over %d configurations, want at least one", line, mu.old, mu.new, sum.Configs)
+				t.Fatalf("line %d %q -> %q: got no findings over %d configurations, want at least one", line, mu.Old, mu.New, sum.Configs)
 			}
 			named := false
 			for _, fd := range findings {
@@ -192,7 +130,8 @@ func TestRealFileClean(t *testing.T) {
 }
 
 // TestCheckDiffN checks that the one-pass CheckDiffN finds what Diff and
-// CheckN find separately, on the real file against mutants of it: the
+// CheckN find separately, and CheckRuns (the analyzer's, over trampgen's
+// runs) what CheckN finds, on the real file against mutants of it: the
 // same changed configurations, first difference and common features, and
 // the same findings; and no change of the real file against itself.
 func TestCheckDiffN(t *testing.T) {
@@ -207,10 +146,10 @@ func TestCheckDiffN(t *testing.T) {
 	}
 	cov := tramp.Covering()
 	cfg := func(i int) tramp.Config { return cov[i] }
-	for _, mu := range append([]mutation{{name: "none"}}, mutations[:8]...) {
+	for _, mu := range append([]mutation{{Name: "none"}}, mutations[:8]...) {
 		msrc := src
-		if mu.line != "" {
-			if msrc, _, err = mu.apply(src); err != nil {
+		if mu.Line != "" {
+			if msrc, _, err = mu.Apply(src); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -234,11 +173,22 @@ func TestCheckDiffN(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if fmt.Sprint(gotD) != fmt.Sprint(wantD) || fmt.Sprint(gotF) != fmt.Sprint(wantF) || gotS != wantS {
-			t.Errorf("%s: CheckDiffN gives %+v, %+v, %+v; Diff and CheckN give %+v, %+v, %+v", mu.name, gotD, gotS, gotF, wantD, wantS, wantF)
+		rs, err := trampgen.Generate(f, nil, cov, 0)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if changed := gotD.Changed > 0; changed != (mu.line != "") {
-			t.Errorf("%s: %d configurations changed", mu.name, gotD.Changed)
+		runF, runS, err := CheckRuns(rs, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(runF) != fmt.Sprint(wantF) || runS != wantS {
+			t.Errorf("%s: CheckRuns over trampgen's runs gives %+v, %+v; CheckN gives %+v, %+v", mu.Name, runS, runF, wantS, wantF)
+		}
+		if fmt.Sprint(gotD) != fmt.Sprint(wantD) || fmt.Sprint(gotF) != fmt.Sprint(wantF) || gotS != wantS {
+			t.Errorf("%s: CheckDiffN gives %+v, %+v, %+v; Diff and CheckN give %+v, %+v, %+v", mu.Name, gotD, gotS, gotF, wantD, wantS, wantF)
+		}
+		if changed := gotD.Changed > 0; changed != (mu.Line != "") {
+			t.Errorf("%s: %d configurations changed", mu.Name, gotD.Changed)
 		}
 	}
 }

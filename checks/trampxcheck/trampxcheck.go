@@ -1,65 +1,40 @@
 package trampxcheck
 
 import (
-	"errors"
 	"fmt"
 	"go/token"
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/cparse"
-	"github.com/trampcheck/trampcheck/cparse/interp"
-	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
 // Generator is the function whose presence marks a file as the s390x JIT.
-const Generator = "__arch_prepare_bpf_trampoline"
+const Generator = trampgen.Generator
 
 // Analyzer runs the cross-check on every C file of the pass that defines
-// the trampoline generator, over the covering configurations.
+// the trampoline generator, over the covering configurations (the
+// generator's runs come from trampgen).
 var Analyzer = &analysis.Analyzer{
 	Name:     "trampxcheck",
 	Doc:      "the trampoline generator emits what the reference emits\n\nRuns the file's own generator and the Go reference over the covering configurations and compares the code; see the package documentation.",
 	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/trampxcheck",
-	Requires: []*analysis.Analyzer{cparse.Analyzer},
+	Requires: []*analysis.Analyzer{trampgen.Analyzer},
 	Run:      run,
 }
 
 // IsJIT reports whether f defines the trampoline generator.
-func IsJIT(f *cparse.File) bool {
-	for _, fn := range f.Funcs {
-		if fn.Name == Generator && fn.Def {
-			return true
-		}
-	}
-	return false
-}
+func IsJIT(f *cparse.File) bool { return trampgen.IsJIT(f) }
 
 func run(pass *analysis.Pass) (any, error) {
-	res, ok := pass.ResultOf[cparse.Analyzer].(*cparse.Result)
-	if !ok || res == nil {
-		return nil, fmt.Errorf("trampxcheck: no front end result")
+	gen, ok := pass.ResultOf[trampgen.Analyzer].(*trampgen.Result)
+	if !ok || gen == nil {
+		return nil, fmt.Errorf("trampxcheck: no trampgen result")
 	}
-	for _, f := range res.Files {
-		if !IsJIT(f) {
-			continue
-		}
-		// In tree mode the environment model comes from the tree's
-		// headers (as the patched state sees them).
-		var env *interp.Env
-		if res.Tree != nil {
-			var err error
-			if env, err = TreeEnv(res.Tree); err != nil {
-				return nil, fmt.Errorf("trampxcheck: environment model: %v", err)
-			}
-		}
-		prog, err := interp.Compile(f, env)
-		var findings []Finding
-		if err == nil {
-			findings, _, err = CheckProgram(f, prog, tramp.Covering(), 0)
-		}
-		var ce *interp.CompileError
-		if errors.As(err, &ce) {
+	for _, rs := range gen.Files {
+		f := rs.File
+		if ce := rs.CompileErr; ce != nil {
 			// The file cannot be executed: often a real compile error
 			// (an undefined identifier), else something the interpreter or
 			// its environment model lacks. Either way, say where.
@@ -70,6 +45,7 @@ func run(pass *analysis.Pass) (any, error) {
 			})
 			continue
 		}
+		findings, _, err := CheckRuns(rs, 0)
 		if err != nil {
 			return nil, fmt.Errorf("trampxcheck: %v", err)
 		}

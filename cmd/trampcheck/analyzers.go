@@ -21,17 +21,14 @@ func allAnalyzers() []*analysis.Analyzer {
 		emitmacro.Analyzer,
 		fieldoverflow.Analyzer,
 		trampxcheck.Analyzer,
+		trampexec.Analyzer,
 	}
 }
 
 // optInAnalyzers are registered checks that "trampcheck check" runs only
-// when --checks names them. trampexec is one: on the unmodified Linux 6.12
-// file it reports the tail call counter of trampolines for functions
-// without arguments (see its package documentation), which the default
-// run's outputs do not include yet.
+// when --checks names them.
 func optInAnalyzers() []*analysis.Analyzer {
 	return []*analysis.Analyzer{
-		trampexec.Analyzer,
 		builderrors.Analyzer,
 	}
 }

@@ -109,3 +109,43 @@ func TestWorkLimit(t *testing.T) {
 		t.Errorf("without a small limit: got %v and %d tokens, want 100000", err, len(u.Tokens))
 	}
 }
+
+// TestStream checks that PreprocessStream gives Preprocess's unit: the
+// same tokens (texts from files, from pastes and stringizing, from #line
+// and built-in macros, with positions through expansion), files, pragmas
+// and warnings.
+func TestStream(t *testing.T) {
+	files := map[string]string{
+		"main.c": "#include \"a.h\"\n#define CAT(a, b) a ## b\n#define STR(x) #x\n#define CALL(f, ...) f(__VA_ARGS__)\n" +
+			"int CAT(foo, bar) = CALL(g, 1, STR(two words));\n#line 40 \"other.c\"\nint line = __LINE__;\n_Pragma(\"GCC diagnostic push\")\n#warning note\nA_H_MACRO\n",
+		"a.h": "#define A_H_MACRO int from_a_h(void);\nstatic int a;\n",
+	}
+	u, err := Preprocess(mapConfig(files), "main.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := PreprocessStream(mapConfig(files), "main.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Len() != len(u.Tokens) || len(u.Pragmas) != 1 || len(u.Warnings) != 1 {
+		t.Fatalf("stream has %d tokens, unit %d (%d pragmas, %d warnings)", s.Len(), len(u.Tokens), len(u.Pragmas), len(u.Warnings))
+	}
+	for i, want := range u.Tokens {
+		if got := s.Token(i); got != want {
+			t.Errorf("token %d: %+v, want %+v", i, got, want)
+		}
+		if s.Text(i) != want.Text || s.Kind(i) != want.Kind {
+			t.Errorf("token %d: Text/Kind %q/%v, want %q/%v", i, s.Text(i), s.Kind(i), want.Text, want.Kind)
+		}
+	}
+	if !reflect.DeepEqual(s.Tokens(), u.Tokens) {
+		t.Error("Stream.Tokens differs from Unit.Tokens")
+	}
+	if !reflect.DeepEqual(s.Files, u.Files) || !reflect.DeepEqual(s.Pragmas, u.Pragmas) || !reflect.DeepEqual(s.Warnings, u.Warnings) {
+		t.Errorf("files/pragmas/warnings: %v %v %v, want %v %v %v", s.Files, s.Pragmas, s.Warnings, u.Files, u.Pragmas, u.Warnings)
+	}
+	if got := texts(u); !strings.Contains(got, "int foobar = g ( 1 , \"two words\" ) ;") || !strings.Contains(got, "int line = 40 ;") {
+		t.Errorf("unexpected expansion: %s", got)
+	}
+}

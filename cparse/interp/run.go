@@ -1,8 +1,10 @@
 package interp
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -209,6 +211,17 @@ func (r *Result) Site(i int) *Site {
 		return nil
 	}
 	return r.siteTab[r.sites[i]-1]
+}
+
+// Clone returns a copy of r that stays valid after the Machine's next run
+// (the code, the sites of its bytes and the frame are copied; the sites
+// themselves are immutable and shared).
+func (r *Result) Clone() *Result {
+	c := *r
+	c.Code = bytes.Clone(r.Code)
+	c.sites = slices.Clone(r.sites)
+	c.Frame = slices.Clone(r.Frame)
+	return &c
 }
 
 // FrameField is one integer member of struct bpf_tramp_jit after a run.

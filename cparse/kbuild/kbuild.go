@@ -47,6 +47,11 @@ type Command struct {
 //go:embed predefined_gcc12_s390x.h
 var predefined string
 
+// Predefined returns the macros s390x-linux-gnu-gcc 12 predefines under
+// Kbuild's s390 code generation flags, as #define lines (what
+// Command.Predefined holds; see gen_predefined.sh).
+func Predefined() string { return predefined }
+
 // compilerTypes is the -include Kbuild adds to every C file after
 // LINUXINCLUDE (scripts/Makefile.lib: c_flags).
 const compilerTypes = "./include/linux/compiler_types.h"

@@ -45,7 +45,7 @@ func isSpecKeyword(name string) bool {
 // token that starts a declarator (or ends the declaration).
 func (s *scanner) specifiers() (specs, error) {
 	var sp specs
-	for s.i < len(s.toks) {
+	for s.i < s.n {
 		name := s.tok()
 		if !s.isIdent() {
 			return sp, nil
@@ -152,7 +152,7 @@ type decl struct {
 func (s *scanner) declarator() (decl, error) {
 	ptr := false
 pointers:
-	for s.i < len(s.toks) {
+	for s.i < s.n {
 		t := s.tok()
 		switch {
 		case t == "*" || t == "^":
@@ -232,7 +232,7 @@ pointers:
 // skipToDeclEnd moves to the next ',' or ';' outside brackets, for a
 // declarator this reader cannot follow.
 func (s *scanner) skipToDeclEnd() error {
-	for s.i < len(s.toks) {
+	for s.i < s.n {
 		switch s.tok() {
 		case ",", ";", "{", "=":
 			return nil
@@ -251,10 +251,10 @@ func (s *scanner) skipToDeclEnd() error {
 // "(*fp)(int)" or "(f)(void)") rather than opening a parameter list.
 func (s *scanner) groupingParen() bool {
 	n := s.i + 1
-	if n >= len(s.toks) {
+	if n >= s.n {
 		return false
 	}
-	t := s.toks[n]
+	t := s.lite(n)
 	switch t.Text {
 	case "*", "^", "(", "__attribute__", "__attribute":
 		return true
@@ -277,7 +277,7 @@ func (s *scanner) paramsPrototype() bool {
 	if first == ")" || first == "" {
 		return false
 	}
-	if s.i+1 < len(s.toks) && s.toks[s.i+1].Kind == cpp.Ident && !isSpecKeyword(first) && first != "..." {
+	if s.i+1 < s.n && s.toks.Kind(s.i+1) == cpp.Ident && !isSpecKeyword(first) && first != "..." {
 		if _, isType := s.typedefs[first]; !isType {
 			if next := s.peek(2); next == "," || next == ")" {
 				return false // an identifier list

@@ -93,13 +93,13 @@ func (s *scanner) noteArity(name string, d decl, proto bool) {
 // countParams counts the parameters of the list opening at index open:
 // "(void)" has none, "(int, ...)" one and is variadic.
 func (s *scanner) countParams(open int) (n int, variadic, ok bool) {
-	if open+2 < len(s.toks) && s.toks[open+1].Text == "void" && s.toks[open+2].Text == ")" {
+	if open+2 < s.n && s.toks.Text(open+1) == "void" && s.toks.Text(open+2) == ")" {
 		return 0, false, true
 	}
 	depth := 0
 	n = 1
-	for i := open; i < len(s.toks); i++ {
-		switch s.toks[i].Text {
+	for i := open; i < s.n; i++ {
+		switch s.toks.Text(i) {
 		case "(", "[", "{":
 			depth++
 		case ")", "]", "}":
@@ -124,8 +124,8 @@ func (s *scanner) countParams(open int) (n int, variadic, ok bool) {
 // matching returns the index of the bracket closing the one at i, or -1.
 func (s *scanner) matching(i int) int {
 	depth := 0
-	for ; i < len(s.toks); i++ {
-		switch s.toks[i].Text {
+	for ; i < s.n; i++ {
+		switch s.toks.Text(i) {
 		case "(", "[", "{":
 			depth++
 		case ")", "]", "}":
@@ -141,7 +141,7 @@ func (s *scanner) matching(i int) int {
 // direct reports whether toks[i] was written in the source as it stands
 // (no macro produced it).
 func (s *scanner) direct(i int) bool {
-	t := &s.toks[i]
+	t := s.toks.Token(i)
 	return t.Macro == "" && t.Pos == t.Exp
 }
 
@@ -154,11 +154,11 @@ func (s *scanner) noteDefinition(name, open int, sp specs) {
 	var h maphash.Hash
 	h.SetSeed(s.seed)
 	for i := s.declStart; i < open; i++ {
-		_, _ = h.WriteString(s.toks[i].Text)
+		_, _ = h.WriteString(s.toks.Text(i))
 		_ = h.WriteByte(' ')
 	}
 	head := h.Sum64()
-	n := s.toks[name].Text
+	n := s.toks.Text(name)
 	prev, ok := s.defs[n]
 	if !ok {
 		s.defs[n] = defInfo{head: head, externInline: sp.extern && sp.inline}
@@ -167,7 +167,7 @@ func (s *scanner) noteDefinition(name, open int, sp specs) {
 	if prev.externInline || sp.extern && sp.inline || prev.head != head || !s.direct(name) {
 		return
 	}
-	s.u.Diags = append(s.u.Diags, Diag{Index: name, Pos: s.toks[name].Pos, Msg: fmt.Sprintf("redefinition of '%s'", n)})
+	s.u.Diags = append(s.u.Diags, Diag{Index: name, Pos: s.toks.Token(name).Pos, Msg: fmt.Sprintf("redefinition of '%s'", n)})
 }
 
 // bodyErrors reports the argument counts that GCC checks for direct
@@ -191,7 +191,7 @@ func (s *scanner) bodyErrors(params, open, close int) {
 	attrEnd := -1
 	pending := -1 // a call-shaped name whose '(' is the next token
 	for i := open + 1; i < close; i++ {
-		t := &s.toks[i]
+		t := s.lite(i)
 		switch t.Kind {
 		case cpp.Punct:
 			switch t.Text {
@@ -224,16 +224,16 @@ func (s *scanner) bodyErrors(params, open, close int) {
 			continue
 		}
 		pending = -1
-		if (t.Text == "__attribute__" || t.Text == "__attribute") && s.toks[i+1].Text == "(" {
+		if (t.Text == "__attribute__" || t.Text == "__attribute") && s.toks.Text(i+1) == "(" {
 			if end := s.matching(i + 1); end > 0 && end < close {
 				attrEnd, i = end, end
 			}
 			continue
 		}
-		if s.toks[i+1].Text != "(" {
+		if s.toks.Text(i+1) != "(" {
 			continue
 		}
-		prev := &s.toks[i-1]
+		prev := s.lite(i - 1)
 		if prev.Text == "." || prev.Text == "->" || i-1 == attrEnd || prev.Text == "*" || keyword(t.Text) {
 			continue
 		}
@@ -255,7 +255,7 @@ func (s *scanner) bodyErrors(params, open, close int) {
 	// anything in the function other than these calls spells them.
 	var names []string
 	for _, c := range calls {
-		name := s.toks[c.i].Text
+		name := s.toks.Text(c.i)
 		_, isFunc := s.funcs[name]
 		if !isFunc {
 			if _, isType := s.typedefs[name]; !isType && !gccDeclared(name) && !s.spelledIn(name, from, c.i) {
@@ -272,20 +272,20 @@ func (s *scanner) bodyErrors(params, open, close int) {
 	}
 	unsafe := map[string]bool{}
 	for j := from; j < close; j++ {
-		t := &s.toks[j]
+		t := s.lite(j)
 		if t.Kind != cpp.Ident || !slices.Contains(names, t.Text) {
 			continue
 		}
 		if _, isCall := slices.BinarySearchFunc(calls, j, func(c call, j int) int { return c.i - j }); isCall {
 			continue
 		}
-		if p := s.toks[j-1].Text; j > open && (p == "." || p == "->") {
+		if p := s.toks.Text(j - 1); j > open && (p == "." || p == "->") {
 			continue
 		}
 		unsafe[t.Text] = true
 	}
 	for _, c := range calls {
-		t := &s.toks[c.i]
+		t := s.lite(c.i)
 		name := t.Text
 		a := s.arity[name]
 		if unsafe[name] || !a.ok || a.bad || !s.direct(c.i) {
@@ -293,9 +293,9 @@ func (s *scanner) bodyErrors(params, open, close int) {
 		}
 		switch {
 		case c.args < a.n:
-			s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: t.Pos, Msg: fmt.Sprintf("too few arguments to function '%s'", name)})
+			s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: s.toks.Token(c.i).Pos, Msg: fmt.Sprintf("too few arguments to function '%s'", name)})
 		case c.args > a.n && !a.variadic:
-			s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: t.Pos, Msg: fmt.Sprintf("too many arguments to function '%s'", name)})
+			s.u.Diags = append(s.u.Diags, Diag{Index: c.i, Pos: s.toks.Token(c.i).Pos, Msg: fmt.Sprintf("too many arguments to function '%s'", name)})
 		}
 	}
 }
@@ -304,7 +304,7 @@ func (s *scanner) bodyErrors(params, open, close int) {
 // name at to is not the unit's first.
 func (s *scanner) spelledIn(name string, from, to int) bool {
 	for j := from; j < to; j++ {
-		if t := &s.toks[j]; t.Kind == cpp.Ident && t.Text == name {
+		if t := s.lite(j); t.Kind == cpp.Ident && t.Text == name {
 			return true
 		}
 	}
@@ -323,7 +323,7 @@ func (s *scanner) implicitDecls() {
 	want := map[string]int{} // name -> index of its first token
 	var filter [64][256]bool // length and first byte of the names, to skip most tokens unhashed
 	for _, i := range s.cands {
-		name := s.toks[i].Text
+		name := s.toks.Text(i)
 		want[name] = -1
 		if len(name) < 64 {
 			filter[len(name)][name[0]] = true
@@ -331,7 +331,7 @@ func (s *scanner) implicitDecls() {
 	}
 	last := s.cands[len(s.cands)-1]
 	for j := 0; j <= last; j++ {
-		t := &s.toks[j]
+		t := s.lite(j)
 		if t.Kind != cpp.Ident || len(t.Text) < 64 && !filter[len(t.Text)][t.Text[0]] {
 			continue
 		}
@@ -340,7 +340,7 @@ func (s *scanner) implicitDecls() {
 		}
 	}
 	for _, i := range s.cands {
-		t := &s.toks[i]
+		t := s.toks.Token(i)
 		if want[t.Text] != i || !s.direct(i) {
 			continue
 		}

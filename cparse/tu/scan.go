@@ -66,7 +66,8 @@ type typeInfo struct {
 
 // scanner holds the state of one Scan.
 type scanner struct {
-	toks     []cpp.Token
+	toks     Tokens
+	n        int // toks.Len()
 	i        int
 	typedefs map[string]typeInfo
 	funcs    map[string]typeInfo // file-scope functions declared so far
@@ -82,14 +83,45 @@ type scanner struct {
 	seed      maphash.Seed
 }
 
+// Tokens is a preprocessed token stream read by index, such as a
+// *cpp.Stream: Text and Kind are what the scan reads of most tokens, Token
+// the whole token (positions) for the few it records.
+type Tokens interface {
+	Len() int
+	Text(i int) string
+	Kind(i int) cpp.Kind
+	Token(i int) cpp.Token
+}
+
+// slice is a []cpp.Token as Tokens.
+type slice []cpp.Token
+
+func (t slice) Len() int              { return len(t) }
+func (t slice) Text(i int) string     { return t[i].Text }
+func (t slice) Kind(i int) cpp.Kind   { return t[i].Kind }
+func (t slice) Token(i int) cpp.Token { return t[i] }
+
+// lite is what the scan reads of most tokens.
+type lite struct {
+	Text string
+	Kind cpp.Kind
+}
+
+// lite returns token i's text and kind.
+func (s *scanner) lite(i int) lite { return lite{s.toks.Text(i), s.toks.Kind(i)} }
+
 // Scan reads the file-scope declarations of the preprocessed token
 // stream toks.
-func Scan(toks []cpp.Token) (*Unit, error) {
+func Scan(toks []cpp.Token) (*Unit, error) { return ScanTokens(slice(toks)) }
+
+// ScanTokens is Scan of a stream read by index (a *cpp.Stream: the unit's
+// tokens are never materialized as a []cpp.Token).
+func ScanTokens(toks Tokens) (*Unit, error) {
 	s := &scanner{
-		toks: toks, typedefs: map[string]typeInfo{}, funcs: map[string]typeInfo{}, u: &Unit{},
+		toks: toks, n: toks.Len(), typedefs: map[string]typeInfo{}, funcs: map[string]typeInfo{}, u: &Unit{},
 		arity: map[string]arity{}, defs: map[string]defInfo{}, seed: maphash.MakeSeed(),
 	}
-	for s.i < len(s.toks) {
+	for s.i < s.n {
 		start := s.i
 		s.declStart = start
 		if err := s.external(); err != nil {
@@ -105,23 +137,23 @@ func Scan(toks []cpp.Token) (*Unit, error) {
 
 // tok returns the current token's text, "" at the end.
 func (s *scanner) tok() string {
-	if s.i < len(s.toks) {
-		return s.toks[s.i].Text
+	if s.i < s.n {
+		return s.toks.Text(s.i)
 	}
 	return ""
 }
 
 // peek returns the text of the token n after the current one.
 func (s *scanner) peek(n int) string {
-	if s.i+n < len(s.toks) {
-		return s.toks[s.i+n].Text
+	if s.i+n < s.n {
+		return s.toks.Text(s.i + n)
 	}
 	return ""
 }
 
 // isIdent reports whether the current token is an identifier.
 func (s *scanner) isIdent() bool {
-	return s.i < len(s.toks) && s.toks[s.i].Kind == cpp.Ident
+	return s.i < s.n && s.toks.Kind(s.i) == cpp.Ident
 }
 
 // skipBalanced skips from an opening bracket at s.i to just past its
@@ -139,8 +171,8 @@ func (s *scanner) skipBalanced(uses bool) error {
 func (s *scanner) balanced(ident func(i int)) error {
 	open := s.i
 	depth := 0
-	for ; s.i < len(s.toks); s.i++ {
-		t := &s.toks[s.i]
+	for ; s.i < s.n; s.i++ {
+		t := s.lite(s.i)
 		switch t.Kind {
 		case cpp.Punct:
 			switch t.Text {
@@ -153,7 +185,7 @@ func (s *scanner) balanced(ident func(i int)) error {
 					return nil
 				}
 				if depth < 0 {
-					return &Error{Pos: t.Pos, Msg: fmt.Sprintf("unbalanced '%s'", t.Text)}
+					return &Error{Pos: s.toks.Token(s.i).Pos, Msg: fmt.Sprintf("unbalanced '%s'", t.Text)}
 				}
 			}
 		case cpp.Ident:
@@ -162,22 +194,22 @@ func (s *scanner) balanced(ident func(i int)) error {
 			}
 		}
 	}
-	o := &s.toks[open]
+	o := s.toks.Token(open)
 	return &Error{Pos: o.Pos, Msg: fmt.Sprintf("'%s' is not closed before the end of the translation unit", o.Text)}
 }
 
 // use records toks[i] as a use when it names a known file-scope function
 // and is not a member name.
 func (s *scanner) use(i int) {
-	t := &s.toks[i]
-	if _, ok := s.funcs[t.Text]; !ok {
+	if _, ok := s.funcs[s.toks.Text(i)]; !ok {
 		return
 	}
 	if i > 0 {
-		if p := s.toks[i-1].Text; p == "." || p == "->" {
+		if p := s.toks.Text(i - 1); p == "." || p == "->" {
 			return
 		}
 	}
+	t := s.toks.Token(i)
 	s.u.Uses = append(s.u.Uses, Use{Name: t.Text, Index: i, Pos: t.Pos, Exp: t.Exp})
 }
 
@@ -229,7 +261,7 @@ func (s *scanner) external() error {
 		s.i++
 		return nil
 	}
-	for first := true; s.i < len(s.toks); first = false {
+	for first := true; s.i < s.n; first = false {
 		d, err := s.declarator()
 		if err != nil {
 			return err
@@ -240,7 +272,7 @@ func (s *scanner) external() error {
 		isFn := d.first == dFunc || d.first == dNone && sp.t.fn
 		proto := d.first == dFunc && d.proto || d.first == dNone && sp.t.fn && sp.t.proto
 		if d.name >= 0 {
-			name := s.toks[d.name].Text
+			name := s.toks.Text(d.name)
 			switch {
 			case sp.typedef:
 				s.typedefs[name] = typeInfo{fn: isFn, proto: proto}
@@ -287,7 +319,7 @@ func (s *scanner) external() error {
 
 // declare records a function declaration at name index i.
 func (s *scanner) declare(i int, sp specs, proto bool) {
-	t := &s.toks[i]
+	t := s.toks.Token(i)
 	s.u.Decls = append(s.u.Decls, Decl{
 		Name: t.Text, Index: i, Pos: t.Pos, Exp: t.Exp, Macro: t.Macro,
 		Static: sp.static, Extern: sp.extern, Inline: sp.inline, Prototype: proto,
@@ -301,17 +333,17 @@ func (s *scanner) declare(i int, sp specs, proto bool) {
 func (s *scanner) definition(name, params int) error {
 	d := &s.u.Decls[len(s.u.Decls)-1]
 	if d.Index != name {
-		return &Error{Pos: s.toks[name].Pos, Msg: "internal: definition without its declaration"}
+		return &Error{Pos: s.toks.Token(name).Pos, Msg: "internal: definition without its declaration"}
 	}
 	d.Def = true
-	d.Open = s.toks[s.i].Pos
+	d.Open = s.toks.Token(s.i).Pos
 	// Parameters and locals shadow file-scope functions: their names
 	// are not uses.
 	shadow := map[string]bool{}
 	if params >= 0 {
 		depth := 0
-		for i := params; i < len(s.toks); i++ {
-			switch s.toks[i].Text {
+		for i := params; i < s.n; i++ {
+			switch s.toks.Text(i) {
 			case "(":
 				depth++
 			case ")":
@@ -320,17 +352,17 @@ func (s *scanner) definition(name, params int) error {
 			if depth == 0 {
 				break
 			}
-			if depth == 1 && s.toks[i].Kind == cpp.Ident && i+1 < len(s.toks) {
-				switch s.toks[i+1].Text {
+			if depth == 1 && s.toks.Kind(i) == cpp.Ident && i+1 < s.n {
+				switch s.toks.Text(i + 1) {
 				case ",", ")", "[":
-					shadow[s.toks[i].Text] = true
+					shadow[s.toks.Text(i)] = true
 				}
 			}
 		}
 	}
 	open := s.i
 	err := s.balanced(func(i int) {
-		switch name := s.toks[i].Text; {
+		switch name := s.toks.Text(i); {
 		case shadow[name]:
 		case s.declaredHere(i):
 			shadow[name] = true
@@ -341,7 +373,7 @@ func (s *scanner) definition(name, params int) error {
 	if err != nil {
 		return err
 	}
-	d.Close = s.toks[s.i-1].Pos
+	d.Close = s.toks.Token(s.i - 1).Pos
 	s.bodyErrors(params, open, s.i-1)
 	return nil
 }
@@ -350,29 +382,29 @@ func (s *scanner) definition(name, params int) error {
 // local variable: a type name or '*' before it, '=', ';', ',', '[' or ')'
 // after it).
 func (s *scanner) declaredHere(i int) bool {
-	if i == 0 || i+1 >= len(s.toks) {
+	if i == 0 || i+1 >= s.n {
 		return false
 	}
-	switch s.toks[i+1].Text {
+	switch s.toks.Text(i + 1) {
 	case "=", ";", ",", "[", ")":
 	default:
 		return false
 	}
 	j := i - 1
-	for j > 0 && (s.toks[j].Text == "*" || otherSpecKw[s.toks[j].Text]) {
+	for j > 0 && (s.toks.Text(j) == "*" || otherSpecKw[s.toks.Text(j)]) {
 		j--
 	}
-	p := s.toks[j]
+	p := s.lite(j)
 	if p.Kind != cpp.Ident {
 		return false
 	}
 	_, isType := s.typedefs[p.Text]
-	return isType || typeKw[p.Text] || j > 0 && tagKw[s.toks[j-1].Text]
+	return isType || typeKw[p.Text] || j > 0 && tagKw[s.toks.Text(j-1)]
 }
 
 // initializer skips an initializer up to the ',' or ';' that ends it.
 func (s *scanner) initializer() error {
-	for s.i < len(s.toks) {
+	for s.i < s.n {
 		switch s.tok() {
 		case ",", ";":
 			return nil
@@ -381,7 +413,7 @@ func (s *scanner) initializer() error {
 				return err
 			}
 		case ")", "]", "}":
-			return &Error{Pos: s.toks[s.i].Pos, Msg: fmt.Sprintf("unbalanced '%s'", s.tok())}
+			return &Error{Pos: s.toks.Token(s.i).Pos, Msg: fmt.Sprintf("unbalanced '%s'", s.tok())}
 		default:
 			if s.isIdent() {
 				s.use(s.i)
@@ -394,7 +426,7 @@ func (s *scanner) initializer() error {
 
 // skipTo skips to just past the next ';' outside brackets.
 func (s *scanner) skipTo(uses bool) error {
-	for s.i < len(s.toks) {
+	for s.i < s.n {
 		switch s.tok() {
 		case ";":
 			s.i++
@@ -404,7 +436,7 @@ func (s *scanner) skipTo(uses bool) error {
 				return err
 			}
 		case ")", "]", "}":
-			return &Error{Pos: s.toks[s.i].Pos, Msg: fmt.Sprintf("unbalanced '%s'", s.tok())}
+			return &Error{Pos: s.toks.Token(s.i).Pos, Msg: fmt.Sprintf("unbalanced '%s'", s.tok())}
 		default:
 			if uses && s.isIdent() {
 				s.use(s.i)
@@ -424,7 +456,7 @@ func (s *scanner) knrBody() bool {
 		return false
 	}
 	save := s.i
-	for s.i < len(s.toks) && s.isIdent() {
+	for s.i < s.n && s.isIdent() {
 		if err := s.skipTo(false); err != nil {
 			break
 		}

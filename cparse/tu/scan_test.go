@@ -3,6 +3,7 @@ package tu_test
 import (
 	"fmt"
 	"io/fs"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -30,6 +31,18 @@ func scan(t *testing.T, files map[string]string, main string) *tu.Unit {
 	su, err := tu.Scan(u.Tokens)
 	if err != nil {
 		t.Fatalf("scan: %v", err)
+	}
+	// The compact stream that the front end scans gives the same unit.
+	st, err := cpp.PreprocessStream(cfg, main)
+	if err != nil {
+		t.Fatalf("preprocess stream: %v", err)
+	}
+	ss, err := tu.ScanTokens(st)
+	if err != nil {
+		t.Fatalf("scan stream: %v", err)
+	}
+	if !reflect.DeepEqual(su, ss) {
+		t.Errorf("scan of the stream differs from the scan of the tokens:\n%+v\n%+v", ss, su)
 	}
 	return su
 }

@@ -261,3 +261,57 @@ func TestTrampolineFaultTrace(t *testing.T) {
 		t.Errorf("got trace %v, want 0 ... %d", run.Trace, at)
 	}
 }
+
+// TestStructOpsReturn: a struct_ops trampoline (RET_FENTRY_RET|INDIRECT,
+// no CALL_ORIG) returns its fentry program's result, extended as the
+// function's return type. Deleting the store of the program's result or
+// the load of %r2 before the return is reported as the caller's %r2, and
+// the unmodified trampoline is clean, for every seed where the program
+// runs.
+func TestStructOpsReturn(t *testing.T) {
+	c := tramp.Config{
+		Args: []tramp.Arg{{Size: 8}, {Size: 4, Signed: true}}, RetSize: 4, RetSigned: true,
+		Flags: tramp.FlagRetFentryRet | tramp.FlagIndirect, FuncAddr: tramp.MatrixFuncAddr,
+		FEntry: []tramp.Prog{{Jited: true}},
+	}
+	for _, del := range []string{"", "stg\t%r2,", "lg\t%r2,"} {
+		found := 0
+		for seed := range uint64(6) {
+			tp, _, err := fromTramp(t, c, func(p *tramp.Program) {
+				if del == "" {
+					return
+				}
+				var last *tramp.Insn
+				for i := range p.Insns {
+					if strings.HasPrefix(p.Insns[i].Text, del) {
+						last = &p.Insns[i]
+					}
+				}
+				if last == nil {
+					t.Fatalf("no %q in the trampoline", del)
+				}
+				for k := range last.Bytes {
+					p.Code[last.Off+k] = []byte{0x07, 0x00}[k%2]
+				}
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			run, err := RunTrampoline(tp, seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if del == "" && len(run.Findings) > 0 {
+				t.Errorf("seed %d: unmodified struct_ops trampoline: got %v, want none", seed, run.Findings)
+			}
+			for _, f := range run.Findings {
+				if f.Rule == RuleRet && strings.Contains(f.Text, "fentry program's result") {
+					found++
+				}
+			}
+		}
+		if del != "" && found == 0 {
+			t.Errorf("last %q deleted: got no finding of the caller's %%r2 over 6 seeds, want one", del)
+		}
+	}
+}

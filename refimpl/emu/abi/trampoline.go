@@ -144,8 +144,12 @@ var ErrTrampoline = errors.New("bad trampoline description")
 //     gets them too after FlagRestoreRegs, and the caller's %r15 and
 //     return address (RuleArgs);
 //   - the caller gets the traced function's return value in %r2, or the
-//     fmod_ret result that skipped it, extended as the ABI returns it
-//     (RuleRet);
+//     fmod_ret result that skipped it, extended as the ABI returns it;
+//     from a struct_ops trampoline (RET_FENTRY_RET without CALL_ORIG,
+//     returning to the caller, no fmod_ret program) it gets what the last
+//     fentry program that ran returned, as BPF_TRAMP_F_RET_FENTRY_RET is
+//     documented ("return the return value of fentry prog"), extended as
+//     the function's return type (RuleRet);
 //   - the tail call counter in the caller's frame reaches the original
 //     function, and what the original leaves is what the caller sees
 //     (RuleTailCall);
@@ -157,7 +161,10 @@ var ErrTrampoline = errors.New("bad trampoline description")
 // The checks of the traced function's arguments after the trampoline and
 // of the caller's return value apply to the two kinds of trampoline the
 // BPF core makes for traced functions (CALL_ORIG|SKIP_FRAME, and
-// RESTORE_REGS alone); 16-byte and void return values are not compared.
+// RESTORE_REGS alone), and the struct_ops rule above; 16-byte and void
+// return values are not compared, nor the struct_ops return value when
+// every fentry program was skipped (no documented value: the 6.12
+// trampoline then returns whatever its return value slot held).
 // A structure of 3, 5, 6 or 7 bytes (passed by reference) is not checked
 // in the BPF context: what its slot should hold is an open question.
 func RunTrampoline(t *Trampoline, seed uint64) (*TrampRun, error) {
@@ -264,6 +271,11 @@ func (r *TrampRunner) Run(t *Trampoline, seed uint64) (*TrampRun, error) {
 	funcs := map[uint64]*progInfo{}
 	var want []string
 	stopped, wantRet := false, retv
+	// A struct_ops trampoline (RET_FENTRY_RET without CALL_ORIG, returning
+	// to the caller): the caller gets the fentry program's result.
+	structOps := t.Flags&FlagRetFentryRet != 0 && !callOrig && skipFrame && len(t.FModRet) == 0 && retChecked
+	var fentryRet uint64
+	fentryRan := false
 	for _, k := range []struct {
 		name string
 		ps   []TrampProg
@@ -279,11 +291,21 @@ func (r *TrampRunner) Run(t *Trampoline, seed uint64) (*TrampRun, error) {
 			if k.name == "fmod_ret" && callOrig && rnd.IntN(3) == 0 {
 				pi.ret = rnd.Uint64() | 1 // non-zero in every width
 			}
+			if k.name == "fentry" && structOps {
+				pi.ret = rnd.Uint64() | 1
+			}
 			progs[pr.Addr], funcs[pr.BpfFunc] = pi, pi
 			if stopped && k.name == "fmod_ret" || pi.start == 0 {
 				continue
 			}
 			want = append(want, pi.name)
+			if k.name == "fentry" && structOps {
+				// Its result is what the trampoline returns (the last
+				// fentry program that ran wins), as the function's type:
+				// extended like its return value.
+				fentryRet, fentryRan = Extend(Arg{Size: t.RetSize, Signed: t.RetSigned}, be64(pi.ret)[8-t.RetSize:]), true
+				continue
+			}
 			if pi.ret != 0 {
 				// Returned as the function's type: extended like its
 				// return value.
@@ -449,6 +471,9 @@ func (r *TrampRunner) Run(t *Trampoline, seed uint64) (*TrampRun, error) {
 	}
 	if coreKind && retChecked && res.Ret != wantRet {
 		report(RuleRet, 0, "caller got %%r2 %#x, want %#x", res.Ret, wantRet)
+	}
+	if structOps && fentryRan && res.Ret != fentryRet {
+		report(RuleRet, 0, "caller got %%r2 %#x, want %#x, the last fentry program's result (RET_FENTRY_RET)", res.Ret, fentryRet)
 	}
 	if b, err := e.Mem.Read(res.SP+PackedTailCallCnt, 4); err != nil || binary.BigEndian.Uint32(b) != tcWant {
 		w, _ := e.LastWriter(res.SP + PackedTailCallCnt)
