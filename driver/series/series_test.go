@@ -12,7 +12,11 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/trampcheck/trampcheck/checks/asmcomment"
+	"github.com/trampcheck/trampcheck/checks/emitmacro"
+	"github.com/trampcheck/trampcheck/checks/fieldoverflow"
 	"github.com/trampcheck/trampcheck/checks/missingproto"
+	"github.com/trampcheck/trampcheck/checks/trampexec"
+	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/driver"
@@ -117,8 +121,8 @@ func TestConcurrent(t *testing.T) {
 	compareConcurrent(t, jobs, alone, 3)
 }
 
-// TestConcurrentReal does the same on the real tree, where every file is
-// read as its translation unit: the seed patch (static removed from
+// TestConcurrentReal does the same on the real tree with every default
+// check, where every file is read as its translation unit: the seed patch (static removed from
 // __arch_prepare_bpf_trampoline), the unmodified file with the tree, and
 // the file alone, at once.
 func TestConcurrentReal(t *testing.T) {
@@ -145,8 +149,14 @@ func TestConcurrentReal(t *testing.T) {
 	if err := os.WriteFile(seed, diff, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	analyzers := []*analysis.Analyzer{cparse.Analyzer, missingproto.Analyzer, asmcomment.Analyzer}
-	styles := map[string]driver.Style{"missingproto": {Flag: "-Wmissing-prototypes"}}
+	// trampcheck check's default set: the trampoline checks read the
+	// environment model from the tree (a process-wide, content-checked
+	// memo) and run the generator.
+	analyzers := []*analysis.Analyzer{
+		missingproto.Analyzer, asmcomment.Analyzer, emitmacro.Analyzer, fieldoverflow.Analyzer,
+		trampxcheck.Analyzer, trampexec.Analyzer,
+	}
+	styles := series.DefaultStyles
 	jit := filepath.Join(tree, ktree.JITFile)
 	jobs := []job{
 		{series.Config{Tree: tree, Analyzers: analyzers, Styles: styles}, seed},
