@@ -6,8 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"golang.org/x/tools/go/analysis"
-
+	"github.com/trampcheck/trampcheck/checks/internal/emitcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/emit"
@@ -15,26 +14,7 @@ import (
 )
 
 // Analyzer checks every EMIT call against its assembler comment.
-var Analyzer = &analysis.Analyzer{
-	Name:     "asmcomment",
-	Doc:      doc,
-	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/asmcomment",
-	Requires: []*analysis.Analyzer{emit.Analyzer},
-	Run:      run,
-}
-
-func run(pass *analysis.Pass) (any, error) {
-	res, _ := pass.ResultOf[emit.Analyzer].(*emit.Result)
-	if res == nil {
-		return nil, fmt.Errorf("asmcomment: no EMIT family result")
-	}
-	for _, ef := range res.Files {
-		for _, fd := range check(ef) {
-			pass.Report(analysis.Diagnostic{Pos: ef.File.TokPos(fd.Offset), Message: fd.Message})
-		}
-	}
-	return nil, nil
-}
+var Analyzer = emitcheck.NewAnalyzer("asmcomment", doc, check, func(fd Finding) (int, string) { return fd.Offset, fd.Message })
 
 // Finding is one disagreement, at a byte offset of the file.
 type Finding struct {
@@ -514,7 +494,7 @@ func sameReg(comment, arg string) bool {
 // (dst_reg, arg).
 func (c *checker) isVar(name string) bool {
 	for _, n := range []string{name, name + "_reg", strings.TrimPrefix(name, "r")} {
-		if n != "" && c.usesPlain(c.call.Func, n) {
+		if n != "" && c.usesName(c.call.Func, n, false) {
 			return true
 		}
 	}
@@ -734,7 +714,7 @@ func (c *checker) symbolic(s string, src *source, what string) bool {
 	}
 	for _, a := range uncovered {
 		for _, x := range suffixes(a) {
-			if base != "" && c.usesMember(c.call.Func, base, x) || base == "" && c.usesAnyMember(c.call.Func, x) || c.usesPlain(c.call.Func, x) {
+			if base != "" && c.usesMember(c.call.Func, base, x) || base == "" && c.usesName(c.call.Func, x, true) || c.usesName(c.call.Func, x, false) {
 				c.report("%s: comment says %s %s but %s emits %s", c.cm.Mnemonics[0], what, s, c.call.Name, src.Text)
 				return true
 			}
@@ -971,23 +951,12 @@ func (c *checker) target(s string, src *source) bool {
 	return false
 }
 
-// funcText returns the source of function fn's body.
+// funcText returns the source of function fn's body without comments.
 func (c *checker) funcText(fn string) string {
 	if t, ok := c.fn[fn]; ok {
 		return t
 	}
-	t := ""
-	for _, f := range c.f.Funcs {
-		if f.Name != fn || !f.Def || f.BlockScope || f.BodyStart == 0 {
-			continue
-		}
-		start := c.f.Lines[f.BodyStart-1]
-		end := len(c.f.Src)
-		if f.BodyEnd < len(c.f.Lines) {
-			end = c.f.Lines[f.BodyEnd]
-		}
-		t = stripComments(string(c.f.Src[start:end]))
-	}
+	t := stripComments(emitcheck.FuncBody(c.f, fn))
 	c.fn[fn] = t
 	return t
 }
@@ -1038,9 +1007,10 @@ func (c *checker) fileText() string {
 	return t
 }
 
-// usesAnyMember reports whether function fn's code accesses a member x of
-// any object (->x or .x).
-func (c *checker) usesAnyMember(fn, x string) bool {
+// usesName reports whether function fn's code uses the name x as a member
+// of some object (after -> or ., member true) or as a plain name (member
+// false).
+func (c *checker) usesName(fn, x string, member bool) bool {
 	t := c.funcText(fn)
 	for i := 0; ; {
 		j := strings.Index(t[i:], x)
@@ -1049,25 +1019,7 @@ func (c *checker) usesAnyMember(fn, x string) bool {
 		}
 		j += i
 		afterMember := j >= 1 && t[j-1] == '.' || j >= 2 && t[j-2:j] == "->"
-		if afterMember && isWordAt(t, j, len(x)) {
-			return true
-		}
-		i = j + 1
-	}
-}
-
-// usesPlain reports whether function fn's code uses x as a plain name
-// (not after -> or .).
-func (c *checker) usesPlain(fn, x string) bool {
-	t := c.funcText(fn)
-	for i := 0; ; {
-		j := strings.Index(t[i:], x)
-		if j < 0 {
-			return false
-		}
-		j += i
-		afterMember := j >= 1 && t[j-1] == '.' || j >= 2 && t[j-2:j] == "->"
-		if isWordAt(t, j, len(x)) && !afterMember {
+		if isWordAt(t, j, len(x)) && afterMember == member {
 			return true
 		}
 		i = j + 1

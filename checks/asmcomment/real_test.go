@@ -3,29 +3,15 @@ package asmcomment
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 
-	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/checks/internal/jittest"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/emit"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
-
-func parseReal(tb testing.TB) *cparse.File {
-	tb.Helper()
-	src := ktree.JIT(tb)
-	f, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
-	if err != nil {
-		tb.Fatalf("parsing the real JIT: %v", err)
-	}
-	return f
-}
 
 // realFindings are the findings on the unmodified Linux 6.12.117/118 file
 // (ktree.JITSHA256), each a defect of the kernel source, with the reason.
@@ -73,7 +59,7 @@ var realFindings = []struct {
 // explained true positives (on the file they were explained for; see
 // realFindings).
 func TestRealFile(t *testing.T) {
-	f := parseReal(t)
+	f := jittest.Parse(t)
 	got := Check(f)
 	report := t.Errorf
 	if !ktree.JITAsWritten(t) {
@@ -120,35 +106,14 @@ func concretize(text string) string {
 	return text[:sp] + ops
 }
 
-func gas(tb testing.TB, lines []string) ([]byte, error) {
-	tb.Helper()
-	if _, err := exec.LookPath("s390x-linux-gnu-as"); err != nil {
-		tb.Skip("s390x-linux-gnu-as not installed (binutils-s390x-linux-gnu)")
-	}
-	dir := tb.TempDir()
-	s := filepath.Join(dir, "t.s")
-	o := filepath.Join(dir, "t.o")
-	b := filepath.Join(dir, "t.bin")
-	if err := os.WriteFile(s, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	if out, err := exec.Command("s390x-linux-gnu-as", "-march=z196", "-o", o, s).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("%v: %s", err, out)
-	}
-	if out, err := exec.Command("s390x-linux-gnu-objcopy", "-O", "binary", "-j", ".text", o, b).CombinedOutput(); err != nil {
-		tb.Fatalf("objcopy: %v: %s", err, out)
-	}
-	return os.ReadFile(b)
-}
-
 // TestRealFindingsGas confirms with GNU as that the comments reported as
 // malformed are not assembly, and that the one reported for its opcode
 // assembles to another opcode than the call emits.
 func TestRealFindingsGas(t *testing.T) {
-	f := parseReal(t)
+	f := jittest.Parse(t)
 	for _, g := range Check(f) {
 		text := concretize(g.Comment)
-		_, err := gas(t, []string{text})
+		_, err := jittest.Assemble(t, []string{text})
 		// A finding not in the list (a file other than the one it was
 		// written for): comments reported as no assembly must be rejected.
 		want := strings.Contains(g.Message, "is not valid assembly") || strings.Contains(g.Message, "not an s390x mnemonic")
@@ -168,7 +133,7 @@ func TestRealFindingsGas(t *testing.T) {
 // operands is assembled with GNU as, and the bytes are compared with what
 // the EMIT call stores when evaluated with the file's own macros.
 func TestRealSilentGas(t *testing.T) {
-	f := parseReal(t)
+	f := jittest.Parse(t)
 	reported := map[int]bool{}
 	for _, g := range Check(f) {
 		reported[g.Offset] = true
@@ -231,52 +196,26 @@ func TestRealSilentGas(t *testing.T) {
 	}
 	// Assemble each line at its own location so that ".+N" is relative to
 	// the instruction.
-	got, err := gas(t, lines)
-	if err != nil {
-		t.Fatalf("gas rejects a comment the check accepts: %v", err)
-	}
-	off := 0
-	for i, l := range lines {
-		n := len(want[i])
-		if off+n > len(got) || !bytes.Equal(got[off:off+n], want[i]) {
-			t.Errorf("comment %q: gas gives %x, the EMIT call stores %x", l, got[off:min(off+n, len(got))], want[i])
-		}
-		off += n
-	}
+	jittest.CompareGas(t, lines, want, func(i int) string { return fmt.Sprintf("comment %q", lines[i]) }, "the EMIT call")
 	t.Logf("%d comment/EMIT pairs agree with GNU as", len(lines))
 }
 
 func TestRealSurvey(t *testing.T) {
-	f := parseReal(t)
+	f := jittest.Parse(t)
 	for _, fd := range Check(f) {
 		t.Logf("%d %s %s: %s", fd.Line, fd.Func, fd.Call, fd.Message)
 	}
 }
 
 func BenchmarkAsmcommentJIT(b *testing.B) {
-	f := parseReal(b)
-	start := cpuTime()
-	for b.Loop() {
-		Check(f)
-	}
-	// CPU time is what the check adds to a run; wall time depends on the
-	// machine's load.
-	b.ReportMetric(float64(cpuTime()-start)/float64(b.N), "cpu-ns/op")
-}
-
-// cpuTime returns the process's user and system CPU time in nanoseconds.
-func cpuTime() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Utime.Nano() + ru.Stime.Nano()
+	f := jittest.Parse(b)
+	jittest.BenchCPU(b, func() { Check(f) })
 }
 
 // TestRealCoverage reports how many EMIT calls of the real file the check
 // compares, and requires that nearly every commented call is compared.
 func TestRealCoverage(t *testing.T) {
-	f := parseReal(t)
+	f := jittest.Parse(t)
 	env := cexpr.NewEnv(f)
 	c := &checker{f: f, env: env, m: env.Machine(), fn: map[string]string{}}
 	var calls, commented, asm, compared int

@@ -7,8 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"golang.org/x/tools/go/analysis"
-
+	"github.com/trampcheck/trampcheck/checks/internal/emitcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/emit"
@@ -17,26 +16,7 @@ import (
 
 // Analyzer evaluates the file's EMIT macro definitions over operand
 // sweeps and compares the bytes with the reference encoder.
-var Analyzer = &analysis.Analyzer{
-	Name:     "emitmacro",
-	Doc:      doc,
-	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/emitmacro",
-	Requires: []*analysis.Analyzer{emit.Analyzer},
-	Run:      run,
-}
-
-func run(pass *analysis.Pass) (any, error) {
-	res, _ := pass.ResultOf[emit.Analyzer].(*emit.Result)
-	if res == nil {
-		return nil, fmt.Errorf("emitmacro: no EMIT family result")
-	}
-	for _, ef := range res.Files {
-		for _, fd := range check(ef) {
-			pass.Report(analysis.Diagnostic{Pos: ef.File.TokPos(fd.Offset), Message: fd.Message})
-		}
-	}
-	return nil, nil
-}
+var Analyzer = emitcheck.NewAnalyzer("emitmacro", doc, check, func(fd Finding) (int, string) { return fd.Offset, fd.Message })
 
 // Finding is one wrongly encoding macro, at its definition.
 type Finding struct {

@@ -5,8 +5,7 @@ import (
 	"regexp"
 	"strings"
 
-	"golang.org/x/tools/go/analysis"
-
+	"github.com/trampcheck/trampcheck/checks/internal/emitcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/emit"
@@ -15,26 +14,7 @@ import (
 
 // Analyzer reports operands OR-ed into opcode constants that can reach
 // bits outside their field.
-var Analyzer = &analysis.Analyzer{
-	Name:     "fieldoverflow",
-	Doc:      doc,
-	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/fieldoverflow",
-	Requires: []*analysis.Analyzer{emit.Analyzer},
-	Run:      run,
-}
-
-func run(pass *analysis.Pass) (any, error) {
-	res, _ := pass.ResultOf[emit.Analyzer].(*emit.Result)
-	if res == nil {
-		return nil, fmt.Errorf("fieldoverflow: no EMIT family result")
-	}
-	for _, ef := range res.Files {
-		for _, fd := range check(ef) {
-			pass.Report(analysis.Diagnostic{Pos: ef.File.TokPos(fd.Offset), Message: fd.Message})
-		}
-	}
-	return nil, nil
-}
+var Analyzer = emitcheck.NewAnalyzer("fieldoverflow", doc, check, func(fd Finding) (int, string) { return fd.Offset, fd.Message })
 
 // Finding is one operand that can overflow its field.
 type Finding struct {
@@ -279,18 +259,7 @@ func (b *bounder) funcText(fn string) string {
 	if t, ok := b.texts[fn]; ok {
 		return t
 	}
-	t := ""
-	for _, f := range b.f.Funcs {
-		if f.Name != fn || !f.Def || f.BlockScope || f.BodyStart == 0 {
-			continue
-		}
-		start := b.f.Lines[f.BodyStart-1]
-		end := len(b.f.Src)
-		if f.BodyEnd < len(b.f.Lines) {
-			end = b.f.Lines[f.BodyEnd]
-		}
-		t = string(b.f.Src[start:end])
-	}
+	t := emitcheck.FuncBody(b.f, fn)
 	b.texts[fn] = t
 	return t
 }

@@ -49,3 +49,16 @@ func (e Edit) Apply(src []byte) ([]byte, int, error) {
 func At(name, after, line, old, new string) Edit {
 	return Edit{Name: name, After: after, Line: line, Old: old, New: new}
 }
+
+// ApplyWant returns src with e applied and, on the line it changed, the
+// checktest expectation "// want `re`": a fixture in which the mutant's
+// finding is expected on the mutated line.
+func (e Edit) ApplyWant(src []byte, re string) ([]byte, error) {
+	out, line, err := e.Apply(src)
+	if err != nil {
+		return nil, err
+	}
+	lines := strings.SplitAfter(string(out), "\n")
+	lines[line-1] = strings.TrimRight(lines[line-1], "\n") + " // want `" + re + "`\n"
+	return []byte(strings.Join(lines, "")), nil
+}

@@ -35,3 +35,30 @@ func TestEdit(t *testing.T) {
 		}
 	}
 }
+
+// TestEditWant: the expectation goes onto the changed line, which keeps
+// its newline, and a missing anchor is the Apply error.
+func TestEditWant(t *testing.T) {
+	src := []byte("a x\nb x\nc x")
+	tests := []struct {
+		e        Edit
+		want     string
+		errMatch string
+	}{
+		{Edit{"middle", "", "b", "x", "y"}, "a x\nb y // want `^re$`\nc x", ""},
+		{Edit{"last line", "", "c", "x", "y"}, "a x\nb x\nc y // want `^re$`\n", ""},
+		{Edit{"no line", "", "d", "x", "y"}, "", `no line contains "d"`},
+	}
+	for _, tt := range tests {
+		got, err := tt.e.ApplyWant(src, "^re$")
+		if tt.errMatch != "" {
+			if err == nil || !strings.Contains(err.Error(), tt.errMatch) {
+				t.Errorf("%s: got error %v, want %q", tt.e.Name, err, tt.errMatch)
+			}
+			continue
+		}
+		if err != nil || string(got) != tt.want {
+			t.Errorf("%s: got %q %v, want %q", tt.e.Name, got, err, tt.want)
+		}
+	}
+}

@@ -2,10 +2,11 @@ package mutation_test
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
-	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/checks/internal/jittest"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 )
 
@@ -86,10 +87,7 @@ func TestGeneratedTrampolineMutations(t *testing.T) {
 	}
 	src := ktree.JIT(t)
 	base := findings(t, src)
-	f, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := jittest.ParseSrc(t, src)
 	lines := strings.SplitAfter(string(src), "\n")
 	total := 0
 	for _, e := range f.Emits {
@@ -101,19 +99,8 @@ func TestGeneratedTrampolineMutations(t *testing.T) {
 			if d > 0 && !strings.HasPrefix(strings.TrimSpace(lines[li]), "tjit->") && !strings.Contains(lines[li-1], ",\n") {
 				continue
 			}
-			for _, ml := range generate(lines[li]) {
-				if ml == lines[li] {
-					continue
-				}
-				ran, fresh := killed(t, lines, li, ml, base)
-				if !ran {
-					continue
-				}
-				total++
-				if !fresh {
-					t.Errorf("line %d mutated to %q: got no new finding, want one", li+1, strings.TrimSpace(ml))
-				}
-			}
+			mutants := slices.DeleteFunc(generate(lines[li]), func(ml string) bool { return ml == lines[li] })
+			total += requireNew(t, lines, li, mutants, base)
 		}
 	}
 	if total < 100 {

@@ -177,6 +177,25 @@ func killed(t *testing.T, lines []string, i int, ml string, base map[string]int)
 	return true, false
 }
 
+// requireNew runs each mutant of line i (0-based) of lines and requires
+// a new finding against base for each (see killed); it returns how many
+// ran.
+func requireNew(t *testing.T, lines []string, i int, mutants []string, base map[string]int) int {
+	t.Helper()
+	n := 0
+	for _, ml := range mutants {
+		ran, fresh := killed(t, lines, i, ml, base)
+		if !ran {
+			continue
+		}
+		n++
+		if !fresh {
+			t.Errorf("line %d mutated to %q: got no new finding, want one", i+1, strings.TrimSpace(ml))
+		}
+	}
+	return n
+}
+
 // enclosing names the function definition around line n ("" outside one;
 // macro definitions are at file scope).
 func enclosing(res *cparse.Result, n int) string {

@@ -136,8 +136,11 @@
 // configuration) and, per finding, a second run that locates the store
 // that lost the tail call counter: about 15 ms of CPU over the covering
 // set, 7-10 ms on two idle cores (BenchmarkCheckRuns; BenchmarkAnalyzer
-// measures a whole check of the file with and without it). CheckN, for
-// "trampcheck xcheck --exec", runs the generator itself.
+// measures a whole check of the file with and without it). "trampcheck
+// xcheck --exec" does not run the generator either: a Stream checks the
+// runs of trampxcheck's comparison (trampxcheck.CheckDiffNSink), so each
+// configuration of the matrix runs the generator once for both checks.
+// CheckN runs the generator itself.
 //
 // A file whose generator cannot be executed gets one diagnostic at that
 // line, "cannot execute the trampoline generator: ...", as in trampxcheck.

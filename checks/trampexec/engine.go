@@ -103,108 +103,154 @@ func CheckRuns(rs *trampgen.Runs, opt Options) ([]Finding, Summary, error) {
 // resolved configuration i and the generator's run of it (the result, or
 // the interpreter's error).
 func check(n int, opt Options, gen func() (func(i int) (tramp.Config, *interp.Result, error), error)) ([]Finding, Summary, error) {
-	seeds := max(1, opt.Seeds)
-	type group struct {
-		first, count int
-		msg          string
-		indices      []int
-	}
-	var mu sync.Mutex
-	groups := map[string]*group{}
-	var sum Summary
-	// add counts configuration i in the group of key (under mu).
-	add := func(key, msg string, i int) {
-		g, ok := groups[key]
-		if !ok {
-			g = &group{first: i, msg: msg}
-			groups[key] = g
-		}
-		g.count++
-		if !opt.NoIndices {
-			g.indices = append(g.indices, i)
-		}
-		if i < g.first {
-			g.first, g.msg = i, msg
-		}
-	}
+	s := NewStream(opt)
 	err := trampgen.Parallel(n, opt.Workers, func() (func(i int) error, error) {
 		run1, err := gen()
 		if err != nil {
 			return nil, err
 		}
-		runner, err := abi.NewTrampRunner()
+		w, err := s.Worker()
 		if err != nil {
 			return nil, err
 		}
-		// The worker's Env for the runs that locate a lost tail call
-		// counter (counterClobber), made when first needed.
-		var spare *abi.Env
-		clobber := func(tp *abi.Trampoline) (int, bool) {
-			if spare == nil {
-				if spare, err = abi.NewEnv(); err != nil {
-					spare = nil
-					return -1, false
-				}
-			}
-			return counterClobber(spare, tp)
-		}
 		return func(i int) error {
 			tc, res, rerr := run1(i)
-			seen := map[string]bool{}
-			var local []struct{ key, msg string }
-			var re *interp.RuntimeError
-			switch {
-			case errors.As(rerr, &re):
-				// Nothing to run: said once per line, as trampxcheck
-				// says it, so that trampexec alone is never silent.
-				local = append(local, struct{ key, msg string }{
-					fmt.Sprintf("%s:%d", RuleGenerator, re.Line),
-					fmt.Sprintf("the generator fails: %s [%s]", re.Msg, trampxcheck.Describe(tc)),
-				})
-			case rerr != nil:
-				return rerr
-			}
-			if rerr != nil || res.Ret <= 0 {
-				mu.Lock()
-				defer mu.Unlock()
-				sum.Skipped++
-				for _, l := range local {
-					add(l.key, l.msg, i)
-				}
-				return nil
-			}
-			tp := trampoline(tc, res.Code)
-			for s := range seeds {
-				run, err := runner.Run(tp, uint64(i*seeds+s))
-				if err != nil {
-					return fmt.Errorf("configuration %s: %v", trampxcheck.Describe(tc), err)
-				}
-				for _, fd := range run.Findings {
-					line, msg := describe(res, tp, fd, run, tc, clobber)
-					key := fmt.Sprintf("%s:%d", fd.Rule, line)
-					if !seen[key] {
-						seen[key] = true
-						local = append(local, struct{ key, msg string }{key, msg})
-					}
-				}
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			sum.Configs++
-			if len(local) > 0 {
-				sum.Failed++
-			}
-			for _, l := range local {
-				add(l.key, l.msg, i)
-			}
-			return nil
+			return w(i, tc, res, rerr)
 		}, nil
 	})
 	if err != nil {
 		return nil, Summary{}, err
 	}
-	out := make([]Finding, 0, len(groups))
-	for key, g := range groups {
+	fds, sum := s.Findings()
+	return fds, sum, nil
+}
+
+// Stream checks the runs of a file's generator as another pass makes
+// them: `xcheck --exec` hands it the runs of trampxcheck's comparison,
+// so that the generator runs once per configuration for both checks.
+// Check, CheckN and CheckRuns are a Stream fed by their own runs; the
+// findings do not depend on who runs the generator.
+type Stream struct {
+	opt    Options
+	mu     sync.Mutex
+	groups map[string]*group
+	sum    Summary
+}
+
+// group accumulates the configurations of one finding.
+type group struct {
+	first, count int
+	msg          string
+	indices      []int
+}
+
+// NewStream returns an empty Stream (opt.Workers is not used: the
+// caller's pass has its own workers).
+func NewStream(opt Options) *Stream {
+	return &Stream{opt: opt, groups: map[string]*group{}}
+}
+
+// add counts configuration i in the group of key (under s.mu).
+func (s *Stream) add(key, msg string, i int) {
+	g, ok := s.groups[key]
+	if !ok {
+		g = &group{first: i, msg: msg}
+		s.groups[key] = g
+	}
+	g.count++
+	if !s.opt.NoIndices {
+		g.indices = append(g.indices, i)
+	}
+	if i < g.first {
+		g.first, g.msg = i, msg
+	}
+}
+
+// Worker returns the function that checks one run, for one goroutine:
+// configuration i (its index in the checked list), resolved as the
+// program's environment model resolves it (interp.Env.ResolveTramp), and
+// the generator's result res or the interpreter's error rerr. res is read
+// only during the call (a machine may reuse it for its next run). An
+// error means the tool failed.
+func (s *Stream) Worker() (func(i int, tc tramp.Config, res *interp.Result, rerr error) error, error) {
+	seeds := max(1, s.opt.Seeds)
+	runner, err := abi.NewTrampRunner()
+	if err != nil {
+		return nil, err
+	}
+	// The worker's Env for the runs that locate a lost tail call
+	// counter (counterClobber), made when first needed.
+	var spare *abi.Env
+	clobber := func(tp *abi.Trampoline) (int, bool) {
+		if spare == nil {
+			var err error
+			if spare, err = abi.NewEnv(); err != nil {
+				spare = nil
+				return -1, false
+			}
+		}
+		return counterClobber(spare, tp)
+	}
+	return func(i int, tc tramp.Config, res *interp.Result, rerr error) error {
+		seen := map[string]bool{}
+		var local []struct{ key, msg string }
+		var re *interp.RuntimeError
+		switch {
+		case errors.As(rerr, &re):
+			// Nothing to run: said once per line, as trampxcheck
+			// says it, so that trampexec alone is never silent.
+			local = append(local, struct{ key, msg string }{
+				fmt.Sprintf("%s:%d", RuleGenerator, re.Line),
+				fmt.Sprintf("the generator fails: %s [%s]", re.Msg, trampxcheck.Describe(tc)),
+			})
+		case rerr != nil:
+			return rerr
+		}
+		if rerr != nil || res.Ret <= 0 {
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			s.sum.Skipped++
+			for _, l := range local {
+				s.add(l.key, l.msg, i)
+			}
+			return nil
+		}
+		tp := trampoline(tc, res.Code)
+		for sd := range seeds {
+			run, err := runner.Run(tp, uint64(i*seeds+sd))
+			if err != nil {
+				return fmt.Errorf("configuration %s: %v", trampxcheck.Describe(tc), err)
+			}
+			for _, fd := range run.Findings {
+				line, msg := describe(res, tp, fd, run, tc, clobber)
+				key := fmt.Sprintf("%s:%d", fd.Rule, line)
+				if !seen[key] {
+					seen[key] = true
+					local = append(local, struct{ key, msg string }{key, msg})
+				}
+			}
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		s.sum.Configs++
+		if len(local) > 0 {
+			s.sum.Failed++
+		}
+		for _, l := range local {
+			s.add(l.key, l.msg, i)
+		}
+		return nil
+	}, nil
+}
+
+// Findings returns the findings of the runs checked, grouped by rule and
+// line and sorted by line, and the summary; call it after every worker
+// has returned.
+func (s *Stream) Findings() ([]Finding, Summary) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Finding, 0, len(s.groups))
+	for key, g := range s.groups {
 		rule, lineText, _ := strings.Cut(key, ":")
 		var line int
 		_, _ = fmt.Sscan(lineText, &line)
@@ -221,8 +267,9 @@ func check(n int, opt Options, gen func() (func(i int) (tramp.Config, *interp.Re
 		}
 		return out[i].Rule < out[j].Rule
 	})
+	sum := s.sum
 	sum.Findings = len(out)
-	return out, sum, nil
+	return out, sum
 }
 
 // trampoline describes the generated code for abi.RunTrampoline from the

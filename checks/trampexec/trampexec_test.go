@@ -265,3 +265,40 @@ func TestAnalyzer(t *testing.T) {
 		checktest.Run(t, "testdata/notjit.c", Analyzer)
 	})
 }
+
+// TestStream: a Stream fed by trampxcheck's comparison (CheckDiffNSink,
+// what "xcheck --exec" does: one run of the generator per configuration
+// for both checks) finds what CheckN finds running the generator itself,
+// on the real file and without the write-back, with two seeds, and the
+// comparison's own result is unchanged by the sink.
+func TestStream(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the kernel oracle runs in the full test run, not in -short")
+	}
+	src := ktree.JIT(t)
+	cov := tramp.Covering()
+	cfg := func(i int) tramp.Config { return cov[i] }
+	for _, s := range [][]byte{src, deleteWriteBack(t, src)} {
+		f, prog := compile(t, s)
+		want, wantSum, err := CheckN(prog, len(cov), cfg, Options{Seeds: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := NewStream(Options{Seeds: 2})
+		xf, xsum, _, err := trampxcheck.CheckDiffNSink(f, nil, prog, len(cov), cfg, 0, st.Worker)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, gotSum := st.Findings()
+		if len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) || gotSum != wantSum {
+			t.Errorf("the Stream on the comparison's runs gives %+v %+v, CheckN gives %+v %+v; want the same, not empty", gotSum, got, wantSum, want)
+		}
+		xwant, xwantSum, err := trampxcheck.CheckN(f, prog, len(cov), cfg, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(xf) != fmt.Sprint(xwant) || xsum != xwantSum {
+			t.Errorf("the comparison with the sink gives %+v %v, without %+v %v; want the same", xsum, xf, xwantSum, xwant)
+		}
+	}
+}

@@ -3,9 +3,8 @@ package trampxcheck
 import (
 	"testing"
 
-	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/checks/internal/jittest"
 	"github.com/trampcheck/trampcheck/cparse/interp"
-	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
@@ -31,10 +30,7 @@ func BenchmarkCompareMatrix(b *testing.B) {
 
 // benchCompare runs compare on the real file over cfgs, round robin.
 func benchCompare(b *testing.B, cfgs []tramp.Config) {
-	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(b), cparse.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	f := jittest.Parse(b)
 	prog, err := interp.Compile(f, nil)
 	if err != nil {
 		b.Fatal(err)

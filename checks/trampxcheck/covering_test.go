@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trampcheck/trampcheck/checks/internal/jittest"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
@@ -116,10 +117,7 @@ func TestCoveringStrength(t *testing.T) {
 		t.Skip("mutant sweep: not with -short")
 	}
 	src := ktree.JIT(t)
-	f, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := jittest.ParseSrc(t, src)
 	lines := strings.SplitAfter(string(src), "\n")
 	type span struct{ lo, hi int }
 	var spans []span

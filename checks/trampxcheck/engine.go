@@ -87,7 +87,7 @@ type group struct {
 // concurrent use); only diverging configurations are kept in memory, so n
 // may be the whole matrix.
 func CheckN(f *cparse.File, prog *interp.Program, n int, cfg func(i int) tramp.Config, workers int) ([]Finding, Summary, error) {
-	fds, sum, _, err := checkN(f, prog, nil, n, cfg, workers)
+	fds, sum, _, err := checkN(f, prog, nil, n, cfg, workers, nil)
 	return fds, sum, err
 }
 
@@ -97,7 +97,21 @@ func CheckN(f *cparse.File, prog *interp.Program, n int, cfg func(i int) tramp.C
 // reference once, where Diff followed by CheckN would run the patched
 // generator twice.
 func CheckDiffN(f *cparse.File, base, patched *interp.Program, n int, cfg func(i int) tramp.Config, workers int) ([]Finding, Summary, DiffSummary, error) {
-	return checkN(f, patched, base, n, cfg, workers)
+	return checkN(f, patched, base, n, cfg, workers, nil)
+}
+
+// RunSink makes, once per worker goroutine, the function that gets each
+// run of the file's generator that a comparison makes: configuration i,
+// resolved, and the result (valid only during the call) or the
+// interpreter's error. An error it returns stops the comparison.
+type RunSink func() (func(i int, tc tramp.Config, res *interp.Result, rerr error) error, error)
+
+// CheckDiffNSink is CheckDiffN (base may be nil) that also hands every
+// run of the patched generator to sink: "xcheck --exec" runs trampexec on
+// the comparison's runs (trampexec.Stream), so that the generator runs
+// once per configuration for both checks.
+func CheckDiffNSink(f *cparse.File, base, patched *interp.Program, n int, cfg func(i int) tramp.Config, workers int, sink RunSink) ([]Finding, Summary, DiffSummary, error) {
+	return checkN(f, patched, base, n, cfg, workers, sink)
 }
 
 // groupSet accumulates the problems of the configurations checked, by
@@ -132,8 +146,9 @@ func (gs *groupSet) add(i int, ps []problem) {
 	}
 }
 
-// checkN is CheckN, and CheckDiffN when base is not nil.
-func checkN(f *cparse.File, prog, base *interp.Program, n int, cfg func(i int) tramp.Config, workers int) ([]Finding, Summary, DiffSummary, error) {
+// checkN is CheckN, and CheckDiffN when base is not nil; sink, when not
+// nil, gets every run of prog.
+func checkN(f *cparse.File, prog, base *interp.Program, n int, cfg func(i int) tramp.Config, workers int, sink RunSink) ([]Finding, Summary, DiffSummary, error) {
 	var acc *diffAcc
 	if base != nil {
 		acc = newDiffAcc(n)
@@ -144,6 +159,13 @@ func checkN(f *cparse.File, prog, base *interp.Program, n int, cfg func(i int) t
 		if base != nil {
 			mb = base.NewMachine(interp.Limits{})
 		}
+		var also func(i int, tc tramp.Config, res *interp.Result, rerr error) error
+		if sink != nil {
+			var err error
+			if also, err = sink(); err != nil {
+				return func(int) (tramp.Config, *interp.Result, error, error) { return tramp.Config{}, nil, nil, err }
+			}
+		}
 		return func(i int) (tramp.Config, *interp.Result, error, error) {
 			raw := cfg(i)
 			tc, c, err := envConfig(m, raw)
@@ -151,6 +173,11 @@ func checkN(f *cparse.File, prog, base *interp.Program, n int, cfg func(i int) t
 				return tc, nil, nil, err
 			}
 			res, rerr := m.Run(&c)
+			if also != nil {
+				if err := also(i, tc, res, rerr); err != nil {
+					return tc, nil, nil, err
+				}
+			}
 			if mb != nil {
 				// The base in its own environment model.
 				_, cb, err := envConfig(mb, raw)

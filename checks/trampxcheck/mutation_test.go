@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trampcheck/trampcheck/checks/internal/jittest"
 	mut "github.com/trampcheck/trampcheck/checks/mutation"
 	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/cparse"
@@ -55,10 +56,7 @@ func TestMutations(t *testing.T) {
 				}
 				t.Fatal(err)
 			}
-			f, err := cparse.Parse(ktree.JITFile, msrc, cparse.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			f := jittest.ParseSrc(t, msrc)
 			findings, sum, err := Check(f, cfgs, 0)
 			if err != nil {
 				t.Fatal(err)
@@ -113,10 +111,7 @@ func macroSpans(f *cparse.File, msg string, line int) bool {
 
 // TestRealFileClean checks that the unmodified file gives no finding.
 func TestRealFileClean(t *testing.T) {
-	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(t), cparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := jittest.Parse(t)
 	findings, sum, err := Check(f, tramp.Covering(), 0)
 	if err != nil {
 		t.Fatal(err)
@@ -136,10 +131,7 @@ func TestRealFileClean(t *testing.T) {
 // the same findings; and no change of the real file against itself.
 func TestCheckDiffN(t *testing.T) {
 	src := ktree.JIT(t)
-	base, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	base := jittest.ParseSrc(t, src)
 	bprog, err := interp.Compile(base, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -153,10 +145,7 @@ func TestCheckDiffN(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		f, err := cparse.Parse(ktree.JITFile, msrc, cparse.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		f := jittest.ParseSrc(t, msrc)
 		prog, err := interp.Compile(f, nil)
 		if err != nil {
 			t.Fatal(err)

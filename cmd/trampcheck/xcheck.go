@@ -286,7 +286,14 @@ func xcheckSource(e *env, name string, src []byte, xe xenv, n int, cfg func(int)
 func xcheckRun(e *env, name string, f *cparse.File, prog, base *interp.Program, diffName string, xe xenv, n int, cfg func(int) tramp.Config, desc string, xo xopts) int {
 	t0 := time.Now()
 	pcfg, stop := withProgress(e.Stderr, "xcheck: "+name, n, cfg)
-	fds, sum, d, err := trampxcheck.CheckDiffN(f, base, prog, n, pcfg, xo.workers)
+	// --exec: trampexec checks the comparison's runs of the generator.
+	var ex *trampexec.Stream
+	var sink trampxcheck.RunSink
+	if xo.exec {
+		ex = trampexec.NewStream(trampexec.Options{NoIndices: true})
+		sink = ex.Worker
+	}
+	fds, sum, d, err := trampxcheck.CheckDiffNSink(f, base, prog, n, pcfg, xo.workers, sink)
 	stop()
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "trampcheck xcheck: %s: %v\n", name, err)
@@ -305,8 +312,8 @@ func xcheckRun(e *env, name string, f *cparse.File, prog, base *interp.Program, 
 	if sum.Divergences > 0 {
 		status = exitFindings
 	}
-	if xo.exec {
-		status = max(status, xcheckExec(e, name, prog, xe, n, cfg, desc, xo))
+	if ex != nil {
+		status = max(status, xcheckExec(e, name, ex, xe, desc, el))
 	}
 	return status
 }
@@ -317,18 +324,10 @@ type xopts struct {
 	exec    bool // --exec: also run trampexec over the set
 }
 
-// xcheckExec runs the trampolines that prog generates on the emulator
-// (trampexec.CheckN) over the set and prints the contract violations.
-func xcheckExec(e *env, name string, prog *interp.Program, xe xenv, n int, cfg func(int) tramp.Config, desc string, xo xopts) int {
-	t0 := time.Now()
-	pcfg, stop := withProgress(e.Stderr, "xcheck --exec: "+name, n, cfg)
-	fds, sum, err := trampexec.CheckN(prog, n, pcfg, trampexec.Options{Workers: xo.workers, NoIndices: true})
-	stop()
-	if err != nil {
-		fmt.Fprintf(e.Stderr, "trampcheck xcheck: %s: %v\n", name, err)
-		return exitError
-	}
-	el := time.Since(t0)
+// xcheckExec prints the contract violations that ex (trampexec run on
+// the comparison's runs, which took el) found.
+func xcheckExec(e *env, name string, ex *trampexec.Stream, xe xenv, desc string, el time.Duration) int {
+	fds, sum := ex.Findings()
 	for _, fd := range fds {
 		fmt.Fprintf(e.Stdout, "%s:%d: %s [trampcheck:trampexec]\n", name, fd.Line, fd.Message)
 	}

@@ -3,21 +3,13 @@ package interp
 import (
 	"testing"
 
-	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
 func benchProgram(b *testing.B) (*Program, []Config) {
 	b.Helper()
-	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(b), cparse.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, err := Compile(f, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := compileSrc(b, ktree.JITFile, ktree.JIT(b))
 	var cfgs []Config
 	for _, tc := range tramp.Covering() {
 		c, err := FromTramp(tc)
@@ -50,10 +42,7 @@ func BenchmarkRun(b *testing.B) {
 
 // BenchmarkCompile measures parsing-free compilation of the real file.
 func BenchmarkCompile(b *testing.B) {
-	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(b), cparse.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
+	f := parseSrc(b, ktree.JITFile, ktree.JIT(b))
 	for b.Loop() {
 		if _, err := Compile(f, nil); err != nil {
 			b.Fatal(err)

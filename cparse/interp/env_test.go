@@ -163,10 +163,7 @@ func TestEnvFromTreeRealFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(t), cparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := parseSrc(t, ktree.JITFile, ktree.JIT(t))
 	pd, err := Compile(f, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -425,14 +422,7 @@ func code(words ...[]byte) []byte { return bytes.Join(words, nil) }
 // the model it was compiled with, in the documented model and in the one
 // read from the fixture tree.
 func TestEnvGenerator(t *testing.T) {
-	src, err := os.ReadFile(fixture("envgen.c"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := cparse.Parse("envgen.c", src, cparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := parseFixture(t, "envgen.c")
 	fenv, err := EnvFromTree(mapReader(fixtureTree(t)))
 	if err != nil {
 		t.Fatal(err)

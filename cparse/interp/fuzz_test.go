@@ -191,15 +191,7 @@ func TestInterpLimitsHostile(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src := strings.Replace(fuzzJIT, "BODY\n", tc.body+"\n", 1)
-			f, err := cparse.Parse("fuzz.c", []byte(src), cparse.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, err := Compile(f, nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			_, err = p.NewMachine(fuzzLimits).Run(fuzzConfig())
+			_, err := compileSrc(t, "fuzz.c", []byte(src)).NewMachine(fuzzLimits).Run(fuzzConfig())
 			var re *RuntimeError
 			if !errors.As(err, &re) || !strings.Contains(re.Msg, tc.want) || re.Line == 0 {
 				t.Fatalf("got %v, want a RuntimeError with a line about %q", err, tc.want)
@@ -208,15 +200,7 @@ func TestInterpLimitsHostile(t *testing.T) {
 	}
 	t.Run("plain body runs", func(t *testing.T) {
 		src := strings.Replace(fuzzJIT, "BODY\n", fuzzBodies[1]+"\n", 1)
-		f, err := cparse.Parse("fuzz.c", []byte(src), cparse.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := Compile(f, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, err := p.NewMachine(fuzzLimits).Run(fuzzConfig())
+		res, err := compileSrc(t, "fuzz.c", []byte(src)).NewMachine(fuzzLimits).Run(fuzzConfig())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,38 @@ import (
 
 func fixture(name string) string { return filepath.Join("..", "..", "testdata", "interp", name) }
 
+// parseSrc parses the C source src, named name, alone (hermetic mode);
+// it fails tb when the front end cannot.
+func parseSrc(tb testing.TB, name string, src []byte) *cparse.File {
+	tb.Helper()
+	f, err := cparse.Parse(name, src, cparse.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return f
+}
+
+// parseFixture reads and parses testdata/interp/name (see parseSrc).
+func parseFixture(tb testing.TB, name string) *cparse.File {
+	tb.Helper()
+	src, err := os.ReadFile(fixture(name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return parseSrc(tb, name, src)
+}
+
+// compileSrc parses src (see parseSrc) and compiles it in the documented
+// environment model; it fails tb when either step fails.
+func compileSrc(tb testing.TB, name string, src []byte) *Program {
+	tb.Helper()
+	p, err := Compile(parseSrc(tb, name, src), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
 // TestLimits checks that runaway code stops with a clear error naming the
 // line, and never hangs or panics.
 func TestLimits(t *testing.T) {
@@ -111,15 +143,8 @@ func lineIn(t *testing.T, file, text string) int {
 
 // TestUnknownIdentifier checks the error for what the model lacks.
 func TestUnknownIdentifier(t *testing.T) {
-	src, err := os.ReadFile(fixture("unknown.c"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := cparse.Parse("unknown.c", src, cparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = compile(f, nil, []string{"f"})
+	f := parseFixture(t, "unknown.c")
+	_, err := compile(f, nil, []string{"f"})
 	var ce *CompileError
 	if !errors.As(err, &ce) {
 		t.Fatalf("got %v, want a *CompileError", err)
@@ -146,15 +171,7 @@ func TestMacrosFromDefinitions(t *testing.T) {
 	copy(cfg.Model.ArgSize[:], []uint8{8, 4, 16})
 	run := func(src []byte) *Result {
 		t.Helper()
-		f, err := cparse.Parse("tinyjit.c", src, cparse.Options{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := Compile(f, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r, err := p.NewMachine(Limits{}).Run(cfg)
+		r, err := compileSrc(t, "tinyjit.c", src).NewMachine(Limits{}).Run(cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,8 +204,7 @@ func TestMacrosFromDefinitions(t *testing.T) {
 		t.Errorf("got the same code after editing the macro, want a difference")
 	}
 	// A limit on the image size stops the run with an error.
-	f, _ := cparse.Parse("tinyjit.c", src, cparse.Options{})
-	p, _ := Compile(f, nil)
+	p := compileSrc(t, "tinyjit.c", src)
 	if _, err := p.NewMachine(Limits{Image: 8}).Run(cfg); err == nil || !strings.Contains(err.Error(), "exceeds the image limit of 8 bytes") {
 		t.Errorf("got %v, want the image limit error", err)
 	}

@@ -14,16 +14,7 @@ import (
 // TestRealFileMatchesReference runs the real 6.12 generator over the
 // covering configurations and compares with the Go reference.
 func TestRealFileMatchesReference(t *testing.T) {
-	src := ktree.JIT(t)
-	f, err := cparse.Parse(ktree.JITFile, src, cparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Compile(f, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := p.NewMachine(Limits{})
+	m := compileSrc(t, ktree.JITFile, ktree.JIT(t)).NewMachine(Limits{})
 	cov := tramp.Covering()
 	bad := 0
 	for i, tc := range cov {

@@ -9,26 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/trampcheck/trampcheck/cparse"
 )
-
-// gccPrelude gives the host compiler what cparse's stub header gives the
-// hermetic parse.
-const gccPrelude = `#include <stdio.h>
-typedef unsigned char u8;
-typedef signed char s8;
-typedef unsigned short u16;
-typedef signed short s16;
-typedef unsigned int u32;
-typedef signed int s32;
-typedef unsigned long long u64;
-typedef signed long long s64;
-typedef _Bool bool;
-typedef unsigned long size_t;
-#define min_t(T, a, b) ((T)(a) < (T)(b) ? (T)(a) : (T)(b))
-#define max_t(T, a, b) ((T)(a) > (T)(b) ? (T)(a) : (T)(b))
-`
 
 // compileFixture parses a fixture hermetically and compiles names.
 func compileFixture(t *testing.T, path string, names []string) *Program {
@@ -37,11 +18,7 @@ func compileFixture(t *testing.T, path string, names []string) *Program {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := cparse.Parse(filepath.Base(path), src, cparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := compile(f, nil, names)
+	p, err := compile(parseSrc(t, filepath.Base(path), src), nil, names)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,8 +44,15 @@ func TestSemanticsAgainstGCC(t *testing.T) {
 	if len(names) < 25 {
 		t.Fatalf("got %d test functions, want at least 25", len(names))
 	}
+	// The host compiler gets what the hermetic parse gets: cparse's stub
+	// header (and stdio for printf).
+	stub, err := os.ReadFile(filepath.Join("..", "stub.h"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var main strings.Builder
-	main.WriteString(gccPrelude)
+	main.WriteString("#include <stdio.h>\n")
+	main.Write(stub)
 	main.Write(src)
 	main.WriteString("\nint main(void)\n{\n")
 	for _, n := range names {

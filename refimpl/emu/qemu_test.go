@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/refimpl"
+	"github.com/trampcheck/trampcheck/refimpl/emu/internal/qemutest"
 )
 
 // The comparison with qemu-s390x: for every instruction of refimpl's table,
@@ -60,19 +61,6 @@ type qresult struct {
 	fault        error // emulator only
 }
 
-func needTool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		msg := fmt.Sprintf("%s not installed (%s): the comparison with qemu-s390x is skipped", name, pkg)
-		if os.Getenv("TRAMPCHECK_REQUIRE_QEMU") == "1" {
-			t.Fatal(msg + " (TRAMPCHECK_REQUIRE_QEMU=1)")
-		}
-		t.Skip(msg)
-	}
-	return p
-}
-
 // harness builds the harness and starts it under qemu-s390x.
 type harness struct {
 	cmd *exec.Cmd
@@ -83,8 +71,8 @@ type harness struct {
 
 func startHarness(t *testing.T) *harness {
 	t.Helper()
-	gcc := needTool(t, "s390x-linux-gnu-gcc", "gcc-s390x-linux-gnu")
-	qemu := needTool(t, "qemu-s390x", "qemu-user")
+	gcc := qemutest.Tool(t, "s390x-linux-gnu-gcc", "gcc-s390x-linux-gnu", "qemu-s390x")
+	qemu := qemutest.Tool(t, "qemu-s390x", "qemu-user", "qemu-s390x")
 	bin := filepath.Join(t.TempDir(), "harness")
 	src, err := filepath.Abs(filepath.Join("testdata", "harness.c"))
 	if err != nil {

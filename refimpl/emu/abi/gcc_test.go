@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/refimpl/emu/internal/qemutest"
 )
 
 // TestLocateGCC checks Locate and Extend against s390x-linux-gnu-gcc: a
@@ -203,15 +205,6 @@ static void ref(int i, const unsigned char *p, int n) { printf("ref %d ", i); fo
 	t.Logf("%d signatures; scalars under 8 bytes on the stack: %d extended to 64 bits, %d not", ncases, extendedOnStack, notExtendedOnStack)
 }
 
-func tool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		msg := fmt.Sprintf("%s not installed (%s): the comparison with GCC is skipped", name, pkg)
-		if os.Getenv("TRAMPCHECK_REQUIRE_QEMU") == "1" {
-			t.Fatal(msg + " (TRAMPCHECK_REQUIRE_QEMU=1)")
-		}
-		t.Skip(msg)
-	}
-	return p
-}
+// tool returns the path of a cross tool of the GCC comparisons (see
+// qemutest.Tool).
+func tool(t *testing.T, name, pkg string) string { return qemutest.Tool(t, name, pkg, "GCC") }

@@ -22,22 +22,8 @@ func fromTramp(t testing.TB, c tramp.Config, mutate func(p *tramp.Program)) (*Tr
 	if mutate != nil {
 		mutate(p)
 	}
-	rc := p.Config
-	tp := &Trampoline{
-		Code: p.Code, RetSize: rc.RetSize, RetSigned: rc.RetSigned, Flags: c.Flags,
-		FuncAddr: rc.FuncAddr, Im: rc.Im, TrampEnter: rc.TrampEnter, TrampExit: rc.TrampExit,
-	}
-	for _, a := range rc.Args {
-		tp.Args = append(tp.Args, Arg{Size: a.Size, Signed: a.Signed, Struct: a.Struct})
-	}
-	progs := func(ps []tramp.Prog) []TrampProg {
-		var out []TrampProg
-		for _, q := range ps {
-			out = append(out, TrampProg{Addr: q.Addr, BpfFunc: q.BpfFunc, Insnsi: q.Insnsi, Enter: q.Enter, Exit: q.Exit, Cookie: q.Cookie, Jited: q.Jited})
-		}
-		return out
-	}
-	tp.FEntry, tp.FModRet, tp.FExit = progs(rc.FEntry), progs(rc.FModRet), progs(rc.FExit)
+	tp := NewTrampoline(p.Code, p.Config)
+	tp.Flags = c.Flags // as the BPF core passed them, before the generator forced any
 	return tp, p, nil
 }
 

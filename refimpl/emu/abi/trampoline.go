@@ -5,39 +5,33 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/trampcheck/trampcheck/refimpl/emu"
+	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
 // Trampoline flags (BPF_TRAMP_F_* of include/linux/bpf.h) that change
-// what a trampoline must do.
+// what a trampoline must do: the reference generator's (tramp.Flag*).
 const (
-	FlagRestoreRegs  uint32 = 1 << 0
-	FlagCallOrig     uint32 = 1 << 1
-	FlagSkipFrame    uint32 = 1 << 2
-	FlagIPArg        uint32 = 1 << 3
-	FlagRetFentryRet uint32 = 1 << 4
-	FlagOrigStack    uint32 = 1 << 5
-	FlagIndirect     uint32 = 1 << 8
+	FlagRestoreRegs  = tramp.FlagRestoreRegs
+	FlagCallOrig     = tramp.FlagCallOrig
+	FlagSkipFrame    = tramp.FlagSkipFrame
+	FlagIPArg        = tramp.FlagIPArg
+	FlagRetFentryRet = tramp.FlagRetFentryRet
+	FlagOrigStack    = tramp.FlagOrigStack
+	FlagIndirect     = tramp.FlagIndirect
 )
 
 // PatchSize is the size of the hotpatch nop at a traced function's entry
 // (-mfentry on s390x): the function's body starts PatchSize bytes after
 // its address.
-const PatchSize = 6
+const PatchSize = tramp.PatchSize
 
 // TrampProg is an attached BPF program as a trampoline's code refers to
-// it.
-type TrampProg struct {
-	Addr    uint64 // struct bpf_prog *, passed to Enter and Exit
-	BpfFunc uint64 // the program's code
-	Insnsi  uint64 // p->insnsi, passed to interpreted programs
-	Enter   uint64 // the __bpf_prog_enter* variant
-	Exit    uint64 // the __bpf_prog_exit* variant
-	Cookie  uint64
-	Jited   bool
-}
+// it: the reference generator's description (tramp.Prog).
+type TrampProg = tramp.Prog
 
 // Trampoline is generated trampoline code with what it was generated for.
 // Every address must be distinct from the others except Enter and Exit,
@@ -53,6 +47,22 @@ type Trampoline struct {
 	// TrampEnter and TrampExit are __bpf_tramp_enter and __bpf_tramp_exit.
 	TrampEnter, TrampExit  uint64
 	FEntry, FModRet, FExit []TrampProg
+}
+
+// NewTrampoline describes code generated for the configuration c (as
+// refimpl/tramp or the JIT's own generator resolved it): the traced
+// function's model, the flags, the addresses the code calls and the
+// attached programs.
+func NewTrampoline(code []byte, c tramp.Config) *Trampoline {
+	t := &Trampoline{
+		Code: code, RetSize: c.RetSize, RetSigned: c.RetSigned, Flags: c.Flags,
+		FuncAddr: c.FuncAddr, Im: c.Im, TrampEnter: c.TrampEnter, TrampExit: c.TrampExit,
+		FEntry: slices.Clone(c.FEntry), FModRet: slices.Clone(c.FModRet), FExit: slices.Clone(c.FExit),
+	}
+	for _, a := range c.Args {
+		t.Args = append(t.Args, Arg{Size: a.Size, Signed: a.Signed, Struct: a.Struct})
+	}
+	return t
 }
 
 // Contract rules, the Rule of a Finding.
