@@ -29,6 +29,12 @@ var predefined = kbuild.Predefined()
 //go:embed stub.h
 var stub string
 
+// StubHeader returns the text of the hermetic parse's only header
+// (stub.h): the type names and type-taking macros a parse of a lone file
+// needs, for other parsers of kernel C fragments (interp's parse of macro
+// expansions) to declare the same.
+func StubHeader() string { return stub }
+
 // Limits on the input, so that hostile or broken input fails clearly
 // instead of exhausting memory or the stack.
 const (

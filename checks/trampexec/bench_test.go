@@ -110,7 +110,7 @@ func BenchmarkExec(b *testing.B) {
 		if err != nil || res.Ret <= 0 {
 			continue
 		}
-		tps = append(tps, trampoline(tc, bytes.Clone(res.Code)))
+		tps = append(tps, abi.NewTrampoline(bytes.Clone(res.Code), tc))
 	}
 	r, err := abi.NewTrampRunner()
 	if err != nil {

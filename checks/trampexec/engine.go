@@ -215,7 +215,7 @@ func (s *Stream) Worker() (func(i int, tc tramp.Config, res *interp.Result, rerr
 			}
 			return nil
 		}
-		tp := trampoline(tc, res.Code)
+		tp := abi.NewTrampoline(res.Code, tc)
 		for sd := range seeds {
 			run, err := runner.Run(tp, uint64(i*seeds+sd))
 			if err != nil {
@@ -270,28 +270,6 @@ func (s *Stream) Findings() ([]Finding, Summary) {
 	sum := s.sum
 	sum.Findings = len(out)
 	return out, sum
-}
-
-// trampoline describes the generated code for abi.RunTrampoline from the
-// resolved configuration (only its description: the addresses the code
-// calls and the traced function's model).
-func trampoline(tc tramp.Config, code []byte) *abi.Trampoline {
-	tp := &abi.Trampoline{
-		Code: code, RetSize: tc.RetSize, RetSigned: tc.RetSigned, Flags: tc.Flags,
-		FuncAddr: tc.FuncAddr, Im: tc.Im, TrampEnter: tc.TrampEnter, TrampExit: tc.TrampExit,
-	}
-	for _, a := range tc.Args {
-		tp.Args = append(tp.Args, abi.Arg{Size: a.Size, Signed: a.Signed, Struct: a.Struct})
-	}
-	progs := func(ps []tramp.Prog) []abi.TrampProg {
-		out := make([]abi.TrampProg, 0, len(ps))
-		for _, q := range ps {
-			out = append(out, abi.TrampProg{Addr: q.Addr, BpfFunc: q.BpfFunc, Insnsi: q.Insnsi, Enter: q.Enter, Exit: q.Exit, Cookie: q.Cookie, Jited: q.Jited})
-		}
-		return out
-	}
-	tp.FEntry, tp.FModRet, tp.FExit = progs(tc.FEntry), progs(tc.FModRet), progs(tc.FExit)
-	return tp
 }
 
 // responsible returns the offset of the instruction a finding blames and

@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/trampcheck/trampcheck/checks/internal/jittest"
 	"github.com/trampcheck/trampcheck/checks/trampgen"
-	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/refimpl/emu/abi"
 	"github.com/trampcheck/trampcheck/refimpl/emu/abi/gccharness"
@@ -36,10 +36,7 @@ func TestTrampolinesGCC(t *testing.T) {
 	}
 	tools := gccharness.Require(t)
 	dir := ktree.Dir(t)
-	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(t), cparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := jittest.Parse(t)
 	env, err := trampgen.TreeEnv(func(name string) ([]byte, error) { return os.ReadFile(filepath.Join(dir, filepath.FromSlash(name))) })
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trampcheck/trampcheck/checks/internal/jittest"
+
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/trampcheck/trampcheck/cparse"
@@ -28,10 +30,7 @@ func TestGenerate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the kernel oracle runs in the full test run, not in -short (the race run, where TestAnalyzer covers the same concurrent path)")
 	}
-	f, err := cparse.Parse(ktree.JITFile, ktree.JIT(t), cparse.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := jittest.Parse(t)
 	cov := tramp.Covering()
 	rs, err := Generate(f, nil, cov, 2)
 	if err != nil {

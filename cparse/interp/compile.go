@@ -814,12 +814,12 @@ func localExpr(l *local) *expr {
 		}}
 	}
 	off := uint64(l.off)
-	return memLvalue(l.t, func(fr *frame) uint64 { return fr.base + off })
+	return memLvalueAt(l.t, func(fr *frame) uint64 { return fr.base + off }, addrFrame, nil, off)
 }
 
 func (c *compiler) globalExpr(g *global) *expr {
 	off := uint64(g.off)
-	return memLvalue(g.t, func(fr *frame) uint64 { return fr.m.gbase + off })
+	return memLvalueAt(g.t, func(fr *frame) uint64 { return fr.m.gbase + off }, addrGlobal, nil, off)
 }
 
 // defineGlobal lays out a file-scope variable on first use.
@@ -1177,12 +1177,14 @@ func (c *compiler) inline(x cc.Node, fn *function, args []cc.ExpressionNode) (*e
 	n := len(conv)
 	return &expr{t: fn.ret, slot: -1, eval: func(fr *frame) uint64 {
 		var buf [8]uint64
-		vals := buf[:0]
+		var vals []uint64
 		if n > len(buf) {
-			vals = make([]uint64, 0, n)
+			vals = make([]uint64, n)
+		} else {
+			vals = buf[:n]
 		}
-		for _, a := range conv {
-			vals = append(vals, a(fr))
+		for i, a := range conv {
+			vals[i] = a(fr)
 		}
 		m := fr.m
 		for i, s := range slots {

@@ -22,6 +22,10 @@ type expr struct {
 	c       uint64
 	fn      *function // function designator of the file
 	builtin string    // name of an environment function designator
+	// site is set on a macro invocation's value: its eval records the
+	// invocation (even when the value is constant), so a constant site is
+	// not folded where the generic code runs eval.
+	site bool
 }
 
 func constExpr(t *ctype, v uint64) *expr {
@@ -42,6 +46,24 @@ func valueType(e *expr) *ctype {
 
 // memLvalue builds the expression for the object of type t at addr.
 func memLvalue(t *ctype, addr evalFn) *expr {
+	return memLvalueAt(t, addr, addrDyn, nil, 0)
+}
+
+// addrKind says how a memory lvalue's address is formed, so that its load
+// can compute the address inline instead of through the addr closure.
+type addrKind uint8
+
+const (
+	addrDyn    addrKind = iota // addr(fr)
+	addrFrame                  // fr.base + off
+	addrGlobal                 // fr.m.gbase + off
+	addrConst                  // off
+	addrBase                   // base(fr) + off
+)
+
+// memLvalueAt is memLvalue with the shape of addr given (kind, base, off):
+// addr must compute the same address; the load uses the shape directly.
+func memLvalueAt(t *ctype, addr evalFn, kind addrKind, base evalFn, off uint64) *expr {
 	e := &expr{t: t, addr: addr, slot: -1}
 	switch {
 	case t.kind == kArray || t.kind == kStruct:
@@ -51,9 +73,31 @@ func memLvalue(t *ctype, addr evalFn) *expr {
 	default:
 		size, n := t.size, normFunc(t)
 		if n == nil {
-			e.eval = func(fr *frame) uint64 { return fr.m.mem.load(addr(fr), size) }
+			switch kind {
+			case addrFrame:
+				e.eval = func(fr *frame) uint64 { return fr.m.mem.load(fr.base+off, size) }
+			case addrGlobal:
+				e.eval = func(fr *frame) uint64 { return fr.m.mem.load(fr.m.gbase+off, size) }
+			case addrConst:
+				e.eval = func(fr *frame) uint64 { return fr.m.mem.load(off, size) }
+			case addrBase:
+				e.eval = func(fr *frame) uint64 { return fr.m.mem.load(base(fr)+off, size) }
+			default:
+				e.eval = func(fr *frame) uint64 { return fr.m.mem.load(addr(fr), size) }
+			}
 		} else {
-			e.eval = func(fr *frame) uint64 { return n(fr.m.mem.load(addr(fr), size)) }
+			switch kind {
+			case addrFrame:
+				e.eval = func(fr *frame) uint64 { return n(fr.m.mem.load(fr.base+off, size)) }
+			case addrGlobal:
+				e.eval = func(fr *frame) uint64 { return n(fr.m.mem.load(fr.m.gbase+off, size)) }
+			case addrConst:
+				e.eval = func(fr *frame) uint64 { return n(fr.m.mem.load(off, size)) }
+			case addrBase:
+				e.eval = func(fr *frame) uint64 { return n(fr.m.mem.load(base(fr)+off, size)) }
+			default:
+				e.eval = func(fr *frame) uint64 { return n(fr.m.mem.load(addr(fr), size)) }
+			}
 		}
 	}
 	return e
@@ -83,8 +127,35 @@ func (c *compiler) convert(e *expr, t *ctype, n cc.Node) (evalFn, error) {
 		(vt.kind == kInt && vt.size == t.size && vt.signed == t.signed && vt.isBool == t.isBool) {
 		return e.eval, nil
 	}
-	ev := e.eval
-	return func(fr *frame) uint64 { return f(ev(fr)) }, nil
+	return convFunc(t, e.eval), nil
+}
+
+// convFunc returns ev followed by normFunc(t) (which must be non-nil), with
+// the normalization inlined rather than called through a closure.
+func convFunc(t *ctype, ev evalFn) evalFn {
+	switch {
+	case t.isBool:
+		return func(fr *frame) uint64 {
+			if ev(fr) != 0 {
+				return 1
+			}
+			return 0
+		}
+	case t.size == 1 && t.signed:
+		return func(fr *frame) uint64 { return uint64(int64(int8(ev(fr)))) }
+	case t.size == 1:
+		return func(fr *frame) uint64 { return uint64(uint8(ev(fr))) }
+	case t.size == 2 && t.signed:
+		return func(fr *frame) uint64 { return uint64(int64(int16(ev(fr)))) }
+	case t.size == 2:
+		return func(fr *frame) uint64 { return uint64(uint16(ev(fr))) }
+	case t.size == 4 && t.signed:
+		return func(fr *frame) uint64 { return uint64(int64(int32(ev(fr)))) }
+	case t.size == 4:
+		return func(fr *frame) uint64 { return uint64(uint32(ev(fr))) }
+	}
+	f := normFunc(t)
+	return func(fr *frame) uint64 { return f(ev(fr)) }
 }
 
 // truth returns an evaluator of e as a condition (0 or 1).
@@ -361,6 +432,13 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 				if err != nil {
 					return nil, err
 				}
+				if b.isConst {
+					k := norm(tLong, b.c) * sz
+					if op == "+" {
+						return &expr{t: at, slot: -1, eval: func(fr *frame) uint64 { return av(fr) + k }}, nil
+					}
+					return &expr{t: at, slot: -1, eval: func(fr *frame) uint64 { return av(fr) - k }}, nil
+				}
 				if op == "+" {
 					return &expr{t: at, slot: -1, eval: func(fr *frame) uint64 { return av(fr) + bc(fr)*sz }}, nil
 				}
@@ -376,6 +454,9 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 				}}, nil
 			}
 		case "==", "!=", "<", ">", "<=", ">=":
+			if b.isConst && !b.site {
+				return cmpConst(op, false, av, b.c), nil
+			}
 			return cmpExpr(op, false, av, bv), nil
 		case "&", "|", "^":
 			// Not C, but harmless on the integer value of a pointer.
@@ -388,6 +469,9 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 	}
 	if op == "<<" || op == ">>" {
 		t := promote(at)
+		if f := shiftConst(op, t, av, b); f != nil {
+			return &expr{t: t, slot: -1, eval: f}, nil
+		}
 		nf := normFunc(t)
 		if nf == nil {
 			nf = func(v uint64) uint64 { return v }
@@ -412,12 +496,30 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f := addSubMul(op, t, ac, bc, b); f != nil {
+		return &expr{t: t, slot: -1, eval: f}, nil
+	}
+	if b.isConst {
+		// As below, with the converted constant in the closure.
+		k := norm(t, b.c)
+		switch op {
+		case "&":
+			return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return ac(fr) & k }}, nil
+		case "|":
+			return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return ac(fr) | k }}, nil
+		case "^":
+			return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return ac(fr) ^ k }}, nil
+		}
+	}
 	nf := normFunc(t)
 	if nf == nil {
 		nf = func(v uint64) uint64 { return v }
 	}
 	switch op {
 	case "==", "!=", "<", ">", "<=", ">=":
+		if b.isConst {
+			return cmpConst(op, t.signed, ac, norm(t, b.c)), nil
+		}
 		return cmpExpr(op, t.signed, ac, bc), nil
 	case "+":
 		return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return nf(ac(fr) + bc(fr)) }}, nil
@@ -450,6 +552,140 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 		}}, nil
 	}
 	return nil, c.errf(n, "unsupported operator %s", op)
+}
+
+// shiftConst returns the evaluator of av op b for a shift by a constant b
+// in the promoted type t (32 or 64 bits; nil otherwise), with the shift
+// count and the normalization inline: the same values as binop1's generic
+// form, in fewer calls.
+func shiftConst(op string, t *ctype, av evalFn, b *expr) evalFn {
+	if !b.isConst || b.site || t.kind != kInt || t.isBool || (t.size != 4 && t.size != 8) {
+		return nil
+	}
+	k := b.c & 63
+	switch {
+	case op == "<<" && t.size == 8:
+		return func(fr *frame) uint64 { return av(fr) << k }
+	case op == "<<" && t.signed:
+		return func(fr *frame) uint64 { return uint64(int64(int32(av(fr) << k))) }
+	case op == "<<":
+		return func(fr *frame) uint64 { return uint64(uint32(av(fr) << k)) }
+	case t.signed:
+		return func(fr *frame) uint64 { return uint64(int64(av(fr)) >> k) }
+	}
+	return func(fr *frame) uint64 { return av(fr) >> k }
+}
+
+// addSubMul returns the evaluator of ac op bc in type t for op "+", "-"
+// or "*" when t is a 64-bit or 32-bit integer type (nil otherwise), with the
+// normalization to t inline and a constant right operand b folded into the
+// closure: the same values as binop1's generic form, in fewer calls.
+func addSubMul(op string, t *ctype, ac, bc evalFn, b *expr) evalFn {
+	if op != "+" && op != "-" && op != "*" {
+		return nil
+	}
+	if t.kind == kInt && t.isBool {
+		return nil
+	}
+	var mode int // 0: 64-bit, 1: int32, 2: uint32
+	switch {
+	case normFunc(t) == nil:
+	case t.kind == kInt && t.size == 4 && t.signed:
+		mode = 1
+	case t.kind == kInt && t.size == 4:
+		mode = 2
+	default:
+		return nil
+	}
+	if b.isConst {
+		k := norm(t, b.c)
+		switch op + string(rune('0'+mode)) {
+		case "+0":
+			return func(fr *frame) uint64 { return ac(fr) + k }
+		case "+1":
+			return func(fr *frame) uint64 { return uint64(int64(int32(ac(fr) + k))) }
+		case "+2":
+			return func(fr *frame) uint64 { return uint64(uint32(ac(fr) + k)) }
+		case "-0":
+			return func(fr *frame) uint64 { return ac(fr) - k }
+		case "-1":
+			return func(fr *frame) uint64 { return uint64(int64(int32(ac(fr) - k))) }
+		case "-2":
+			return func(fr *frame) uint64 { return uint64(uint32(ac(fr) - k)) }
+		case "*0":
+			return func(fr *frame) uint64 { return ac(fr) * k }
+		case "*1":
+			return func(fr *frame) uint64 { return uint64(int64(int32(ac(fr) * k))) }
+		case "*2":
+			return func(fr *frame) uint64 { return uint64(uint32(ac(fr) * k)) }
+		}
+		return nil
+	}
+	switch op + string(rune('0'+mode)) {
+	case "+0":
+		return func(fr *frame) uint64 { return ac(fr) + bc(fr) }
+	case "+1":
+		return func(fr *frame) uint64 { return uint64(int64(int32(ac(fr) + bc(fr)))) }
+	case "+2":
+		return func(fr *frame) uint64 { return uint64(uint32(ac(fr) + bc(fr))) }
+	case "-0":
+		return func(fr *frame) uint64 { return ac(fr) - bc(fr) }
+	case "-1":
+		return func(fr *frame) uint64 { return uint64(int64(int32(ac(fr) - bc(fr)))) }
+	case "-2":
+		return func(fr *frame) uint64 { return uint64(uint32(ac(fr) - bc(fr))) }
+	case "*0":
+		return func(fr *frame) uint64 { return ac(fr) * bc(fr) }
+	case "*1":
+		return func(fr *frame) uint64 { return uint64(int64(int32(ac(fr) * bc(fr)))) }
+	case "*2":
+		return func(fr *frame) uint64 { return uint64(uint32(ac(fr) * bc(fr))) }
+	}
+	return nil
+}
+
+// cmpConst is cmpExpr with a constant right operand k (the value b would
+// return), held in the closure.
+func cmpConst(op string, signed bool, a evalFn, k uint64) *expr {
+	var f evalFn
+	b2u := func(x bool) uint64 {
+		if x {
+			return 1
+		}
+		return 0
+	}
+	sk := int64(k)
+	switch op {
+	case "==":
+		f = func(fr *frame) uint64 { return b2u(a(fr) == k) }
+	case "!=":
+		f = func(fr *frame) uint64 { return b2u(a(fr) != k) }
+	case "<":
+		if signed {
+			f = func(fr *frame) uint64 { return b2u(int64(a(fr)) < sk) }
+		} else {
+			f = func(fr *frame) uint64 { return b2u(a(fr) < k) }
+		}
+	case ">":
+		if signed {
+			f = func(fr *frame) uint64 { return b2u(int64(a(fr)) > sk) }
+		} else {
+			f = func(fr *frame) uint64 { return b2u(a(fr) > k) }
+		}
+	case "<=":
+		if signed {
+			f = func(fr *frame) uint64 { return b2u(int64(a(fr)) <= sk) }
+		} else {
+			f = func(fr *frame) uint64 { return b2u(a(fr) <= k) }
+		}
+	case ">=":
+		if signed {
+			f = func(fr *frame) uint64 { return b2u(int64(a(fr)) >= sk) }
+		} else {
+			f = func(fr *frame) uint64 { return b2u(a(fr) >= k) }
+		}
+	}
+	return &expr{t: tInt, slot: -1, eval: f}
 }
 
 func cmpExpr(op string, signed bool, a, b evalFn) *expr {
@@ -796,9 +1032,9 @@ func (c *compiler) postfix(x *cc.PostfixExpression) (*expr, error) {
 		base, off := b.eval, uint64(f.off)
 		if b.isConst {
 			bc := b.c + off
-			return memLvalue(f.typ, func(*frame) uint64 { return bc }), nil
+			return memLvalueAt(f.typ, func(*frame) uint64 { return bc }, addrConst, nil, bc), nil
 		}
-		return memLvalue(f.typ, func(fr *frame) uint64 { return base(fr) + off }), nil
+		return memLvalueAt(f.typ, func(fr *frame) uint64 { return base(fr) + off }, addrBase, base, off), nil
 	case cc.PostfixExpressionInc, cc.PostfixExpressionDec:
 		e, err := c.exprNode(x.PostfixExpression)
 		if err != nil {

@@ -55,28 +55,12 @@ func callText(f *cparse.File, name string, call *cc.PostfixExpression) (text str
 }
 
 // snippetPrelude declares what a macro expansion may name as a type or
-// use as a type-taking macro, mirroring the hermetic parse's stub header.
-const snippetPrelude = `int __predefined_declarator;
-typedef unsigned char u8;
-typedef signed char s8;
-typedef unsigned short u16;
-typedef signed short s16;
-typedef unsigned int u32;
-typedef signed int s32;
-typedef unsigned long long u64;
-typedef signed long long s64;
-typedef _Bool bool;
-typedef unsigned long size_t;
-#define true 1
-#define false 0
-#define NULL ((void *)0)
-#define offsetof(T, m) ((unsigned long)&(((T *)0)->m))
-#define sizeof_field(T, m) sizeof(((T *)0)->m)
-#define offsetofend(T, m) (offsetof(T, m) + sizeof(((T *)0)->m))
-#define container_of(p, T, m) ((T *)((char *)(p) - offsetof(T, m)))
-#define min_t(T, a, b) ((T)(a) < (T)(b) ? (T)(a) : (T)(b))
-#define max_t(T, a, b) ((T)(a) > (T)(b) ? (T)(a) : (T)(b))
-`
+// use as a type-taking macro: the hermetic parse's stub header
+// (cparse.StubHeader), with offsetof redefined as the address of a member
+// of a null pointer (the stub's __builtin_offsetof does not parse without
+// cc's builtin prelude, which the snippet parse leaves out).
+var snippetPrelude = "int __predefined_declarator;\n" + cparse.StubHeader() +
+	"#undef offsetof\n#define offsetof(T, m) ((unsigned long)&(((T *)0)->m))\n"
 
 // macroSite compiles one EMIT call site: the macro is expanded from its
 // definition in the file with the call's argument text, the expansion is
@@ -120,7 +104,7 @@ func (c *compiler) macroSite(call *cc.PostfixExpression, m *cparse.Macro, line i
 	sid := c.p.nsite
 	c.p.nsite++
 	ws := c.watches(call.ArgumentExpressionList)
-	return &expr{t: e.t, slot: -1, isConst: e.isConst, c: e.c, eval: func(fr *frame) uint64 {
+	return &expr{t: e.t, slot: -1, isConst: e.isConst, c: e.c, site: true, eval: func(fr *frame) uint64 {
 		mm := fr.m
 		saved := mm.site
 		mm.site = mm.cachedChild(sid, saved, line, name, "")

@@ -74,33 +74,29 @@ type Site struct {
 	id     int32 // index in the machine's site table
 }
 
-// child returns the EMIT (or plain store) node below s, made on first use.
-func (m *Machine) child(s *Site, line int, macro string) *Site {
+// child returns the node below s for line, made on first use: an EMIT
+// (macro set), a call (fn set) or a plain store (neither).
+func (m *Machine) child(s *Site, line int, macro, fn string) *Site {
 	for _, k := range s.kids {
-		if k.Line == line && k.Macro == macro && k.Func == "" {
+		if k.Line == line && k.Macro == macro && k.Func == fn {
 			return k
 		}
 	}
-	k := &Site{Line: line, Macro: macro, Parent: s, id: int32(len(m.siteTab))}
+	k := &Site{Line: line, Macro: macro, Func: fn, Parent: s, id: int32(len(m.siteTab))}
 	m.siteTab = append(m.siteTab, k)
 	s.kids = append(s.kids, k)
 	return k
 }
 
-// cachedChild is child (macro set) or callChild (fn set) for compile-time
-// site sid, remembering the last parent of each site.
+// cachedChild is child for compile-time site sid, remembering the last
+// parent of each site.
 func (m *Machine) cachedChild(sid int, s *Site, line int, macro, fn string) *Site {
 	if sid >= 0 && sid < len(m.siteCache) {
 		if e := &m.siteCache[sid]; e.parent == s {
 			return e.child
 		}
 	}
-	var k *Site
-	if macro != "" {
-		k = m.child(s, line, macro)
-	} else {
-		k = m.callChild(s, line, fn)
-	}
+	k := m.child(s, line, macro, fn)
 	if sid >= 0 && sid < len(m.siteCache) {
 		m.siteCache[sid] = siteCacheEntry{s, k}
 	}
@@ -108,19 +104,6 @@ func (m *Machine) cachedChild(sid int, s *Site, line int, macro, fn string) *Sit
 }
 
 type siteCacheEntry struct{ parent, child *Site }
-
-// callChild returns the call node below s, made on first use.
-func (m *Machine) callChild(s *Site, line int, fn string) *Site {
-	for _, k := range s.kids {
-		if k.Line == line && k.Func == fn && k.Macro == "" {
-			return k
-		}
-	}
-	k := &Site{Line: line, Func: fn, Parent: s, id: int32(len(m.siteTab))}
-	m.siteTab = append(m.siteTab, k)
-	s.kids = append(s.kids, k)
-	return k
-}
 
 // Chain returns the path from the outermost call to s, without the root.
 func (s *Site) Chain() []*Site {
@@ -355,7 +338,7 @@ func (m *Machine) storeSite() *Site {
 	if m.site.Macro != "" {
 		return m.site
 	}
-	return m.child(m.site, m.cur.Lo, "")
+	return m.child(m.site, m.cur.Lo, "", "")
 }
 
 // imStore notes the line of a store at offset off of the struct

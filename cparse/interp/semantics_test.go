@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/cparse"
 )
 
 // compileFixture parses a fixture hermetically and compiles names.
@@ -46,13 +48,9 @@ func TestSemanticsAgainstGCC(t *testing.T) {
 	}
 	// The host compiler gets what the hermetic parse gets: cparse's stub
 	// header (and stdio for printf).
-	stub, err := os.ReadFile(filepath.Join("..", "stub.h"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var main strings.Builder
 	main.WriteString("#include <stdio.h>\n")
-	main.Write(stub)
+	main.WriteString(cparse.StubHeader())
 	main.Write(src)
 	main.WriteString("\nint main(void)\n{\n")
 	for _, n := range names {

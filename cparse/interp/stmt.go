@@ -146,6 +146,18 @@ func (c *compiler) declaration(d *cc.Declaration) ([]stmtFn, error) {
 			if err != nil {
 				return nil, err
 			}
+			if s := le.slot; s >= 0 {
+				// st inline: the register local's store.
+				out = append(out, c.traced(id, line, func(fr *frame) ctl {
+					x := v(fr)
+					fr.s[s] = x
+					if fr.m.trace {
+						fr.m.slotDef[fr.so+s] = fr.m.cur
+					}
+					return ctlNext
+				}))
+				continue
+			}
 			out = append(out, c.traced(id, line, func(fr *frame) ctl { st(fr, v(fr)); return ctlNext }))
 		case list:
 			s, err := c.localInit(le, id.Initializer)

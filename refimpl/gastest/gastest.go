@@ -16,13 +16,7 @@ import (
 // skipped, or fails when TRAMPCHECK_REQUIRE_KERNEL=1 (as in CI).
 func Text(t testing.TB, src string) []byte {
 	t.Helper()
-	as, err := exec.LookPath("s390x-linux-gnu-as")
-	if err != nil {
-		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
-			t.Fatal("s390x-linux-gnu-as not installed (binutils-s390x-linux-gnu)")
-		}
-		t.Skip("s390x-linux-gnu-as not installed (binutils-s390x-linux-gnu)")
-	}
+	as := Binutil(t, "as")
 	dir := t.TempDir()
 	in, out := filepath.Join(dir, "t.s"), filepath.Join(dir, "t.o")
 	if err := os.WriteFile(in, []byte(src), 0o644); err != nil {
@@ -55,4 +49,20 @@ func Text(t testing.TB, src string) []byte {
 	}
 	t.Fatal("no symbol end in the object")
 	return nil
+}
+
+// Binutil returns the path of the s390x GNU binutils tool
+// s390x-linux-gnu-<name> ("as", "objdump"). Without it tb is skipped, or
+// fails when TRAMPCHECK_REQUIRE_KERNEL=1 (as in CI).
+func Binutil(tb testing.TB, name string) string {
+	tb.Helper()
+	p, err := exec.LookPath("s390x-linux-gnu-" + name)
+	if err != nil {
+		msg := "s390x-linux-gnu-" + name + " not installed (binutils-s390x-linux-gnu)"
+		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
+			tb.Fatal(msg)
+		}
+		tb.Skip(msg)
+	}
+	return p
 }

@@ -73,13 +73,7 @@ func TestGNUAs(t *testing.T) {
 // operands).
 func objdumpLines(t *testing.T, code []byte) map[int]string {
 	t.Helper()
-	od, err := exec.LookPath("s390x-linux-gnu-objdump")
-	if err != nil {
-		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
-			t.Fatal("s390x-linux-gnu-objdump not installed (binutils-s390x-linux-gnu)")
-		}
-		t.Skip("s390x-linux-gnu-objdump not installed (binutils-s390x-linux-gnu)")
-	}
+	od := gastest.Binutil(t, "objdump")
 	bin := filepath.Join(t.TempDir(), "code.bin")
 	if err := os.WriteFile(bin, code, 0o644); err != nil {
 		t.Fatal(err)

@@ -32,7 +32,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -182,30 +181,6 @@ func (c Case) Describe() string {
 // Tools are the paths of the cross tools the harness runs.
 type Tools struct {
 	GCC, QEMU, NM string
-}
-
-// ErrNoTool reports a cross tool that is not installed.
-var ErrNoTool = errors.New("not installed")
-
-// LookTools returns the tools' paths, or an error wrapping ErrNoTool that
-// names the first missing tool and its Debian package.
-func LookTools() (Tools, error) {
-	var t Tools
-	for _, x := range []struct {
-		p         *string
-		name, pkg string
-	}{
-		{&t.GCC, "s390x-linux-gnu-gcc", "gcc-s390x-linux-gnu"},
-		{&t.QEMU, "qemu-s390x", "qemu-user"},
-		{&t.NM, "s390x-linux-gnu-nm", "binutils-s390x-linux-gnu"},
-	} {
-		p, err := exec.LookPath(x.name)
-		if err != nil {
-			return t, fmt.Errorf("%s %w (%s)", x.name, ErrNoTool, x.pkg)
-		}
-		*x.p = p
-	}
-	return t, nil
 }
 
 // Harness is the compiled program for a list of cases.

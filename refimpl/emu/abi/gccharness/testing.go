@@ -1,28 +1,22 @@
 package gccharness
 
 import (
-	"errors"
-	"os"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/refimpl/emu/internal/qemutest"
 )
 
 // Require returns the cross tools, or skips tb when one is missing
 // (fails it instead when TRAMPCHECK_REQUIRE_QEMU=1, as in CI).
 func Require(tb testing.TB) Tools {
 	tb.Helper()
-	tools, err := LookTools()
-	if errors.Is(err, ErrNoTool) {
-		msg := err.Error() + ": the comparison with GCC is skipped"
-		if os.Getenv("TRAMPCHECK_REQUIRE_QEMU") == "1" {
-			tb.Fatal(msg + " (TRAMPCHECK_REQUIRE_QEMU=1)")
-		}
-		tb.Skip(msg)
+	const against = "GCC"
+	return Tools{
+		GCC:  qemutest.Tool(tb, "s390x-linux-gnu-gcc", "gcc-s390x-linux-gnu", against),
+		QEMU: qemutest.Tool(tb, "qemu-s390x", "qemu-user", against),
+		NM:   qemutest.Tool(tb, "s390x-linux-gnu-nm", "binutils-s390x-linux-gnu", against),
 	}
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return tools
 }
 
 // Compare is the test of a set of trampolines: codes[k] is case k's
