@@ -1,7 +1,6 @@
 package cparse
 
 import (
-	"flag"
 	"go/token"
 	"os"
 	"path/filepath"
@@ -26,49 +25,29 @@ type Result struct {
 	Failed []error
 }
 
-// stringList is a repeatable string flag.
-type stringList []string
-
-func (l *stringList) String() string     { return strings.Join(*l, ",") }
-func (l *stringList) Set(s string) error { *l = append(*l, s); return nil }
-
-// Flags of Analyzer.
-var (
-	flagTree    string
-	flagInclude stringList
-	flagDefine  stringList
-)
-
 // Analyzer is the C front end as a result-only analyzer: it parses every
 // .c and .h file of pass.OtherFiles (read through pass.ReadFile) and returns
 // a *Result. It reports no diagnostics; a file it cannot parse makes Run
 // fail, because a file that cannot be checked completely must never be
 // reported clean.
+//
+// Analyzer has no options of its own: run by itself it parses the files
+// alone (hermetic mode, Options{}). A driver that checks against a tree,
+// or with -I and -D, computes the result with ParseFiles and its run's
+// Options and supplies it as the pass's ResultOf[Analyzer], as the
+// trampcheck driver (package driver) does: the options then belong to
+// the run, not to the process, and two runs with different options can
+// proceed at once.
 var Analyzer = &analysis.Analyzer{
 	Name:       "cparse",
 	Doc:        "parse the C files of the pass for the checks that read C",
 	URL:        "https://github.com/trampcheck/trampcheck/tree/main/cparse",
 	Run:        run,
 	ResultType: reflect.TypeOf((*Result)(nil)),
-	Flags:      analyzerFlags(),
-}
-
-func analyzerFlags() flag.FlagSet {
-	fs := flag.NewFlagSet("cparse", flag.ContinueOnError)
-	fs.StringVar(&flagTree, "tree", "", "kernel source tree for header prototypes (hermetic mode without)")
-	fs.Var(&flagInclude, "I", "extra include directory (repeatable)")
-	fs.Var(&flagDefine, "D", "predefined macro NAME[=VALUE] (repeatable)")
-	return *fs
-}
-
-// FlagOptions returns the Options that Analyzer's flags select.
-func FlagOptions() Options {
-	return Options{Tree: flagTree, IncludeDirs: flagInclude, Defines: flagDefine, SameHeaders: flagSameHeaders, KeepGoing: flagKeepGoing}
 }
 
 func run(pass *analysis.Pass) (any, error) {
-	opts := FlagOptions()
-	return ParseFiles(pass.Fset, pass.OtherFiles, pass.ReadFile, opts)
+	return ParseFiles(pass.Fset, pass.OtherFiles, pass.ReadFile, Options{})
 }
 
 // ParseFiles parses the .c and .h files among names, reading them (and, in
@@ -132,19 +111,3 @@ func (f *File) TokPos(off int) token.Pos {
 	}
 	return f.TokFile.Pos(off)
 }
-
-// Configure sets the options Analyzer runs with, replacing whatever its
-// flags held: drivers that run it many times in one process call it once
-// per configuration instead of setting the repeatable flags.
-func Configure(o Options) {
-	flagTree = o.Tree
-	flagInclude = append(stringList(nil), o.IncludeDirs...)
-	flagDefine = append(stringList(nil), o.Defines...)
-	flagSameHeaders = o.SameHeaders
-	flagKeepGoing = o.KeepGoing
-	closureMemo.Clear()
-}
-
-// flagSameHeaders and flagKeepGoing are Options.SameHeaders and
-// Options.KeepGoing as Configure set them (no flags).
-var flagSameHeaders, flagKeepGoing bool

@@ -2,6 +2,7 @@ package cparse
 
 import (
 	"go/token"
+	"sync"
 
 	"modernc.org/cc/v4"
 )
@@ -156,12 +157,23 @@ type Options struct {
 	// replace the tree's own (the state after applying patches in memory).
 	Overlay map[string][]byte
 	// SameHeaders promises that the reader serves the same header
-	// contents to every parse until the next Configure (a patch series
-	// that changes no header): parses of files with the same #include
-	// lines then share one include closure instead of each scanning it.
+	// contents to every parse that shares Closures (a patch series that
+	// changes no header): parses of files with the same #include lines
+	// then share one include closure instead of each scanning it.
 	SameHeaders bool
+	// Closures holds the include closures shared under SameHeaders; it
+	// belongs to one run (one series), so that runs with different trees
+	// or headers never share one. Nil shares nothing.
+	Closures *Closures
 	// KeepGoing makes ParseFiles parse the other files when one cannot be
 	// parsed at all, listing it in Result.Failed; only when none can is
 	// the whole parse an error.
 	KeepGoing bool
+}
+
+// Closures is a per-run cache of include closures (see
+// Options.SameHeaders). The zero value is ready to use; it is safe for
+// concurrent parses.
+type Closures struct {
+	m sync.Map // closureKey -> *closureEntry
 }

@@ -87,10 +87,6 @@ func headerProtos(name string, src []byte, sc *scan, opts Options, read func(str
 	return m, nil
 }
 
-// closureMemo holds include closures shared under Options.SameHeaders,
-// keyed by closureKey; Configure clears it.
-var closureMemo sync.Map
-
 // closureKey is what an include closure depends on besides header
 // contents: the tree, the file's directory (for quoted includes), its
 // #include lines and the extra include directories.
@@ -110,7 +106,7 @@ type closureEntry struct {
 // states of a series that changes no header).
 func sharedClosure(name string, src []byte, sc *scan, opts Options, read func(string) ([]byte, error)) ([]Header, error) {
 	rel := relName(opts.Tree, name)
-	if !opts.SameHeaders || len(opts.Overlay) > 0 {
+	if !opts.SameHeaders || opts.Closures == nil || len(opts.Overlay) > 0 {
 		return IncludeClosure(opts.Tree, rel, src, opts, read)
 	}
 	var incs strings.Builder
@@ -118,7 +114,7 @@ func sharedClosure(name string, src []byte, sc *scan, opts Options, read func(st
 		fmt.Fprintf(&incs, "%t %s\n", in.angled, in.path)
 	}
 	key := closureKey{opts.Tree, path.Dir(rel), incs.String(), strings.Join(opts.IncludeDirs, "\x00")}
-	v, _ := closureMemo.LoadOrStore(key, &closureEntry{})
+	v, _ := opts.Closures.m.LoadOrStore(key, &closureEntry{})
 	e := v.(*closureEntry)
 	e.once.Do(func() { e.headers, e.err = IncludeClosure(opts.Tree, rel, src, opts, read) })
 	return e.headers, e.err

@@ -8,7 +8,8 @@ import (
 
 // TestSameHeaders: parses that share an include closure under
 // Options.SameHeaders see the same header prototypes as separate parses,
-// and Configure forgets the shared closure (a changed header is seen).
+// and a new run's Closures does not hold the old closure (a changed header
+// is seen).
 func TestSameHeaders(t *testing.T) {
 	tree := t.TempDir()
 	write := func(rel, text string) {
@@ -22,10 +23,9 @@ func TestSameHeaders(t *testing.T) {
 	}
 	write("include/linux/a.h", "int from_header(void);\n")
 	src := []byte("#include <linux/a.h>\nint from_header(void) { return 0; }\nint other(void) { return 1; }\n")
+	memo := &Closures{}
 	parseWith := func(same bool) map[string]string {
-		Configure(Options{Tree: tree, SameHeaders: same})
-		defer Configure(Options{})
-		f, err := Parse(filepath.Join(tree, "x.c"), src, FlagOptions())
+		f, err := Parse(filepath.Join(tree, "x.c"), src, Options{Tree: tree, SameHeaders: same, Closures: memo})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +41,8 @@ func TestSameHeaders(t *testing.T) {
 		}
 	}
 	write("include/linux/a.h", "int other(void);\n")
+	memo = &Closures{}
 	if got := parseWith(true); got["other"] == "" || got["from_header"] != "" {
-		t.Errorf("after Configure and a changed header: got %v, want only other", got)
+		t.Errorf("in a new run after a changed header: got %v, want only other", got)
 	}
 }

@@ -39,16 +39,16 @@
 //		}
 //	}
 //
-// Run runs cparse.Analyzer itself (through cparse.ParseFiles, without
-// touching its global flags) and then the given analyzers and everything
-// they require, in dependency order. It returns what it saw for further
+// Run runs the analyzers through trampcheck's driver (package driver):
+// the front end with the fixture's options, then the given analyzers and
+// everything they require, in dependency order. It returns what it saw for further
 // assertions. Diagnostics (Check) runs the same without expectations.
 package checktest
 
 import (
+	"errors"
 	"fmt"
 	"go/token"
-	"go/types"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -63,6 +63,8 @@ import (
 
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
+	"github.com/trampcheck/trampcheck/driver"
+	"github.com/trampcheck/trampcheck/driver/treefs"
 )
 
 // Diagnostic is one diagnostic with its resolved position.
@@ -192,9 +194,13 @@ func run(tb testing.TB, fixture string, analyzers []*analysis.Analyzer) (*Outcom
 	}
 	// Patches apply in order, in memory; the files they leave are the
 	// overlay that the front end reads.
+	tree, err := treefs.OpenDir(dir)
+	if err != nil {
+		return nil, nil, err
+	}
 	var patched map[string][]byte
 	if len(patches) > 0 {
-		states, err := patchset.Apply(patchset.DirReader(dir), patches)
+		states, err := patchset.Apply(tree, patches)
 		if err != nil {
 			return nil, nil, fmt.Errorf("%s: %v", fixture, err)
 		}
@@ -209,14 +215,9 @@ func run(tb testing.TB, fixture string, analyzers []*analysis.Analyzer) (*Outcom
 			sort.Strings(names)
 		}
 	}
-	read := func(p string) ([]byte, error) {
-		if rel, err := filepath.Rel(dir, p); err == nil {
-			if b, ok := patched[filepath.ToSlash(rel)]; ok {
-				return b, nil
-			}
-		}
-		return os.ReadFile(p)
-	}
+	// The tree reader of trampcheck check: the patched files over the
+	// archive's tree, which no path or link leaves.
+	read := treefs.Overlay{Tree: tree, Files: patched}.ReadFile
 	if !hermetic {
 		opts.Tree = dir
 	}
@@ -239,70 +240,34 @@ func run(tb testing.TB, fixture string, analyzers []*analysis.Analyzer) (*Outcom
 	return out, files, err
 }
 
-// analyze runs the front end and the analyzers.
+// analyze runs the front end and the analyzers through the driver's
+// session, as trampcheck check does.
 func analyze(names []string, read func(string) ([]byte, error), opts cparse.Options, analyzers []*analysis.Analyzer) (*Outcome, error) {
-	fset := token.NewFileSet()
-	parsed, err := cparse.ParseFiles(fset, names, read, opts)
-	if err != nil {
-		return nil, err
+	s := driver.NewSession(driver.Unit{Files: names, Read: read}, driver.Options{Front: opts})
+	if err := s.RunOne(cparse.Analyzer); err != nil {
+		return nil, errors.Unwrap(err)
 	}
-	out := &Outcome{Parsed: parsed, Fset: fset}
-	results := map[*analysis.Analyzer]any{cparse.Analyzer: parsed}
-	pkg := types.NewPackage("trampcheck/checktest", "checktest")
-	var visit func(a *analysis.Analyzer) error
-	visit = func(a *analysis.Analyzer) error {
-		if _, done := results[a]; done {
-			return nil
+	out := &Outcome{Parsed: s.Parsed(), Fset: s.Fset()}
+	err := s.Exec(analyzers)
+	fset := s.Fset()
+	for _, d := range s.Diagnostics() {
+		p := fset.Position(d.Pos)
+		x := Diagnostic{
+			Analyzer: d.Analyzer.Name, File: p.Filename, Line: p.Line, Col: p.Column,
+			Message: d.Message, Category: d.Category,
 		}
-		for _, r := range a.Requires {
-			if err := visit(r); err != nil {
-				return err
+		if d.End.IsValid() {
+			if e := fset.Position(d.End); e.Line == p.Line {
+				x.EndCol = e.Column
 			}
 		}
-		pass := &analysis.Pass{
-			Analyzer:   a,
-			Fset:       fset,
-			OtherFiles: names,
-			Pkg:        pkg,
-			ResultOf:   results,
-			ReadFile:   read,
-			Report: func(d analysis.Diagnostic) {
-				p := fset.Position(d.Pos)
-				x := Diagnostic{
-					Analyzer: a.Name, File: p.Filename, Line: p.Line, Col: p.Column,
-					Message: d.Message, Category: d.Category,
-				}
-				if d.End.IsValid() {
-					if e := fset.Position(d.End); e.Line == p.Line {
-						x.EndCol = e.Column
-					}
-				}
-				out.Diagnostics = append(out.Diagnostics, x)
-			},
-		}
-		res, err := a.Run(pass)
-		if err != nil {
-			return fmt.Errorf("%s: %v", a.Name, err)
-		}
-		results[a] = res
-		return nil
+		out.Diagnostics = append(out.Diagnostics, x)
 	}
-	for _, a := range analyzers {
-		if err := visit(a); err != nil {
-			return out, err
-		}
+	var ae *driver.AnalyzerError
+	if errors.As(err, &ae) {
+		return out, fmt.Errorf("%s: %v", ae.Analyzer.Name, ae.Err)
 	}
-	sort.SliceStable(out.Diagnostics, func(i, j int) bool {
-		a, b := out.Diagnostics[i], out.Diagnostics[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Col < b.Col
-	})
-	return out, nil
+	return out, err
 }
 
 // wantRE finds a // want comment and the expectations after it.

@@ -10,6 +10,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/driver/listbot"
+	"github.com/trampcheck/trampcheck/driver/sendemail"
 )
 
 // The bot's fixture tree: two small C files written for these tests.
@@ -126,7 +129,7 @@ func TestBotAnswersOffendingPatchesOnce(t *testing.T) {
 	sent := filepath.Join(t.TempDir(), "sent.mbox")
 	args := []string{
 		"bot", "--out", out, "--tree", tree, "--from", "trampcheck bot <bot@example.com>",
-		"--sendmail", "{ echo 'From bot Thu Jan  1 00:00:00 1970'; cat; echo; } >> " + shellQuote(sent), mbox,
+		"--sendmail", "{ echo 'From bot Thu Jan  1 00:00:00 1970'; cat; echo; } >> " + sendemail.ShellQuote(sent), mbox,
 	}
 	stdout, stderr, code := runCmd(args...)
 	if code != exitFindings {
@@ -172,9 +175,9 @@ func TestBotAnswersOffendingPatchesOnce(t *testing.T) {
 	if n := bytes.Count(sentData, []byte("\nIn-Reply-To: ")); n != len(offending) {
 		t.Errorf("--sendmail: got %d mails, want %d", n, len(offending))
 	}
-	index, _ := os.ReadFile(filepath.Join(out, botIndexFile))
+	index, _ := os.ReadFile(filepath.Join(out, listbot.IndexFile))
 	if n := strings.Count(string(index), "\n"); n != len(offending) {
-		t.Errorf("%s: got %d lines, want %d\n%s", botIndexFile, n, len(offending), index)
+		t.Errorf("%s: got %d lines, want %d\n%s", listbot.IndexFile, n, len(offending), index)
 	}
 
 	// A second run on the same input answers nothing.
@@ -202,7 +205,7 @@ func TestBotBadInput(t *testing.T) {
 	if err := os.MkdirAll(badState, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(badState, botStateFile), []byte("no-tab-here\n"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(badState, listbot.StateFile), []byte("no-tab-here\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	otherTree := t.TempDir() // lacks lib/: no series applies
@@ -235,23 +238,4 @@ func TestBotBadInput(t *testing.T) {
 			t.Errorf("%s: panic: %s", tc.name, stderr)
 		}
 	}
-}
-
-// TestBotLock: a second bot on the same DIR is refused while one runs.
-func TestBotLock(t *testing.T) {
-	out := t.TempDir()
-	first := &bot{e: &env{}, out: out}
-	if err := first.load(); err != nil {
-		t.Fatal(err)
-	}
-	second := &bot{e: &env{}, out: out}
-	if err := second.load(); err == nil || !strings.Contains(err.Error(), "another trampcheck bot is using it") {
-		t.Errorf("second bot: got %v, want a refusal", err)
-	}
-	_ = first.lock.Close()
-	third := &bot{e: &env{}, out: out}
-	if err := third.load(); err != nil {
-		t.Errorf("after the first bot: got %v, want the lock free", err)
-	}
-	_ = third.lock.Close()
 }

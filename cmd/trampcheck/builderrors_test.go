@@ -13,6 +13,7 @@ import (
 
 	"github.com/trampcheck/trampcheck/checks/builderrors"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
+	"github.com/trampcheck/trampcheck/driver"
 )
 
 // TestBuilderrorsOptIn: builderrors is not in the default set but known
@@ -33,7 +34,8 @@ func TestBuilderrorsOptIn(t *testing.T) {
 		{"too few arguments to function 'g'", "too few arguments to function 'g'", ""},
 		{`macro "M" requires 2 arguments, but only 1 given`, `macro "M" requires 2 arguments, but only 1 given`, ""},
 	} {
-		f, err := toFinding(fset, nil, "builderrors", analysis.Diagnostic{Pos: tf.Pos(21), Message: tc.msg})
+		opt := driver.Options{Styles: checkStyles}
+		f, err := opt.Finding(fset, nil, "builderrors", analysis.Diagnostic{Pos: tf.Pos(21), Message: tc.msg})
 		if err != nil {
 			t.Fatal(err)
 		}

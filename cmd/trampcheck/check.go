@@ -1,25 +1,18 @@
 package main
 
 import (
-	"bytes"
-	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/trampcheck/trampcheck/checks/trampxcheck"
-	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
 	"github.com/trampcheck/trampcheck/cparse"
-	"github.com/trampcheck/trampcheck/cparse/patchset"
+	"github.com/trampcheck/trampcheck/driver"
+	"github.com/trampcheck/trampcheck/driver/report"
+	"github.com/trampcheck/trampcheck/driver/series"
 )
 
 func init() {
@@ -86,7 +79,12 @@ func runCheck(e *env, args []string) int {
 		fmt.Fprintln(e.Stderr, "trampcheck check: no input; give a .c file, a patch, an mbox, a directory or -")
 		return exitError
 	}
-	run, err := checkInputs(e, &cfg, fs.Args())
+	sc, err := seriesConfig(e, &cfg)
+	if err != nil {
+		fmt.Fprintf(e.Stderr, "trampcheck: %v\n", oneLine(err))
+		return exitError
+	}
+	run, err := series.Check(sc, fs.Args())
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "trampcheck: %v\n", oneLine(err))
 		return exitError
@@ -109,24 +107,14 @@ func runCheck(e *env, args []string) int {
 // statusOf is 1 when the run has findings that count: in patch mode only
 // new ones (a pre-submit check must not fail on what the base already has).
 func statusOf(run *report.Run) int {
-	for _, pr := range run.Results {
-		for _, f := range pr.Findings {
-			if f.New == nil || *f.New {
-				return exitFindings
-			}
-		}
+	if series.Failing(run) {
+		return exitFindings
 	}
 	return exitClean
 }
 
 // oneLine keeps an error message on one line.
-func oneLine(err error) string {
-	s := strings.TrimSpace(err.Error())
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
-	}
-	return s
-}
+func oneLine(err error) string { return series.OneLine(err) }
 
 // selectedAnalyzers returns the front end followed by the checks named in
 // --checks (all but the opt-in ones by default), validated as a go/analysis set.
@@ -184,449 +172,28 @@ func optInNames() []string {
 	return names
 }
 
-// configureFrontEnd passes the tree, -I and -D to the front end.
-func configureFrontEnd(cfg *checkConfig) {
-	cparse.Configure(cparse.Options{Tree: cfg.tree, IncludeDirs: cfg.includes, Defines: cfg.defines})
+// checkStyles says how the checks' diagnostics are printed.
+var checkStyles = series.DefaultStyles
+
+// flagFor returns the flag printed after a check's message.
+func flagFor(check string) string {
+	o := driver.Options{Styles: checkStyles}
+	return o.Flag(check)
 }
 
-// isCFile reports whether an input names a C source or header.
-func isCFile(name string) bool {
-	return strings.HasSuffix(name, ".c") || strings.HasSuffix(name, ".h")
-}
-
-// checkInputs runs the selected checks over the inputs: C files are checked
-// as they are; patches form one series applied to the tree.
-func checkInputs(e *env, cfg *checkConfig, inputs []string) (*report.Run, error) {
+// seriesConfig turns the flags into the configuration of a check: the
+// tree, -I and -D, the checks --checks selects and how they print.
+func seriesConfig(e *env, cfg *checkConfig) (series.Config, error) {
 	analyzers, err := selectedAnalyzers(cfg.checks)
 	if err != nil {
-		return nil, err
+		return series.Config{}, err
 	}
-	var tree *treeFS
-	if cfg.tree != "" {
-		if tree, err = openTree(cfg.tree); err != nil {
-			return nil, err
-		}
-		cfg.tree = tree.root
-	}
-	configureFrontEnd(cfg)
-	// One file that cannot be read does not stop the others (see
-	// runCheck); the hook and the bot keep the all-or-nothing rule.
-	o := cparse.FlagOptions()
-	o.KeepGoing = true
-	cparse.Configure(o)
-	defer func() {
-		o.KeepGoing = false
-		cparse.Configure(o)
-	}()
-	var cfiles []string
-	var patches []*patchset.Patch
-	for _, in := range inputs {
-		switch {
-		case in == "-":
-			data, err := io.ReadAll(io.LimitReader(e.Stdin, patchset.MaxInputSize+1))
-			if err != nil {
-				return nil, fmt.Errorf("<stdin>: %w", err)
-			}
-			ps, err := patchset.ReadInput("<stdin>", bytes.NewReader(data))
-			if err != nil {
-				return nil, err
-			}
-			patches = append(patches, ps...)
-		case isCFile(in):
-			if err := checkRegular(in); err != nil {
-				return nil, err
-			}
-			cfiles = append(cfiles, in)
-		default:
-			if err := checkNoSymlink(in); err != nil {
-				return nil, err
-			}
-			ps, err := patchset.ReadPath(in)
-			if err != nil {
-				return nil, err
-			}
-			patches = append(patches, ps...)
-		}
-	}
-	run := &report.Run{Base: "hermetic (no tree)"}
-	if tree != nil {
-		run.Base = tree.root
-	}
-	if len(cfiles) > 0 {
-		res, failed, err := checkFiles(tree, cfiles, analyzers)
-		if err != nil {
-			return nil, err
-		}
-		run.Results = append(run.Results, res)
-		for _, f := range failed {
-			run.Failed = append(run.Failed, oneLine(f))
-		}
-	}
-	if len(patches) > 0 {
-		if tree == nil {
-			return nil, errors.New("patch input needs --tree DIR: the files the patches change are read from the tree")
-		}
-		prs, failed, err := checkSeries(tree, patches, analyzers)
-		if err != nil {
-			return nil, err
-		}
-		for _, f := range failed {
-			run.Failed = append(run.Failed, oneLine(f))
-		}
-		run.Patched = true
-		run.Results = append(run.Results, prs...)
-	}
-	return run, nil
-}
-
-// checkRegular refuses inputs that are not regular files (symlinks, devices,
-// directories) with one clear line.
-func checkRegular(path string) error {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return fmt.Errorf("%s: %w", path, errors.Unwrap(err))
-	}
-	if fi.Mode()&os.ModeSymlink != 0 {
-		return fmt.Errorf("%s: is a symbolic link; give the file itself", path)
-	}
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s: not a regular file", path)
-	}
-	return nil
-}
-
-// checkFiles checks C files as they are on disk. With a tree, a file inside
-// it is named relative to the tree, so positions match the robot's.
-func checkFiles(tree *treeFS, paths []string, analyzers []*analysis.Analyzer) (report.PatchResult, []error, error) {
-	names := make([]string, len(paths))
-	contents := map[string][]byte{}
-	for i, p := range paths {
-		data, err := readLimited(p)
-		if err != nil {
-			return report.PatchResult{}, nil, err
-		}
-		name := filepath.ToSlash(p)
-		if tree != nil {
-			if rel, ok := tree.rel(p); ok {
-				name = rel
-			}
-		}
-		names[i] = name
-		contents[name] = data
-	}
-	u := unit{files: names, read: func(name string) ([]byte, error) {
-		if data, ok := contents[name]; ok {
-			return data, nil
-		}
-		if tree != nil {
-			return tree.ReadFile(name)
-		}
-		// File mode with -I: the headers the translation unit includes
-		// (its own directory and the -I directories), read-only.
-		return readLimited(name)
-	}}
-	fs, failed, err := cachedAnalyze(u, analyzers)
-	if err != nil {
-		return report.PatchResult{}, nil, err
-	}
-	files := map[string][]byte{}
-	for _, f := range fs {
-		files[f.File] = contents[f.File]
-	}
-	return report.PatchResult{Findings: fs, Files: files}, failed, nil
-}
-
-// readLimited reads a whole input file, refusing oversized ones.
-func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, errors.Unwrap(err))
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, patchset.MaxInputSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
-	}
-	if len(data) > patchset.MaxInputSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, patchset.MaxInputSize)
-	}
-	return data, nil
-}
-
-// checkSeries applies the patches in order and checks the C files each
-// touches, in the base and after every patch, using every core.
-func checkSeries(tree *treeFS, patches []*patchset.Patch, analyzers []*analysis.Analyzer) ([]report.PatchResult, []error, error) {
-	states, err := patchset.Apply(tree, patches)
-	if err != nil {
-		return nil, nil, err
-	}
-	// Unit k+1 is the state after patch k; unit 0 is the base of every file
-	// the series touches.
-	touchedAll := map[string]bool{}
-	headerTouched := make([]bool, len(states))
-	for k, st := range states {
-		for _, f := range st.Touched {
-			if isCFile(f) {
-				touchedAll[f] = true
-			}
-			headerTouched[k] = headerTouched[k] || strings.HasSuffix(f, ".h")
-		}
-	}
-	// A series that changes no header gives every state the same headers:
-	// the front end then scans the include closure once for all of them.
-	if !slices.Contains(headerTouched, true) {
-		o := cparse.FlagOptions()
-		o.SameHeaders = true
-		cparse.Configure(o)
-		defer func() {
-			o.SameHeaders = false
-			cparse.Configure(o)
-		}()
-	}
-	// A series that changes a header can change what the JIT file
-	// compiles to (a prototype it relied on, a macro): the JIT file is then
-	// checked in every state too, and its new findings are reported.
-	jit := ""
-	if slices.Contains(headerTouched, true) && !touchedAll[jitFile] {
-		if _, err := tree.ReadFile(jitFile); err == nil {
-			jit = jitFile
-		}
-	}
-	if touchedAll[jitFile] || jit != "" {
-		prefetchEnv(tree, analyzers)
-	}
-	units := make([]unit, len(states)+1)
-	base := map[string][]byte{}
-	var baseFiles []string
-	for f := range touchedAll {
-		if data, ok := states[len(states)-1].Base[f]; ok && data != nil {
-			base[f] = data
-			if strings.HasSuffix(f, ".c") {
-				baseFiles = append(baseFiles, f)
-			}
-		}
-	}
-	if jit != "" {
-		baseFiles = append(baseFiles, jit)
-	}
-	sort.Strings(baseFiles)
-	units[0] = unit{files: baseFiles, read: overlayReader(tree, base)}
-	for k, st := range states {
-		var files []string
-		for f, data := range st.Files {
-			if strings.HasSuffix(f, ".c") && data != nil {
-				files = append(files, f)
-			}
-		}
-		if jit != "" {
-			files = append(files, jit)
-		}
-		sort.Strings(files)
-		units[k+1] = unit{files: files, read: overlayReader(tree, st.Files)}
-	}
-	// The patched states are checked in full, in parallel, while the base
-	// is parsed; the base's findings only classify the patched ones as new
-	// or old, so afterwards it runs just the checks that found something.
-	findings := make([][]report.Finding, len(units))
-	errs := make([]error, len(units))
-	failed := make([][]error, len(units))
-	// A series checked before with the same files, headers and checks
-	// is answered by the result cache, the base included.
-	cached := make([]bool, len(units))
-	allCached := true
-	for i := 1; i < len(units); i++ {
-		if len(units[i].files) == 0 {
-			continue
-		}
-		findings[i], cached[i] = cachedFindings(units[i], analyzers)
-		allCached = allCached && cached[i]
-	}
-	if allCached && len(units[0].files) > 0 {
-		findings[0], cached[0] = cachedFindings(units[0], checksFound(analyzers, findings[1:]))
-	}
-	base0 := newSession(units[0])
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for i := range units {
-		if len(units[i].files) == 0 || cached[i] {
-			continue
-		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(i int) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			if i == 0 {
-				errs[0] = base0.runOne(cparse.Analyzer)
-				return
-			}
-			findings[i], failed[i], errs[i] = cachedAnalyze(units[i], analyzers)
-		}(i)
-	}
-	wg.Wait()
-	if errs[0] == nil && len(units[0].files) > 0 && !cached[0] {
-		sub := checksFound(analyzers, findings[1:])
-		findings[0], errs[0] = base0.run(sub)
-		if errs[0] == nil {
-			storeFindings(units[0], sub, base0, findings[0])
-			failed[0] = base0.failed()
-		}
-	}
-	// A file that no state could parse is named once, in the first state
-	// that shows it (the base, or after the patch that made it so).
-	var unread []error
-	seen := map[string]bool{}
-	for i, fs := range failed {
-		for _, err := range fs {
-			msg := err.Error()
-			if seen[msg] {
-				continue
-			}
-			seen[msg] = true
-			if i == 0 {
-				unread = append(unread, fmt.Errorf("base tree: %w", err))
-			} else {
-				unread = append(unread, fmt.Errorf("%s: after applying: %w", states[i-1].Patch.Source, err))
-			}
-		}
-	}
-	for i, err := range errs {
-		if err != nil {
-			if i == 0 {
-				return nil, nil, fmt.Errorf("base tree: %w", err)
-			}
-			return nil, nil, fmt.Errorf("%s: after applying: %w", states[i-1].Patch.Source, err)
-		}
-	}
-	// introducedBy maps a finding key to the subject of the first patch
-	// whose state shows it; base findings are not in it.
-	inBase := keys(findings[0])
-	introducedBy := map[string]string{}
-	var results []report.PatchResult
-	for k, st := range states {
-		touched := map[string]bool{}
-		for _, f := range st.Touched {
-			touched[f] = true
-		}
-		prev := previousKeys(findings[0], units[k], findings[k], k)
-		pr := report.PatchResult{Index: k, Mail: mailOf(st.Patch), Files: map[string][]byte{}}
-		for _, f := range findings[k+1] {
-			key := f.Key()
-			if !inBase[key] {
-				if _, ok := introducedBy[key]; !ok {
-					introducedBy[key] = st.Patch.Subject
-				}
-			}
-			isNew := !prev[key]
-			if !touched[f.File] && (f.File != jit || !headerTouched[k] || !isNew) {
-				continue
-			}
-			f.New = &isNew
-			f.Patch = introducedBy[key]
-			if f.Patch == "" {
-				f.Patch = st.Patch.Subject
-			}
-			f.PatchIndex = k
-			pr.Findings = append(pr.Findings, f)
-			data := st.Files[f.File]
-			if data == nil {
-				data, _ = tree.ReadFile(f.File) // the JIT file, unchanged by the series
-			}
-			pr.Files[f.File] = data
-		}
-		results = append(results, pr)
-	}
-	return results, unread, nil
-}
-
-// prefetchEnv starts reading the trampoline's environment model from the
-// tree's headers while the front end parses, when trampxcheck will need
-// it: trampxcheck.TreeEnv keeps the model, and the analyzer's own call
-// then finds it (or waits for it) instead of laying out the structs on
-// the critical path.
-func prefetchEnv(tree *treeFS, analyzers []*analysis.Analyzer) {
-	if tree == nil || !slices.Contains(analyzers, trampxcheck.Analyzer) {
-		return
-	}
-	go func() { _, _ = trampxcheck.TreeEnv(tree.ReadFile) }() // errors are the analyzer's to report
-}
-
-// checksFound returns the analyzers, in order, that reported a finding in
-// any of the states.
-func checksFound(analyzers []*analysis.Analyzer, states [][]report.Finding) []*analysis.Analyzer {
-	found := map[string]bool{}
-	for _, fs := range states {
-		for _, f := range fs {
-			found[f.Check] = true
-		}
-	}
-	var out []*analysis.Analyzer
-	for _, a := range analyzers {
-		if found[a.Name] {
-			out = append(out, a)
-		}
-	}
-	return out
-}
-
-// previousKeys is the set of finding keys of the state before patch k: the
-// files the series touched before patch k as they were then, every other
-// file as in the base.
-func previousKeys(base []report.Finding, prevUnit unit, prev []report.Finding, k int) map[string]bool {
-	if k == 0 {
-		return keys(base)
-	}
-	inPrev := map[string]bool{}
-	for _, f := range prevUnit.files {
-		inPrev[f] = true
-	}
-	m := keys(prev)
-	for _, f := range base {
-		if !inPrev[f.File] {
-			m[f.Key()] = true
-		}
-	}
-	return m
-}
-
-// jitFile is the tree-relative path of the file trampcheck exists for: the
-// one xcheck runs, and the one check adds when a series touches a header.
-const jitFile = "arch/s390/net/bpf_jit_comp.c"
-
-// keys returns the set of finding keys.
-func keys(fs []report.Finding) map[string]bool {
-	m := map[string]bool{}
-	for _, f := range fs {
-		m[f.Key()] = true
-	}
-	return m
-}
-
-// overlayReader serves a state's files over the tree.
-func overlayReader(tree *treeFS, files map[string][]byte) func(string) ([]byte, error) {
-	return func(name string) ([]byte, error) {
-		if rel, ok := tree.rel(name); ok {
-			name = rel
-		}
-		if data, ok := files[name]; ok {
-			if data == nil {
-				return nil, fmt.Errorf("%s: deleted by the series", name)
-			}
-			return data, nil
-		}
-		return tree.ReadFile(name)
-	}
-}
-
-// mailOf extracts what replies need from a patch.
-func mailOf(p *patchset.Patch) report.Mail {
-	return report.Mail{
-		Subject:    p.Subject,
-		From:       p.From,
-		To:         p.To,
-		Cc:         p.Cc,
-		MessageID:  p.MessageID,
-		References: p.References,
-		Date:       p.Date,
-	}
+	return series.Config{
+		Tree:      cfg.tree,
+		Includes:  cfg.includes,
+		Defines:   cfg.defines,
+		Analyzers: analyzers,
+		Styles:    checkStyles,
+		Stdin:     e.Stdin,
+	}, nil
 }

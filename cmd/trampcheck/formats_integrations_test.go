@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/cparse/ktree"
+	"github.com/trampcheck/trampcheck/driver/report"
 )
 
 // diffLabelled returns "diff -u" of two versions of a tree file, labelled
@@ -291,7 +292,7 @@ func TestDescribeBase(t *testing.T) {
 		{"", "hermetic (no tree)"},
 	}
 	for _, tc := range tests {
-		if got := describeBase(tc.dir); got != tc.want {
+		if got := report.DescribeBase(tc.dir); got != tc.want {
 			t.Errorf("describeBase(%q): got %q, want %q", tc.dir, got, tc.want)
 		}
 	}

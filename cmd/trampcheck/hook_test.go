@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/driver/sendemail"
 )
 
 // buildTrampcheck builds the trampcheck binary into a temporary directory.
@@ -305,7 +307,7 @@ func TestHookInstall(t *testing.T) {
 	if out, code := r.run(nil, bin, "hook", "install", "--force"); code != 0 {
 		t.Errorf("install --force: got exit %d (%s), want 0", code, out)
 	}
-	if b, _ := os.ReadFile(hook); !bytes.Contains(b, []byte(hookSignature)) {
+	if b, _ := os.ReadFile(hook); !bytes.Contains(b, []byte(sendemail.Signature)) {
 		t.Errorf("install --force did not replace the hook: %q", b)
 	}
 	// core.hooksPath is honoured.

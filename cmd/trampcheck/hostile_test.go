@@ -19,6 +19,9 @@ import (
 	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
+	"github.com/trampcheck/trampcheck/driver"
+	"github.com/trampcheck/trampcheck/driver/series"
+	"github.com/trampcheck/trampcheck/driver/treefs"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
@@ -685,11 +688,11 @@ var panicker = &analysis.Analyzer{
 // checkSeries.
 func TestRecoverCheckPanic(t *testing.T) {
 	read := func(string) ([]byte, error) { return []byte("int x;\n"), nil }
-	_, err := analyze(unit{files: []string{"a.c"}, read: read}, []*analysis.Analyzer{cparse.Analyzer, panicker})
+	_, err := driver.Analyze(driver.Unit{Files: []string{"a.c"}, Read: read}, []*analysis.Analyzer{cparse.Analyzer, panicker}, driver.Options{})
 	if err == nil || !strings.Contains(err.Error(), "a.c") || !strings.Contains(err.Error(), "panicker") || strings.Contains(err.Error(), "\n") {
 		t.Errorf("got %v, want one line naming a.c and panicker", err)
 	}
-	tree, err := openTree(copyTree(t, demoTree))
+	tree, err := treefs.OpenDir(copyTree(t, demoTree))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -697,7 +700,7 @@ func TestRecoverCheckPanic(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := checkSeries(tree, ps, []*analysis.Analyzer{cparse.Analyzer, panicker}); err == nil || !strings.Contains(err.Error(), "panicker") {
+	if _, _, err := series.CheckSeries(tree, ps, []*analysis.Analyzer{cparse.Analyzer, panicker}, driver.Options{}); err == nil || !strings.Contains(err.Error(), "panicker") {
 		t.Errorf("series: got %v, want an error naming panicker", err)
 	}
 }

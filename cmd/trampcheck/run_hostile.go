@@ -1,41 +1,5 @@
 package main
 
-import (
-	"errors"
-	"fmt"
-	"os"
-	"strings"
-
-	"golang.org/x/tools/go/analysis"
-)
-
-// runAnalyzer runs one analyzer pass and turns a panic in it into an error
-// naming the check and the files. analyze runs in goroutines (checkSeries),
-// where the recover of runSafe cannot reach.
-func runAnalyzer(a *analysis.Analyzer, pass *analysis.Pass) (res any, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			msg := strings.Join(strings.Fields(fmt.Sprint(r)), " ")
-			res, err = nil, fmt.Errorf("%s: internal error in check %s: %s", strings.Join(pass.OtherFiles, ", "), a.Name, msg)
-		}
-	}()
-	return a.Run(pass)
-}
-
-// checkNoSymlink refuses a patch, mbox or directory argument that is a
-// symbolic link, as checkRegular does for C files: a hook or a bot must
-// not be led elsewhere by a link planted among its inputs.
-func checkNoSymlink(path string) error {
-	fi, err := os.Lstat(path)
-	if err != nil {
-		return fmt.Errorf("%s: %v", path, errors.Unwrap(err))
-	}
-	if fi.Mode()&os.ModeSymlink != 0 {
-		return fmt.Errorf("%s: is a symbolic link; give the file itself", path)
-	}
-	return nil
-}
-
 // clip shortens s to at most n bytes (ending in "...") for quoting input in
 // an error line: a hostile line may be a megabyte long.
 func clip(s string, n int) string {

@@ -17,6 +17,8 @@ import (
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
+	"github.com/trampcheck/trampcheck/driver/series"
+	"github.com/trampcheck/trampcheck/driver/treefs"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
@@ -105,7 +107,7 @@ func runXcheck(e *env, args []string) int {
 		desc = fmt.Sprintf("%s, shard %d/%d", desc, k, of)
 	}
 	if *tree != "" {
-		if _, err := openTree(*tree); err != nil {
+		if _, err := treefs.OpenDir(*tree); err != nil {
 			return fail("%v", err)
 		}
 	}
@@ -129,7 +131,7 @@ func runXcheck(e *env, args []string) int {
 		if *tree == "" {
 			return fail("nothing to check: give a FILE, a PATCH with --tree, or --tree alone")
 		}
-		inputs = []string{filepath.Join(*tree, jitFile)}
+		inputs = []string{filepath.Join(*tree, series.JITFile)}
 	}
 	xo := xopts{workers: *workers, exec: *exec}
 	status := exitClean
@@ -375,27 +377,27 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 	// can change the environment model the file is executed in).
 	matters := func(st *patchset.State) bool {
 		for _, p := range st.Touched {
-			if p == jitFile || strings.HasSuffix(p, ".h") {
+			if p == series.JITFile || strings.HasSuffix(p, ".h") {
 				return true
 			}
 		}
 		return false
 	}
 	if !slices.ContainsFunc(states, matters) {
-		fmt.Fprintf(e.Stdout, "xcheck: %s does not change %s or a header\n", path, jitFile)
+		fmt.Fprintf(e.Stdout, "xcheck: %s does not change %s or a header\n", path, series.JITFile)
 		return exitClean
 	}
-	baseSrc, err := patchset.DirReader(tree).ReadFile(jitFile)
+	baseSrc, err := patchset.DirReader(tree).ReadFile(series.JITFile)
 	if err != nil {
 		return fail("%v", err)
 	}
 	// jitOf returns the JIT file as the states up to st leave it.
-	jitOf := func(upto int) ([]byte, error) { return stateReader(tree, states[:upto+1])(jitFile) }
+	jitOf := func(upto int) ([]byte, error) { return stateReader(tree, states[:upto+1])(series.JITFile) }
 	baseEnv, err := treeEnv(tree, patchset.DirReader(tree).ReadFile)
 	if err != nil {
 		return fail("%v", err)
 	}
-	_, prev, err := compileFile(jitFile+" (base)", baseSrc, baseEnv.env)
+	_, prev, err := compileFile(series.JITFile+" (base)", baseSrc, baseEnv.env)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -425,12 +427,12 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 		if err != nil {
 			return fail("%s: %v", name, err)
 		}
-		f, cur, err := compileFile(jitFile, src, xe.env)
+		f, cur, err := compileFile(series.JITFile, src, xe.env)
 		if err != nil {
 			return fail("%s: %v", name, err)
 		}
 		if i == last {
-			return xcheckRun(e, jitFile, f, cur, prev, name, xe, n, cfg, desc, xo)
+			return xcheckRun(e, series.JITFile, f, cur, prev, name, xe, n, cfg, desc, xo)
 		}
 		pcfg, stop := withProgress(e.Stderr, "xcheck: "+name+": codegen diff", n, cfg)
 		d, err := trampxcheck.Diff(prev, cur, n, pcfg, xo.workers)

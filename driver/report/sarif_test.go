@@ -13,7 +13,7 @@ import (
 )
 
 // schemaPath is the SARIF 2.1.0 structure written for these tests.
-var schemaPath = filepath.Join("..", "..", "..", "..", "testdata", "integrations", "sarif-2.1.0-min.schema.json")
+var schemaPath = filepath.Join("..", "..", "testdata", "integrations", "sarif-2.1.0-min.schema.json")
 
 // validate checks v against the JSON Schema subset the schema file uses and
 // returns every violation, each naming the JSON path.

@@ -1,4 +1,11 @@
-package main
+// Package treefs reads kernel trees for trampcheck, read-only, as io/fs
+// file systems: a directory on disk that no path or symbolic link can
+// leave (Dir), the files of a series' state served over a tree (Overlay)
+// and a git commit (GitRev). Every one is an fs.ReadFileFS over
+// tree-relative slash paths; Dir and Overlay also take absolute paths
+// inside the tree in ReadFile, as the C front end's header lookups give
+// them.
+package treefs
 
 import (
 	"errors"
@@ -14,9 +21,9 @@ import (
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 )
 
-// treeFS reads files of a kernel tree, read-only, refusing any path that
+// Dir reads files of a kernel tree, read-only, refusing any path that
 // leaves it (absolute paths, "..", symbolic links that point outside).
-type treeFS struct {
+type Dir struct {
 	root  string   // absolute, symbolic links resolved
 	dirs  sync.Map // tree-relative directory -> dirResult
 	files sync.Map // tree-relative path -> *cachedFile
@@ -26,8 +33,9 @@ type treeFS struct {
 	over map[string][]byte
 }
 
-// openTree validates a --tree argument.
-func openTree(dir string) (*treeFS, error) {
+// OpenDir opens the tree at dir (a --tree argument), which must be a
+// directory.
+func OpenDir(dir string) (*Dir, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, fmt.Errorf("--tree %s: %v", dir, err)
@@ -43,12 +51,23 @@ func openTree(dir string) (*treeFS, error) {
 	if !fi.IsDir() {
 		return nil, fmt.Errorf("--tree %s: not a directory", dir)
 	}
-	return &treeFS{root: real}, nil
+	return &Dir{root: real}, nil
 }
 
-// rel returns p relative to the tree when p is an absolute or
+// Root returns the tree's absolute path, symbolic links resolved.
+func (t *Dir) Root() string { return t.root }
+
+// WithBase sets the contents, by tree-relative path, that replace the
+// tree's own (a nil value: a file absent from the base), and returns t.
+// Call it before the first read.
+func (t *Dir) WithBase(over map[string][]byte) *Dir {
+	t.over = over
+	return t
+}
+
+// Rel returns p relative to the tree when p is an absolute or
 // working-directory-relative path inside it.
-func (t *treeFS) rel(p string) (string, bool) {
+func (t *Dir) Rel(p string) (string, bool) {
 	if t == nil {
 		return "", false
 	}
@@ -76,7 +95,7 @@ func (t *treeFS) rel(p string) (string, bool) {
 // once, component by component, and remembered, found or not: a header
 // closure looks for hundreds of files in a few dozen directories, many of
 // which (generated/ in an unprepared tree) do not exist.
-func (t *treeFS) resolve(clean string) (string, error) {
+func (t *Dir) resolve(clean string) (string, error) {
 	dir, base := path.Split(clean)
 	realDir, err := t.resolveDir(strings.TrimSuffix(dir, "/"))
 	if err != nil {
@@ -92,7 +111,7 @@ type dirResult struct {
 }
 
 // resolveDir resolves a tree-relative directory ("" for the root).
-func (t *treeFS) resolveDir(dir string) (string, error) {
+func (t *Dir) resolveDir(dir string) (string, error) {
 	if dir == "" || dir == "." {
 		return t.root, nil
 	}
@@ -129,16 +148,16 @@ func (t *treeFS) resolveDir(dir string) (string, error) {
 }
 
 // inside reports whether the real path p lies in the tree.
-func (t *treeFS) inside(p string) bool {
+func (t *Dir) inside(p string) bool {
 	r, err := filepath.Rel(t.root, p)
 	return err == nil && r != ".." && !strings.HasPrefix(r, "../") && !filepath.IsAbs(r)
 }
 
 // ReadFile reads a tree-relative (slash) path, or an absolute path inside
 // the tree, read-only and size-limited.
-func (t *treeFS) ReadFile(name string) ([]byte, error) {
+func (t *Dir) ReadFile(name string) ([]byte, error) {
 	if filepath.IsAbs(name) {
-		r, ok := t.rel(name)
+		r, ok := t.Rel(name)
 		if !ok {
 			return nil, fmt.Errorf("%s: outside the tree %s", name, t.root)
 		}
@@ -170,7 +189,7 @@ type cachedFile struct {
 }
 
 // readDisk reads the tree-relative clean path from disk.
-func (t *treeFS) readDisk(clean string) ([]byte, error) {
+func (t *Dir) readDisk(clean string) ([]byte, error) {
 	real, err := t.resolve(clean)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package main
+package driver
 
 import (
 	"bytes"
@@ -7,8 +7,8 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/trampcheck/trampcheck/cmd/trampcheck/internal/report"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/driver/report"
 )
 
 // The result cache keeps the findings of a unit (the files of one state of
@@ -34,7 +34,7 @@ type resultEntry struct {
 // resultKey returns the entry name for u with analyzers, and the files'
 // contents; ok is false when a file cannot be read (the analysis will say
 // why).
-func resultKey(u unit, analyzers []*analysis.Analyzer, opts cparse.Options) (key string, srcs [][]byte, ok bool) {
+func resultKey(u Unit, analyzers []*analysis.Analyzer, opts cparse.Options) (key string, srcs [][]byte, ok bool) {
 	names := make([]string, len(analyzers))
 	for i, a := range analyzers {
 		names[i] = a.Name
@@ -43,8 +43,8 @@ func resultKey(u unit, analyzers []*analysis.Analyzer, opts cparse.Options) (key
 		"results-1", strings.Join(names, ","), opts.Tree,
 		strings.Join(opts.IncludeDirs, "\x00"), strings.Join(opts.Defines, "\x00"),
 	}
-	for _, f := range u.files {
-		src, err := u.read(f)
+	for _, f := range u.Files {
+		src, err := u.Read(f)
 		if err != nil {
 			return "", nil, false
 		}
@@ -54,15 +54,14 @@ func resultKey(u unit, analyzers []*analysis.Analyzer, opts cparse.Options) (key
 	return cparse.CacheKey(parts...), srcs, true
 }
 
-// cachedFindings returns the cached findings of u with analyzers when
+// CachedFindings returns the cached findings of u with analyzers when
 // every dependency is unchanged.
-func cachedFindings(u unit, analyzers []*analysis.Analyzer) ([]report.Finding, bool) {
+func CachedFindings(u Unit, analyzers []*analysis.Analyzer, opt Options) ([]report.Finding, bool) {
 	dir := cparse.CacheDir("results")
-	if dir == "" || len(u.files) == 0 {
+	if dir == "" || len(u.Files) == 0 {
 		return nil, false
 	}
-	opts := cparse.FlagOptions()
-	key, srcs, ok := resultKey(u, analyzers, opts)
+	key, srcs, ok := resultKey(u, analyzers, opt.Front)
 	if !ok {
 		return nil, false
 	}
@@ -71,28 +70,26 @@ func cachedFindings(u unit, analyzers []*analysis.Analyzer) ([]report.Finding, b
 		return nil, false
 	}
 	var e resultEntry
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&e); err != nil || len(e.Deps) != len(u.files) {
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&e); err != nil || len(e.Deps) != len(u.Files) {
 		return nil, false
 	}
-	for i, f := range u.files {
-		if !cparse.DepsCurrent(f, srcs[i], opts, u.read, e.Deps[i]) {
+	for i, f := range u.Files {
+		if !cparse.DepsCurrent(f, srcs[i], opt.Front, u.Read, e.Deps[i]) {
 			return nil, false
 		}
 	}
 	return e.Findings, true
 }
 
-// storeFindings caches the findings of session s over u, when every file
-// of u was read as a translation unit.
-func storeFindings(u unit, analyzers []*analysis.Analyzer, s *session, findings []report.Finding) {
+// StoreFindings caches the findings of session s with analyzers, when
+// every file of its unit was read as a translation unit.
+func (s *Session) StoreFindings(analyzers []*analysis.Analyzer, findings []report.Finding) {
 	dir := cparse.CacheDir("results")
 	if dir == "" {
 		return
 	}
-	s.mu.Lock()
-	res, _ := s.results[cparse.Analyzer].(*cparse.Result)
-	s.mu.Unlock()
-	if res == nil || len(res.Files) != len(u.files) {
+	res := s.Parsed()
+	if res == nil || len(res.Files) != len(s.u.Files) {
 		return
 	}
 	e := resultEntry{Findings: findings}
@@ -102,7 +99,7 @@ func storeFindings(u unit, analyzers []*analysis.Analyzer, s *session, findings 
 		}
 		e.Deps = append(e.Deps, f.TU.Deps)
 	}
-	key, _, ok := resultKey(u, analyzers, cparse.FlagOptions())
+	key, _, ok := resultKey(s.u, analyzers, s.opt.Front)
 	if !ok {
 		return
 	}
@@ -113,17 +110,17 @@ func storeFindings(u unit, analyzers []*analysis.Analyzer, s *session, findings 
 	cparse.WriteCacheEntry(dir, key, buf.Bytes())
 }
 
-// cachedAnalyze is analyze through the result cache; it also returns the
+// CachedAnalyze is Analyze through the result cache; it also returns the
 // files that could not be parsed at all while the others were.
-func cachedAnalyze(u unit, analyzers []*analysis.Analyzer) ([]report.Finding, []error, error) {
-	if fs, ok := cachedFindings(u, analyzers); ok {
+func CachedAnalyze(u Unit, analyzers []*analysis.Analyzer, opt Options) ([]report.Finding, []error, error) {
+	if fs, ok := CachedFindings(u, analyzers, opt); ok {
 		return fs, nil, nil
 	}
-	s := newSession(u)
-	fs, err := s.run(analyzers)
+	s := NewSession(u, opt)
+	fs, err := s.Run(analyzers)
 	if err != nil {
 		return nil, nil, err
 	}
-	storeFindings(u, analyzers, s, fs)
-	return fs, s.failed(), nil
+	s.StoreFindings(analyzers, fs)
+	return fs, s.Failed(), nil
 }

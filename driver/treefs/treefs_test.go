@@ -1,0 +1,137 @@
+package treefs
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeTree writes files (tree-relative path -> contents) under a new
+// directory and returns it.
+func writeTree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, text := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestDir: files inside the tree are read by tree-relative and absolute
+// name, through fs.ReadFile too; nothing outside it is, whether named or
+// reached by a symbolic link.
+func TestDir(t *testing.T) {
+	outside := writeTree(t, map[string]string{"secret.h": "int secret;\n"})
+	root := writeTree(t, map[string]string{"include/a.h": "int a(void);\n", "lib/x.c": "int x;\n"})
+	if err := os.Symlink(filepath.Join(outside, "secret.h"), filepath.Join(root, "include", "out.h")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(root, "outdir")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("a.h", filepath.Join(root, "include", "in.h")); err != nil {
+		t.Fatal(err)
+	}
+	d, err := OpenDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"include/a.h", "include/in.h", filepath.Join(d.Root(), "include", "a.h")} {
+		if b, err := d.ReadFile(name); err != nil || string(b) != "int a(void);\n" {
+			t.Errorf("ReadFile(%q): got %q, %v, want a's prototype", name, b, err)
+		}
+	}
+	if b, err := fs.ReadFile(d, "lib/x.c"); err != nil || string(b) != "int x;\n" {
+		t.Errorf("fs.ReadFile(lib/x.c): got %q, %v", b, err)
+	}
+	for _, name := range []string{"include/out.h", "outdir/secret.h", "../secret.h", filepath.Join(outside, "secret.h")} {
+		if b, err := d.ReadFile(name); err == nil {
+			t.Errorf("ReadFile(%q): got %q, want an error (outside the tree)", name, b)
+		}
+	}
+	if _, err := d.Open("/etc/passwd"); !errors.Is(err, fs.ErrInvalid) {
+		t.Errorf("Open(/etc/passwd): got %v, want fs.ErrInvalid", err)
+	}
+	if _, err := OpenDir(filepath.Join(root, "lib", "x.c")); err == nil || !strings.Contains(err.Error(), "not a directory") {
+		t.Errorf("OpenDir(a file): got %v, want not a directory", err)
+	}
+	// A base that differs from the work tree (the hook's): its contents
+	// win, and a nil one is a file absent from the base.
+	b, err := OpenDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.WithBase(map[string][]byte{"lib/x.c": []byte("int old;\n"), "include/a.h": nil})
+	if got, err := b.ReadFile("lib/x.c"); err != nil || string(got) != "int old;\n" {
+		t.Errorf("base lib/x.c: got %q, %v, want the base's", got, err)
+	}
+	if _, err := b.ReadFile("include/a.h"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("base include/a.h: got %v, want fs.ErrNotExist", err)
+	}
+}
+
+// TestOverlay: a state's files are served over the tree; a file the
+// series deleted is an error naming it.
+func TestOverlay(t *testing.T) {
+	root := writeTree(t, map[string]string{"a.c": "int a;\n", "b.c": "int b;\n", "c.c": "int c;\n"})
+	d, err := OpenDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := Overlay{Tree: d, Files: map[string][]byte{"a.c": []byte("int a2;\n"), "b.c": nil}}
+	for _, tc := range []struct{ name, want, err string }{
+		{"a.c", "int a2;\n", ""},
+		{filepath.Join(d.Root(), "a.c"), "int a2;\n", ""},
+		{"b.c", "", "b.c: deleted by the series"},
+		{"c.c", "int c;\n", ""},
+	} {
+		got, err := o.ReadFile(tc.name)
+		if string(got) != tc.want || (err == nil) != (tc.err == "") || err != nil && err.Error() != tc.err {
+			t.Errorf("ReadFile(%q): got %q, %v, want %q, %q", tc.name, got, err, tc.want, tc.err)
+		}
+	}
+	if b, err := fs.ReadFile(o, "a.c"); err != nil || string(b) != "int a2;\n" {
+		t.Errorf("fs.ReadFile(a.c): got %q, %v", b, err)
+	}
+}
+
+// TestGitRev: a commit's files come from the object store, not the work
+// tree.
+func TestGitRev(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	dir := writeTree(t, map[string]string{"lib/a.c": "int committed;\n"})
+	git := func(args ...string) {
+		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.org"}, args...)...)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	git("add", "lib/a.c")
+	git("commit", "-q", "-m", "base")
+	if err := os.WriteFile(filepath.Join(dir, "lib", "a.c"), []byte("int edited;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g := GitRev{Top: dir, Rev: "HEAD"}
+	if b, err := fs.ReadFile(g, "lib/a.c"); err != nil || string(b) != "int committed;\n" {
+		t.Errorf("lib/a.c at HEAD: got %q, %v, want the committed text", b, err)
+	}
+	if _, err := g.ReadFile("lib/none.c"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("lib/none.c: got %v, want fs.ErrNotExist", err)
+	}
+	if _, err := g.ReadFile("../x"); err == nil {
+		t.Errorf("../x: got no error, want one")
+	}
+}
