@@ -167,10 +167,15 @@ func (c *checker) ident(i int) bool {
 
 // match returns the index of the bracket closing the one at i, -1 if
 // none.
-func (c *checker) match(i int) int {
+func (c *checker) match(i int) int { return Match(c.toks, i) }
+
+// Match returns the index of the bracket closing the one at toks[i]
+// (any of ( [ {, counted together, as the scanners of this front end
+// count them), -1 if none.
+func Match(toks Tokens, i int) int {
 	depth := 0
-	for ; i < c.toks.Len(); i++ {
-		switch c.toks.Text(i) {
+	for n := toks.Len(); i < n; i++ {
+		switch toks.Text(i) {
 		case "(", "[", "{":
 			depth++
 		case ")", "]", "}":

@@ -8,19 +8,9 @@ var (
 		"__attribute__": true, "__attribute": true, "asm": true, "__asm__": true, "__asm": true,
 	}
 	// parenKw are specifiers with a parenthesised operand.
-	parenKw = map[string]bool{
-		"typeof": true, "__typeof__": true, "__typeof": true, "typeof_unqual": true,
-		"__typeof_unqual__": true, "_Atomic": true, "_Alignas": true, "__alignas": true,
-	}
+	parenKw = ParenKeywords
 	// typeKw name a type.
-	typeKw = map[string]bool{
-		"void": true, "char": true, "short": true, "int": true, "long": true, "float": true,
-		"double": true, "signed": true, "__signed": true, "__signed__": true, "unsigned": true,
-		"_Bool": true, "_Complex": true, "__complex__": true, "__int128": true, "_Float32": true,
-		"_Float64": true, "_Float128": true, "_Float32x": true, "_Float64x": true, "__float128": true,
-		"_Decimal32": true, "_Decimal64": true, "_Decimal128": true, "__builtin_va_list": true,
-		"__auto_type": true, "_Imaginary": true,
-	}
+	typeKw = TypeKeywords
 	// qualKw are qualifiers and function specifiers.
 	qualKw = map[string]bool{
 		"const": true, "__const": true, "__const__": true, "volatile": true, "__volatile": true,
@@ -54,4 +44,22 @@ func init() {
 			keywords[k] = true
 		}
 	}
+}
+
+// ParenKeywords are the GNU C specifiers with a parenthesised operand
+// (typeof, _Atomic(T), _Alignas), shared with package tu; read only.
+var ParenKeywords = map[string]bool{
+	"typeof": true, "__typeof__": true, "__typeof": true, "typeof_unqual": true,
+	"__typeof_unqual__": true, "_Atomic": true, "_Alignas": true, "__alignas": true,
+}
+
+// TypeKeywords are the GNU C keywords that name a type, shared with
+// package tu; read only.
+var TypeKeywords = map[string]bool{
+	"void": true, "char": true, "short": true, "int": true, "long": true, "float": true,
+	"double": true, "signed": true, "__signed": true, "__signed__": true, "unsigned": true,
+	"_Bool": true, "_Complex": true, "__complex__": true, "__int128": true, "_Float32": true,
+	"_Float64": true, "_Float128": true, "_Float32x": true, "_Float64x": true, "__float128": true,
+	"_Decimal32": true, "_Decimal64": true, "_Decimal128": true, "__builtin_va_list": true,
+	"__auto_type": true, "_Imaginary": true,
 }

@@ -1,6 +1,9 @@
 package tu
 
-import "github.com/trampcheck/trampcheck/cparse/cpp"
+import (
+	"github.com/trampcheck/trampcheck/cparse/cpp"
+	"github.com/trampcheck/trampcheck/cparse/ctype"
+)
 
 // Keyword classes of declaration specifiers, as GCC 12 spells them in
 // gnu11 mode (with the GNU alternate spellings).
@@ -18,21 +21,11 @@ var (
 		"restrict": true, "__restrict": true, "__restrict__": true,
 		"__extension__": true, "__label__": true,
 	}
-	typeKw = map[string]bool{
-		"void": true, "char": true, "short": true, "int": true, "long": true, "float": true,
-		"double": true, "signed": true, "__signed": true, "__signed__": true, "unsigned": true,
-		"_Bool": true, "_Complex": true, "__complex__": true, "__int128": true, "_Float32": true,
-		"_Float64": true, "_Float128": true, "_Float32x": true, "_Float64x": true, "__float128": true,
-		"_Decimal32": true, "_Decimal64": true, "_Decimal128": true, "__builtin_va_list": true,
-		"__auto_type": true, "_Imaginary": true,
-	}
+	typeKw = ctype.TypeKeywords
 	// parenSpecKw take a parenthesised operand: typeof, _Atomic(T),
 	// _Alignas.
-	parenSpecKw = map[string]bool{
-		"typeof": true, "__typeof__": true, "__typeof": true, "typeof_unqual": true,
-		"__typeof_unqual__": true, "_Atomic": true, "_Alignas": true, "__alignas": true,
-	}
-	tagKw = map[string]bool{"struct": true, "union": true, "enum": true}
+	parenSpecKw = ctype.ParenKeywords
+	tagKw       = map[string]bool{"struct": true, "union": true, "enum": true}
 )
 
 // isSpecKeyword reports whether name can only be a declaration specifier.

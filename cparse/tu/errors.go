@@ -130,21 +130,7 @@ func (s *scanner) countParams(open int) (n int, variadic, ok bool) {
 }
 
 // matching returns the index of the bracket closing the one at i, or -1.
-func (s *scanner) matching(i int) int {
-	depth := 0
-	for ; i < s.n; i++ {
-		switch s.toks.Text(i) {
-		case "(", "[", "{":
-			depth++
-		case ")", "]", "}":
-			depth--
-			if depth == 0 {
-				return i
-			}
-		}
-	}
-	return -1
-}
+func (s *scanner) matching(i int) int { return ctype.Match(s.toks, i) }
 
 // direct reports whether toks[i] was written in the source as it stands
 // (no macro produced it).
