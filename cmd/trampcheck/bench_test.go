@@ -61,12 +61,7 @@ func benchCheck(b *testing.B, tree, patch string, want int, args ...string) {
 // "gcc -fsyntax-only" in .ci/bench-vs-gcc.
 func BenchmarkTranslationUnit(b *testing.B) {
 	tree := ktree.Prepared(b)
-	jit, err := os.ReadFile(filepath.Join(tree, ktree.JITFile))
-	if err != nil {
-		b.Fatal(err)
-	}
-	seed := unifiedDiff(b, ktree.JITFile, string(jit),
-		strings.Replace(string(jit), "static int __arch_prepare_bpf_trampoline(", "int __arch_prepare_bpf_trampoline(", 1))
+	seed, _, _ := seedPatch(b, tree)
 	btf, err := os.ReadFile(filepath.Join(tree, "kernel/bpf/btf.c"))
 	if err != nil {
 		b.Fatal(err)

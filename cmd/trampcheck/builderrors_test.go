@@ -3,8 +3,6 @@ package main
 import (
 	"go/token"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -54,12 +52,7 @@ func TestBuilderrorsOptIn(t *testing.T) {
 // BenchmarkScanJIT in cparse/tu for that part.
 func BenchmarkBuilderrorsSeed(b *testing.B) {
 	tree := ktree.Prepared(b)
-	jit, err := os.ReadFile(filepath.Join(tree, ktree.JITFile))
-	if err != nil {
-		b.Fatal(err)
-	}
-	seed := unifiedDiff(b, ktree.JITFile, string(jit),
-		strings.Replace(string(jit), "static int __arch_prepare_bpf_trampoline(", "int __arch_prepare_bpf_trampoline(", 1))
+	seed, _, _ := seedPatch(b, tree)
 	var names []string
 	for _, a := range allAnalyzers() {
 		names = append(names, a.Name)

@@ -14,7 +14,7 @@ import (
 )
 
 // buildTrampcheck builds the trampcheck binary into a temporary directory.
-func buildTrampcheck(t *testing.T) string {
+func buildTrampcheck(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "trampcheck")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()

@@ -26,12 +26,8 @@ func BenchmarkKernelBPFWarm(b *testing.B) {
 	if err != nil {
 		b.Skipf("%s not installed", kbuild.Compiler)
 	}
-	dir := b.TempDir()
-	bin := filepath.Join(dir, "trampcheck")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		b.Fatalf("go build: %v\n%s", err, out)
-	}
-	cache := filepath.Join(dir, "cache")
+	bin := buildTrampcheck(b)
+	cache := filepath.Join(b.TempDir(), "cache")
 	files, _ := filepath.Glob(filepath.Join(tree, "kernel", "bpf", "*.c"))
 	if len(files) == 0 {
 		b.Fatal("no kernel/bpf files in the prepared tree")

@@ -39,7 +39,7 @@ func btfPatch(t *testing.T, tree string) (patch, want, subject string) {
 
 // seedPatch returns the seed patch (static dropped from
 // __arch_prepare_bpf_trampoline), its expected GCC line and its subject.
-func seedPatch(t *testing.T, tree string) (patch, want, subject string) {
+func seedPatch(t testing.TB, tree string) (patch, want, subject string) {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(tree, ktree.JITFile))
 	if err != nil {
