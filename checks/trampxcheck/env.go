@@ -1,7 +1,6 @@
 package trampxcheck
 
 import (
-	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
@@ -16,14 +15,4 @@ func envConfig(m *interp.Machine, tc tramp.Config) (tramp.Config, interp.Config,
 	tc = env.ResolveTramp(tc)
 	cfg, err := env.FromTramp(tc)
 	return tc, cfg, err
-}
-
-// EnvHeader is the header whose presence makes a tree a source of the
-// environment model (trampgen.EnvHeader).
-const EnvHeader = trampgen.EnvHeader
-
-// TreeEnv returns the environment model of the kernel tree that read
-// serves: trampgen.TreeEnv, whose cache the checks share.
-func TreeEnv(read func(name string) ([]byte, error)) (*interp.Env, error) {
-	return trampgen.TreeEnv(read)
 }

@@ -24,9 +24,6 @@ var Analyzer = &analysis.Analyzer{
 	Run:      run,
 }
 
-// IsJIT reports whether f defines the trampoline generator.
-func IsJIT(f *cparse.File) bool { return trampgen.IsJIT(f) }
-
 func run(pass *analysis.Pass) (any, error) {
 	gen, ok := pass.ResultOf[trampgen.Analyzer].(*trampgen.Result)
 	if !ok || gen == nil {

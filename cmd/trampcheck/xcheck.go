@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/trampcheck/trampcheck/checks/trampexec"
+	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/interp"
@@ -222,7 +223,7 @@ func compileFile(name string, src []byte, env *interp.Env) (*cparse.File, *inter
 	if err != nil {
 		return nil, nil, err
 	}
-	if !trampxcheck.IsJIT(f) {
+	if !trampgen.IsJIT(f) {
 		return nil, nil, fmt.Errorf("%s: no %s definition: not the s390x BPF JIT", name, trampxcheck.Generator)
 	}
 	p, err := interp.Compile(f, env)
@@ -245,12 +246,12 @@ func treeEnv(tree string, read func(string) ([]byte, error)) (xenv, error) {
 	if tree == "" {
 		return xenv{from: "documented 6.12 values"}, nil
 	}
-	env, err := trampxcheck.TreeEnv(read)
+	env, err := trampgen.TreeEnv(read)
 	if err != nil {
 		return xenv{}, fmt.Errorf("%s: environment model: %v", tree, err)
 	}
 	if env == nil {
-		return xenv{from: "documented 6.12 values (" + tree + " has no " + trampxcheck.EnvHeader + ")"}, nil
+		return xenv{from: "documented 6.12 values (" + tree + " has no " + trampgen.EnvHeader + ")"}, nil
 	}
 	return xenv{env: env, from: "headers of " + tree}, nil
 }

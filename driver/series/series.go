@@ -29,6 +29,7 @@ import (
 
 	"github.com/trampcheck/trampcheck/checks/builderrors"
 	"github.com/trampcheck/trampcheck/checks/missingproto"
+	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
@@ -443,14 +444,14 @@ func CheckSeries(tree *treefs.Dir, patches []*patchset.Patch, analyzers []*analy
 
 // prefetchEnv starts reading the trampoline's environment model from the
 // tree's headers while the front end parses, when trampxcheck will need
-// it: trampxcheck.TreeEnv keeps the model, and the analyzer's own call
+// it: trampgen.TreeEnv keeps the model, and the analyzer's own call
 // then finds it (or waits for it) instead of laying out the structs on
 // the critical path.
 func prefetchEnv(tree *treefs.Dir, analyzers []*analysis.Analyzer) {
 	if tree == nil || !slices.Contains(analyzers, trampxcheck.Analyzer) {
 		return
 	}
-	go func() { _, _ = trampxcheck.TreeEnv(tree.ReadFile) }() // errors are the analyzer's to report
+	go func() { _, _ = trampgen.TreeEnv(tree.ReadFile) }() // errors are the analyzer's to report
 }
 
 // checksFound returns the analyzers, in order, that reported a finding in
