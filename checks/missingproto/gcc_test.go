@@ -17,20 +17,14 @@ import (
 	"github.com/trampcheck/trampcheck/checks/missingproto"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // hostGCC returns the host gcc, skipping the test without one (failing
 // when the CI requires the oracles).
 func hostGCC(t *testing.T) string {
 	t.Helper()
-	p, err := exec.LookPath("gcc")
-	if err != nil {
-		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
-			t.Fatalf("host gcc required: %v", err)
-		}
-		t.Skipf("no host gcc: %v", err)
-	}
-	return p
+	return testtool.Path(t, "gcc", "gcc")
 }
 
 // gccLine matches a -Wmissing-prototypes warning of GCC.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/trampcheck/trampcheck/driver/listbot"
 	"github.com/trampcheck/trampcheck/driver/sendemail"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // The bot's fixture tree: two small C files written for these tests.
@@ -93,9 +94,7 @@ type emlInfo struct {
 
 func parseEMLs(t *testing.T, files []string) []emlInfo {
 	t.Helper()
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 not installed")
-	}
+	testtool.Path(t, "python3", "python3")
 	const script = `
 import json, sys, email, email.policy, email.utils
 out = []

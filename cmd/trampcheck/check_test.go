@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/cparse/ktree"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // runCLI runs trampcheck in-process and returns stdout, stderr and the exit status.
@@ -27,10 +28,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (string, string, int) {
 // (relative to dir) and returns its first diagnostic lines only.
 func gccWarnings(t *testing.T, dir, file string, args ...string) []string {
 	t.Helper()
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		t.Skip("no host gcc")
-	}
+	gcc := testtool.Path(t, "gcc", "gcc")
 	cmd := exec.Command(gcc, append(append([]string{"-fsyntax-only", "-Wmissing-prototypes", "-fdiagnostics-color=never"}, args...), file)...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=C")

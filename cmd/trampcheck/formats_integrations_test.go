@@ -13,6 +13,7 @@ import (
 
 	"github.com/trampcheck/trampcheck/cparse/ktree"
 	"github.com/trampcheck/trampcheck/driver/report"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // diffLabelled returns "diff -u" of two versions of a tree file, labelled
@@ -69,9 +70,7 @@ type robotMail struct {
 
 func parseRobotMbox(t *testing.T, mbox string) robotMail {
 	t.Helper()
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 not installed")
-	}
+	testtool.Path(t, "python3", "python3")
 	path := filepath.Join(t.TempDir(), "robot.mbox")
 	if err := os.WriteFile(path, []byte(mbox), 0o644); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/driver/sendemail"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // buildTrampcheck builds the trampcheck binary into a temporary directory.
@@ -34,9 +35,7 @@ type gitRepo struct {
 
 func newGitRepo(t *testing.T) *gitRepo {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
+	testtool.Path(t, "git", "git")
 	home := t.TempDir()
 	r := &gitRepo{t: t, dir: filepath.Join(home, "repo"), env: []string{
 		"HOME=" + home, "GIT_CONFIG_NOSYSTEM=1", "LANG=C", "LC_ALL=C",

@@ -22,6 +22,7 @@ import (
 	"github.com/trampcheck/trampcheck/driver"
 	"github.com/trampcheck/trampcheck/driver/series"
 	"github.com/trampcheck/trampcheck/driver/treefs"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
@@ -105,10 +106,7 @@ func firstLines(s string, n int) string {
 // gitBinaryPatch makes a "GIT binary patch" with git itself.
 func gitBinaryPatch(t *testing.T) string {
 	t.Helper()
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("no git")
-	}
+	git := testtool.Path(t, "git", "git")
 	dir := t.TempDir()
 	writeFile(t, dir, "blob.bin", "\x00\x01\x02binary\xff")
 	cmd := exec.Command(git, "diff", "--no-index", "--binary", "/dev/null", "blob.bin")
@@ -397,10 +395,7 @@ func TestHostileAccepted(t *testing.T) {
 // documents as accepted: a renamed file is checked under its new name with
 // GCC's result on the file git apply makes; a deleted file is not checked.
 func TestHostileRenameDelete(t *testing.T) {
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("no git")
-	}
+	git := testtool.Path(t, "git", "git")
 	src := readDemo(t, filepath.Join(demoTree, demoJIT))
 	after := replaceOnce(t, src, "int demo_jit_size(", "int extra_helper(void)\n{\n\treturn 1;\n}\n\nint demo_jit_size(")
 	const newName = "arch/s390/net/bpf_jit_renamed.c"

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // fixtureC is a small C file written for these tests: a static helper and a
@@ -99,9 +101,7 @@ type parsedMail struct {
 // oracle) and returns every message.
 func pythonParse(t *testing.T, mbox []byte) []parsedMail {
 	t.Helper()
-	if _, err := exec.LookPath("python3"); err != nil {
-		t.Skip("python3 not installed")
-	}
+	testtool.Path(t, "python3", "python3")
 	path := filepath.Join(t.TempDir(), "out.mbox")
 	if err := os.WriteFile(path, mbox, 0o644); err != nil {
 		t.Fatal(err)
@@ -348,9 +348,7 @@ func TestFuncSpan(t *testing.T) {
 // TestMboxQuoting reads the mbox back with git mailsplit --mboxrd, which
 // undoes the ">From " quoting.
 func TestMboxQuoting(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("git not installed")
-	}
+	testtool.Path(t, "git", "git")
 	raws := []string{
 		"Subject: one\n\nFrom the start\n>From quoted\nplain\n",
 		"Subject: two\n\nsecond body\n",

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // TestGCCRendering renders findings for functions placed at awkward
@@ -15,13 +17,7 @@ import (
 // The finding's byte column comes from a plain text search, not from
 // trampcheck's front end, so this checks only the rendering.
 func TestGCCRendering(t *testing.T) {
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
-			t.Fatal("host gcc is required")
-		}
-		t.Skip("no host gcc")
-	}
+	gcc := testtool.Path(t, "gcc", "gcc")
 	cases := []struct {
 		name   string
 		pad    int    // blank lines before the definition

@@ -5,6 +5,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // TestCollect: one mail with a diff gives its patch; a cover letter and a
@@ -35,9 +37,7 @@ func TestCollect(t *testing.T) {
 // TestScript: the hook runs the binary it names, quoted for sh, and
 // carries the signature Install looks for.
 func TestScript(t *testing.T) {
-	if _, err := exec.LookPath("sh"); err != nil {
-		t.Skip("no sh")
-	}
+	testtool.Path(t, "sh", "dash")
 	bin := "/opt/it's here/trampcheck"
 	s := Script(bin)
 	if !strings.Contains(s, Signature) {
