@@ -457,13 +457,21 @@ func (r *TrampRunner) Run(t *Trampoline, seed uint64) (*TrampRun, error) {
 
 	e.M.SetTrace(4 * TraceLen) // stubs' hook steps are in it too
 	res, err := e.Call(entry, args, 1_000_000, opts...)
-	for _, pc := range e.M.Trace() {
-		if o := off(pc); o >= 0 {
-			run.Trace = append(run.Trace, o)
+	// The last TraceLen addresses in the trampoline, in one allocation.
+	tr := e.M.Trace()
+	keep, first := 0, len(tr)
+	for i := len(tr) - 1; i >= 0 && keep < TraceLen; i-- {
+		if off(tr[i]) >= 0 {
+			keep, first = keep+1, i
 		}
 	}
-	if len(run.Trace) > TraceLen {
-		run.Trace = run.Trace[len(run.Trace)-TraceLen:]
+	if keep > 0 {
+		run.Trace = make([]int, 0, keep)
+		for _, pc := range tr[first:] {
+			if o := off(pc); o >= 0 {
+				run.Trace = append(run.Trace, o)
+			}
+		}
 	}
 	if err != nil {
 		var f *emu.Fault
