@@ -687,7 +687,8 @@ func frameProblems(res *interp.Result, ref *tramp.Program, fl fieldLines) []prob
 		name   string
 		lo, hi int64
 	}
-	spans := []span{{"the callee area", 0, stackFrameOverhead}}
+	var buf [16]span // no allocation: at most 1+len(slots) spans
+	spans := append(buf[:0], span{"the callee area", 0, stackFrameOverhead})
 	for _, s := range slots {
 		off, ok := v.get(s.name)
 		if !ok {

@@ -117,14 +117,18 @@ func (m *Machine) SetTrace(n int) {
 // Trace returns the remembered addresses, oldest first (the last is the
 // instruction that faulted, when Run returned a fault).
 func (m *Machine) Trace() []uint64 {
+	return m.AppendTrace(make([]uint64, 0, len(m.trace)))
+}
+
+// AppendTrace is Trace appending to dst.
+func (m *Machine) AppendTrace(dst []uint64) []uint64 {
 	n := uint64(len(m.trace))
-	out := make([]uint64, 0, n)
 	for i := range n {
 		if a := m.trace[(m.Steps+i)%n]; a != ^uint64(0) {
-			out = append(out, a)
+			dst = append(dst, a)
 		}
 	}
-	return out
+	return dst
 }
 
 // Step executes one instruction (or hook). The error is as for Run, never

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Insn is one instruction of a generated trampoline.
@@ -58,6 +59,23 @@ type gen struct {
 // cannot be expressed in the kernel's structures at all.
 func Generate(c Config) (*Program, error) { return generate(c, true) }
 
+// instPool holds the writing pass's instruction lists for reuse: a
+// Program keeps none of them (assemble and encode copy out).
+var instPool sync.Pool
+
+// getInsts returns an empty instruction list with room for n.
+func getInsts(n int) []inst {
+	if p, ok := instPool.Get().(*[]inst); ok && cap(*p) >= n {
+		return (*p)[:0]
+	}
+	return make([]inst, 0, n)
+}
+
+// putInsts returns an instruction list to instPool.
+func putInsts(s []inst) {
+	instPool.Put(&s)
+}
+
 // GenerateCode is Generate without the listing: the Program's Insns are
 // nil, everything else is what Generate gives. It is for comparisons
 // that need the instructions only when the code differs (they call
@@ -84,7 +102,8 @@ func generate(c Config, listing bool) (*Program, error) {
 		return nil, reject(E2BIG, fmt.Sprintf("the trampoline needs %d bytes, the image has %d", size, c.ImageSize))
 	}
 	// Writing pass.
-	w := builder{write: true, insts: make([]inst, 0, size/4)}
+	w := builder{write: true, insts: getInsts(size / 4)}
+	defer func() { putInsts(w.insts) }()
 	if err := g.run(&w); err != nil {
 		return nil, err
 	}

@@ -93,6 +93,9 @@ type Env struct {
 	loaded       uint64 // bytes of the code region written by Load since the last Reset
 }
 
+// zeroCode is what Reset fills the loaded code with.
+var zeroCode = make([]byte, CodeSize)
+
 // stackGarbage is what Reset fills the stack with.
 var stackGarbage = func() []byte {
 	b := make([]byte, StackSize)
@@ -112,7 +115,7 @@ func (e *Env) Reset() error {
 	e.stubs = e.stubs[:0]
 	e.Calls, e.Stores, e.ArgImages = e.Calls[:0], e.Stores[:0], e.ArgImages[:0]
 	if e.loaded > 0 {
-		if err := e.Mem.Write(CodeBase, make([]byte, e.loaded)); err != nil {
+		if err := e.Mem.Write(CodeBase, zeroCode[:e.loaded]); err != nil {
 			return err
 		}
 		e.loaded = 0

@@ -188,7 +188,8 @@ func RunTrampoline(t *Trampoline, seed uint64) (*TrampRun, error) {
 // TrampRunner runs trampolines one after the other in one Env (Reset
 // between runs), which saves the allocations of a fresh one per run.
 type TrampRunner struct {
-	e *Env
+	e     *Env
+	trace []uint64 // scratch for the machine's trace
 }
 
 // NewTrampRunner returns a runner with its Env.
@@ -458,7 +459,8 @@ func (r *TrampRunner) Run(t *Trampoline, seed uint64) (*TrampRun, error) {
 	e.M.SetTrace(4 * TraceLen) // stubs' hook steps are in it too
 	res, err := e.Call(entry, args, 1_000_000, opts...)
 	// The last TraceLen addresses in the trampoline, in one allocation.
-	tr := e.M.Trace()
+	r.trace = e.M.AppendTrace(r.trace[:0])
+	tr := r.trace
 	keep, first := 0, len(tr)
 	for i := len(tr) - 1; i >= 0 && keep < TraceLen; i-- {
 		if off(tr[i]) >= 0 {
