@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/trampcheck/trampcheck/refimpl/emu"
@@ -295,7 +296,7 @@ func (r *TrampRunner) Run(t *Trampoline, seed uint64) (*TrampRun, error) {
 			want = append(want, "body")
 		}
 		for i, pr := range k.ps {
-			pi := &progInfo{TrampProg: pr, name: fmt.Sprintf("%s%d", k.name, i), start: 1}
+			pi := &progInfo{TrampProg: pr, name: k.name + strconv.Itoa(i), start: 1}
 			if rnd.IntN(3) == 0 {
 				pi.start = 0
 			}
