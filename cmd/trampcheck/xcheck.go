@@ -51,7 +51,7 @@ that N machines together run all of it.
 
 SET is "full" (the default: every point of the documented matrix, 21.5
 million configurations, about 15 minutes on two cores), "covering" (the
-256-configuration covering subset, as the check runs it) or
+257-configuration covering subset, as the check runs it) or
 "sample:N" (the covering subset plus N points spread over the matrix).
 
 What the file takes from kernel headers (BPF_TRAMP_F_* bits, struct
