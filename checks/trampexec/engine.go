@@ -192,7 +192,7 @@ func (s *Stream) Worker() (func(i int, tc tramp.Config, res *interp.Result, rerr
 		return counterClobber(spare, tp)
 	}
 	return func(i int, tc tramp.Config, res *interp.Result, rerr error) error {
-		seen := map[string]bool{}
+		var seen map[string]bool // made at the first finding
 		var local []struct{ key, msg string }
 		var re *interp.RuntimeError
 		switch {
@@ -224,6 +224,9 @@ func (s *Stream) Worker() (func(i int, tc tramp.Config, res *interp.Result, rerr
 			for _, fd := range run.Findings {
 				line, msg := describe(res, tp, fd, run, tc, clobber)
 				key := fmt.Sprintf("%s:%d", fd.Rule, line)
+				if seen == nil {
+					seen = map[string]bool{}
+				}
 				if !seen[key] {
 					seen[key] = true
 					local = append(local, struct{ key, msg string }{key, msg})

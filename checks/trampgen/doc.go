@@ -15,7 +15,7 @@
 // once for each configuration of refimpl/tramp.Covering, on GOMAXPROCS
 // goroutines. trampxcheck compares that output with the reference and
 // trampexec executes it on the s390x emulator; before this package each
-// compiled the file and ran the generator itself, the same 256 times.
+// compiled the file and ran the generator itself, the same 257 times.
 //
 // The result is a *Result: one Runs per JIT file, in the order of the
 // front end's files. A file whose generator does not compile has

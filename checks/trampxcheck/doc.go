@@ -8,7 +8,7 @@
 // The check executes the file's own __arch_prepare_bpf_trampoline, driven
 // as arch_bpf_trampoline_size and arch_prepare_bpf_trampoline drive it
 // (package cparse/interp, with the EMIT macros evaluated from their
-// definitions in the file), over the 256-configuration covering subset of
+// definitions in the file), over the 257-configuration covering subset of
 // the documented configuration matrix (refimpl/tramp.Covering; the runs
 // come from the result-only analyzer trampgen, which trampexec shares),
 // and compares every byte with refimpl/tramp.Generate. A divergence is reported at the

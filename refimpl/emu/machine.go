@@ -34,6 +34,7 @@ type Machine struct {
 	OnStore func(pc, addr, n uint64)
 
 	trace    []uint64 // ring of the last addresses executed, nil when off
+	traceBuf []uint64 // storage of trace, kept across SetTrace calls
 	hooks    map[uint64]Hook
 	scratch  [8]byte // loads that straddle regions
 	stopped  bool
@@ -102,7 +103,11 @@ func (m *Machine) Run(budget uint64) error {
 func (m *Machine) SetTrace(n int) {
 	m.trace = nil
 	if n > 0 {
-		m.trace = make([]uint64, n)
+		// The ring of the previous run is reused (Trace copies out of it).
+		if cap(m.traceBuf) < n {
+			m.traceBuf = make([]uint64, n)
+		}
+		m.trace = m.traceBuf[:n]
 		for i := range m.trace {
 			m.trace[i] = ^uint64(0)
 		}
@@ -112,14 +117,18 @@ func (m *Machine) SetTrace(n int) {
 // Trace returns the remembered addresses, oldest first (the last is the
 // instruction that faulted, when Run returned a fault).
 func (m *Machine) Trace() []uint64 {
+	return m.AppendTrace(make([]uint64, 0, len(m.trace)))
+}
+
+// AppendTrace is Trace appending to dst.
+func (m *Machine) AppendTrace(dst []uint64) []uint64 {
 	n := uint64(len(m.trace))
-	out := make([]uint64, 0, n)
 	for i := range n {
 		if a := m.trace[(m.Steps+i)%n]; a != ^uint64(0) {
-			out = append(out, a)
+			dst = append(dst, a)
 		}
 	}
-	return out
+	return dst
 }
 
 // Step executes one instruction (or hook). The error is as for Run, never

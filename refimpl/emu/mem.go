@@ -228,6 +228,16 @@ func (mem *Memory) Read(addr uint64, n int) ([]byte, error) {
 	return b, nil
 }
 
+// ReadInto is Read into dst (len(dst) bytes at addr): it fills dst, or
+// returns Read's error and leaves dst alone.
+func (mem *Memory) ReadInto(dst []byte, addr uint64) error {
+	if bad, _, ok := mem.check(addr, uint64(len(dst)), 0); !ok {
+		return fmt.Errorf("read %d bytes at %#x: %#x is not mapped", len(dst), addr, bad)
+	}
+	mem.copyOut(dst, addr)
+	return nil
+}
+
 // Write copies b to addr, ignoring permissions (the host loading code or
 // data); an unmapped byte is an error and nothing is written.
 func (mem *Memory) Write(addr uint64, b []byte) error {

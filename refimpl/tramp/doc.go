@@ -95,12 +95,15 @@
 // with the NULL and non-NULL function address (256), and for any two
 // dimensions every pair of their values, in 256 configurations (the other
 // dimensions of the seeded rows are chosen greedily to cover pairs, then
-// in turn). The flags and the address are seeded whole because the
+// in turn), and one struct_ops trampoline with a value to return
+// (RET_FENTRY_RET|SKIP_FRAME, an fentry program, an s32 return), a shape
+// pairs do not force in, whose return value trampexec checks: 257 in
+// all. The flags and the address are seeded whole because the
 // generator decides from them together which parts of the frame and code
 // exist: a slip there can need three or four of them to show, and a
 // mutant sweep of the generator (TestCoveringStrength in
 // checks/trampxcheck) found one such bug that a plain pairwise set of 130
-// configurations missed. Of the 256 the kernel rejects 3 with ENOTSUPP
+// configurations missed. Of the 257 the kernel rejects 3 with ENOTSUPP
 // (the 17-byte argument) and 32 with EINVAL (kept return values of void or
 // 16-byte functions); the rules are those listed under Generation.
 //

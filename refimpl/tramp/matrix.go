@@ -241,10 +241,30 @@ var (
 
 // CoveringPoints returns a pairwise covering subset of the matrix: for any
 // two dimensions, every pair of their values occurs in at least one point.
-// It is built greedily and deterministically; the slice is shared.
+// It is built greedily and deterministically, then structOpsPoint is
+// added; the slice is shared.
 func CoveringPoints() [][]int {
-	coveringOnce.Do(func() { coveringPoints = pairwise(Matrix()) })
+	coveringOnce.Do(func() { coveringPoints = append(pairwise(Matrix()), structOpsPoint()) })
 	return coveringPoints
+}
+
+// structOpsPoint is a struct_ops trampoline with a value to return, a
+// shape that pairs do not force into the covering set: RET_FENTRY_RET
+// without CALL_ORIG, returning to the caller (SKIP_FRAME), no fmod_ret
+// program, an fentry program and a 1-8-byte return value (s32), whose
+// result the caller gets. Three 4-byte arguments; everything else off.
+func structOpsPoint() []int {
+	p := make([]int, numDims)
+	p[DimNArgs] = 3
+	p[DimArgSizes] = 2 // all4
+	for i, f := range matrixFlags {
+		if f == FlagSkipFrame || f == FlagRetFentryRet {
+			p[DimFlags+i] = 1
+		}
+	}
+	p[DimFEntry] = 1
+	p[DimRet] = 6 // s32
+	return p
 }
 
 // Covering returns the configurations of CoveringPoints.

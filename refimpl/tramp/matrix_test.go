@@ -200,3 +200,27 @@ func TestCoveringSeeds(t *testing.T) {
 		}
 	}
 }
+
+// TestCoveringStructOps: the covering set holds a struct_ops trampoline
+// with a value to return (RET_FENTRY_RET without CALL_ORIG, returning to
+// the caller, an fentry program, no fmod_ret, a 1-8-byte return), which
+// the kernel generates (no rejection), so that check reaches the return
+// value rule of such trampolines.
+func TestCoveringStructOps(t *testing.T) {
+	n := 0
+	for _, c := range Covering() {
+		skipFrame := c.Flags&(FlagSkipFrame|FlagIndirect) != 0 || c.FuncAddr == 0 && c.Flags&FlagOrigStack == 0
+		if c.Flags&FlagRetFentryRet == 0 || c.Flags&FlagCallOrig != 0 || !skipFrame ||
+			len(c.FModRet) > 0 || len(c.FEntry) == 0 || c.RetSize < 1 || c.RetSize > 8 {
+			continue
+		}
+		if _, err := Generate(c); err != nil {
+			t.Errorf("%+v: %v", c, err)
+			continue
+		}
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no struct_ops configuration with an fentry program and a 1-8-byte return in the covering set")
+	}
+}

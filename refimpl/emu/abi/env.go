@@ -71,9 +71,12 @@ type Stub struct {
 
 // Env is an emulated machine with code, stack and stub regions.
 type Env struct {
-	M     *emu.Machine
-	Mem   *emu.Memory
-	Calls []*StubCall // every stub call, in order
+	M   *emu.Machine
+	Mem *emu.Memory
+	// Calls are every stub call, in order. Reset reuses them: a caller
+	// that keeps one past the next Reset must copy it.
+	Calls    []*StubCall
+	callPool []*StubCall // Calls' storage, reused across Resets
 	// ArgImages are the register or stack slot images of the arguments of
 	// the running (or last) Call: values, or addresses of by-reference
 	// copies.
@@ -89,6 +92,9 @@ type Env struct {
 	stubs        []*Stub
 	loaded       uint64 // bytes of the code region written by Load since the last Reset
 }
+
+// zeroCode is what Reset fills the loaded code with.
+var zeroCode = make([]byte, CodeSize)
 
 // stackGarbage is what Reset fills the stack with.
 var stackGarbage = func() []byte {
@@ -109,7 +115,7 @@ func (e *Env) Reset() error {
 	e.stubs = e.stubs[:0]
 	e.Calls, e.Stores, e.ArgImages = e.Calls[:0], e.Stores[:0], e.ArgImages[:0]
 	if e.loaded > 0 {
-		if err := e.Mem.Write(CodeBase, make([]byte, e.loaded)); err != nil {
+		if err := e.Mem.Write(CodeBase, zeroCode[:e.loaded]); err != nil {
 			return err
 		}
 		e.loaded = 0
@@ -158,9 +164,10 @@ func (e *Env) AddStubAt(name string, addr uint64, fn func(e *Env, c *StubCall) u
 	s := &Stub{Name: name, Addr: addr, Fn: fn}
 	e.stubs = append(e.stubs, s)
 	e.M.SetHook(s.Addr, func(m *emu.Machine) error {
-		c := &StubCall{Stub: s, Seq: len(e.Calls), Regs: m.R, CC: m.CC}
-		if b, err := e.Mem.Read(m.R[15], StubStackBytes); err == nil {
-			c.Stack = b
+		c := e.newCall()
+		*c = StubCall{Stub: s, Seq: len(e.Calls), Regs: m.R, CC: m.CC, Stack: c.Stack[:StubStackBytes]}
+		if err := e.Mem.ReadInto(c.Stack, m.R[15]); err != nil {
+			c.Stack = nil
 		}
 		e.Calls = append(e.Calls, c)
 		var ret uint64
@@ -177,6 +184,21 @@ func (e *Env) AddStubAt(name string, addr uint64, fn func(e *Env, c *StubCall) u
 		return nil
 	})
 	return s
+}
+
+// newCall returns the StubCall for the next entry of e.Calls: one of a
+// previous run (after Reset) when there is one, so that a run allocates
+// nothing per stub call; its Stack has room for StubStackBytes.
+func (e *Env) newCall() *StubCall {
+	i := len(e.Calls)
+	if i == len(e.callPool) {
+		e.callPool = append(e.callPool, &StubCall{Stack: make([]byte, StubStackBytes)})
+	}
+	c := e.callPool[i]
+	if cap(c.Stack) < StubStackBytes {
+		c.Stack = make([]byte, StubStackBytes)
+	}
+	return c
 }
 
 // Value is an argument with its bytes (big-endian, Arg.Size of them).

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/trampcheck/trampcheck/refimpl/emu"
@@ -188,7 +189,8 @@ func RunTrampoline(t *Trampoline, seed uint64) (*TrampRun, error) {
 // TrampRunner runs trampolines one after the other in one Env (Reset
 // between runs), which saves the allocations of a fresh one per run.
 type TrampRunner struct {
-	e *Env
+	e     *Env
+	trace []uint64 // scratch for the machine's trace
 }
 
 // NewTrampRunner returns a runner with its Env.
@@ -294,7 +296,7 @@ func (r *TrampRunner) Run(t *Trampoline, seed uint64) (*TrampRun, error) {
 			want = append(want, "body")
 		}
 		for i, pr := range k.ps {
-			pi := &progInfo{TrampProg: pr, name: fmt.Sprintf("%s%d", k.name, i), start: 1}
+			pi := &progInfo{TrampProg: pr, name: k.name + strconv.Itoa(i), start: 1}
 			if rnd.IntN(3) == 0 {
 				pi.start = 0
 			}
@@ -457,13 +459,22 @@ func (r *TrampRunner) Run(t *Trampoline, seed uint64) (*TrampRun, error) {
 
 	e.M.SetTrace(4 * TraceLen) // stubs' hook steps are in it too
 	res, err := e.Call(entry, args, 1_000_000, opts...)
-	for _, pc := range e.M.Trace() {
-		if o := off(pc); o >= 0 {
-			run.Trace = append(run.Trace, o)
+	// The last TraceLen addresses in the trampoline, in one allocation.
+	r.trace = e.M.AppendTrace(r.trace[:0])
+	tr := r.trace
+	keep, first := 0, len(tr)
+	for i := len(tr) - 1; i >= 0 && keep < TraceLen; i-- {
+		if off(tr[i]) >= 0 {
+			keep, first = keep+1, i
 		}
 	}
-	if len(run.Trace) > TraceLen {
-		run.Trace = run.Trace[len(run.Trace)-TraceLen:]
+	if keep > 0 {
+		run.Trace = make([]int, 0, keep)
+		for _, pc := range tr[first:] {
+			if o := off(pc); o >= 0 {
+				run.Trace = append(run.Trace, o)
+			}
+		}
 	}
 	if err != nil {
 		var f *emu.Fault
