@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/cparse/ktree"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 	"github.com/trampcheck/trampcheck/refimpl"
 )
 
@@ -140,14 +141,7 @@ func binutilsOrSkip(t *testing.T) (as, objdump string) {
 	t.Helper()
 	var paths []string
 	for _, name := range []string{"s390x-linux-gnu-as", "s390x-linux-gnu-objdump"} {
-		p, err := exec.LookPath(name)
-		if err != nil {
-			if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
-				t.Fatalf("%s required: install binutils-s390x-linux-gnu", name)
-			}
-			t.Skipf("%s not installed", name)
-		}
-		paths = append(paths, p)
+		paths = append(paths, testtool.Path(t, name, "binutils-s390x-linux-gnu"))
 	}
 	return paths[0], paths[1]
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/cparse/ktree"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // btfPatch returns a patch that drops static from btf_type_needs_resolve in
@@ -198,13 +199,7 @@ func TestResultCache(t *testing.T) {
 // against host gcc for a name after East Asian wide characters and tabs
 // (display columns: 漢字 count two each).
 func TestWideColumnsLikeGCC(t *testing.T) {
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
-			t.Fatal("host gcc is required")
-		}
-		t.Skip("no host gcc")
-	}
+	gcc := testtool.Path(t, "gcc", "gcc")
 	dir := t.TempDir()
 	src := "/* 漢字 */ int wide_f(void) { return 0; }\n/* 漢 */\tint wide_g(void) { return 0; }\n"
 	path := filepath.Join(dir, "wide.c")
@@ -273,13 +268,7 @@ func TestKeepGoing(t *testing.T) {
 // unit, so prototypes declared through a function typedef and a macro in
 // the header count, as they do for GCC.
 func TestFileModeIncludeDirs(t *testing.T) {
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		if os.Getenv("TRAMPCHECK_REQUIRE_KERNEL") == "1" {
-			t.Fatal("host gcc is required")
-		}
-		t.Skip("no host gcc")
-	}
+	gcc := testtool.Path(t, "gcc", "gcc")
 	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
 	dir := t.TempDir()
 	inc := filepath.Join(dir, "inc")
