@@ -165,6 +165,13 @@ type Options struct {
 	// belongs to one run (one series), so that runs with different trees
 	// or headers never share one. Nil shares nothing.
 	Closures *Closures
+	// SkipTypeErrors leaves out of a translation unit's diagnostics
+	// (TU.Diags) the type errors that package ctype decides (unknown
+	// members, undefined struct types, undeclared identifiers), which
+	// only the builderrors check reports and which cost about a third of
+	// the declaration scan; TU.Typed then says false. A driver sets it
+	// when no check it runs reads TU.Diags.
+	SkipTypeErrors bool
 	// KeepGoing makes ParseFiles parse the other files when one cannot be
 	// parsed at all, listing it in Result.Failed; only when none can is
 	// the whole parse an error.

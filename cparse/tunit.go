@@ -43,8 +43,13 @@ type TU struct {
 	Quiet []Span
 	// Diags are the errors GCC reports in the main file that package tu
 	// decides exactly (implicit declarations, argument counts,
-	// redefinitions; see tu.Diag), in unit order.
+	// redefinitions; see tu.Diag), in unit order; with Typed, also the
+	// type errors of package ctype.
 	Diags []tu.Diag
+	// Typed says that Diags include the type errors of package ctype
+	// (the unit was read without Options.SkipTypeErrors). A unit without
+	// them must never be taken for one without type errors.
+	Typed bool
 }
 
 // Span is a range [From, To) of token indexes.
@@ -138,11 +143,23 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 		return nil, err
 	}
 	dir := TUCacheDir()
-	key := tuCacheKey(rel, string(src), config, cfg.Predefined,
-		strings.Join(cfg.IncludeDirs, "\x00"), strings.Join(cfg.SystemDirs, "\x00"),
-		strings.Join(cfg.ForcedIncludes, "\x00"), strings.Join(cfg.Defines, "\x00"))
-	if t, ok := loadTU(dir, key, cfg.Read); ok {
+	typed := !opts.SkipTypeErrors
+	keyOf := func(typed bool) string {
+		return tuCacheKey(rel, string(src), config, cfg.Predefined,
+			strings.Join(cfg.IncludeDirs, "\x00"), strings.Join(cfg.SystemDirs, "\x00"),
+			strings.Join(cfg.ForcedIncludes, "\x00"), strings.Join(cfg.Defines, "\x00"),
+			fmt.Sprint(typed))
+	}
+	// A unit with the type errors serves a run without them too, never
+	// the other way round.
+	key := keyOf(typed)
+	if t, ok := loadTU(dir, key, cfg.Read); ok && t.Typed == typed {
 		return t, nil
+	}
+	if !typed {
+		if t, ok := loadTU(dir, keyOf(true), cfg.Read); ok && t.Typed {
+			return t, nil
+		}
 	}
 	rec := &recorder{read: cfg.Read, probes: map[string]Dep{}}
 	cfg.Read = rec.Read
@@ -150,12 +167,12 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 	if err != nil {
 		return nil, err
 	}
-	sc, err := tu.ScanTokens(unit)
+	sc, err := tu.ScanTokensTypes(unit, typed)
 	if err != nil {
 		return nil, err
 	}
 	t := &TU{
-		File: rel, Files: unit.Files, Config: config,
+		File: rel, Files: unit.Files, Config: config, Typed: typed,
 		Quiet: quietSpans(unit.Pragmas, "-Wmissing-prototypes", unit.Len()),
 	}
 	keep := map[string]bool{}

@@ -71,9 +71,33 @@ func (c *Config) options(root string) driver.Options {
 		styles = DefaultStyles
 	}
 	return driver.Options{
-		Front:  cparse.Options{Tree: root, IncludeDirs: c.Includes, Defines: c.Defines},
+		Front: cparse.Options{
+			Tree: root, IncludeDirs: c.Includes, Defines: c.Defines,
+			SkipTypeErrors: !needsTypeErrors(c.Analyzers),
+		},
 		Styles: styles,
 	}
+}
+
+// needsTypeErrors reports whether any of the analyzers, or what they
+// require, reads the type errors of the translation units
+// (cparse.TU.Diags with Typed): only builderrors does.
+func needsTypeErrors(analyzers []*analysis.Analyzer) bool {
+	seen := map[*analysis.Analyzer]bool{}
+	var walk func(as []*analysis.Analyzer) bool
+	walk = func(as []*analysis.Analyzer) bool {
+		for _, a := range as {
+			if seen[a] {
+				continue
+			}
+			seen[a] = true
+			if a == builderrors.Analyzer || walk(a.Requires) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(analyzers)
 }
 
 // OneLine keeps an error message on one line.
