@@ -14,3 +14,7 @@ func SetTUCacheLimit(n int64) int64 {
 	tuCacheLimit = n
 	return old
 }
+
+// ShareForks returns how many translation units were preprocessed from
+// another's state (see preprocessShared).
+func ShareForks() int64 { return shareForks.Load() }

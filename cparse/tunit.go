@@ -9,6 +9,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/trampcheck/trampcheck/cparse/cpp"
 	"github.com/trampcheck/trampcheck/cparse/kbuild"
@@ -163,7 +165,9 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 	}
 	rec := &recorder{read: cfg.Read, probes: map[string]Dep{}}
 	cfg.Read = rec.Read
-	unit, err := cpp.PreprocessStream(cfg, rel)
+	unit, err := preprocessShared(cfg, rel, src, tuCacheKey(rel, config, cfg.Predefined,
+		strings.Join(cfg.IncludeDirs, "\x00"), strings.Join(cfg.SystemDirs, "\x00"),
+		strings.Join(cfg.ForcedIncludes, "\x00"), strings.Join(cfg.Defines, "\x00")))
 	if err != nil {
 		return nil, err
 	}
@@ -210,6 +214,51 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 	storeTU(dir, key, t)
 	return t, nil
 }
+
+// shares holds the cpp.Share of each translation unit being
+// preprocessed, by main file and compile command (shareKey): the base and
+// the patched state of a file, preprocessed at the same time, share the
+// work up to the first line where they differ (see cpp.Share).
+var shares = struct {
+	sync.Mutex
+	m map[string]*cpp.Share
+}{m: map[string]*cpp.Share{}}
+
+// preprocessShared is cpp.PreprocessStream of the file rel (contents
+// src) with cfg, where shareKey names rel with its compile command: the
+// first run of a key leads, a run of another version of the file started
+// meanwhile follows it (when the leader can hand over its state, which
+// cpp checks token by token and file by file), and otherwise runs alone.
+func preprocessShared(cfg *cpp.Config, rel string, src []byte, shareKey string) (*cpp.Stream, error) {
+	shares.Lock()
+	s, ok := shares.m[shareKey]
+	if !ok {
+		s = cpp.NewShare(rel, src)
+		shares.m[shareKey] = s
+	}
+	shares.Unlock()
+	if ok {
+		if st, err, forked := s.Follow(cfg, rel, src); forked {
+			shareForks.Add(1)
+			return st, err
+		}
+		return cpp.PreprocessStream(cfg, rel)
+	}
+	defer func() {
+		shares.Lock()
+		if shares.m[shareKey] == s {
+			delete(shares.m, shareKey)
+		}
+		shares.Unlock()
+	}()
+	lead := *cfg
+	lead.Share = s
+	return cpp.PreprocessStream(&lead, rel)
+}
+
+// shareForks counts the translation units preprocessed from another's
+// state (for tests).
+var shareForks atomic.Int64
 
 // tuConfig returns the preprocessor configuration for the file rel and a
 // description of where its kernel configuration came from.
