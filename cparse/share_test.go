@@ -64,3 +64,37 @@ func TestSharedPrefixSeed(t *testing.T) {
 		}
 	}
 }
+
+// TestDepsCurrentCommand: a change of the compile command that no file
+// the preprocessor read shows (a flag added in the directory's Makefile)
+// makes DepsCurrent false, so that a driver's cached findings of the
+// file are not reused; the same command keeps it true.
+func TestDepsCurrentCommand(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kernel tree: skipped with -short")
+	}
+	tree := ktree.Prepared(t)
+	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	rel := "kernel/bpf/tnum.c"
+	src, err := os.ReadFile(filepath.Join(tree, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk, err := os.ReadFile(filepath.Join(tree, "kernel/bpf/Makefile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := cparse.Options{Tree: tree}
+	f, err := cparse.Parse(filepath.Join(tree, rel), src, opts)
+	if err != nil || f.TU == nil {
+		t.Fatalf("parse: %v (unit error %v)", err, f.TUErr)
+	}
+	if !cparse.DepsCurrent(filepath.Join(tree, rel), src, opts, nil, f.TU.Deps) {
+		t.Fatal("DepsCurrent false with nothing changed")
+	}
+	changed := opts
+	changed.Overlay = map[string][]byte{"kernel/bpf/Makefile": append(append([]byte(nil), mk...), "ccflags-y += -DTRAMPCHECK_TEST_FLAG\n"...)}
+	if cparse.DepsCurrent(filepath.Join(tree, rel), src, changed, nil, f.TU.Deps) {
+		t.Fatal("DepsCurrent true although the Makefile adds a -D for the file")
+	}
+}

@@ -45,7 +45,7 @@ var (
 )
 
 // tuCacheFormat changes whenever the meaning of an entry changes.
-const tuCacheFormat = "tu-cache-4"
+const tuCacheFormat = "tu-cache-5"
 
 // TUCacheDir returns the translation-unit cache directory, or "" when
 // caching is off.

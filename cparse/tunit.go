@@ -146,28 +146,25 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 	}
 	dir := TUCacheDir()
 	typed := !opts.SkipTypeErrors
+	command := commandText(cfg, config)
 	keyOf := func(typed bool) string {
-		return tuCacheKey(rel, string(src), config, cfg.Predefined,
-			strings.Join(cfg.IncludeDirs, "\x00"), strings.Join(cfg.SystemDirs, "\x00"),
-			strings.Join(cfg.ForcedIncludes, "\x00"), strings.Join(cfg.Defines, "\x00"),
-			fmt.Sprint(typed))
+		return tuCacheKey(rel, string(src), command, fmt.Sprint(typed))
 	}
 	// A unit with the type errors serves a run without them too, never
 	// the other way round.
 	key := keyOf(typed)
-	if t, ok := loadTU(dir, key, cfg.Read); ok && t.Typed == typed {
+	depRead := withCommand(cfg.Read, command)
+	if t, ok := loadTU(dir, key, depRead); ok && t.Typed == typed {
 		return t, nil
 	}
 	if !typed {
-		if t, ok := loadTU(dir, keyOf(true), cfg.Read); ok && t.Typed {
+		if t, ok := loadTU(dir, keyOf(true), depRead); ok && t.Typed {
 			return t, nil
 		}
 	}
 	rec := &recorder{read: cfg.Read, probes: map[string]Dep{}}
 	cfg.Read = rec.Read
-	unit, err := preprocessShared(cfg, rel, src, tuCacheKey(rel, config, cfg.Predefined,
-		strings.Join(cfg.IncludeDirs, "\x00"), strings.Join(cfg.SystemDirs, "\x00"),
-		strings.Join(cfg.ForcedIncludes, "\x00"), strings.Join(cfg.Defines, "\x00")))
+	unit, err := preprocessShared(cfg, rel, src, tuCacheKey(rel, command))
 	if err != nil {
 		return nil, err
 	}
@@ -210,10 +207,24 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 			}
 		}
 	}
-	t.Deps = rec.list()
+	// The compile command is a dependency too: a Makefile's flags are
+	// not among the files the preprocessor read.
+	t.Deps = append(rec.list(), Dep{Path: commandDep, Found: true, Sum: checksum([]byte(command))})
 	storeTU(dir, key, t)
 	return t, nil
 }
+
+// commandText is the compile command of a unit (everything of cfg but
+// the reader) with where its configuration came from, for cache keys.
+func commandText(cfg *cpp.Config, config string) string {
+	return strings.Join([]string{config, cfg.Predefined,
+		strings.Join(cfg.IncludeDirs, "\x00"), strings.Join(cfg.SystemDirs, "\x00"),
+		strings.Join(cfg.ForcedIncludes, "\x00"), strings.Join(cfg.Defines, "\x00")}, "\x01")
+}
+
+// commandDep is the Dep path that stands for the unit's compile command
+// (no file has this name).
+const commandDep = "\x00command"
 
 // shares holds the cpp.Share of each translation unit being
 // preprocessed, by main file and compile command (shareKey): the base and
@@ -331,11 +342,21 @@ func DepsCurrent(name string, src []byte, opts Options, read func(string) ([]byt
 	if opts.Tree != "" {
 		name = relName(opts.Tree, name)
 	}
-	cfg, _, err := tuConfig(name, src, opts, read)
+	cfg, config, err := tuConfig(name, src, opts, read)
 	if err != nil {
 		return false
 	}
-	return depsCurrent(deps, cfg.Read)
+	return depsCurrent(deps, withCommand(cfg.Read, commandText(cfg, config)))
+}
+
+// withCommand returns read, reading the compile command as commandDep.
+func withCommand(read func(string) ([]byte, error), command string) func(string) ([]byte, error) {
+	return func(p string) ([]byte, error) {
+		if p == commandDep {
+			return []byte(command), nil
+		}
+		return read(p)
+	}
 }
 
 // tuFuncs returns the file's own function declarations from its
