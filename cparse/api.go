@@ -2,6 +2,7 @@ package cparse
 
 import (
 	"go/token"
+	"io/fs"
 	"sync"
 
 	"modernc.org/cc/v4"
@@ -172,6 +173,14 @@ type Options struct {
 	// the declaration scan; TU.Typed then says false. A driver sets it
 	// when no check it runs reads TU.Diags.
 	SkipTypeErrors bool
+	// Stat, when set, reports for a path as the reader passed to Parse is
+	// given it (absolute in tree mode) the Lstat of the file on disk the
+	// reader serves it from, unchanged, and false when the reader serves
+	// it otherwise (an overlay, a patched state, a cached copy): the
+	// translation-unit caches then check such a dependency by its identity
+	// on disk instead of reading it (see FileStat). Without a reader the
+	// disk is read directly and Stat is not needed.
+	Stat func(path string) (fs.FileInfo, bool)
 	// KeepGoing makes ParseFiles parse the other files when one cannot be
 	// parsed at all, listing it in Result.Failed; only when none can is
 	// the whole parse an error.

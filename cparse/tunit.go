@@ -154,15 +154,16 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 	// the other way round.
 	key := keyOf(typed)
 	depRead := withCommand(cfg.Read, command)
-	if t, ok := loadTU(dir, key, depRead); ok && t.Typed == typed {
+	stat := statFor(rel, opts, read)
+	if t, ok := loadTU(dir, key, depRead, stat); ok && t.Typed == typed {
 		return t, nil
 	}
 	if !typed {
-		if t, ok := loadTU(dir, keyOf(true), depRead); ok && t.Typed {
+		if t, ok := loadTU(dir, keyOf(true), depRead, stat); ok && t.Typed {
 			return t, nil
 		}
 	}
-	rec := &recorder{read: cfg.Read, probes: map[string]Dep{}}
+	rec := &recorder{read: cfg.Read, stat: stat, probes: map[string]Dep{}}
 	cfg.Read = rec.Read
 	unit, err := preprocessShared(cfg, rel, src, tuCacheKey(rel, command))
 	if err != nil {
@@ -217,9 +218,11 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 // commandText is the compile command of a unit (everything of cfg but
 // the reader) with where its configuration came from, for cache keys.
 func commandText(cfg *cpp.Config, config string) string {
-	return strings.Join([]string{config, cfg.Predefined,
+	return strings.Join([]string{
+		config, cfg.Predefined,
 		strings.Join(cfg.IncludeDirs, "\x00"), strings.Join(cfg.SystemDirs, "\x00"),
-		strings.Join(cfg.ForcedIncludes, "\x00"), strings.Join(cfg.Defines, "\x00")}, "\x01")
+		strings.Join(cfg.ForcedIncludes, "\x00"), strings.Join(cfg.Defines, "\x00"),
+	}, "\x01")
 }
 
 // commandDep is the Dep path that stands for the unit's compile command
@@ -346,7 +349,40 @@ func DepsCurrent(name string, src []byte, opts Options, read func(string) ([]byt
 	if err != nil {
 		return false
 	}
-	return depsCurrent(deps, withCommand(cfg.Read, commandText(cfg, config)))
+	return depsCurrent(deps, withCommand(cfg.Read, commandText(cfg, config)), statFor(name, opts, read))
+}
+
+// statFor returns the identity on disk of the file that tuConfig's reader
+// serves a path from unchanged, following the same layers: the file rel
+// itself and opts.Overlay are never served from disk; the rest is when
+// read is nil (os.ReadFile) or opts.Stat says so. Nil when nothing is.
+func statFor(rel string, opts Options, read func(string) ([]byte, error)) func(string) (FileStat, bool) {
+	if read != nil && opts.Stat == nil {
+		return nil
+	}
+	return func(p string) (FileStat, bool) {
+		p = path.Clean(p)
+		if _, ok := opts.Overlay[p]; ok || p == rel || p == commandDep || strings.HasPrefix(p, "../") || p == ".." {
+			return FileStat{}, false
+		}
+		abs := p
+		if opts.Tree != "" && !filepath.IsAbs(p) {
+			abs = filepath.Join(opts.Tree, filepath.FromSlash(p))
+		}
+		var fi fs.FileInfo
+		if read != nil {
+			var ok bool
+			if fi, ok = opts.Stat(abs); !ok {
+				return FileStat{}, false
+			}
+		} else {
+			var err error
+			if fi, err = os.Lstat(abs); err != nil {
+				return FileStat{}, false
+			}
+		}
+		return fileStatOf(fi)
+	}
 }
 
 // withCommand returns read, reading the compile command as commandDep.
