@@ -2,6 +2,7 @@ package cparse
 
 import (
 	"go/token"
+	"io/fs"
 	"sync"
 
 	"modernc.org/cc/v4"
@@ -165,6 +166,21 @@ type Options struct {
 	// belongs to one run (one series), so that runs with different trees
 	// or headers never share one. Nil shares nothing.
 	Closures *Closures
+	// SkipTypeErrors leaves out of a translation unit's diagnostics
+	// (TU.Diags) the type errors that package ctype decides (unknown
+	// members, undefined struct types, undeclared identifiers), which
+	// only the builderrors check reports and which cost about a third of
+	// the declaration scan; TU.Typed then says false. A driver sets it
+	// when no check it runs reads TU.Diags.
+	SkipTypeErrors bool
+	// Stat, when set, reports for a path as the reader passed to Parse is
+	// given it (absolute in tree mode) the Lstat of the file on disk the
+	// reader serves it from, unchanged, and false when the reader serves
+	// it otherwise (an overlay, a patched state, a cached copy): the
+	// translation-unit caches then check such a dependency by its identity
+	// on disk instead of reading it (see FileStat). Without a reader the
+	// disk is read directly and Stat is not needed.
+	Stat func(path string) (fs.FileInfo, bool)
 	// KeepGoing makes ParseFiles parse the other files when one cannot be
 	// parsed at all, listing it in Result.Failed; only when none can is
 	// the whole parse an error.

@@ -42,10 +42,12 @@ const MaxTUCacheBytes = 256 << 20
 var (
 	tuCacheLimit int64 = MaxTUCacheBytes
 	tuCacheHits  atomic.Int64
+	// statHits counts dependencies found current by their identity.
+	statHits atomic.Int64
 )
 
 // tuCacheFormat changes whenever the meaning of an entry changes.
-const tuCacheFormat = "tu-cache-3"
+const tuCacheFormat = "tu-cache-6"
 
 // TUCacheDir returns the translation-unit cache directory, or "" when
 // caching is off.
@@ -123,6 +125,34 @@ type Dep struct {
 	Path  string
 	Found bool
 	Sum   uint64
+	// Stat, when set, is the identity of the file on disk that the reader
+	// served unchanged (Options.Stat), taken before it was read and old
+	// enough (statMargin) that a later rewrite cannot keep its times: a
+	// lookup that finds the same identity knows the contents without
+	// reading them.
+	Stat *FileStat
+}
+
+// FileStat is a file's identity on disk: size, modification and change
+// times, inode and device. Any write changes the change time, which no
+// system call sets back.
+type FileStat struct {
+	Size, MTime, CTime int64
+	Ino, Dev           uint64
+}
+
+// statMargin is how much older than the moment it is taken a file's
+// modification and change times must be for its FileStat to stand for
+// its contents: a file written in the same clock tick as the stat (file
+// systems keep coarse times) could be rewritten, same size, without a
+// visible change. Git's "racily clean" entries are the same problem.
+var statMargin = 2 * time.Second
+
+// trusted reports whether st, taken at now, is old enough to stand for
+// the file's contents.
+func (st FileStat) trusted(now time.Time) bool {
+	lim := now.Add(-statMargin).UnixNano()
+	return st.MTime < lim && st.CTime < lim
 }
 
 // checksum is the length and two hardware-assisted CRCs of b (Castagnoli
@@ -164,19 +194,33 @@ var buildID = sync.OnceValue(func() string {
 	return "unknown"
 })
 
-// recorder wraps a reader and records every path asked for.
+// recorder wraps a reader and records every path asked for; stat (nil:
+// none) gives the identity of the file on disk that read serves a path
+// from unchanged.
 type recorder struct {
 	read   func(string) ([]byte, error)
+	stat   func(string) (FileStat, bool)
 	mu     sync.Mutex
 	probes map[string]Dep
 }
 
 func (r *recorder) Read(p string) ([]byte, error) {
+	// The identity first: a file rewritten between the two then shows a
+	// newer identity than the one recorded, never the other way round.
+	var st FileStat
+	sok := false
+	if r.stat != nil {
+		st, sok = r.stat(p)
+		sok = sok && st.trusted(time.Now())
+	}
 	b, err := r.read(p)
 	pr := Dep{Path: p}
 	switch {
 	case err == nil:
 		pr.Found, pr.Sum = true, checksum(b)
+		if sok && st.Size == int64(len(b)) {
+			pr.Stat = &st
+		}
 	case errors.Is(err, fs.ErrNotExist):
 	default:
 		return b, err
@@ -210,8 +254,8 @@ func tuCacheKey(parts ...string) string {
 }
 
 // loadTU returns the cached unit for key when every Dep still gives
-// the same answer through read.
-func loadTU(dir, key string, read func(string) ([]byte, error)) (*TU, bool) {
+// the same answer through read (stat: see depsCurrent).
+func loadTU(dir, key string, read func(string) ([]byte, error), stat func(string) (FileStat, bool)) (*TU, bool) {
 	b, ok := ReadCacheEntry(dir, key)
 	if !ok {
 		return nil, false
@@ -220,7 +264,7 @@ func loadTU(dir, key string, read func(string) ([]byte, error)) (*TU, bool) {
 	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&e); err != nil {
 		return nil, false
 	}
-	if !depsCurrent(e.TU.Deps, read) {
+	if !depsCurrent(e.TU.Deps, read, stat) {
 		return nil, false
 	}
 	tuCacheHits.Add(1)
@@ -228,8 +272,9 @@ func loadTU(dir, key string, read func(string) ([]byte, error)) (*TU, bool) {
 }
 
 // depsCurrent reports whether every dep gives the same answer through
-// read.
-func depsCurrent(deps []Dep, read func(string) ([]byte, error)) bool {
+// read. A dep with a Stat is not read when stat (nil: none) gives the
+// same identity for its path now.
+func depsCurrent(deps []Dep, read func(string) ([]byte, error), stat func(string) (FileStat, bool)) bool {
 	// Reading the files dominates: a few readers at once.
 	const workers = 4
 	var bad atomic.Bool
@@ -240,6 +285,12 @@ func depsCurrent(deps []Dep, read func(string) ([]byte, error)) bool {
 			defer wg.Done()
 			for k := w; k < len(deps) && !bad.Load(); k += workers {
 				p := deps[k]
+				if p.Stat != nil && stat != nil {
+					if st, ok := stat(p.Path); ok && st == *p.Stat {
+						statHits.Add(1)
+						continue
+					}
+				}
 				data, err := read(p.Path)
 				switch {
 				case err == nil:

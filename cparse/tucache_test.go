@@ -215,3 +215,53 @@ func TestTUCacheTrimAndClear(t *testing.T) {
 		t.Errorf("TRAMPCHECK_CACHE=off: dir %q, want none", d)
 	}
 }
+
+// TestTUCacheTypeErrors: a unit read with SkipTypeErrors (no type errors
+// in Diags, Typed false) is cached apart and never served to a run that
+// wants them; a unit with them serves both.
+func TestTUCacheTypeErrors(t *testing.T) {
+	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	dir := t.TempDir()
+	src := []byte("#include <s.h>\nint get(struct s *p) { return p->b; }\n")
+	if err := os.WriteFile(filepath.Join(dir, "s.h"), []byte("struct s { int a; };\nint get(struct s *p);\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	main := filepath.Join(dir, "main.c")
+	const want = "'struct s' has no member named 'b'"
+	parse := func(skip bool) (*cparse.TU, string) {
+		t.Helper()
+		f, err := cparse.Parse(main, src, cparse.Options{IncludeDirs: []string{dir}, SkipTypeErrors: skip})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.TU == nil {
+			t.Fatalf("no translation unit: %v", f.TUErr)
+		}
+		msgs := ""
+		for _, d := range f.TU.Diags {
+			msgs += d.Msg + "\n"
+		}
+		return f.TU, msgs
+	}
+	h0 := cparse.TUCacheHits()
+	if u, msgs := parse(true); u.Typed || msgs != "" {
+		t.Fatalf("skipped: Typed %v, diags %q; want false and none", u.Typed, msgs)
+	}
+	if u, msgs := parse(true); u.Typed || cparse.TUCacheHits() != h0+1 {
+		t.Fatalf("skipped again: Typed %v, %d hits (%q); want the cached entry", u.Typed, cparse.TUCacheHits()-h0, msgs)
+	}
+	// The cached entry without type errors must not answer this one.
+	if u, msgs := parse(false); !u.Typed || msgs != want+"\n" || cparse.TUCacheHits() != h0+1 {
+		t.Fatalf("typed after untyped: Typed %v, diags %q, %d hits; want true, %q, computed", u.Typed, msgs, cparse.TUCacheHits()-h0, want)
+	}
+	if u, msgs := parse(false); !u.Typed || msgs != want+"\n" || cparse.TUCacheHits() != h0+2 {
+		t.Fatalf("typed again: Typed %v, diags %q, %d hits; want the cached typed entry", u.Typed, msgs, cparse.TUCacheHits()-h0)
+	}
+	// A fresh cache: the typed entry serves a run that skips.
+	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	h0 = cparse.TUCacheHits()
+	parse(false)
+	if u, _ := parse(true); !u.Typed || cparse.TUCacheHits() != h0+1 {
+		t.Fatalf("skipped after typed: Typed %v, %d hits; want the typed entry", u.Typed, cparse.TUCacheHits()-h0)
+	}
+}

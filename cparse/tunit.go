@@ -9,6 +9,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/trampcheck/trampcheck/cparse/cpp"
 	"github.com/trampcheck/trampcheck/cparse/kbuild"
@@ -43,8 +45,13 @@ type TU struct {
 	Quiet []Span
 	// Diags are the errors GCC reports in the main file that package tu
 	// decides exactly (implicit declarations, argument counts,
-	// redefinitions; see tu.Diag), in unit order.
+	// redefinitions; see tu.Diag), in unit order; with Typed, also the
+	// type errors of package ctype.
 	Diags []tu.Diag
+	// Typed says that Diags include the type errors of package ctype
+	// (the unit was read without Options.SkipTypeErrors). A unit without
+	// them must never be taken for one without type errors.
+	Typed bool
 }
 
 // Span is a range [From, To) of token indexes.
@@ -138,24 +145,36 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 		return nil, err
 	}
 	dir := TUCacheDir()
-	key := tuCacheKey(rel, string(src), config, cfg.Predefined,
-		strings.Join(cfg.IncludeDirs, "\x00"), strings.Join(cfg.SystemDirs, "\x00"),
-		strings.Join(cfg.ForcedIncludes, "\x00"), strings.Join(cfg.Defines, "\x00"))
-	if t, ok := loadTU(dir, key, cfg.Read); ok {
+	typed := !opts.SkipTypeErrors
+	command := commandText(cfg, config)
+	keyOf := func(typed bool) string {
+		return tuCacheKey(rel, string(src), command, fmt.Sprint(typed))
+	}
+	// A unit with the type errors serves a run without them too, never
+	// the other way round.
+	key := keyOf(typed)
+	depRead := withCommand(cfg.Read, command)
+	stat := statFor(rel, opts, read)
+	if t, ok := loadTU(dir, key, depRead, stat); ok && t.Typed == typed {
 		return t, nil
 	}
-	rec := &recorder{read: cfg.Read, probes: map[string]Dep{}}
+	if !typed {
+		if t, ok := loadTU(dir, keyOf(true), depRead, stat); ok && t.Typed {
+			return t, nil
+		}
+	}
+	rec := &recorder{read: cfg.Read, stat: stat, probes: map[string]Dep{}}
 	cfg.Read = rec.Read
-	unit, err := cpp.PreprocessStream(cfg, rel)
+	unit, err := preprocessShared(cfg, rel, src, tuCacheKey(rel, command))
 	if err != nil {
 		return nil, err
 	}
-	sc, err := tu.ScanTokens(unit)
+	sc, err := tu.ScanTokensTypes(unit, typed)
 	if err != nil {
 		return nil, err
 	}
 	t := &TU{
-		File: rel, Files: unit.Files, Config: config,
+		File: rel, Files: unit.Files, Config: config, Typed: typed,
 		Quiet: quietSpans(unit.Pragmas, "-Wmissing-prototypes", unit.Len()),
 	}
 	keep := map[string]bool{}
@@ -189,10 +208,71 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 			}
 		}
 	}
-	t.Deps = rec.list()
+	// The compile command is a dependency too: a Makefile's flags are
+	// not among the files the preprocessor read.
+	t.Deps = append(rec.list(), Dep{Path: commandDep, Found: true, Sum: checksum([]byte(command))})
 	storeTU(dir, key, t)
 	return t, nil
 }
+
+// commandText is the compile command of a unit (everything of cfg but
+// the reader) with where its configuration came from, for cache keys.
+func commandText(cfg *cpp.Config, config string) string {
+	return strings.Join([]string{
+		config, cfg.Predefined,
+		strings.Join(cfg.IncludeDirs, "\x00"), strings.Join(cfg.SystemDirs, "\x00"),
+		strings.Join(cfg.ForcedIncludes, "\x00"), strings.Join(cfg.Defines, "\x00"),
+	}, "\x01")
+}
+
+// commandDep is the Dep path that stands for the unit's compile command
+// (no file has this name).
+const commandDep = "\x00command"
+
+// shares holds the cpp.Share of each translation unit being
+// preprocessed, by main file and compile command (shareKey): the base and
+// the patched state of a file, preprocessed at the same time, share the
+// work up to the first line where they differ (see cpp.Share).
+var shares = struct {
+	sync.Mutex
+	m map[string]*cpp.Share
+}{m: map[string]*cpp.Share{}}
+
+// preprocessShared is cpp.PreprocessStream of the file rel (contents
+// src) with cfg, where shareKey names rel with its compile command: the
+// first run of a key leads, a run of another version of the file started
+// meanwhile follows it (when the leader can hand over its state, which
+// cpp checks token by token and file by file), and otherwise runs alone.
+func preprocessShared(cfg *cpp.Config, rel string, src []byte, shareKey string) (*cpp.Stream, error) {
+	shares.Lock()
+	s, ok := shares.m[shareKey]
+	if !ok {
+		s = cpp.NewShare(rel, src)
+		shares.m[shareKey] = s
+	}
+	shares.Unlock()
+	if ok {
+		if st, err, forked := s.Follow(cfg, rel, src); forked {
+			shareForks.Add(1)
+			return st, err
+		}
+		return cpp.PreprocessStream(cfg, rel)
+	}
+	defer func() {
+		shares.Lock()
+		if shares.m[shareKey] == s {
+			delete(shares.m, shareKey)
+		}
+		shares.Unlock()
+	}()
+	lead := *cfg
+	lead.Share = s
+	return cpp.PreprocessStream(&lead, rel)
+}
+
+// shareForks counts the translation units preprocessed from another's
+// state (for tests).
+var shareForks atomic.Int64
 
 // tuConfig returns the preprocessor configuration for the file rel and a
 // description of where its kernel configuration came from.
@@ -265,11 +345,54 @@ func DepsCurrent(name string, src []byte, opts Options, read func(string) ([]byt
 	if opts.Tree != "" {
 		name = relName(opts.Tree, name)
 	}
-	cfg, _, err := tuConfig(name, src, opts, read)
+	cfg, config, err := tuConfig(name, src, opts, read)
 	if err != nil {
 		return false
 	}
-	return depsCurrent(deps, cfg.Read)
+	return depsCurrent(deps, withCommand(cfg.Read, commandText(cfg, config)), statFor(name, opts, read))
+}
+
+// statFor returns the identity on disk of the file that tuConfig's reader
+// serves a path from unchanged, following the same layers: the file rel
+// itself and opts.Overlay are never served from disk; the rest is when
+// read is nil (os.ReadFile) or opts.Stat says so. Nil when nothing is.
+func statFor(rel string, opts Options, read func(string) ([]byte, error)) func(string) (FileStat, bool) {
+	if read != nil && opts.Stat == nil {
+		return nil
+	}
+	return func(p string) (FileStat, bool) {
+		p = path.Clean(p)
+		if _, ok := opts.Overlay[p]; ok || p == rel || p == commandDep || strings.HasPrefix(p, "../") || p == ".." {
+			return FileStat{}, false
+		}
+		abs := p
+		if opts.Tree != "" && !filepath.IsAbs(p) {
+			abs = filepath.Join(opts.Tree, filepath.FromSlash(p))
+		}
+		var fi fs.FileInfo
+		if read != nil {
+			var ok bool
+			if fi, ok = opts.Stat(abs); !ok {
+				return FileStat{}, false
+			}
+		} else {
+			var err error
+			if fi, err = os.Lstat(abs); err != nil {
+				return FileStat{}, false
+			}
+		}
+		return fileStatOf(fi)
+	}
+}
+
+// withCommand returns read, reading the compile command as commandDep.
+func withCommand(read func(string) ([]byte, error), command string) func(string) ([]byte, error) {
+	return func(p string) ([]byte, error) {
+		if p == commandDep {
+			return []byte(command), nil
+		}
+		return read(p)
+	}
 }
 
 // tuFuncs returns the file's own function declarations from its

@@ -74,7 +74,7 @@ func CachedFindings(u Unit, analyzers []*analysis.Analyzer, opt Options) ([]repo
 		return nil, false
 	}
 	for i, f := range u.Files {
-		if !cparse.DepsCurrent(f, srcs[i], opt.Front, u.Read, e.Deps[i]) {
+		if !cparse.DepsCurrent(f, srcs[i], front(opt, u), u.Read, e.Deps[i]) {
 			return nil, false
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"go/token"
 	"go/types"
+	"io/fs"
 	"slices"
 	"sort"
 	"strings"
@@ -40,6 +41,18 @@ type Unit struct {
 	Files []string
 	// Read reads a file of the state, or a header under the tree.
 	Read func(name string) ([]byte, error)
+	// Stat, when set, reports the Lstat of the file on disk that Read
+	// serves name from unchanged, and false when it serves it otherwise
+	// (see cparse.Options.Stat): the caches then check such files by
+	// their identity instead of reading them.
+	Stat func(name string) (fs.FileInfo, bool)
+}
+
+// front returns the front end's options for unit u.
+func front(opt Options, u Unit) cparse.Options {
+	f := opt.Front
+	f.Stat = u.Stat
+	return f
 }
 
 // Options configure a run: the front end's options and how each check's
@@ -181,7 +194,7 @@ func (s *Session) RunOne(a *analysis.Analyzer) error {
 	var err error
 	if a == cparse.Analyzer {
 		res, err = runAnalyzer(a, s.u.Files, func() (any, error) {
-			return cparse.ParseFiles(s.fset, s.u.Files, s.u.Read, s.opt.Front)
+			return cparse.ParseFiles(s.fset, s.u.Files, s.u.Read, front(s.opt, s.u))
 		})
 	} else {
 		pass := &analysis.Pass{

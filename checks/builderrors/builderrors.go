@@ -31,6 +31,9 @@ func run(pass *analysis.Pass) (any, error) {
 		return nil, fmt.Errorf("builderrors: no front end result")
 	}
 	for _, f := range res.Files {
+		if f.TU != nil && !f.TU.Typed {
+			return nil, fmt.Errorf("builderrors: %s: translation unit read without its type errors (cparse.Options.SkipTypeErrors)", f.Name)
+		}
 		for _, e := range Find(f) {
 			if e.File != "" {
 				// A position in a header (a macro's definition, as

@@ -90,6 +90,10 @@ type Config struct {
 	// MaxWork bounds the macro expansion work (tokens produced) of one
 	// call; 0 means 1<<28. Exceeding it is an *Error, not a hang.
 	MaxWork int
+	// Share, when set, makes this run the leader of a Share: followers
+	// (other versions of the main file) take over its state where their
+	// file starts to differ (see Share).
+	Share *Share
 }
 
 // Unit is one preprocessed translation unit.
@@ -386,6 +390,10 @@ type pp struct {
 	mayBeMacro nameFilter
 	last       lpos // GCC's current location: the last token read from a file, or EOF just after it
 	lastEnd    lpos
+	// top: the current step of the main loop has read no token yet (so
+	// a directive read now is at a point where a Share follower can take
+	// over).
+	top bool
 }
 
 // Preprocess preprocesses the file name (read through cfg.Read) as
@@ -461,6 +469,9 @@ func newPP(cfg *Config, name string) *pp {
 }
 
 func (p *pp) run(name string) (err error) {
+	if s := p.cfg.Share; s != nil {
+		defer s.close()
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			e, ok := r.(*Error)
@@ -511,7 +522,28 @@ func (p *pp) run(name string) (err error) {
 		}
 	}
 	next()
+	return p.loop(next)
+}
+
+// resume runs a state forked from a leader (see Share) to the end.
+func (p *pp) resume() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(*Error)
+			if !ok {
+				panic(r)
+			}
+			err = e
+		}
+	}()
+	return p.loop(func() {})
+}
+
+// loop reads the unit to the end of the main file; next enters the next
+// forced include.
+func (p *pp) loop(next func()) error {
 	for {
+		p.top = true
 		t := p.expandNext()
 		if t.Kind != EOF {
 			p.emit(&t)
@@ -716,6 +748,11 @@ func (p *pp) push(toks []ptok) {
 // readFile reads the current file, carrying out directives.
 func (p *pp) readFile() ptok {
 	for {
+		if p.top && !p.inDir && len(p.frames) == 1 && p.cfg.Share != nil && p.cfg.Share.limit.Load() >= 0 {
+			// The main file, before any token of this step of the
+			// main loop: a point where a follower can take over.
+			p.offerForks()
+		}
 		f := p.frames[len(p.frames)-1]
 		if f.i >= len(f.toks) {
 			p.last = f.lineEnd(f.i-1, p.lastEnd)
@@ -730,6 +767,7 @@ func (p *pp) readFile() ptok {
 			r := f.get(f.i)
 			f.i++
 			p.last, p.lastEnd = r.Pos, endOf(&r)
+			p.top = false
 			return r
 		}
 		if t.f&flagBOL != 0 && t.kind == Punct && (t.n == 1 || t.n == 2) && isHashText(f.cf.text(f.i)) {
@@ -741,6 +779,7 @@ func (p *pp) readFile() ptok {
 		r := f.get(f.i)
 		f.i++
 		p.last, p.lastEnd = r.Pos, endOf(&r)
+		p.top = false
 		return r
 	}
 }

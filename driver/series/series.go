@@ -71,9 +71,33 @@ func (c *Config) options(root string) driver.Options {
 		styles = DefaultStyles
 	}
 	return driver.Options{
-		Front:  cparse.Options{Tree: root, IncludeDirs: c.Includes, Defines: c.Defines},
+		Front: cparse.Options{
+			Tree: root, IncludeDirs: c.Includes, Defines: c.Defines,
+			SkipTypeErrors: !needsTypeErrors(c.Analyzers),
+		},
 		Styles: styles,
 	}
+}
+
+// needsTypeErrors reports whether any of the analyzers, or what they
+// require, reads the type errors of the translation units
+// (cparse.TU.Diags with Typed): only builderrors does.
+func needsTypeErrors(analyzers []*analysis.Analyzer) bool {
+	seen := map[*analysis.Analyzer]bool{}
+	var walk func(as []*analysis.Analyzer) bool
+	walk = func(as []*analysis.Analyzer) bool {
+		for _, a := range as {
+			if seen[a] {
+				continue
+			}
+			seen[a] = true
+			if a == builderrors.Analyzer || walk(a.Requires) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(analyzers)
 }
 
 // OneLine keeps an error message on one line.
@@ -231,6 +255,9 @@ func CheckFiles(tree *treefs.Dir, paths []string, analyzers []*analysis.Analyzer
 		// (its own directory and the -I directories), read-only.
 		return ReadLimited(name)
 	}}
+	if tree != nil {
+		u.Stat = treefs.Overlay{Tree: tree, Files: contents}.Stat
+	}
 	fs, failed, err := driver.CachedAnalyze(u, analyzers, opt)
 	if err != nil {
 		return report.PatchResult{}, nil, err
@@ -313,7 +340,7 @@ func CheckSeries(tree *treefs.Dir, patches []*patchset.Patch, analyzers []*analy
 		baseFiles = append(baseFiles, jit)
 	}
 	sort.Strings(baseFiles)
-	units[0] = driver.Unit{Files: baseFiles, Read: overlayReader(tree, base)}
+	units[0] = driver.Unit{Files: baseFiles, Read: overlayReader(tree, base), Stat: treefs.Overlay{Tree: tree, Files: base}.Stat}
 	for k, st := range states {
 		var files []string
 		for f, data := range st.Files {
@@ -325,7 +352,7 @@ func CheckSeries(tree *treefs.Dir, patches []*patchset.Patch, analyzers []*analy
 			files = append(files, jit)
 		}
 		sort.Strings(files)
-		units[k+1] = driver.Unit{Files: files, Read: overlayReader(tree, st.Files)}
+		units[k+1] = driver.Unit{Files: files, Read: overlayReader(tree, st.Files), Stat: treefs.Overlay{Tree: tree, Files: st.Files}.Stat}
 	}
 	// The patched states are checked in full, in parallel, while the base
 	// is parsed; the base's findings only classify the patched ones as new

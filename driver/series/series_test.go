@@ -12,6 +12,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/trampcheck/trampcheck/checks/asmcomment"
+	"github.com/trampcheck/trampcheck/checks/builderrors"
 	"github.com/trampcheck/trampcheck/checks/emitmacro"
 	"github.com/trampcheck/trampcheck/checks/fieldoverflow"
 	"github.com/trampcheck/trampcheck/checks/missingproto"
@@ -174,4 +175,40 @@ func TestConcurrentReal(t *testing.T) {
 		t.Fatalf("unmodified file: got %q and %q, want no missing prototype", alone[1], alone[2])
 	}
 	compareConcurrent(t, jobs, alone, 2)
+}
+
+// TestTypeErrorsCache: a run without builderrors reads the translation
+// units without their type errors (the cheaper scan) and caches them; a
+// later run with builderrors on the same file and cache must still report
+// its type error, not take the cached unit for a clean one. A driver that
+// skipped them anyway makes builderrors fail, never pass.
+func TestTypeErrorsCache(t *testing.T) {
+	t.Setenv("TRAMPCHECK_CACHE", t.TempDir())
+	dir := t.TempDir()
+	for name, text := range map[string]string{
+		"s.h": "struct s { int a; };\nint get(struct s *p);\n",
+		"a.c": "#include <s.h>\nint get(struct s *p)\n{\n\treturn p->b;\n}\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	file := filepath.Join(dir, "a.c")
+	// -I makes the file's translation unit, as GCC reads it.
+	mp := job{series.Config{Includes: []string{dir}, Analyzers: []*analysis.Analyzer{cparse.Analyzer, missingproto.Analyzer}}, file}
+	be := job{series.Config{Includes: []string{dir}, Analyzers: []*analysis.Analyzer{cparse.Analyzer, builderrors.Analyzer}}, file}
+	want := file + ":4:17: error: 'struct s' has no member named 'b'"
+	for _, j := range []job{mp, be, mp, be} {
+		got := checkText(j)
+		isBE := j.cfg.Analyzers[1] == builderrors.Analyzer
+		if isBE && !strings.Contains(got, want) || !isBE && got != "" {
+			t.Fatalf("%s: got %q, want %q", j.cfg.Analyzers[1].Name, got, map[bool]string{true: want}[isBE])
+		}
+	}
+	// The guard: type errors skipped by the front end's options.
+	s := driver.NewSession(driver.Unit{Files: []string{file}, Read: os.ReadFile},
+		driver.Options{Front: cparse.Options{IncludeDirs: []string{dir}, SkipTypeErrors: true}})
+	if _, err := s.Run([]*analysis.Analyzer{builderrors.Analyzer}); err == nil || !strings.Contains(err.Error(), "without its type errors") {
+		t.Fatalf("builderrors over a unit without type errors: got error %v, want one saying so", err)
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 )
@@ -177,40 +178,94 @@ func (t *Dir) ReadFile(name string) ([]byte, error) {
 	// concurrently: each file is read from disk once per run.
 	v, _ := t.files.LoadOrStore(clean, &cachedFile{})
 	cf := v.(*cachedFile)
-	cf.once.Do(func() { cf.data, cf.err = t.readDisk(clean) })
+	cf.once.Do(func() { cf.data, cf.st, cf.err = t.readDisk(clean) })
 	return cf.data, cf.err
+}
+
+// Stat returns the Lstat of the regular file on disk that ReadFile would
+// read name from, unchanged, and false when ReadFile serves it otherwise:
+// from the base (WithBase), from its copy of an earlier read (which the
+// disk may no longer hold), through a symbolic link, or not at all.
+func (t *Dir) Stat(name string) (fs.FileInfo, bool) {
+	if filepath.IsAbs(name) {
+		r, ok := t.Rel(name)
+		if !ok {
+			return nil, false
+		}
+		name = r
+	}
+	clean, err := patchset.CleanPath(name)
+	if err != nil {
+		return nil, false
+	}
+	if _, ok := t.over[clean]; ok {
+		return nil, false
+	}
+	if v, ok := t.files.Load(clean); ok {
+		// The copy this Dir serves: its identity when it was read.
+		cf := v.(*cachedFile)
+		cf.once.Do(func() { cf.data, cf.st, cf.err = t.readDisk(clean) })
+		return cf.st, cf.err == nil && cf.st != nil
+	}
+	real, err := t.resolve(clean)
+	if err != nil {
+		return nil, false
+	}
+	fi, err := os.Lstat(real)
+	if err != nil || !fi.Mode().IsRegular() {
+		return nil, false
+	}
+	return fi, true
 }
 
 // cachedFile is one file of the tree as read by the first ReadFile.
 type cachedFile struct {
 	once sync.Once
 	data []byte
+	st   fs.FileInfo // the file's identity when it was opened; nil through a symbolic link
 	err  error
 }
 
-// readDisk reads the tree-relative clean path from disk.
-func (t *Dir) readDisk(clean string) ([]byte, error) {
+// readDisk reads the tree-relative clean path from disk, with the file's
+// identity taken before the read (nil through a symbolic link).
+func (t *Dir) readDisk(clean string) ([]byte, fs.FileInfo, error) {
 	real, err := t.resolve(clean)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	data, err := readRegular(real)
+	data, st, err := readRegular(real)
+	if err == nil {
+		return data, &diskInfo{name: path.Base(clean), st: *st}, nil
+	}
 	if errors.Is(err, syscall.ELOOP) {
 		// The file is a symbolic link: follow it only inside the tree.
 		target, e := filepath.EvalSymlinks(real)
 		if e != nil {
-			return nil, fmt.Errorf("%s: %w", clean, fs.ErrNotExist)
+			return nil, nil, fmt.Errorf("%s: %w", clean, fs.ErrNotExist)
 		}
 		if !t.inside(target) {
-			return nil, fmt.Errorf("%s: resolves outside the tree %s", clean, t.root)
+			return nil, nil, fmt.Errorf("%s: resolves outside the tree %s", clean, t.root)
 		}
-		data, err = readRegular(target)
+		data, _, err = readRegular(target)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", clean, err)
+		return nil, nil, fmt.Errorf("%s: %w", clean, err)
 	}
-	return data, nil
+	return data, nil, nil
 }
+
+// diskInfo is an fs.FileInfo of a file read by readRegular.
+type diskInfo struct {
+	name string
+	st   syscall.Stat_t
+}
+
+func (d *diskInfo) Name() string       { return d.name }
+func (d *diskInfo) Size() int64        { return d.st.Size }
+func (d *diskInfo) Mode() fs.FileMode  { return fs.FileMode(d.st.Mode & 0o777) } // a regular file
+func (d *diskInfo) ModTime() time.Time { return time.Unix(d.st.Mtim.Unix()) }
+func (d *diskInfo) IsDir() bool        { return false }
+func (d *diskInfo) Sys() any           { return &d.st }
 
 // errNotRegular is returned for a path that is not a regular file.
 var errNotRegular = errors.New("not a regular file")
@@ -219,21 +274,21 @@ var errNotRegular = errors.New("not a regular file")
 // symbolic link (ELOOP), in one read of its size: a header closure reads
 // about a thousand files, and the os.File path (poller registration,
 // growing buffers) costs several times the system calls.
-func readRegular(path string) ([]byte, error) {
+func readRegular(path string) ([]byte, *syscall.Stat_t, error) {
 	fd, err := syscall.Open(path, syscall.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer func() { _ = syscall.Close(fd) }() // read-only: nothing to flush
 	var st syscall.Stat_t
 	if err := syscall.Fstat(fd, &st); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
-		return nil, errNotRegular
+		return nil, nil, errNotRegular
 	}
 	if st.Size > patchset.MaxInputSize {
-		return nil, fmt.Errorf("larger than %d bytes", patchset.MaxInputSize)
+		return nil, nil, fmt.Errorf("larger than %d bytes", patchset.MaxInputSize)
 	}
 	buf := make([]byte, st.Size+1) // one more byte tells a file that grew
 	n := 0
@@ -243,7 +298,7 @@ func readRegular(path string) ([]byte, error) {
 			continue
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if m == 0 {
 			break
@@ -251,7 +306,7 @@ func readRegular(path string) ([]byte, error) {
 		n += m
 	}
 	if n > int(st.Size) {
-		return nil, errors.New("changed while being read")
+		return nil, nil, errors.New("changed while being read")
 	}
-	return buf[:n:n], nil
+	return buf[:n:n], &st, nil
 }

@@ -41,6 +41,17 @@ func (o Overlay) ReadFile(name string) ([]byte, error) {
 	return o.Tree.ReadFile(name)
 }
 
+// Stat is Dir.Stat for the state: false for a file of the state.
+func (o Overlay) Stat(name string) (fs.FileInfo, bool) {
+	if rel, ok := o.Tree.Rel(name); ok {
+		name = rel
+	}
+	if _, ok := o.Files[name]; ok {
+		return nil, false
+	}
+	return o.Tree.Stat(name)
+}
+
 // Open opens the tree-relative file name of the state (fs.FS).
 func (o Overlay) Open(name string) (fs.File, error) { return openFile(name, o.ReadFile) }
 

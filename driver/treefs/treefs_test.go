@@ -135,3 +135,54 @@ func TestGitRev(t *testing.T) {
 		t.Errorf("../x: got no error, want one")
 	}
 }
+
+// TestStat: Stat gives the identity of a regular file that ReadFile
+// reads from disk, and nothing for a file of the base or of a state, a
+// symbolic link or a missing file; once read, the identity is that of the
+// copy ReadFile serves, even after the disk changes.
+func TestStat(t *testing.T) {
+	root := t.TempDir()
+	for name, text := range map[string]string{"a.h": "int a;\n", "b.h": "int b;\n"} {
+		if err := os.WriteFile(filepath.Join(root, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("a.h", filepath.Join(root, "l.h")); err != nil {
+		t.Fatal(err)
+	}
+	d, err := OpenDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.WithBase(map[string][]byte{"b.h": []byte("int base;\n")})
+	fi, ok := d.Stat("a.h")
+	want, err := os.Lstat(filepath.Join(root, "a.h"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !ok || !os.SameFile(fi, want) || fi.Size() != want.Size() || !fi.ModTime().Equal(want.ModTime()) {
+		t.Fatalf("a.h: Stat %v %v, want the file's Lstat", fi, ok)
+	}
+	for _, name := range []string{"b.h", "l.h", "none.h", "../x.h"} {
+		if _, ok := d.Stat(name); ok {
+			t.Errorf("%s: Stat gave an identity, want none", name)
+		}
+	}
+	if _, ok := (Overlay{Tree: d, Files: map[string][]byte{"a.h": []byte("int s;\n")}}).Stat("a.h"); ok {
+		t.Error("a.h of a state: Stat gave an identity, want none")
+	}
+	if _, err := d.ReadFile("a.h"); err != nil {
+		t.Fatal(err)
+	}
+	// Replaced on disk after the read: the copy's identity, not the new file's.
+	if err := os.Remove(filepath.Join(root, "a.h")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "a.h"), []byte("int x;\nint y;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fi, ok = d.Stat("a.h")
+	if !ok || fi.Size() != want.Size() {
+		t.Fatalf("a.h after ReadFile: Stat %v %v, want the identity of what was read", fi, ok)
+	}
+}
