@@ -1,6 +1,9 @@
 package cpp
 
-import "sort"
+import (
+	"sort"
+	"strings"
+)
 
 // This file exposes the preprocessor's lexer as a raw token scanner for
 // the readers of C text that do not preprocess (the front end's light
@@ -99,9 +102,11 @@ func Scan(file string, src string, comments bool) ([]Lexeme, []Comment, error) {
 // the physical lines.
 func gapComments(src string, starts []int, from, to int, cs []Comment) []Comment {
 	for k := from; k < to; k++ {
-		if src[k] != '/' {
-			continue
+		j := strings.IndexByte(src[k:to], '/')
+		if j < 0 {
+			break
 		}
+		k += j
 		line := sort.SearchInts(starts, k+1) // the lines that start at or before k
 		ls := starts[line-1]
 		l := &lexer{src: src[:to], i: k, line: line, lineStart: ls}
@@ -127,11 +132,13 @@ func gapComments(src string, starts []int, from, to int, cs []Comment) []Comment
 
 // lineStarts returns the offset of each physical line of src.
 func lineStarts(src string) []int {
-	starts := []int{0}
-	for i := 0; i < len(src); i++ {
-		if src[i] == '\n' {
-			starts = append(starts, i+1)
+	starts := make([]int, 1, len(src)/32+1)
+	for i := 0; ; {
+		j := strings.IndexByte(src[i:], '\n')
+		if j < 0 {
+			return starts
 		}
+		i += j + 1
+		starts = append(starts, i)
 	}
-	return starts
 }
