@@ -174,7 +174,9 @@ func newEnvBuilder(read func(name string) ([]byte, error)) (*envBuilder, error) 
 			}
 			return nil, fmt.Errorf("%s: %v", h.path, err)
 		}
-		ix.scanHeader(h.path, src)
+		if err := ix.scanHeader(h.path, src); err != nil {
+			return nil, err
+		}
 	}
 	return &envBuilder{ix: ix, env: DefaultEnv()}, nil
 }
