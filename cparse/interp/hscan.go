@@ -196,7 +196,14 @@ func (s *hscanner) directive(hash cpp.Lexeme, toks []cpp.Lexeme, comments []cpp.
 			i++
 		}
 	}
-	text := strings.TrimSpace(b.String())
+	endLine := hash.Line + bytes.Count(src[hash.Off:end], []byte{'\n'})
+	s.directiveText(strings.TrimSpace(b.String()), func(def string) { s.define(def, hash.Line, endLine) })
+}
+
+// directiveText records what a directive (its text after the '#') means
+// to the scanner: a line of a conditional group, or a macro definition,
+// whose text after "define" it hands to define.
+func (s *hscanner) directiveText(text string, define func(def string)) {
 	kw, rest := text, ""
 	if k := strings.IndexFunc(text, func(r rune) bool { return r == ' ' || r == '\t' || r == '(' || r == '"' || r == '<' }); k >= 0 {
 		kw, rest = text[:k], strings.TrimSpace(text[k:])
@@ -213,7 +220,7 @@ func (s *hscanner) directive(hash cpp.Lexeme, toks []cpp.Lexeme, comments []cpp.
 			s.conds = s.conds[:n-1]
 		}
 	case "define":
-		s.define(rest, hash.Line, hash.Line+bytes.Count(src[hash.Off:end], []byte{'\n'}))
+		define(rest)
 	}
 }
 
@@ -238,26 +245,9 @@ func splice(src []byte, i int) int {
 // define records the macro definition "NAME[(PARAMS)] BODY" of the lines
 // line to endLine.
 func (s *hscanner) define(def string, line, endLine int) {
-	n := 0
-	for n < len(def) && isIdentChar(def[n]) {
-		n++
-	}
-	if n == 0 || !isIdentStart(def[0]) {
+	name, body, params, ok := defineHead(def)
+	if !ok {
 		return
-	}
-	name, body := def[:n], def[n:]
-	params := map[string]bool{}
-	if strings.HasPrefix(body, "(") {
-		end := strings.IndexByte(body, ')')
-		if end < 0 {
-			return
-		}
-		for _, p := range strings.Split(body[1:end], ",") {
-			p = strings.TrimSuffix(strings.TrimSpace(p), "...")
-			params[p] = true
-		}
-		params["__VA_ARGS__"] = true
-		body = body[end+1:]
 	}
 	d := &cdef{file: s.file, line: line, endLine: endLine, text: "#define " + def, wrap: s.snapshot(), name: name, macro: true}
 	// The body has no comments left: it always lexes.
@@ -273,6 +263,34 @@ func (s *hscanner) define(def string, line, endLine int) {
 	// type passed to another macro).
 	d.tagDeps = tagRefs(bodyTokens(lx))
 	s.ix.add(s.ix.macros, name, d)
+}
+
+// defineHead splits the text of a #define after "define" into the
+// macro's name, its body and its parameters (with __VA_ARGS__ for a
+// function-like macro); ok is false when it names no macro.
+func defineHead(def string) (name, body string, params map[string]bool, ok bool) {
+	n := 0
+	for n < len(def) && isIdentChar(def[n]) {
+		n++
+	}
+	if n == 0 || !isIdentStart(def[0]) {
+		return "", "", nil, false
+	}
+	name, body = def[:n], def[n:]
+	params = map[string]bool{}
+	if strings.HasPrefix(body, "(") {
+		end := strings.IndexByte(body, ')')
+		if end < 0 {
+			return "", "", nil, false
+		}
+		for _, p := range strings.Split(body[1:end], ",") {
+			p = strings.TrimSuffix(strings.TrimSpace(p), "...")
+			params[p] = true
+		}
+		params["__VA_ARGS__"] = true
+		body = body[end+1:]
+	}
+	return name, body, params, true
 }
 
 // bodyTokens turns the tokens of a macro body into the declaration

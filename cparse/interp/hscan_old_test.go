@@ -149,50 +149,15 @@ func (s *oldScanner) directive(i int) int {
 			i++
 		}
 	}
-	text := strings.TrimSpace(b.String())
-	kw, rest := text, ""
-	if k := strings.IndexFunc(text, func(r rune) bool { return r == ' ' || r == '\t' || r == '(' || r == '"' || r == '<' }); k >= 0 {
-		kw, rest = text[:k], strings.TrimSpace(text[k:])
-	}
-	switch kw {
-	case "if", "ifdef", "ifndef":
-		s.conds = append(s.conds, []string{"#" + text})
-	case "elif", "else":
-		if n := len(s.conds); n > 0 {
-			s.conds[n-1] = append(s.conds[n-1], "#"+text)
-		}
-	case "endif":
-		if n := len(s.conds); n > 0 {
-			s.conds = s.conds[:n-1]
-		}
-	case "define":
-		s.define(rest, line)
-	}
+	s.directiveText(strings.TrimSpace(b.String()), func(def string) { s.define(def, line) })
 	return i
 }
 
 // define records the macro definition "NAME[(PARAMS)] BODY".
 func (s *oldScanner) define(def string, line int) {
-	n := 0
-	for n < len(def) && isIdentChar(def[n]) {
-		n++
-	}
-	if n == 0 || !isIdentStart(def[0]) {
+	name, body, params, ok := defineHead(def)
+	if !ok {
 		return
-	}
-	name, body := def[:n], def[n:]
-	params := map[string]bool{}
-	if strings.HasPrefix(body, "(") {
-		end := strings.IndexByte(body, ')')
-		if end < 0 {
-			return
-		}
-		for _, p := range strings.Split(body[1:end], ",") {
-			p = strings.TrimSuffix(strings.TrimSpace(p), "...")
-			params[p] = true
-		}
-		params["__VA_ARGS__"] = true
-		body = body[end+1:]
 	}
 	d := &cdef{file: s.file, line: line, endLine: s.line, text: "#define " + def, wrap: s.snapshot(), name: name, macro: true}
 	seen := map[string]bool{}
