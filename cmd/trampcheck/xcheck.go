@@ -113,7 +113,7 @@ func runXcheck(e *env, args []string) int {
 		}
 	}
 	if *showEnv {
-		xe, err := treeEnv(*tree, patchset.DirReader(*tree).ReadFile)
+		xe, err := treeEnv(*tree, treeReader(*tree).ReadFile)
 		if err != nil {
 			return fail("%v", err)
 		}
@@ -199,7 +199,7 @@ func xcheckFile(e *env, path, tree string, n int, cfg func(int) tramp.Config, de
 		return exitError
 	}
 	name := displayName(path, tree)
-	xe, err := treeEnv(tree, patchset.DirReader(tree).ReadFile)
+	xe, err := treeEnv(tree, treeReader(tree).ReadFile)
 	if err != nil {
 		fmt.Fprintf(e.Stderr, "trampcheck xcheck: %v\n", err)
 		return exitError
@@ -256,9 +256,27 @@ func treeEnv(tree string, read func(string) ([]byte, error)) (xenv, error) {
 	return xenv{env: env, from: "headers of " + tree}, nil
 }
 
+// treeReader reads the files of the tree at dir through treefs.Dir (no
+// path or symbolic link leaves it); when dir cannot be opened (no --tree)
+// every read fails with the reason.
+func treeReader(dir string) patchset.Reader {
+	d, err := treefs.OpenDir(dir)
+	if err != nil {
+		return failReader{err}
+	}
+	return d
+}
+
+// failReader is a tree that cannot be read.
+type failReader struct{ err error }
+
+// ReadFile returns the reason the tree cannot be read.
+func (r failReader) ReadFile(string) ([]byte, error) { return nil, r.err }
+
 // stateReader serves the files of a tree as the states of a series up
 // to and including the last one left them.
 func stateReader(tree string, states []*patchset.State) func(string) ([]byte, error) {
+	base := treeReader(tree)
 	return func(name string) ([]byte, error) {
 		for i := len(states) - 1; i >= 0; i-- {
 			if b, ok := states[i].Files[name]; ok {
@@ -268,7 +286,7 @@ func stateReader(tree string, states []*patchset.State) func(string) ([]byte, er
 				return nil, fmt.Errorf("%s: %w (removed by the series)", name, fs.ErrNotExist)
 			}
 		}
-		return patchset.DirReader(tree).ReadFile(name)
+		return base.ReadFile(name)
 	}
 }
 
@@ -367,7 +385,7 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 	if err != nil {
 		return fail("%v", err)
 	}
-	states, err := patchset.Apply(patchset.DirReader(tree), ps)
+	states, err := patchset.Apply(treeReader(tree), ps)
 	if err != nil {
 		return fail("%v", err)
 	}
@@ -388,13 +406,13 @@ func xcheckPatch(e *env, path, tree string, n int, cfg func(int) tramp.Config, d
 		fmt.Fprintf(e.Stdout, "xcheck: %s does not change %s or a header\n", path, series.JITFile)
 		return exitClean
 	}
-	baseSrc, err := patchset.DirReader(tree).ReadFile(series.JITFile)
+	baseSrc, err := treeReader(tree).ReadFile(series.JITFile)
 	if err != nil {
 		return fail("%v", err)
 	}
 	// jitOf returns the JIT file as the states up to st leave it.
 	jitOf := func(upto int) ([]byte, error) { return stateReader(tree, states[:upto+1])(series.JITFile) }
-	baseEnv, err := treeEnv(tree, patchset.DirReader(tree).ReadFile)
+	baseEnv, err := treeEnv(tree, treeReader(tree).ReadFile)
 	if err != nil {
 		return fail("%v", err)
 	}
