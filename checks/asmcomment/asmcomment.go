@@ -10,6 +10,7 @@ import (
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/emit"
+	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/refimpl"
 )
 
@@ -39,13 +40,14 @@ type checker struct {
 }
 
 // Check runs the check over one parsed file.
-func Check(f *cparse.File) []Finding { return check(emit.Find(f)) }
+func Check(f *cparse.File) []Finding { return check(emit.Find(f), nil) }
 
 // check runs the check over the EMIT calls of one file, as the shared
-// analyzer found them.
-func check(ef *emit.File) []Finding {
+// analyzer found them, with the kernel constants of environment model
+// (nil: the documented 6.12 values).
+func check(ef *emit.File, model *interp.Env) []Finding {
 	f := ef.File
-	env := cexpr.NewEnv(f)
+	env := cexpr.NewEnvModel(f, model)
 	c := &checker{f: f, env: env, m: env.Machine(), fn: map[string]string{}}
 	for i := range ef.Sites {
 		site := &ef.Sites[i]

@@ -11,6 +11,7 @@ import (
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/emit"
+	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/refimpl"
 )
 
@@ -105,13 +106,14 @@ func paramKind(m *emit.Macro, i int, a emit.Arg) kind {
 
 // Check evaluates the EMIT macros defined in f.
 func Check(f *cparse.File) []Finding {
-	return check(&emit.File{File: f, Defs: emit.Defs(f)})
+	return check(&emit.File{File: f, Defs: emit.Defs(f)}, nil)
 }
 
 // check evaluates the EMIT macros defined in a file, as the shared
-// analyzer found them (it reads Defs only).
-func check(ef *emit.File) []Finding {
-	env := cexpr.NewEnv(ef.File)
+// analyzer found them (it reads Defs only), with the kernel constants of
+// environment model (nil: the documented 6.12 values).
+func check(ef *emit.File, model *interp.Env) []Finding {
+	env := cexpr.NewEnvModel(ef.File, model)
 	var out []Finding
 	if env.Reg2Hex == nil {
 		return nil

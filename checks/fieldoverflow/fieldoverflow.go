@@ -9,6 +9,7 @@ import (
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
 	"github.com/trampcheck/trampcheck/cparse/emit"
+	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/refimpl"
 )
 
@@ -50,12 +51,13 @@ func flatten(m *cexpr.Machine, n cexpr.Node, shift int, out []part) []part {
 }
 
 // Check runs the check over one parsed file.
-func Check(f *cparse.File) []Finding { return check(emit.Find(f)) }
+func Check(f *cparse.File) []Finding { return check(emit.Find(f), nil) }
 
 // check runs the check over the EMIT calls of one file, as the shared
-// analyzer found them.
-func check(ef *emit.File) []Finding {
-	b := newBounder(ef.File)
+// analyzer found them, with the kernel constants of environment model
+// (nil: the documented 6.12 values).
+func check(ef *emit.File, model *interp.Env) []Finding {
+	b := newBounder(ef.File, model)
 	m := b.m
 	var out []Finding
 	for i := range ef.Sites {
@@ -167,8 +169,8 @@ type bounder struct {
 	texts   map[string]string
 }
 
-func newBounder(f *cparse.File) *bounder {
-	env := cexpr.NewEnv(f)
+func newBounder(f *cparse.File, model *interp.Env) *bounder {
+	env := cexpr.NewEnvModel(f, model)
 	return &bounder{f: f, m: env.Machine(), reg2hex: env.Reg2Hex, texts: map[string]string{}}
 }
 

@@ -19,7 +19,7 @@ func TestRealFile(t *testing.T) {
 // constants: MAX_NR_STACK_ARGS = MAX_MVC_SIZE / sizeof(u64) = 256 / 8.
 func TestRealBound(t *testing.T) {
 	f := jittest.Parse(t)
-	b := newBounder(f)
+	b := newBounder(f, nil)
 	hi, why, ok := b.guard("__arch_prepare_bpf_trampoline", "nr_stack_args")
 	if !ok || hi != 256/8 {
 		t.Errorf("got bound %d (%s, ok %v) for nr_stack_args, want %d", hi, why, ok, 256/8)

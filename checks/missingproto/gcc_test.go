@@ -17,6 +17,7 @@ import (
 	"github.com/trampcheck/trampcheck/checks/missingproto"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
+	"github.com/trampcheck/trampcheck/driver/treefs"
 	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
@@ -135,7 +136,11 @@ func TestGCCFixtures(t *testing.T) {
 			}
 			// GCC compiles the final state of the series.
 			if len(patches) > 0 {
-				states, err := patchset.Apply(patchset.DirReader(dir), patches)
+				tree, err := treefs.OpenDir(dir)
+				if err != nil {
+					t.Fatal(err)
+				}
+				states, err := patchset.Apply(tree, patches)
 				if err != nil {
 					t.Fatal(err)
 				}

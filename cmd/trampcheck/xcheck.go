@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/trampcheck/trampcheck/cparse/interp"
-	"github.com/trampcheck/trampcheck/cparse/patchset"
 	"github.com/trampcheck/trampcheck/driver/series"
 	"github.com/trampcheck/trampcheck/driver/treefs"
 	"github.com/trampcheck/trampcheck/driver/xcheck"
@@ -100,7 +99,7 @@ func runXcheck(e *env, args []string) int {
 		}
 	}
 	if *showEnv {
-		xe, err := xcheck.TreeEnv(*tree, patchset.DirReader(*tree).ReadFile)
+		xe, err := xcheck.TreeEnv(*tree, xcheck.TreeReader(*tree).ReadFile)
 		if err != nil {
 			return fail("%v", err)
 		}

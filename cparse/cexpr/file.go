@@ -3,6 +3,7 @@ package cexpr
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"modernc.org/token"
 
@@ -13,39 +14,65 @@ import (
 	"github.com/trampcheck/trampcheck/cparse/macroexp"
 )
 
-// KernelConsts are the values the JIT file takes from kernel headers
-// (Linux 6.12, s390x defconfig; see docs/kernel-ground-truth.md). The file's
-// own #defines take precedence. Those the trampoline checks' environment
-// model holds (modelConsts) are its documented values (interp.DefaultEnv),
-// so that one model states them; the rest (uapi/linux/bpf.h's BPF_FETCH
-// and BPF_ADD, linux/bpf.h's MAX_TAIL_CALL_CNT, and C's true, false, NULL)
-// are the model's business of no other check and are stated here.
-var KernelConsts = kernelConsts()
-
-// modelConsts are the constants of KernelConsts taken from the
-// environment model.
-var modelConsts = []string{
+// KernelNames are the constants the JIT file takes from kernel headers
+// and the encoding checks evaluate it with (the file's own #defines take
+// precedence). Their values come from the environment model
+// (interp.Env), the one model of kernel constants: read from the headers
+// of the tree with --tree (trampgen.TreeEnv), the documented Linux 6.12
+// values (interp.DefaultEnv) otherwise. TestKernelConsts requires the
+// model to hold every one.
+var KernelNames = []string{
 	"BPF_REG_0", "BPF_REG_1", "BPF_REG_2", "BPF_REG_3", "BPF_REG_4",
 	"BPF_REG_5", "BPF_REG_6", "BPF_REG_7", "BPF_REG_8", "BPF_REG_9",
 	"BPF_REG_10", "BPF_REG_FP", "BPF_REG_AX",
 	"MAX_BPF_REG", "MAX_BPF_EXT_REG", "MAX_BPF_JIT_REG",
 	"STACK_FRAME_OVERHEAD", "MAX_BPF_FUNC_ARGS", "BPF_MAX_TRAMP_LINKS",
+	"MAX_TAIL_CALL_CNT", "BPF_FETCH", "BPF_ADD",
 }
 
-// kernelConsts builds KernelConsts; a name of modelConsts the model lacks
-// is left out (TestKernelConsts requires every one).
-func kernelConsts() map[string]int64 {
-	out := map[string]int64{
-		"MAX_TAIL_CALL_CNT": 33, "BPF_FETCH": 1, "BPF_ADD": 0, "true": 1, "false": 0, "NULL": 0,
+// languageConsts are C's own names of values that the fragments use
+// (stdbool.h's true and false, stddef.h's NULL): not the kernel's, so not
+// the environment model's.
+var languageConsts = map[string]int64{"true": 1, "false": 0, "NULL": 0}
+
+// Const is a constant the encoding checks evaluate with and where its
+// value came from.
+type Const struct {
+	Value int64
+	// Source is "FILE:LINE" of its definition in the tree,
+	// interp.DocumentedSource for a documented 6.12 value, or "C" for
+	// C's true, false and NULL.
+	Source string
+}
+
+// LanguageSource is the Source of C's own constants.
+const LanguageSource = "C"
+
+// Consts returns the constants the encoding checks evaluate with, by
+// name: KernelNames from model (nil: interp.DefaultEnv, the documented
+// 6.12 values) and C's true, false and NULL. A name the model lacks is
+// left out.
+func Consts(model *interp.Env) map[string]Const {
+	if model == nil {
+		model = defaultModel()
 	}
-	model := interp.DefaultEnv()
-	for _, name := range modelConsts {
-		if v, ok := model.Const(name); ok {
-			out[name] = int64(v)
+	out := make(map[string]Const, len(KernelNames)+len(languageConsts))
+	for name, v := range languageConsts {
+		out[name] = Const{Value: v, Source: LanguageSource}
+	}
+	for _, name := range KernelNames {
+		v, ok := model.Const(name)
+		if !ok {
+			continue
 		}
+		src, _ := model.ConstSource(name)
+		out[name] = Const{Value: int64(v), Source: src}
 	}
 	return out
 }
+
+// defaultModel is interp.DefaultEnv, made once.
+var defaultModel = sync.OnceValue(interp.DefaultEnv)
 
 // Env is what the encoding checks know about one C file: its macros, its
 // register mapping and a machine to evaluate fragments of it.
@@ -58,15 +85,24 @@ type Env struct {
 	// Funcs holds the file's register helpers (reg, reg_high) when they
 	// can be read.
 	Funcs map[string]*FuncDef
+	// Consts are the kernel constants the file is evaluated with
+	// (Consts of the environment model NewEnvModel was given).
+	Consts map[string]Const
 }
 
 // helpers are the functions of the file that the EMIT macros call and the
 // machine evaluates from their definitions.
 var helpers = []string{"reg", "reg_high", "reg_set_seen"}
 
-// NewEnv collects the macros and the reg2hex array of f.
-func NewEnv(f *cparse.File) *Env {
-	e := &Env{File: f, Macros: map[string]*MacroDef{}}
+// NewEnv collects the macros and the reg2hex array of f, with the
+// documented 6.12 constants (NewEnvModel with a nil model).
+func NewEnv(f *cparse.File) *Env { return NewEnvModel(f, nil) }
+
+// NewEnvModel collects the macros and the reg2hex array of f, evaluated
+// with the kernel constants of environment model (nil: the documented
+// 6.12 values).
+func NewEnvModel(f *cparse.File, model *interp.Env) *Env {
+	e := &Env{File: f, Macros: map[string]*MacroDef{}, Consts: Consts(model)}
 	defs := macroexp.FileDefs(f)
 	for i, m := range f.Macros {
 		e.Macros[m.Name] = &MacroDef{Name: m.Name, Params: m.Params, FnLike: m.FnLike, Body: m.Body, Text: defs[i].Text, Line: defs[i].Line}
@@ -159,8 +195,8 @@ func (e *Env) Machine() *Machine {
 	for k, v := range e.Macros {
 		m.Macros[k] = v
 	}
-	for k, v := range KernelConsts {
-		m.Consts[k] = Int(v)
+	for k, c := range e.Consts {
+		m.Consts[k] = Int(c.Value)
 	}
 	return m
 }

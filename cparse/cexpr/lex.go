@@ -21,8 +21,11 @@
 package cexpr
 
 import (
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/trampcheck/trampcheck/cparse/cpp"
 )
 
 // tokKind classifies a token.
@@ -43,87 +46,55 @@ type Token struct {
 	Off  int // byte offset in the fragment
 }
 
-// puncts lists the C punctuators, longest first.
-var puncts = []string{
-	"<<=", ">>=", "...", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
-	"+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "##",
-	"(", ")", "[", "]", "{", "}", ",", ";", "?", ":", "+", "-", "*", "/", "%",
-	"&", "|", "^", "~", "!", "<", ">", "=", ".", "#",
-}
-
-// Lex splits a C fragment into tokens, dropping comments and whitespace
-// (backslash-newline continuations included).
+// Lex splits a C fragment into tokens with the preprocessor's lexer
+// (cpp.Scan), dropping comments and white space (line splices included).
+// A stray backslash counts as white space; another character that is no
+// C token, or a quote without its closing one on the line, is an error.
 func Lex(src string) ([]Token, error) {
-	var out []Token
-	i := 0
-	for i < len(src) {
-		c := src[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == '\\':
-			i++
-		case strings.HasPrefix(src[i:], "/*"):
-			e := strings.Index(src[i+2:], "*/")
-			if e < 0 {
-				return nil, fmt.Errorf("unterminated comment at offset %d", i)
-			}
-			i += e + 4
-		case strings.HasPrefix(src[i:], "//"):
-			e := strings.IndexByte(src[i:], '\n')
-			if e < 0 {
-				e = len(src) - i
-			}
-			i += e
-		case isIdentStart(c):
-			j := i + 1
-			for j < len(src) && isIdentChar(src[j]) {
-				j++
-			}
-			out = append(out, Token{tIdent, src[i:j], i})
-			i = j
-		case c >= '0' && c <= '9' || c == '.' && i+1 < len(src) && src[i+1] >= '0' && src[i+1] <= '9':
-			j := i + 1
-			for j < len(src) && (isIdentChar(src[j]) || src[j] == '.') {
-				j++
-			}
-			out = append(out, Token{tNum, src[i:j], i})
-			i = j
-		case c == '"' || c == '\'':
-			j := i + 1
-			for j < len(src) && src[j] != c {
-				if src[j] == '\\' {
-					j++
-				}
-				j++
-			}
-			if j >= len(src) {
-				return nil, fmt.Errorf("unterminated literal at offset %d", i)
-			}
-			out = append(out, Token{tStr, src[i : j+1], i})
-			i = j + 1
+	lx, _, err := cpp.Scan("", src, false)
+	if err != nil {
+		var ce *cpp.Error
+		if errors.As(err, &ce) {
+			return nil, fmt.Errorf("unterminated comment at offset %d", offsetOf(src, ce.Pos.Line, ce.Pos.Col))
+		}
+		return nil, err
+	}
+	out := make([]Token, 0, len(lx)+1)
+	for _, x := range lx {
+		var k tokKind
+		switch x.Kind {
+		case cpp.Ident:
+			k = tIdent
+		case cpp.Number:
+			k = tNum
+		case cpp.Char, cpp.String:
+			k = tStr
+		case cpp.Punct:
+			k = tPunct
 		default:
-			found := false
-			for _, p := range puncts {
-				if strings.HasPrefix(src[i:], p) {
-					out = append(out, Token{tPunct, p, i})
-					i += len(p)
-					found = true
-					break
-				}
-			}
-			if !found {
-				return nil, fmt.Errorf("unexpected character %q at offset %d", c, i)
+			switch c := src[x.Off]; {
+			case x.Text == "\\":
+				continue
+			case c == '"' || c == '\'':
+				return nil, fmt.Errorf("unterminated literal at offset %d", x.Off)
+			default:
+				return nil, fmt.Errorf("unexpected character %q at offset %d", c, x.Off)
 			}
 		}
+		out = append(out, Token{k, x.Text, x.Off})
 	}
 	out = append(out, Token{Kind: tEOF, Off: len(src)})
 	return out, nil
 }
 
-func isIdentStart(c byte) bool {
-	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+// offsetOf returns the byte offset of line and column (1-based) in src.
+func offsetOf(src string, line, col int) int {
+	off := 0
+	for ; line > 1; line-- {
+		off += strings.IndexByte(src[off:], '\n') + 1
+	}
+	return off + col - 1
 }
-
-func isIdentChar(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
 
 // IsIdent reports whether t is an identifier.
 func IsIdent(t Token) bool { return t.Kind == tIdent }

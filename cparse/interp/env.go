@@ -155,6 +155,14 @@ func (e *Env) Const(name string) (uint64, bool) {
 	return k.Value, ok
 }
 
+// ConstSource returns where the value of constant name of the model came
+// from ("FILE:LINE" of its definition in a tree, or DocumentedSource) and
+// whether the model has it.
+func (e *Env) ConstSource(name string) (string, bool) {
+	k, ok := e.consts[name]
+	return k.Src, ok
+}
+
 // layout holds the offsets, sizes and array lengths of the environment
 // structs that the model keeps (see layoutSpecs).
 type layout struct {
@@ -299,6 +307,13 @@ func DefaultEnv() *Env {
 	k("MAX_BPF_EXT_REG", tInt, 12)
 	k("MAX_BPF_JIT_REG", tInt, 12)
 	k("BPF_TAG_SIZE", tInt, 8)
+	// The constants the JIT's code emission takes from the BPF headers
+	// (the encoding checks evaluate its EMIT calls with them):
+	// linux/bpf.h's tail call limit, uapi/linux/bpf.h's atomic fetch flag
+	// and uapi/linux/bpf_common.h's add operation.
+	k("MAX_TAIL_CALL_CNT", tInt, 33)
+	k("BPF_FETCH", tInt, 1)
+	k("BPF_ADD", tInt, 0)
 	// errno values (include/linux/errno.h, uapi/asm-generic/errno*.h)
 	for n, v := range map[string]uint64{
 		"EPERM": 1, "ENOENT": 2, "E2BIG": 7, "ENOMEM": 12, "EFAULT": 14, "EBUSY": 16,

@@ -215,6 +215,7 @@ var fixtureChanges = []struct {
 	{"STACK_FRAME_OVERHEAD", 168, "arch/s390/include/uapi/asm/ptrace.h", "#define STACK_FRAME_OVERHEAD	(STACK_FRAME_BASE"},
 	{"BPF_TRAMP_F_CALL_ORIG", 1 << 9, "include/linux/bpf.h", "#define BPF_TRAMP_F_CALL_ORIG"},
 	{"BPF_MAX_TRAMP_LINKS", 20, "include/linux/bpf.h", "BPF_MAX_TRAMP_LINKS = 20"},
+	{"MAX_TAIL_CALL_CNT", 40, "include/linux/bpf.h", "#define MAX_TAIL_CALL_CNT"},
 	{"sizeof(struct bpf_tramp_links)", 168, "include/linux/bpf.h", "struct bpf_tramp_links {"},
 	{"ARRAY_SIZE(struct bpf_tramp_links, links)", 20, "include/linux/bpf.h", "struct bpf_tramp_link *links["},
 	{"offsetof(struct bpf_tramp_links, nr_links)", 160, "include/linux/bpf.h", "int nr_links;"},

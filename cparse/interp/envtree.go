@@ -36,6 +36,7 @@ var envHeaders = []struct {
 	{"include/linux/percpu-refcount.h", false},
 	{"include/linux/kallsyms.h", false},
 	{"include/uapi/linux/filter.h", false},
+	{"include/uapi/linux/bpf_common.h", true},
 	{"include/uapi/asm-generic/errno-base.h", true},
 	{"include/uapi/asm-generic/errno.h", true},
 	{"include/linux/errno.h", true},
@@ -103,8 +104,10 @@ func constHeader(name string) string {
 		return "arch/s390/include/uapi/asm/ptrace.h"
 	case name == "BPF_REG_FP" || name == "BPF_REG_AX" || name == "MAX_BPF_EXT_REG" || name == "MAX_BPF_JIT_REG":
 		return "include/linux/filter.h"
-	case strings.HasPrefix(name, "BPF_REG_") || name == "MAX_BPF_REG" || name == "BPF_TAG_SIZE":
+	case strings.HasPrefix(name, "BPF_REG_") || name == "MAX_BPF_REG" || name == "BPF_TAG_SIZE" || name == "BPF_FETCH":
 		return "include/uapi/linux/bpf.h"
+	case name == "BPF_ADD":
+		return "include/uapi/linux/bpf_common.h"
 	case name == "ENOTSUPP":
 		return "include/linux/errno.h"
 	case name == "EOPNOTSUPP":
@@ -134,7 +137,8 @@ func structHeader(tag string) string {
 //
 // The constants of the model (BPF_TRAMP_F_*, enum bpf_tramp_prog_type,
 // BPF_MAX_TRAMP_LINKS, MAX_BPF_FUNC_ARGS, BTF_FMODEL_*, STACK_FRAME_OVERHEAD,
-// BPF_REG_*, MAX_BPF_*REG, BPF_TAG_SIZE, the errno values) and the layouts
+// BPF_REG_*, MAX_BPF_*REG, BPF_TAG_SIZE, MAX_TAIL_CALL_CNT, BPF_FETCH,
+// BPF_ADD, the errno values) and the layouts
 // of its structs are read from their definitions: the definitions they
 // need, found by name in a fixed set of headers (with the conditional
 // directives around them), form a translation unit after a small preamble
@@ -170,7 +174,9 @@ func newEnvBuilder(read func(name string) ([]byte, error)) (*envBuilder, error) 
 			}
 			return nil, fmt.Errorf("%s: %v", h.path, err)
 		}
-		ix.scanHeader(h.path, src)
+		if err := ix.scanHeader(h.path, src); err != nil {
+			return nil, err
+		}
 	}
 	return &envBuilder{ix: ix, env: DefaultEnv()}, nil
 }

@@ -1,7 +1,11 @@
 package interp
 
 import (
+	"bytes"
+	"sort"
 	"strings"
+
+	"github.com/trampcheck/trampcheck/cparse/cpp"
 )
 
 // A header scanner for EnvFromTree: it finds, in a kernel header, the
@@ -64,17 +68,23 @@ var ptrQualifiers = map[string]bool{
 	"__iomem": true, "__force": true, "restrict": true, "__restrict": true,
 }
 
-// scanHeader adds the definitions of header file (contents src) to ix.
-func (ix *hindex) scanHeader(file string, src []byte) {
-	s := &hscanner{ix: ix, file: file, src: src, line: 1}
-	s.run()
+// scanHeader adds the definitions of header file (contents src) to ix,
+// read from the tokens of the preprocessor's lexer (cpp.Scan). An error
+// is a comment the header leaves open (FILE:LINE:COL).
+func (ix *hindex) scanHeader(file string, src []byte) error {
+	toks, comments, err := cpp.Scan(file, string(src), true)
+	if err != nil {
+		return err
+	}
+	s := &hscanner{ix: ix, file: file, src: src}
+	s.run(toks, comments)
+	return nil
 }
 
 type hscanner struct {
 	ix    *hindex
 	file  string
 	src   []byte
-	line  int
 	conds [][]string
 
 	// the current top-level declaration
@@ -105,128 +115,95 @@ func (s *hscanner) snapshot() [][]string {
 	return out
 }
 
-func (s *hscanner) run() {
-	src := s.src
-	bol := true
-	for i := 0; i < len(src); {
-		c := src[i]
-		switch {
-		case c == '\n':
-			s.line++
-			bol = true
-			i++
-			continue
-		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
-			i++
-			continue
-		case c == '\\' && i+1 < len(src) && src[i+1] == '\n':
-			s.line++
-			i += 2
-			continue
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			i = s.skipComment(i)
-			continue
-		case c == '/' && i+1 < len(src) && src[i+1] == '/':
-			for i < len(src) && src[i] != '\n' {
-				i++
+func (s *hscanner) run(toks []cpp.Lexeme, comments []cpp.Comment) {
+	for k := 0; k < len(toks); {
+		t := toks[k]
+		if t.BOL && t.Kind == cpp.Punct && t.Text == "#" {
+			j := k + 1
+			for j < len(toks) && !toks[j].BOL {
+				j++
 			}
-			continue
-		case c == '#' && bol:
-			i = s.directive(i + 1)
+			s.directive(t, toks[k+1:j], comments)
+			k = j
 			continue
 		}
-		bol = false
-		start, line := i, s.line
-		switch {
-		case isIdentStart(c):
-			for i < len(src) && isIdentChar(src[i]) {
-				i++
+		if t.Kind != cpp.Punct {
+			s.token(htok{text: t.Text, off: t.Off, end: t.End, line: t.Line, ident: t.Kind == cpp.Ident})
+		} else {
+			// The declaration reader matches punctuators one character
+			// at a time ("**", "...").
+			for i := range len(t.Text) {
+				s.token(htok{text: t.Text[i : i+1], off: t.Off + i, end: t.Off + i + 1, line: t.Line})
 			}
-			s.token(htok{text: string(src[start:i]), off: start, end: i, line: line, ident: true})
-		case c >= '0' && c <= '9':
-			for i < len(src) && (isIdentChar(src[i]) || src[i] == '.') {
-				i++
-			}
-			s.token(htok{text: string(src[start:i]), off: start, end: i, line: line})
-		case c == '"' || c == '\'':
-			i = s.skipLiteral(i)
-			s.token(htok{text: string(src[start:i]), off: start, end: i, line: line})
-		default:
-			i++
-			s.token(htok{text: string(src[start:i]), off: start, end: i, line: line})
 		}
+		k++
 	}
 }
 
-// skipComment skips the block comment at i, counting lines.
-func (s *hscanner) skipComment(i int) int {
+// directive reads the preprocessor directive whose '#' is hash and whose
+// tokens after it are toks: its text runs to the newline that ends its
+// logical line (not one inside a comment or after a line splice), with
+// each block comment and line splice read as a space and line comments
+// left out.
+func (s *hscanner) directive(hash cpp.Lexeme, toks []cpp.Lexeme, comments []cpp.Comment) {
 	src := s.src
-	i += 2
-	for i < len(src) {
-		if src[i] == '*' && i+1 < len(src) && src[i+1] == '/' {
-			return i + 2
+	c := sort.Search(len(comments), func(i int) bool { return comments[i].End > hash.End })
+	first := c
+	end := hash.End
+	for {
+		nl := bytes.IndexByte(src[end:], '\n')
+		if nl < 0 {
+			end = len(src)
+			break
 		}
-		if src[i] == '\n' {
-			s.line++
+		nl += end
+		for c < len(comments) && comments[c].End <= nl {
+			c++
 		}
-		i++
-	}
-	return i
-}
-
-// skipLiteral skips the string or character literal at i.
-func (s *hscanner) skipLiteral(i int) int {
-	src := s.src
-	q := src[i]
-	i++
-	for i < len(src) && src[i] != q && src[i] != '\n' {
-		if src[i] == '\\' && i+1 < len(src) {
-			if src[i+1] == '\n' {
-				s.line++
-			}
-			i++
+		if c < len(comments) && comments[c].Off < nl {
+			end = comments[c].End
+			continue
 		}
-		i++
+		if splice(src, nl) > 0 {
+			end = nl + 1
+			continue
+		}
+		end = nl
+		break
 	}
-	if i < len(src) && src[i] == q {
-		i++
-	}
-	return i
-}
-
-// directive reads the preprocessor directive after the '#' at i-1 and
-// returns the offset of the newline that ends it.
-func (s *hscanner) directive(i int) int {
-	src := s.src
-	line := s.line
 	var b strings.Builder
-	for i < len(src) && src[i] != '\n' {
+	c = first
+	for i := hash.End; i < end; {
+		for len(toks) > 0 && toks[0].Off < i {
+			toks = toks[1:]
+		}
 		switch {
-		case src[i] == '\\' && i+1 < len(src) && src[i+1] == '\n':
-			s.line++
-			b.WriteByte(' ')
-			i += 2
-		case src[i] == '\\' && i+2 < len(src) && src[i+1] == '\r' && src[i+2] == '\n':
-			s.line++
-			b.WriteByte(' ')
-			i += 3
-		case src[i] == '/' && i+1 < len(src) && src[i+1] == '*':
-			i = s.skipComment(i)
-			b.WriteByte(' ')
-		case src[i] == '/' && i+1 < len(src) && src[i+1] == '/':
-			for i < len(src) && src[i] != '\n' {
-				i++
+		case c < len(comments) && comments[c].Off == i:
+			if src[i+1] == '*' {
+				b.WriteByte(' ')
 			}
-		case src[i] == '"' || src[i] == '\'':
-			j := s.skipLiteral(i)
-			b.Write(src[i:j])
-			i = j
+			i = comments[c].End
+			c++
+		case len(toks) > 0 && toks[0].Off == i && (toks[0].Kind == cpp.String || toks[0].Kind == cpp.Char || src[i] == '"' || src[i] == '\''):
+			// Literals (and an unclosed quote) as written.
+			b.Write(src[i:toks[0].End])
+			i = toks[0].End
+		case splice(src, i) > 0:
+			b.WriteByte(' ')
+			i += splice(src, i)
 		default:
 			b.WriteByte(src[i])
 			i++
 		}
 	}
-	text := strings.TrimSpace(b.String())
+	endLine := hash.Line + bytes.Count(src[hash.Off:end], []byte{'\n'})
+	s.directiveText(strings.TrimSpace(b.String()), func(def string) { s.define(def, hash.Line, endLine) })
+}
+
+// directiveText records what a directive (its text after the '#') means
+// to the scanner: a line of a conditional group, or a macro definition,
+// whose text after "define" it hands to define.
+func (s *hscanner) directiveText(text string, define func(def string)) {
 	kw, rest := text, ""
 	if k := strings.IndexFunc(text, func(r rune) bool { return r == ' ' || r == '\t' || r == '(' || r == '"' || r == '<' }); k >= 0 {
 		kw, rest = text[:k], strings.TrimSpace(text[k:])
@@ -243,26 +220,68 @@ func (s *hscanner) directive(i int) int {
 			s.conds = s.conds[:n-1]
 		}
 	case "define":
-		s.define(rest, line)
+		define(rest)
 	}
-	return i
 }
 
-// define records the macro definition "NAME[(PARAMS)] BODY".
-func (s *hscanner) define(def string, line int) {
+// splice returns the length of the line splice (backslash, newline, or
+// backslash, carriage return, newline) at i of src, or 0. Given the
+// offset of a newline, it tells whether a splice ends there (0: no).
+func splice(src []byte, i int) int {
+	switch {
+	case i < len(src) && src[i] == '\n':
+		if i >= 1 && src[i-1] == '\\' || i >= 2 && src[i-1] == '\r' && src[i-2] == '\\' {
+			return 1
+		}
+		return 0
+	case i+1 < len(src) && src[i] == '\\' && src[i+1] == '\n':
+		return 2
+	case i+2 < len(src) && src[i] == '\\' && src[i+1] == '\r' && src[i+2] == '\n':
+		return 3
+	}
+	return 0
+}
+
+// define records the macro definition "NAME[(PARAMS)] BODY" of the lines
+// line to endLine.
+func (s *hscanner) define(def string, line, endLine int) {
+	name, body, params, ok := defineHead(def)
+	if !ok {
+		return
+	}
+	d := &cdef{file: s.file, line: line, endLine: endLine, text: "#define " + def, wrap: s.snapshot(), name: name, macro: true}
+	// The body has no comments left: it always lexes.
+	lx, _, _ := cpp.Scan(s.file, body, false)
+	seen := map[string]bool{}
+	for _, t := range lx {
+		if t.Kind == cpp.Ident && !params[t.Text] && !seen[t.Text] {
+			seen[t.Text] = true
+			d.deps = append(d.deps, t.Text)
+		}
+	}
+	// struct tags used by value in the body (sizeof(struct X), a member
+	// type passed to another macro).
+	d.tagDeps = tagRefs(bodyTokens(lx))
+	s.ix.add(s.ix.macros, name, d)
+}
+
+// defineHead splits the text of a #define after "define" into the
+// macro's name, its body and its parameters (with __VA_ARGS__ for a
+// function-like macro); ok is false when it names no macro.
+func defineHead(def string) (name, body string, params map[string]bool, ok bool) {
 	n := 0
 	for n < len(def) && isIdentChar(def[n]) {
 		n++
 	}
 	if n == 0 || !isIdentStart(def[0]) {
-		return
+		return "", "", nil, false
 	}
-	name, body := def[:n], def[n:]
-	params := map[string]bool{}
+	name, body = def[:n], def[n:]
+	params = map[string]bool{}
 	if strings.HasPrefix(body, "(") {
 		end := strings.IndexByte(body, ')')
 		if end < 0 {
-			return
+			return "", "", nil, false
 		}
 		for _, p := range strings.Split(body[1:end], ",") {
 			p = strings.TrimSuffix(strings.TrimSpace(p), "...")
@@ -271,64 +290,20 @@ func (s *hscanner) define(def string, line int) {
 		params["__VA_ARGS__"] = true
 		body = body[end+1:]
 	}
-	d := &cdef{file: s.file, line: line, endLine: s.line, text: "#define " + def, wrap: s.snapshot(), name: name, macro: true}
-	seen := map[string]bool{}
-	for i := 0; i < len(body); {
-		c := body[i]
-		switch {
-		case isIdentStart(c):
-			j := i
-			for j < len(body) && isIdentChar(body[j]) {
-				j++
-			}
-			id := body[i:j]
-			if !params[id] && !seen[id] {
-				seen[id] = true
-				d.deps = append(d.deps, id)
-			}
-			i = j
-		case c >= '0' && c <= '9':
-			for i < len(body) && (isIdentChar(body[i]) || body[i] == '.') {
-				i++
-			}
-		case c == '"' || c == '\'':
-			i++
-			for i < len(body) && body[i] != c {
-				if body[i] == '\\' {
-					i++
-				}
-				i++
-			}
-			i++
-		default:
-			i++
-		}
-	}
-	// struct tags used by value in the body (sizeof(struct X), a member
-	// type passed to another macro).
-	d.tagDeps = tagRefs(tokenizeIdents(body))
-	s.ix.add(s.ix.macros, name, d)
+	return name, body, params, true
 }
 
-// tokenizeIdents splits a macro body into identifier and punctuator tokens
-// for tagRefs.
-func tokenizeIdents(body string) []htok {
+// bodyTokens turns the tokens of a macro body into the declaration
+// reader's for tagRefs: punctuators one character each.
+func bodyTokens(lx []cpp.Lexeme) []htok {
 	var out []htok
-	for i := 0; i < len(body); {
-		c := body[i]
-		switch {
-		case isIdentStart(c):
-			j := i
-			for j < len(body) && isIdentChar(body[j]) {
-				j++
-			}
-			out = append(out, htok{text: body[i:j], ident: true})
-			i = j
-		case c == ' ' || c == '\t':
-			i++
-		default:
-			out = append(out, htok{text: body[i : i+1]})
-			i++
+	for _, t := range lx {
+		if t.Kind != cpp.Punct {
+			out = append(out, htok{text: t.Text, ident: t.Kind == cpp.Ident})
+			continue
+		}
+		for i := range len(t.Text) {
+			out = append(out, htok{text: t.Text[i : i+1]})
 		}
 	}
 	return out

@@ -45,7 +45,9 @@ struct var { int v; } var_instance = { 1 };
 #endif
 `
 	ix := newHindex()
-	ix.scanHeader("h.h", []byte(src))
+	if err := ix.scanHeader("h.h", []byte(src)); err != nil {
+		t.Fatal(err)
+	}
 	lineOf := func(text string) int {
 		for i, l := range strings.Split(src, "\n") {
 			if strings.Contains(l, text) {
@@ -117,5 +119,14 @@ struct var { int v; } var_instance = { 1 };
 	// The #elif group is emitted with its earlier branch.
 	if w := ix.macros["TWO"][1].wrap; len(w) != 2 || !slices.Equal(w[1], []string{"#ifdef CONFIG_A", "#elif defined(CONFIG_B)"}) {
 		t.Errorf("TWO #2: got wrap %q", w)
+	}
+}
+
+// TestHeaderScannerOpenComment: a header that leaves a comment open is an
+// error naming the header, line and column of the comment.
+func TestHeaderScannerOpenComment(t *testing.T) {
+	err := newHindex().scanHeader("h.h", []byte("#define A 1\nint x; /* open\n"))
+	if want := "h.h:2:8: error: unterminated comment"; err == nil || err.Error() != want {
+		t.Errorf("got %v, want %s", err, want)
 	}
 }

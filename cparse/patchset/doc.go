@@ -8,7 +8,7 @@
 //	ps, err := patchset.ReadPath(path)      // a file, a directory of *.patch, or "-" for stdin
 //	ps, err := patchset.ReadInput(name, r)  // one input from a reader; name is used in Source and errors
 //	ps, err := patchset.Parse(name, data)   // the same on bytes
-//	states, err := patchset.Apply(tree, ps) // tree: DirReader(dir), MapReader{...} or any Reader
+//	states, err := patchset.Apply(tree, ps) // tree: a treefs.Dir, MapReader{...} or any Reader
 //	p, err := patchset.CleanPath(path)      // the path safety rule
 //
 // Each *Patch has Source (the input, or "series.mbox: mail 3"), Subject
@@ -107,8 +107,9 @@
 //
 // Paths lose their first component ("a/", "b/": git apply -p1) except in
 // rename and copy headers, which have none. CleanPath then refuses empty
-// and absolute paths and ".." components; DirReader also refuses, through
-// os.Root, symbolic links leading outside the tree.
+// and absolute paths and ".." components; the tree reader of a directory
+// (driver/treefs.Dir) also refuses symbolic links leading outside the
+// tree.
 //
 // # Application rules
 //

@@ -143,38 +143,6 @@ func TestReadPathErrors(t *testing.T) {
 	}
 }
 
-func TestDirReader(t *testing.T) {
-	dir := t.TempDir()
-	tree := filepath.Join(dir, "tree")
-	writeFiles(t, tree, map[string]string{"f.c": "a\nb\nc\n"})
-	writeFiles(t, dir, map[string]string{"secret.c": "a\nb\nc\n"})
-	if err := os.Symlink(filepath.Join(dir, "secret.c"), filepath.Join(tree, "link.c")); err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		file    string
-		wantErr bool
-	}{
-		{"f.c", false},
-		{"link.c", true}, // a symbolic link leading outside the tree
-		{"../secret.c", true},
-		{"missing.c", true},
-	}
-	for _, tc := range tests {
-		_, err := DirReader(tree).ReadFile(tc.file)
-		if (err != nil) != tc.wantErr {
-			t.Errorf("ReadFile(%s): got error %v, want error %v", tc.file, err, tc.wantErr)
-		}
-	}
-	ps, err := Parse("in", []byte(strings.ReplaceAll(plainPatch, "f.c", "link.c")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Apply(DirReader(tree), ps); err == nil || !strings.HasPrefix(err.Error(), "in: link.c: cannot read from the tree: ") {
-		t.Errorf("Apply through an escaping link: got %v, want a read error", err)
-	}
-}
-
 func TestNonUTF8Bytes(t *testing.T) {
 	// Latin-1 bytes in the file and the patch are kept as bytes.
 	tree := MapReader{"f.c": []byte("/* caf\xe9 */\nint x;\n")}

@@ -78,7 +78,7 @@ func TestRealJITSeries(t *testing.T) {
 		tree Reader
 		base string
 	}{
-		{"real tree", DirReader(ktree.Dir(t)), contents[0]},
+		{"real tree", MapReader{ktree.JITFile: []byte(contents[0])}, contents[0]},
 		{"lines moved by 25", MapReader{ktree.JITFile: []byte(drift + contents[0])}, drift + contents[0]},
 	}
 	for _, tc := range tests {
@@ -142,7 +142,6 @@ func BenchmarkParseApplyRealSeries(b *testing.B) {
 		tree Reader
 	}{
 		{"memory", MapReader{ktree.JITFile: []byte(contents[0])}},
-		{"disk", DirReader(ktree.Dir(b))},
 	}
 	for _, tc := range trees {
 		b.Run(tc.name, func(b *testing.B) {

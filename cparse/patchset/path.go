@@ -3,7 +3,6 @@ package patchset
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"strings"
 )
 
@@ -53,25 +52,6 @@ func stripPrefix(name string) (string, error) {
 // git object store, or refuse paths.
 type Reader interface {
 	ReadFile(path string) ([]byte, error)
-}
-
-// DirReader reads files below a directory. Paths are checked with CleanPath
-// and opened through os.Root, so symbolic links cannot lead outside the
-// directory either.
-type DirReader string
-
-// ReadFile returns the contents of the file at path below the directory.
-func (d DirReader) ReadFile(path string) ([]byte, error) {
-	p, err := CleanPath(path)
-	if err != nil {
-		return nil, err
-	}
-	root, err := os.OpenRoot(string(d))
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = root.Close() }() // read only: nothing to flush
-	return root.ReadFile(p)
 }
 
 // MapReader is a tree held in memory, keyed by tree-relative slash path.

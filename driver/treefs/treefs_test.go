@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/cparse/patchset"
 )
 
 // writeTree writes files (tree-relative path -> contents) under a new
@@ -184,5 +186,48 @@ func TestStat(t *testing.T) {
 	fi, ok = d.Stat("a.h")
 	if !ok || fi.Size() != want.Size() {
 		t.Fatalf("a.h after ReadFile: Stat %v %v, want the identity of what was read", fi, ok)
+	}
+}
+
+// TestDirApply: a Dir is the tree reader patchset.Apply reads a directory
+// through (moved from patchset's TestDirReader, which Dir replaced): a
+// file reached by a symbolic link that leads outside the tree cannot be
+// patched, and a file inside can.
+func TestDirApply(t *testing.T) {
+	dir := t.TempDir()
+	tree := filepath.Join(dir, "tree")
+	for name, p := range map[string]string{"f.c": tree, "secret.c": dir} {
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(p, name), []byte("a\nb\nc\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink(filepath.Join(dir, "secret.c"), filepath.Join(tree, "link.c")); err != nil {
+		t.Fatal(err)
+	}
+	d, err := OpenDir(tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const plain = "--- a/f.c\n+++ b/f.c\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n"
+	ps, err := patchset.Parse("in", []byte(plain))
+	if err != nil {
+		t.Fatal(err)
+	}
+	states, err := patchset.Apply(d, ps)
+	if err != nil {
+		t.Fatalf("Apply inside the tree: %v", err)
+	}
+	if got := string(states[0].Files["f.c"]); got != "a\nB\nc\n" {
+		t.Errorf("Apply inside the tree: got %q, want %q", got, "a\nB\nc\n")
+	}
+	ps, err = patchset.Parse("in", []byte(strings.ReplaceAll(plain, "f.c", "link.c")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := patchset.Apply(d, ps); err == nil || !strings.HasPrefix(err.Error(), "in: link.c: cannot read from the tree: ") {
+		t.Errorf("Apply through an escaping link: got %v, want a read error", err)
 	}
 }

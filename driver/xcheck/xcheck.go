@@ -33,6 +33,7 @@ import (
 	"github.com/trampcheck/trampcheck/cparse/interp"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 	"github.com/trampcheck/trampcheck/driver/series"
+	"github.com/trampcheck/trampcheck/driver/treefs"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
@@ -162,7 +163,7 @@ func File(w io.Writer, path, tree string, set Set, o Options) (Result, error) {
 		return Result{}, err
 	}
 	name := displayName(path, tree)
-	xe, err := TreeEnv(tree, patchset.DirReader(tree).ReadFile)
+	xe, err := TreeEnv(tree, TreeReader(tree).ReadFile)
 	if err != nil {
 		return Result{}, err
 	}
@@ -211,7 +212,7 @@ func stateReader(tree string, states []*patchset.State) func(string) ([]byte, er
 				return nil, fmt.Errorf("%s: %w (removed by the series)", name, fs.ErrNotExist)
 			}
 		}
-		return patchset.DirReader(tree).ReadFile(name)
+		return TreeReader(tree).ReadFile(name)
 	}
 }
 
@@ -291,7 +292,7 @@ func Patch(w io.Writer, path, tree string, set Set, o Options) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
-	states, err := patchset.Apply(patchset.DirReader(tree), ps)
+	states, err := patchset.Apply(TreeReader(tree), ps)
 	if err != nil {
 		return Result{}, err
 	}
@@ -312,13 +313,13 @@ func Patch(w io.Writer, path, tree string, set Set, o Options) (Result, error) {
 		fmt.Fprintf(w, "xcheck: %s does not change %s or a header\n", path, series.JITFile)
 		return Result{}, nil
 	}
-	baseSrc, err := patchset.DirReader(tree).ReadFile(series.JITFile)
+	baseSrc, err := TreeReader(tree).ReadFile(series.JITFile)
 	if err != nil {
 		return Result{}, err
 	}
 	// jitOf returns the JIT file as the states up to st leave it.
 	jitOf := func(upto int) ([]byte, error) { return stateReader(tree, states[:upto+1])(series.JITFile) }
-	baseEnv, err := TreeEnv(tree, patchset.DirReader(tree).ReadFile)
+	baseEnv, err := TreeEnv(tree, TreeReader(tree).ReadFile)
 	if err != nil {
 		return Result{}, err
 	}
@@ -370,3 +371,20 @@ func Patch(w io.Writer, path, tree string, set Set, o Options) (Result, error) {
 	}
 	return fail("%s: internal error: no patch to check", path)
 }
+
+// TreeReader returns the reader of the directory tree (driver/treefs.Dir,
+// which refuses paths and links that leave it); a tree that cannot be
+// opened reads as that error.
+func TreeReader(dir string) patchset.Reader {
+	d, err := treefs.OpenDir(dir)
+	if err != nil {
+		return failReader{err}
+	}
+	return d
+}
+
+// failReader is a tree that cannot be read.
+type failReader struct{ err error }
+
+// ReadFile returns the reason the tree cannot be read.
+func (r failReader) ReadFile(string) ([]byte, error) { return nil, r.err }
