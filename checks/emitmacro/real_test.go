@@ -1,12 +1,12 @@
 package emitmacro
 
 import (
-	"os/exec"
 	"sort"
 	"testing"
 
 	"github.com/trampcheck/trampcheck/checks/internal/jittest"
 	"github.com/trampcheck/trampcheck/cparse/cexpr"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // TestRealFile: the EMIT macros of Linux 6.12 encode every swept operand
@@ -44,9 +44,7 @@ func TestRealFile(t *testing.T) {
 // macros store for the swept cases are compared with GNU as on the
 // reference instruction's text.
 func TestRealMacrosGas(t *testing.T) {
-	if _, err := exec.LookPath("s390x-linux-gnu-as"); err != nil {
-		t.Skip("s390x-linux-gnu-as not installed (binutils-s390x-linux-gnu)")
-	}
+	testtool.Path(t, "s390x-linux-gnu-as", "binutils-s390x-linux-gnu")
 	f := jittest.Parse(t)
 	env := cexpr.NewEnv(f)
 	var lines []string

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/cparse/ktree"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
@@ -99,10 +100,7 @@ func TestXcheckCLI(t *testing.T) {
 
 	// A patch made by git from the same edit. The store follows the call of
 	// the traced function, so only CALL_ORIG configurations change.
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("no git")
-	}
+	git := testtool.Path(t, "git", "git")
 	badTree := filepath.Join(dir, "b", ktree.JITFile)
 	if err := os.MkdirAll(filepath.Dir(badTree), 0o755); err != nil {
 		t.Fatal(err)
@@ -157,10 +155,7 @@ func atoi(s string) int {
 // is clean in its own headers' model.
 func TestXcheckHeaderPatch(t *testing.T) {
 	tree := ktree.Dir(t)
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Skip("no git")
-	}
+	git := testtool.Path(t, "git", "git")
 	const hdr = "include/linux/bpf.h"
 	orig, err := os.ReadFile(filepath.Join(tree, hdr))
 	if err != nil {

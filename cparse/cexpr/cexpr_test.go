@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // exprs are C integer expressions whose values the evaluator must agree on
@@ -43,10 +45,7 @@ var exprs = []string{
 
 // TestEvalGCC compares the evaluator with the host C compiler.
 func TestEvalGCC(t *testing.T) {
-	cc, err := exec.LookPath("gcc")
-	if err != nil {
-		t.Skip("no host gcc")
-	}
+	cc := testtool.Path(t, "gcc", "gcc")
 	var b strings.Builder
 	b.WriteString("#include <stdio.h>\ntypedef unsigned char u8; typedef unsigned short u16; typedef unsigned int u32;\n")
 	b.WriteString("typedef unsigned long long u64; typedef signed char s8; typedef short s16;\nint main(void) {\n")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 	"github.com/trampcheck/trampcheck/refimpl/tramp"
 )
 
@@ -577,10 +578,7 @@ func BenchmarkEnvFromTree(b *testing.B) {
 // real tree with GCC for s390x, with static assertions of every value the
 // model read (through cc/v4): GCC lays out and evaluates independently.
 func TestEnvFromTreeGCC(t *testing.T) {
-	gcc, err := exec.LookPath("s390x-linux-gnu-gcc")
-	if err != nil {
-		t.Skip("no s390x-linux-gnu-gcc")
-	}
+	gcc := testtool.Path(t, "s390x-linux-gnu-gcc", "gcc-s390x-linux-gnu")
 	read := dirReader(ktree.Dir(t))
 	env, err := EnvFromTree(read)
 	if err != nil {

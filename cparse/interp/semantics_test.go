@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // compileFixture parses a fixture hermetically and compiles names.
@@ -30,10 +31,7 @@ func compileFixture(t *testing.T, path string, names []string) *Program {
 // TestSemanticsAgainstGCC runs every tN of the fixture in the interpreter
 // and compiled by the host gcc, and compares the results.
 func TestSemanticsAgainstGCC(t *testing.T) {
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		t.Skip("no host gcc")
-	}
+	gcc := testtool.Path(t, "gcc", "gcc")
 	path := filepath.Join("..", "..", "testdata", "interp", "semantics.c")
 	src, err := os.ReadFile(path)
 	if err != nil {

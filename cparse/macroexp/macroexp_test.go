@@ -12,6 +12,7 @@ import (
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/cpp"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // macroDefs are #defines written for these tests (not kernel source):
@@ -38,10 +39,7 @@ const macroDefs = `#define W 4
 // through cparse/cpp and compares the tokens with gcc -E on the same
 // definitions and invocation.
 func TestExpandMatchesGCC(t *testing.T) {
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		t.Skip("no gcc")
-	}
+	gcc := testtool.Path(t, "gcc", "gcc")
 	calls := []string{
 		"TWICE(1)",
 		"STORE(jit->prg_buf, TWICE(W))",
@@ -113,10 +111,7 @@ func TestExpandUnreached(t *testing.T) {
 // TestExpandErrors checks that a bad invocation gives one line naming the
 // file and the place in it, gcc's first error on the same unit.
 func TestExpandErrors(t *testing.T) {
-	gcc, err := exec.LookPath("gcc")
-	if err != nil {
-		t.Skip("no gcc")
-	}
+	gcc := testtool.Path(t, "gcc", "gcc")
 	f := parseMacros(t, macroDefs)
 	mt := NewTable(FileDefs(f))
 	dir := t.TempDir()

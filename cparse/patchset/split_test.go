@@ -6,15 +6,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // TestSplitMboxGit splits the demo series and a hand-made list archive and
 // compares each mail with what git mailsplit writes (trailing blank lines
 // aside).
 func TestSplitMboxGit(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("no git")
-	}
+	testtool.Path(t, "git", "git")
 	demo, err := os.ReadFile("../../testdata/demo/series.mbox")
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/cparse/patchset"
+	"github.com/trampcheck/trampcheck/internal/testtool"
 )
 
 // writeTree writes files (tree-relative path -> contents) under a new
@@ -110,9 +111,7 @@ func TestOverlay(t *testing.T) {
 // TestGitRev: a commit's files come from the object store, not the work
 // tree.
 func TestGitRev(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Skip("no git")
-	}
+	testtool.Path(t, "git", "git")
 	dir := writeTree(t, map[string]string{"lib/a.c": "int committed;\n"})
 	git := func(args ...string) {
 		cmd := exec.Command("git", append([]string{"-C", dir, "-c", "user.name=t", "-c", "user.email=t@example.org"}, args...)...)
