@@ -90,6 +90,11 @@ func TestDifferential(t *testing.T) {
 		}
 		ms = append(ms, mutants(t, tree, rel, src, f)...)
 	}
+	if re := os.Getenv("TRAMPCHECK_MUTANTS_MATCH"); re != "" {
+		// A debugging aid: only the mutants whose "kind file" matches.
+		keep := regexp.MustCompile(re)
+		ms = slices.DeleteFunc(ms, func(m mutant) bool { return !keep.MatchString(m.kind + " " + m.rel) })
+	}
 	ms = sample(ms)
 	start := time.Now()
 	var mu sync.Mutex
@@ -116,6 +121,9 @@ func TestDifferential(t *testing.T) {
 			return
 		}
 		kinds[m.kind]++
+		if os.Getenv("TRAMPCHECK_MISSED") != "" {
+			t.Logf("mutant (%s) %s: %d gcc lines of the classes, %d reported", m.kind, m.rel, len(want), len(got))
+		}
 		counts["mutants"]++
 		counts["gcc error lines of the classes"] += len(want)
 		if len(all) == 0 {
@@ -148,6 +156,9 @@ func TestDifferential(t *testing.T) {
 						t.Errorf("%s (%s): gcc prints %s, got none", m.rel, m.kind, w)
 					}
 					counts["missed"]++
+					if os.Getenv("TRAMPCHECK_MISSED") != "" {
+						t.Logf("missed (%s): %s\n\t%s", m.kind, w, srcLine(m.src, lineOf(w)))
+					}
 				}
 			}
 			if len(all) == 0 && len(got) > 0 {
@@ -564,4 +575,13 @@ func l2body(l string, i int) bool {
 		}
 	}
 	return false
+}
+
+// srcLine returns line n (1-based) of src, trimmed, "" out of range.
+func srcLine(src []byte, n int) string {
+	lines := strings.Split(string(src), "\n")
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return strings.TrimSpace(lines[n-1])
 }

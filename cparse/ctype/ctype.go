@@ -526,6 +526,18 @@ func (c *checker) access(t typ, k int) {
 // body checks the expressions of one function body.
 func (c *checker) body(b Body) {
 	vars := map[string][]scope{}
+	typeOf := func(k int) (typ, bool) {
+		name := c.text(k)
+		if p := c.text(k - 1); p == "." || p == "->" || keywords[name] || c.typedef(name) {
+			return typ{}, false
+		}
+		sc, ok := vars[name]
+		if !ok {
+			sc = c.declarations(b, name)
+			vars[name] = sc
+		}
+		return inScope(sc, k)
+	}
 	for k := b.Open + 1; k < b.Close; k++ {
 		t := c.tok(k)
 		if t.Kind != cpp.Ident {
@@ -534,30 +546,50 @@ func (c *checker) body(b Body) {
 			}
 			continue
 		}
-		switch {
+		switch next := c.text(k + 1); {
 		case t.Text == "__builtin_offsetof":
 			c.offsetof(k)
 		case t.Text == "sizeof":
 			c.sizeofType(k)
-		case c.text(k+1) == "->" || c.text(k+1) == "." || c.parenthesised(k):
+			if c.text(k+1) == "(" && c.text(k+2) == "*" && c.toks.Kind(k+3) == cpp.Ident && c.text(k+4) == ")" {
+				if vt, ok := typeOf(k + 3); ok {
+					c.sizeofDeref(vt, k+1)
+				}
+			}
+		case next == "->" || next == "." || c.parenthesised(k):
 			op := k + 1
-			if c.text(k+1) == ")" {
+			if next == ")" {
 				op = k + 2
-			} else if p := c.text(k - 1); p == "." || p == "->" {
-				continue
 			}
-			if keywords[t.Text] || c.typedef(t.Text) {
-				continue
-			}
-			sc, ok := vars[t.Text]
-			if !ok {
-				sc = c.declarations(b, t.Text)
-				vars[t.Text] = sc
-			}
-			if vt, ok := inScope(sc, k); ok {
+			if vt, ok := typeOf(k); ok {
 				c.access(vt, op)
 			}
+		case next == "[":
+			// x[i].m and x[i]->m: an element of an array or pointer.
+			end, n := c.match(k+1), 1
+			for end > 0 && c.text(end+1) == "[" {
+				end, n = c.match(end+1), n+1
+			}
+			if end < 0 || c.text(end+1) != "." && c.text(end+1) != "->" {
+				continue
+			}
+			if vt, ok := typeOf(k); ok && vt.ptr >= n {
+				vt.ptr -= n
+				c.access(vt, end+1)
+			}
 		}
+	}
+}
+
+// sizeofDeref checks "sizeof(*x)" with x of type t, the '(' at k: GCC's
+// error for a pointer to an incomplete struct, at the '('.
+func (c *checker) sizeofDeref(t typ, k int) {
+	if t.ptr != 1 {
+		return
+	}
+	t.ptr = 0
+	if _, st := c.lookup(t, k); st == incomplete {
+		c.report(k, "invalid application of 'sizeof' to incomplete type '%s'", t.gccName())
 	}
 }
 
@@ -623,6 +655,9 @@ func (c *checker) declarations(b Body, name string) []scope {
 			return poison
 		}
 		t, ok := c.declType(j, b, inParams)
+		if !ok && !inParams && c.notDecl(j, b) {
+			continue
+		}
 		if !ok || len(out) > 0 && out[0].t != t {
 			return poison
 		}
@@ -701,14 +736,23 @@ func (c *checker) declLike(j int) bool {
 // when the declaration has the form "struct S *x" at the start of a
 // statement or parameter (storage class and qualifiers allowed before).
 func (c *checker) declType(j int, b Body, inParams bool) (typ, bool) {
-	switch n := c.text(j + 1); {
-	case inParams && n != "," && n != ")":
+	// Array dimensions after the name: each is a level of indexing.
+	n, dims := c.skipAttrs(j+1), 0
+	for c.text(n) == "[" {
+		end := c.match(n)
+		if end < 0 {
+			return typ{}, false
+		}
+		n, dims = c.skipAttrs(end+1), dims+1
+	}
+	switch nt := c.text(n); {
+	case inParams && nt != "," && nt != ")":
 		return typ{}, false
-	case !inParams && n != ";" && n != "=" && n != ",":
+	case !inParams && nt != ";" && nt != "=" && nt != ",":
 		return typ{}, false
 	}
 	k := j - 1
-	ptr, qual := 0, 0
+	ptr, qual := dims, 0
 	for ; c.text(k) == "*" || qualKw[c.text(k)]; k-- {
 		switch {
 		case c.text(k) == "*":
@@ -737,26 +781,76 @@ func (c *checker) declType(j int, b Body, inParams bool) (typ, bool) {
 	default:
 		return typ{}, false
 	}
-	if inParams {
-		// A tag first declared in a parameter list is another type.
-		if ti := c.tags[tag]; ti == nil || len(ti.defs) == 0 || ti.defs[0].close > b.Params {
-			if !c.declaredBefore(tag, b.Params) {
-				return typ{}, false
-			}
+	t := typ{kind: kw, tag: tag, ptr: ptr, qual: qual}
+	if dims > 0 && dims == ptr {
+		// An array of structs: its elements must be complete (else GCC's
+		// first error is at the declaration).
+		if _, st := c.lookup(typ{kind: kw, tag: tag}, j); st != complete {
+			return typ{}, false
 		}
 	}
-	return typ{kind: kw, tag: tag, ptr: ptr, qual: qual}, true
+	// A tag first declared in a parameter list is another type than a
+	// file-scope one defined later, but as incomplete in the body: with
+	// no definition before the parameters, both give GCC's "invalid use
+	// of undefined type" (lookup finds no definition before the use).
+	return t, true
 }
 
-// declaredBefore reports whether "struct tag" or "union tag" appears
-// before token index at.
-func (c *checker) declaredBefore(tag string, at int) bool {
-	for k := 1; k < at; k++ {
-		if c.toks.Text(k) == tag && (c.toks.Text(k-1) == "struct" || c.toks.Text(k-1) == "union") {
-			return true
+// notDecl reports whether the occurrence at j of a name in the body b,
+// in a form that declLike accepts but declType does not read, surely
+// declares nothing: "*x" or a cast "(T)x" after an operator, '(' of an
+// expression, '{', ';' or an expression keyword (sizeof(*x), y = *x,
+// return *x;, (void *)x).
+func (c *checker) notDecl(j int, b Body) bool {
+	k := j - 1
+	stars := 0
+	for ; c.text(k) == "*" || qualKw[c.text(k)]; k-- {
+		if c.text(k) == "*" {
+			stars++
 		}
 	}
-	return false
+	if k <= b.Open {
+		return false
+	}
+	switch q := c.text(k); {
+	case q == ")":
+		// A cast (T)x or (T)*x: the '(' must open an expression.
+		open := c.enclosing(k)
+		return open > b.Open && c.exprBefore(open)
+	case stars == 0:
+		return false
+	case q == "(":
+		return c.exprBefore(k)
+	default:
+		return c.exprAt(k)
+	}
+}
+
+// exprBefore reports whether the '(' at k surely opens an expression
+// (not a declarator): what comes before it is an operator, an
+// expression keyword or another such '('.
+func (c *checker) exprBefore(k int) bool {
+	for ; c.text(k-1) == "("; k-- {
+	}
+	return c.exprAt(k - 1)
+}
+
+// exprAt reports whether token k can only be followed by an expression
+// (an operator other than a closing bracket, ',' or '}', or an
+// expression keyword such as return or sizeof).
+func (c *checker) exprAt(k int) bool {
+	t := c.tok(k)
+	if t.Kind == cpp.Ident {
+		return exprKw[t.Text] || t.Text == "if" || t.Text == "while" || t.Text == "switch"
+	}
+	if t.Kind != cpp.Punct {
+		return false
+	}
+	switch t.Text {
+	case ")", "]", "}", ",":
+		return false
+	}
+	return true
 }
 
 // castAccess checks "((struct S *)e)->m" with e a single token, at the

@@ -87,8 +87,11 @@ func TestSilent(t *testing.T) {
 		// operands, local enumerators, attributes, declarations.
 		"struct s { int a; };\nint f(void) { enum { E1 } e = E1; struct s v = { .a = 1 }; int nv = v.a;\n" +
 			"asm volatile(\"\" : [op] \"+d\" (nv)); goto out; out: return nv + e + __func__[0]; }\n",
-		// A tag first declared in the parameter list is another type.
-		"int f(struct s *p) { return p->zz; }\nstruct s { int a; };\n",
+		// A name that a cast or multiplication may declare.
+		"struct s { int a; };\ntypedef int T;\nint f(struct s *p) { { T(*p); } return p->zz; }\n",
+		"struct s { int a; };\nint f(struct s *p) { { typeof(0) *p; } return p->zz; }\n",
+		// An array of an incomplete struct: GCC's error is at the declaration.
+		"struct s;\nint f(void) { struct s a[2]; return a[0].zz; }\n",
 	} {
 		if got := check(t, src); len(got) > 0 {
 			t.Errorf("%s: got %q, want nothing", src, got)
@@ -108,6 +111,14 @@ func TestReports(t *testing.T) {
 			"2:29: invalid application of 'sizeof' to incomplete type 'union v'|2:40: 'union u' has no member named 'zz'",
 		},
 		{"int f(int n) { return n + b1; }\nint g(void) { return b1; }\n", "1:27: 'b1' undeclared (first use in this function)|2:22: 'b1' undeclared (first use in this function)"},
+		// A tag first declared in the parameter list is another type, as
+		// incomplete as the one defined after the function.
+		{"int f(struct s *p) { return p->zz; }\nstruct s { int a; };\n", "1:30: invalid use of undefined type 'struct s'"},
+		{"int f(const struct t *q) { return sizeof(*q) + q->a; }\n", "1:41: invalid application of 'sizeof' to incomplete type 'const struct t'|1:49: invalid use of undefined type 'const struct t'"},
+		// Uses that declare nothing: a dereference, sizeof, a cast.
+		{"struct s { int a; };\nint f(struct s *p) { int v = sizeof(*p); struct s w = *p; v += (long)p; return v + p->zz + w.a; }\n", "2:85: 'struct s' has no member named 'zz'"},
+		// Elements of arrays and pointers.
+		{"struct s { int a; };\nint f(struct s *p) { struct s a[2][3]; return p[1].zz + a[0][1].zz; }\n", "2:51: 'struct s' has no member named 'zz'|2:64: 'struct s' has no member named 'zz'"},
 		{"#define M(p) (p)->zz\nstruct s { int a; };\nint f(struct s *p) { return M(p); }\n", "1:17: 'struct s' has no member named 'zz'"},
 	} {
 		if got := strings.Join(check(t, tc.src), "|"); got != tc.want {
