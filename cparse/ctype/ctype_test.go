@@ -87,6 +87,10 @@ func TestSilent(t *testing.T) {
 		// operands, local enumerators, attributes, declarations.
 		"struct s { int a; };\nint f(void) { enum { E1 } e = E1; struct s v = { .a = 1 }; int nv = v.a;\n" +
 			"asm volatile(\"\" : [op] \"+d\" (nv)); goto out; out: return nv + e + __func__[0]; }\n",
+		// Names declared at file scope through a parenthesised declarator,
+		// an enumerator list inside a member list, a function-pointer
+		// declarator after a parameter list's names.
+		"void (*hook)(int off);\nstruct s { enum { EA, EB } k; int (*cb)(int r1); };\nint (r1);\nint f(void) { return EB + r1 + (hook != 0); }\n",
 		// A name that a cast or multiplication may declare.
 		"struct s { int a; };\ntypedef int T;\nint f(struct s *p) { { T(*p); } return p->zz; }\n",
 		"struct s { int a; };\nint f(struct s *p) { { typeof(0) *p; } return p->zz; }\n",
@@ -119,6 +123,9 @@ func TestReports(t *testing.T) {
 		{"struct s { int a; };\nint f(struct s *p) { int v = sizeof(*p); struct s w = *p; v += (long)p; return v + p->zz + w.a; }\n", "2:85: 'struct s' has no member named 'zz'"},
 		// Elements of arrays and pointers.
 		{"struct s { int a; };\nint f(struct s *p) { struct s a[2][3]; return p[1].zz + a[0][1].zz; }\n", "2:51: 'struct s' has no member named 'zz'|2:64: 'struct s' has no member named 'zz'"},
+		// Names spelled before only in parameter lists, member lists,
+		// initializers and attribute operands.
+		{"struct s { int off; };\nint g(int off, int (*cb)(int r1));\nstruct s v = { .off = 1 };\nint f(int x) { return x + off + r1; }\n", "4:27: 'off' undeclared (first use in this function)|4:33: 'r1' undeclared (first use in this function)"},
 		{"#define M(p) (p)->zz\nstruct s { int a; };\nint f(struct s *p) { return M(p); }\n", "1:17: 'struct s' has no member named 'zz'"},
 	} {
 		if got := strings.Join(check(t, tc.src), "|"); got != tc.want {
