@@ -40,7 +40,7 @@ type mutant struct {
 
 // ourClass matches the error texts this check implements (besides the
 // preprocessing errors, compared as GCC's first error).
-var ourClass = regexp.MustCompile(`: error: (redefinition of '|implicit declaration of function '|too (many|few) arguments to function '|'[^']*' undeclared \(first use in this function\)|'(const |volatile )*(struct|union) [^']*' has no member named '|invalid use of undefined type '|invalid application of 'sizeof' to incomplete type ')`)
+var ourClass = regexp.MustCompile(`: error: (redefinition of '|implicit declaration of function '|too (many|few) arguments to function '|'[^']*' undeclared \(first use in this function\)|'[^']*' undeclared here \(not in a function\)|'(const |volatile )*(struct|union) [^']*' has no member named '|invalid use of undefined type '|invalid application of 'sizeof' to incomplete type ')`)
 
 // typeClass matches the type errors of cparse/ctype, which may be
 // reported in a header's macro.
@@ -57,6 +57,7 @@ var memberSuggestion = regexp.MustCompile(`has no member named '[^']*'; did you 
 var strictKinds = map[string]bool{
 	"duplicate definition": true, "macro arity +1": true, "macro arity -1": true,
 	"prototype deleted": true, "prototype renamed": true, "call +1 argument": true, "call -1 argument": true,
+	"initializer renamed": true,
 }
 
 // suggestion is GCC's spelling suggestion, which the check leaves out.
@@ -66,7 +67,8 @@ var suggestion = regexp.MustCompile(`; did you mean '[^']*'\?`)
 // mechanical mutants of real files: a definition duplicated, a macro's
 // arity changed (both ways), a called function's header prototype deleted
 // or renamed (through an overlay directory given to GCC with -I first;
-// the tree is never written), a call given one argument more or one less.
+// the tree is never written), a call given one argument more or one less,
+// a name in a file-scope initializer renamed (and the type mutants below).
 // Where the check reports a preprocessing error it must be GCC's first
 // error line; otherwise every error line it reports must be one of GCC's,
 // every GCC error line of its classes must be reported, and where GCC
@@ -449,10 +451,18 @@ var memberRE = regexp.MustCompile(`^\t(?:struct \w+|unsigned \w+|\w+)[ \t]+\**(\
 // function body: its name.
 var localRE = regexp.MustCompile(`^\t(?:struct \w+ \*|const \w+ |u8 |u16 |u32 |u64 |s16 |s32 |s64 |int |long |bool |void \*)(\w+)(?: = [^;]*)?;\n$`)
 
+// initStartRE matches the first line of a file-scope declaration with a
+// braced initializer.
+var initStartRE = regexp.MustCompile(`^[a-z][^(;]*= \{\n$`)
+
+// initElemRE matches a designated element whose value is a name: the name.
+var initElemRE = regexp.MustCompile(`^\t+\.\w+\s*=\s*([a-z_]\w*),\s*$`)
+
 // typeMutants returns the mutants for the type errors and undeclared
 // identifiers: a struct member used as ->m or .m deleted, a struct
 // definition deleted, a local variable's declaration renamed (its uses
-// become undeclared), an #include dropped.
+// become undeclared), a name in a file-scope initializer renamed, an
+// #include dropped.
 func typeMutants(text string, lines []string, rel string) []mutant {
 	var out []mutant
 	add := func(kind, s string) { out = append(out, mutant{rel: rel, kind: kind, src: []byte(s)}) }
@@ -489,6 +499,22 @@ func typeMutants(text string, lines []string, rel string) []mutant {
 		renamed++
 		pre := strings.Join(lines[:i], "")
 		add("local renamed", pre+l[:mm[3]]+"_zz"+l[mm[3]:]+strings.Join(lines[i+1:], ""))
+	}
+	// A name in a file-scope initializer's designated element renamed:
+	// "'x_zz' undeclared here (not in a function)".
+	inits, inInit := 0, false
+	for i, l := range lines {
+		switch {
+		case initStartRE.MatchString(l):
+			inInit = true
+		case strings.HasPrefix(l, "}"):
+			inInit = false
+		case inInit && inits < 4:
+			if mm := initElemRE.FindStringSubmatchIndex(l); mm != nil {
+				inits++
+				add("initializer renamed", strings.Join(lines[:i], "")+l[:mm[3]]+"_zz"+l[mm[3]:]+strings.Join(lines[i+1:], ""))
+			}
+		}
 	}
 	dropped := 0
 	for i, l := range lines {

@@ -126,6 +126,13 @@ func TestReports(t *testing.T) {
 		// Names spelled before only in parameter lists, member lists,
 		// initializers and attribute operands.
 		{"struct s { int off; };\nint g(int off, int (*cb)(int r1));\nstruct s v = { .off = 1 };\nint f(int x) { return x + off + r1; }\n", "4:27: 'off' undeclared (first use in this function)|4:33: 'r1' undeclared (first use in this function)"},
+		// At file scope, in initializers: the first use only, and no use
+		// in a function after it.
+		{
+			"struct ops { int (*f)(void); int n; int m[2]; };\nstatic int g(void) { return 0; }\nconst struct ops a = { .f = gz, .n = NN, .m = { NN, 1 } };\n" +
+				"const struct ops b = { .f = gz };\nint *p = &qq, q2 = sizeof(p);\nint f2(void) { return NN + q2 + g(); }\n",
+			"3:29: 'gz' undeclared here (not in a function)|3:38: 'NN' undeclared here (not in a function)|5:11: 'qq' undeclared here (not in a function)",
+		},
 		{"#define M(p) (p)->zz\nstruct s { int a; };\nint f(struct s *p) { return M(p); }\n", "1:17: 'struct s' has no member named 'zz'"},
 	} {
 		if got := strings.Join(check(t, tc.src), "|"); got != tc.want {

@@ -91,12 +91,22 @@ func (c *checker) undeclared(bodies []Body) {
 			}
 		}
 	}
+	// File-scope candidates: clear uses in initializers of the main
+	// file's file-scope declarations (body -1).
+	last := -1
+	if len(cands) > 0 {
+		last = cands[len(cands)-1].i
+	}
+	for _, i := range c.initializerUses(bodies, main) {
+		cands = append(cands, cand{i, -1})
+		last = max(last, i)
+	}
 	if len(cands) == 0 {
 		return
 	}
 	// The first place in the unit where each candidate's name could be
 	// declared visibly in the functions: file scope outside the bodies,
-	// struct and union member lists and parameter lists.
+	// but not struct and union member lists and parameter lists.
 	want := map[string]int{}
 	var filter [64][256]bool
 	for _, cd := range cands {
@@ -106,7 +116,7 @@ func (c *checker) undeclared(bodies []Body) {
 			filter[len(name)][name[0]] = true
 		}
 	}
-	c.declSites(bodies, cands[len(cands)-1].i, func(j int) {
+	c.declSites(bodies, last+1, func(j int) {
 		t := c.toks.Text(j)
 		if len(t) < 64 && !filter[len(t)][t[0]] {
 			return
@@ -118,8 +128,15 @@ func (c *checker) undeclared(bodies []Body) {
 	// A candidate is the first occurrence of its name in its function
 	// (parameters included), a clear use: undeclared when no file-scope
 	// declaration site precedes it. GCC reports it once per function.
+	// A file-scope use is reported when it is the name's first site (GCC
+	// then declares the name at file scope: no later use is reported,
+	// in a function either).
 	for _, cd := range cands {
-		if f := want[c.toks.Text(cd.i)]; f < 0 || f > cd.i {
+		f := want[c.toks.Text(cd.i)]
+		switch {
+		case cd.body < 0 && (f < 0 || f >= cd.i):
+			c.report(cd.i, "'%s' undeclared here (not in a function)", c.toks.Text(cd.i))
+		case cd.body >= 0 && (f < 0 || f > cd.i):
 			c.report(cd.i, "'%s' undeclared (first use in this function)", c.toks.Text(cd.i))
 		}
 	}
@@ -166,7 +183,12 @@ func (c *checker) declSites(bodies []Body, last int, site func(int)) {
 		switch t.Kind {
 		case cpp.Ident:
 			if !keywords[t.Text] && !quiet() {
-				site(j)
+				// Not a member designator or a tag.
+				switch c.text(j - 1) {
+				case ".", "->", "struct", "union", "enum":
+				default:
+					site(j)
+				}
 			}
 		case cpp.Punct:
 			switch t.Text {
@@ -207,12 +229,13 @@ func (c *checker) paramList(j int) bool {
 }
 
 // memberList reports whether the '{' at j, outside function bodies,
-// surely opens a struct or union member list or an initializer, not an
-// enumerator list.
+// surely opens a struct or union member list, not an enumerator list or
+// an initializer (where a use of an undeclared name binds it at file
+// scope for GCC, which reports no later use).
 func (c *checker) memberList(j int) bool {
 	p := c.text(j - 1)
 	switch {
-	case p == "struct" || p == "union" || p == "=" || p == "," || p == "{":
+	case p == "struct" || p == "union":
 		return true
 	case c.ident(j - 1):
 		k := c.text(j - 2)
@@ -253,4 +276,43 @@ func (c *checker) clearUse(k int, direct bool) bool {
 var asmQual = map[string]bool{
 	"volatile": true, "__volatile__": true, "__volatile": true, "inline": true,
 	"__inline__": true, "__inline": true, "goto": true,
+}
+
+// initializerUses returns the clear uses (see clearUse) written in the
+// main file in the initializers of file-scope declarations: after a '='
+// outside brackets, up to the ',' or ';' that ends the declarator.
+func (c *checker) initializerUses(bodies []Body, main string) []int {
+	var out []int
+	depth, init := 0, false
+	bi := 0
+	for j, n := 0, c.toks.Len(); j < n; j++ {
+		for bi < len(bodies) && bodies[bi].Close < j {
+			bi++
+		}
+		if bi < len(bodies) && bodies[bi].Open == j {
+			j = bodies[bi].Close
+			init = false
+			continue
+		}
+		switch c.toks.Kind(j) {
+		case cpp.Punct:
+			switch c.toks.Text(j) {
+			case "(", "[", "{":
+				depth++
+			case ")", "]", "}":
+				depth--
+			case "=":
+				init = init || depth == 0
+			case ",", ";":
+				if depth == 0 {
+					init = false
+				}
+			}
+		case cpp.Ident:
+			if init && c.clearUse(j, true) && c.toks.Token(j).Pos.File == main && !c.typedef(c.toks.Text(j)) {
+				out = append(out, j)
+			}
+		}
+	}
+	return out
 }
