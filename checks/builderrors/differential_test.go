@@ -2,6 +2,7 @@ package builderrors_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
@@ -102,6 +103,9 @@ func TestDifferential(t *testing.T) {
 	var mu sync.Mutex
 	counts := map[string]int{}
 	kinds := map[string]int{}
+	// perKind counts, by mutant kind: gcc lines of the classes, lines
+	// reported identically, gcc lines missed, lines gcc does not print.
+	perKind := map[string]*[4]int{}
 	parallel(ms, func(m mutant) {
 		want, all, err := mutantGCC(tree, m)
 		if err != nil {
@@ -123,6 +127,12 @@ func TestDifferential(t *testing.T) {
 			return
 		}
 		kinds[m.kind]++
+		pk := perKind[m.kind]
+		if pk == nil {
+			pk = &[4]int{}
+			perKind[m.kind] = pk
+		}
+		pk[0] += len(want)
 		if os.Getenv("TRAMPCHECK_MISSED") != "" {
 			t.Logf("mutant (%s) %s: %d gcc lines of the classes, %d reported", m.kind, m.rel, len(want), len(got))
 		}
@@ -139,6 +149,7 @@ func TestDifferential(t *testing.T) {
 				return
 			}
 			counts["identical"]++
+			pk[1]++
 		default:
 			for _, g := range got {
 				if !slices.Contains(want, g) {
@@ -149,6 +160,7 @@ func TestDifferential(t *testing.T) {
 						counts["after a gcc syntax error"]++
 						continue
 					}
+					pk[3]++
 					t.Errorf("%s (%s): got %s, which gcc does not print; gcc:\n\t%s", m.rel, m.kind, g, strings.Join(all, "\n\t"))
 				}
 			}
@@ -158,6 +170,7 @@ func TestDifferential(t *testing.T) {
 						t.Errorf("%s (%s): gcc prints %s, got none", m.rel, m.kind, w)
 					}
 					counts["missed"]++
+					pk[2]++
 					if os.Getenv("TRAMPCHECK_MISSED") != "" {
 						t.Logf("missed (%s): %s\n\t%s", m.kind, w, srcLine(m.src, lineOf(w)))
 					}
@@ -167,8 +180,13 @@ func TestDifferential(t *testing.T) {
 				t.Errorf("%s (%s): gcc compiles it cleanly, got %q", m.rel, m.kind, got)
 			}
 			counts["identical"] += len(got)
+			pk[1] += len(got)
 		}
 	})
+	for _, k := range slices.Sorted(maps.Keys(perKind)) {
+		pk := perKind[k]
+		t.Logf("%s: %d mutants, %d gcc lines of the classes, %d reported identically, %d missed, %d not gcc's", k, kinds[k], pk[0], pk[1], pk[2], pk[3])
+	}
 	t.Logf("%d mutants (%v): %d gcc error lines of the check's classes, %d preprocessing errors, %d lines reported identically, %d gcc lines of the classes not reported (non-strict kinds), %d mutants gcc compiles without error, %d the front end cannot read (exit status 2), %d lines reported after a gcc syntax error (not printed by gcc, which recovered); %s",
 		counts["mutants"], kinds, counts["gcc error lines of the classes"], counts["preprocessing errors"], counts["identical"], counts["missed"], counts["gcc clean"], counts["front end failed"], counts["after a gcc syntax error"], time.Since(start).Round(time.Second))
 }

@@ -762,6 +762,14 @@ func (c *checker) declType(j int, b Body, inParams bool) (typ, bool) {
 			qual |= qualOf(c.text(k))
 		}
 	}
+	if c.text(k) == "," && !inParams {
+		// A later declarator of a list "struct S *a = e, *x;": the type
+		// is the list's.
+		k = c.listStart(k)
+		if k < 0 {
+			return typ{}, false
+		}
+	}
 	if !c.ident(k) {
 		return typ{}, false
 	}
@@ -794,6 +802,50 @@ func (c *checker) declType(j int, b Body, inParams bool) (typ, bool) {
 	// no definition before the parameters, both give GCC's "invalid use
 	// of undefined type" (lookup finds no definition before the use).
 	return t, true
+}
+
+// listStart returns the index of the tag of a declaration "struct S
+// d1, d2, ..." in a function body whose comma at k separates two
+// declarators: the statement starts after ';', '{' or '}' with storage
+// classes, qualifiers, struct or union and the tag, then a declarator
+// ('*' or a name). -1 when the comma is not in such a list.
+func (c *checker) listStart(k int) int {
+	depth := 0
+	for i := k - 1; i >= 0; i-- {
+		switch c.text(i) {
+		case ")", "]", "}":
+			if depth == 0 && c.text(i) == "}" {
+				return c.listHead(i + 1)
+			}
+			depth++
+		case "(", "[", "{":
+			if depth == 0 {
+				if c.text(i) == "{" {
+					return c.listHead(i + 1)
+				}
+				return -1 // in parentheses: a call's arguments or a for
+			}
+			depth--
+		case ";":
+			if depth == 0 {
+				return c.listHead(i + 1)
+			}
+		}
+	}
+	return -1
+}
+
+// listHead returns the index of the tag when the statement at i starts
+// "[storage|qualifier]... struct|union tag" followed by '*' or a name,
+// -1 otherwise.
+func (c *checker) listHead(i int) int {
+	for storageKw[c.text(i)] || qualKw[c.text(i)] {
+		i++
+	}
+	if kw := c.text(i); (kw == "struct" || kw == "union") && c.ident(i+1) && (c.text(i+2) == "*" || c.ident(i+2)) {
+		return i + 1
+	}
+	return -1
 }
 
 // notDecl reports whether the occurrence at j of a name in the body b,

@@ -81,8 +81,8 @@ func TestSilent(t *testing.T) {
 		"struct s { int a; };\nstruct s *get(void);\nint f(void *v) { return get()->zz + ((struct s *)v + 1)->zz; }\n",
 		// A member close to the wanted one: GCC adds a suggestion.
 		"struct s { int frame_off; };\nint f(struct s *p) { return p->frame_of; }\n",
-		// A comma list declaring a non-pointer after a pointer.
-		"struct s { int a; };\nint f(void) { struct s *p = 0, q; return q.zz + p->a; }\n",
+		// A comma list in a for statement's parentheses.
+		"struct s { int a; };\nint f(void) { int n = 0; for (struct s *p = 0, *q = p; q; ) n += q->zz; return n; }\n",
 		// Undeclared candidates: labels, members, designators, asm
 		// operands, local enumerators, attributes, declarations.
 		"struct s { int a; };\nint f(void) { enum { E1 } e = E1; struct s v = { .a = 1 }; int nv = v.a;\n" +
@@ -121,6 +121,9 @@ func TestReports(t *testing.T) {
 		{"int f(const struct t *q) { return sizeof(*q) + q->a; }\n", "1:41: invalid application of 'sizeof' to incomplete type 'const struct t'|1:49: invalid use of undefined type 'const struct t'"},
 		// Uses that declare nothing: a dereference, sizeof, a cast.
 		{"struct s { int a; };\nint f(struct s *p) { int v = sizeof(*p); struct s w = *p; v += (long)p; return v + p->zz + w.a; }\n", "2:85: 'struct s' has no member named 'zz'"},
+		// Comma lists of declarators.
+		{"struct s { int a; };\nint f(struct s *p) { const struct s *q = p, *r, v = *p; r = q; return r->zz + v.zz; }\n", "2:72: 'const struct s' has no member named 'zz'|2:80: 'const struct s' has no member named 'zz'"},
+		{"struct s { int a; };\nint f(void) { struct s *p = 0, q; return q.zz + p->a; }\n", "2:43: 'struct s' has no member named 'zz'"},
 		// Elements of arrays and pointers.
 		{"struct s { int a; };\nint f(struct s *p) { struct s a[2][3]; return p[1].zz + a[0][1].zz; }\n", "2:51: 'struct s' has no member named 'zz'|2:64: 'struct s' has no member named 'zz'"},
 		// Names spelled before only in parameter lists, member lists,
