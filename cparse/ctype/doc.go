@@ -31,7 +31,8 @@
 //     the form "struct S *x" (any number of '*', qualifiers, storage class
 //     and attributes before it, array dimensions after it), all with the
 //     same type, and there must be at least one; any other possible
-//     declaration (a typedef'd type, typeof, a comma list, a
+//     declaration (a typedef'd type, typeof, a comma list other than
+//     "struct S *a = e, *x;" at the start of a statement, a
 //     multiplication or a cast after a type or ')' that may be one)
 //     leaves x unknown, while an occurrence that can only be an
 //     expression (sizeof(*x), y = *x, (void *)x after an operator) is a
