@@ -123,6 +123,9 @@ type checker struct {
 	typedef func(string) bool
 	tags    map[string]*tagInfo
 	diags   []Diag
+	// inits are the clear uses in file-scope initializers of the main
+	// file (collectTags).
+	inits []int
 }
 
 // Check reports the type errors of the function bodies of the unit toks
@@ -140,7 +143,7 @@ func Check(toks Tokens, bodies []Body, typedef func(string) bool) []Diag {
 	for i, b := range bodies {
 		inMain[i] = toks.Token(b.Open).Exp.File == main
 	}
-	c.collectTags(bodies, inMain)
+	c.collectTags(bodies, inMain, main)
 	for i, b := range bodies {
 		if inMain[i] {
 			c.body(b)
@@ -201,11 +204,14 @@ func (c *checker) skipAttrs(i int) int {
 }
 
 // collectTags records every struct and union definition outside the
-// function bodies, and the tags declared or defined inside the bodies of
-// the main file (the bodies of other files are skipped: a tag declared
+// function bodies, the clear uses in the main file's file-scope
+// initializers (c.inits: after a '=' outside brackets, up to the ',' or
+// ';' that ends the declarator), and the tags declared or defined inside
+// the bodies of the main file (the bodies of other files are skipped: a tag declared
 // there is local to them, and they are not checked).
-func (c *checker) collectTags(bodies []Body, inMain []bool) {
+func (c *checker) collectTags(bodies []Body, inMain []bool, main string) {
 	bi := 0
+	depth, init := 0, false
 	for i := 0; i < c.toks.Len(); i++ {
 		for bi < len(bodies) && bodies[bi].Close < i {
 			bi++
@@ -215,6 +221,31 @@ func (c *checker) collectTags(bodies []Body, inMain []bool) {
 			continue
 		}
 		t := c.tok(i)
+		if bi >= len(bodies) || i < bodies[bi].Open {
+			// File scope: the main file's initializer uses (this pass
+			// reads every token).
+			switch t.Kind {
+			case cpp.Punct:
+				switch t.Text {
+				case "(", "[", "{":
+					depth++
+				case ")", "]", "}":
+					depth--
+				case "=":
+					init = init || depth == 0
+				case ",", ";":
+					if depth == 0 {
+						init = false
+					}
+				}
+			case cpp.Ident:
+				if init && c.clearUse(i, true) && c.toks.Token(i).Pos.File == main && !c.typedef(t.Text) {
+					c.inits = append(c.inits, i)
+				}
+			}
+		} else {
+			init = false
+		}
 		if t.Kind != cpp.Ident || len(t.Text) < 4 || len(t.Text) > 6 || t.Text[0] != 's' && t.Text[0] != 'u' && t.Text[0] != 'e' {
 			continue
 		}

@@ -97,7 +97,7 @@ func (c *checker) undeclared(bodies []Body) {
 	if len(cands) > 0 {
 		last = cands[len(cands)-1].i
 	}
-	for _, i := range c.initializerUses(bodies, main) {
+	for _, i := range c.inits {
 		cands = append(cands, cand{i, -1})
 		last = max(last, i)
 	}
@@ -276,43 +276,4 @@ func (c *checker) clearUse(k int, direct bool) bool {
 var asmQual = map[string]bool{
 	"volatile": true, "__volatile__": true, "__volatile": true, "inline": true,
 	"__inline__": true, "__inline": true, "goto": true,
-}
-
-// initializerUses returns the clear uses (see clearUse) written in the
-// main file in the initializers of file-scope declarations: after a '='
-// outside brackets, up to the ',' or ';' that ends the declarator.
-func (c *checker) initializerUses(bodies []Body, main string) []int {
-	var out []int
-	depth, init := 0, false
-	bi := 0
-	for j, n := 0, c.toks.Len(); j < n; j++ {
-		for bi < len(bodies) && bodies[bi].Close < j {
-			bi++
-		}
-		if bi < len(bodies) && bodies[bi].Open == j {
-			j = bodies[bi].Close
-			init = false
-			continue
-		}
-		switch c.toks.Kind(j) {
-		case cpp.Punct:
-			switch c.toks.Text(j) {
-			case "(", "[", "{":
-				depth++
-			case ")", "]", "}":
-				depth--
-			case "=":
-				init = init || depth == 0
-			case ",", ";":
-				if depth == 0 {
-					init = false
-				}
-			}
-		case cpp.Ident:
-			if init && c.clearUse(j, true) && c.toks.Token(j).Pos.File == main && !c.typedef(c.toks.Text(j)) {
-				out = append(out, j)
-			}
-		}
-	}
-	return out
 }
