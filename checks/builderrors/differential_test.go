@@ -2,6 +2,7 @@ package builderrors_test
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path"
@@ -40,7 +41,7 @@ type mutant struct {
 
 // ourClass matches the error texts this check implements (besides the
 // preprocessing errors, compared as GCC's first error).
-var ourClass = regexp.MustCompile(`: error: (redefinition of '|implicit declaration of function '|too (many|few) arguments to function '|'[^']*' undeclared \(first use in this function\)|'(const |volatile )*(struct|union) [^']*' has no member named '|invalid use of undefined type '|invalid application of 'sizeof' to incomplete type ')`)
+var ourClass = regexp.MustCompile(`: error: (redefinition of '|implicit declaration of function '|too (many|few) arguments to function '|'[^']*' undeclared \(first use in this function\)|'[^']*' undeclared here \(not in a function\)|'(const |volatile )*(struct|union) [^']*' has no member named '|invalid use of undefined type '|invalid application of 'sizeof' to incomplete type ')`)
 
 // typeClass matches the type errors of cparse/ctype, which may be
 // reported in a header's macro.
@@ -57,6 +58,7 @@ var memberSuggestion = regexp.MustCompile(`has no member named '[^']*'; did you 
 var strictKinds = map[string]bool{
 	"duplicate definition": true, "macro arity +1": true, "macro arity -1": true,
 	"prototype deleted": true, "prototype renamed": true, "call +1 argument": true, "call -1 argument": true,
+	"initializer renamed": true,
 }
 
 // suggestion is GCC's spelling suggestion, which the check leaves out.
@@ -66,7 +68,8 @@ var suggestion = regexp.MustCompile(`; did you mean '[^']*'\?`)
 // mechanical mutants of real files: a definition duplicated, a macro's
 // arity changed (both ways), a called function's header prototype deleted
 // or renamed (through an overlay directory given to GCC with -I first;
-// the tree is never written), a call given one argument more or one less.
+// the tree is never written), a call given one argument more or one less,
+// a name in a file-scope initializer renamed (and the type mutants below).
 // Where the check reports a preprocessing error it must be GCC's first
 // error line; otherwise every error line it reports must be one of GCC's,
 // every GCC error line of its classes must be reported, and where GCC
@@ -90,11 +93,19 @@ func TestDifferential(t *testing.T) {
 		}
 		ms = append(ms, mutants(t, tree, rel, src, f)...)
 	}
+	if re := os.Getenv("TRAMPCHECK_MUTANTS_MATCH"); re != "" {
+		// A debugging aid: only the mutants whose "kind file" matches.
+		keep := regexp.MustCompile(re)
+		ms = slices.DeleteFunc(ms, func(m mutant) bool { return !keep.MatchString(m.kind + " " + m.rel) })
+	}
 	ms = sample(ms)
 	start := time.Now()
 	var mu sync.Mutex
 	counts := map[string]int{}
 	kinds := map[string]int{}
+	// perKind counts, by mutant kind: gcc lines of the classes, lines
+	// reported identically, gcc lines missed, lines gcc does not print.
+	perKind := map[string]*[4]int{}
 	parallel(ms, func(m mutant) {
 		want, all, err := mutantGCC(tree, m)
 		if err != nil {
@@ -116,6 +127,15 @@ func TestDifferential(t *testing.T) {
 			return
 		}
 		kinds[m.kind]++
+		pk := perKind[m.kind]
+		if pk == nil {
+			pk = &[4]int{}
+			perKind[m.kind] = pk
+		}
+		pk[0] += len(want)
+		if os.Getenv("TRAMPCHECK_MISSED") != "" {
+			t.Logf("mutant (%s) %s: %d gcc lines of the classes, %d reported", m.kind, m.rel, len(want), len(got))
+		}
 		counts["mutants"]++
 		counts["gcc error lines of the classes"] += len(want)
 		if len(all) == 0 {
@@ -129,6 +149,7 @@ func TestDifferential(t *testing.T) {
 				return
 			}
 			counts["identical"]++
+			pk[1]++
 		default:
 			for _, g := range got {
 				if !slices.Contains(want, g) {
@@ -139,6 +160,7 @@ func TestDifferential(t *testing.T) {
 						counts["after a gcc syntax error"]++
 						continue
 					}
+					pk[3]++
 					t.Errorf("%s (%s): got %s, which gcc does not print; gcc:\n\t%s", m.rel, m.kind, g, strings.Join(all, "\n\t"))
 				}
 			}
@@ -148,14 +170,23 @@ func TestDifferential(t *testing.T) {
 						t.Errorf("%s (%s): gcc prints %s, got none", m.rel, m.kind, w)
 					}
 					counts["missed"]++
+					pk[2]++
+					if os.Getenv("TRAMPCHECK_MISSED") != "" {
+						t.Logf("missed (%s): %s\n\t%s", m.kind, w, srcLine(m.src, lineOf(w)))
+					}
 				}
 			}
 			if len(all) == 0 && len(got) > 0 {
 				t.Errorf("%s (%s): gcc compiles it cleanly, got %q", m.rel, m.kind, got)
 			}
 			counts["identical"] += len(got)
+			pk[1] += len(got)
 		}
 	})
+	for _, k := range slices.Sorted(maps.Keys(perKind)) {
+		pk := perKind[k]
+		t.Logf("%s: %d mutants, %d gcc lines of the classes, %d reported identically, %d missed, %d not gcc's", k, kinds[k], pk[0], pk[1], pk[2], pk[3])
+	}
 	t.Logf("%d mutants (%v): %d gcc error lines of the check's classes, %d preprocessing errors, %d lines reported identically, %d gcc lines of the classes not reported (non-strict kinds), %d mutants gcc compiles without error, %d the front end cannot read (exit status 2), %d lines reported after a gcc syntax error (not printed by gcc, which recovered); %s",
 		counts["mutants"], kinds, counts["gcc error lines of the classes"], counts["preprocessing errors"], counts["identical"], counts["missed"], counts["gcc clean"], counts["front end failed"], counts["after a gcc syntax error"], time.Since(start).Round(time.Second))
 }
@@ -438,10 +469,18 @@ var memberRE = regexp.MustCompile(`^\t(?:struct \w+|unsigned \w+|\w+)[ \t]+\**(\
 // function body: its name.
 var localRE = regexp.MustCompile(`^\t(?:struct \w+ \*|const \w+ |u8 |u16 |u32 |u64 |s16 |s32 |s64 |int |long |bool |void \*)(\w+)(?: = [^;]*)?;\n$`)
 
+// initStartRE matches the first line of a file-scope declaration with a
+// braced initializer.
+var initStartRE = regexp.MustCompile(`^[a-z][^(;]*= \{\n$`)
+
+// initElemRE matches a designated element whose value is a name: the name.
+var initElemRE = regexp.MustCompile(`^\t+\.\w+\s*=\s*([a-z_]\w*),\s*$`)
+
 // typeMutants returns the mutants for the type errors and undeclared
 // identifiers: a struct member used as ->m or .m deleted, a struct
 // definition deleted, a local variable's declaration renamed (its uses
-// become undeclared), an #include dropped.
+// become undeclared), a name in a file-scope initializer renamed, an
+// #include dropped.
 func typeMutants(text string, lines []string, rel string) []mutant {
 	var out []mutant
 	add := func(kind, s string) { out = append(out, mutant{rel: rel, kind: kind, src: []byte(s)}) }
@@ -478,6 +517,22 @@ func typeMutants(text string, lines []string, rel string) []mutant {
 		renamed++
 		pre := strings.Join(lines[:i], "")
 		add("local renamed", pre+l[:mm[3]]+"_zz"+l[mm[3]:]+strings.Join(lines[i+1:], ""))
+	}
+	// A name in a file-scope initializer's designated element renamed:
+	// "'x_zz' undeclared here (not in a function)".
+	inits, inInit := 0, false
+	for i, l := range lines {
+		switch {
+		case initStartRE.MatchString(l):
+			inInit = true
+		case strings.HasPrefix(l, "}"):
+			inInit = false
+		case inInit && inits < 4:
+			if mm := initElemRE.FindStringSubmatchIndex(l); mm != nil {
+				inits++
+				add("initializer renamed", strings.Join(lines[:i], "")+l[:mm[3]]+"_zz"+l[mm[3]:]+strings.Join(lines[i+1:], ""))
+			}
+		}
 	}
 	dropped := 0
 	for i, l := range lines {
@@ -564,4 +619,13 @@ func l2body(l string, i int) bool {
 		}
 	}
 	return false
+}
+
+// srcLine returns line n (1-based) of src, trimmed, "" out of range.
+func srcLine(src []byte, n int) string {
+	lines := strings.Split(string(src), "\n")
+	if n < 1 || n > len(lines) {
+		return ""
+	}
+	return strings.TrimSpace(lines[n-1])
 }

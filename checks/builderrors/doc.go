@@ -40,19 +40,23 @@
 //     __builtin_offsetof (in include/linux/stddef.h, named as GCC names
 //     it: ./include/linux/stddef.h:16:33), sizeof's "struct". The type
 //     of x comes from its declarations in the function when every one
-//     of them reads "struct S *x"; anything else (typedef'd types, casts
+//     of them reads "struct S *x" (or "struct S x[N]"; x[i].m is followed
+//     too, and sizeof(*x) of an incomplete struct); anything else (typedef'd types, casts
 //     of other forms, call results, file-scope variables, a member name
 //     GCC would follow with "; did you mean 'n'?") gives nothing;
 //   - "'X' undeclared (first use in this function)" for an identifier
-//     used in a function body of the file that no earlier token of the
-//     unit spells (so nothing declared it), at its first use in each
-//     function as GCC reports it, while no occurrence in between could
-//     declare it; only uses written in the file as they stand count (not
+//     used in a function body of the file that nothing before could
+//     declare (no earlier occurrence in the function, none outside the
+//     function bodies but in parameter lists, member lists and keyword
+//     operands), at its first use in each function as GCC reports it, and
+//     "'X' undeclared here (not in a function)" at the first use of such a
+//     name in a file-scope initializer (after which GCC reports no use of
+//     it, in functions either); only uses written in the file as they stand count (not
 //     a member, label, tag, designator, attribute or asm operand, not a
 //     call, which is an implicit declaration, nothing a declaration could
 //     be). GCC's suggestion ("; did you mean 'Y'?") is not reproduced: the
-//     line is printed without it. At file scope ("undeclared here (not in
-//     a function)") nothing is reported;
+//     line is printed without it. At file scope, uses outside initializers
+//     (an array size) are not reported;
 //   - "too many arguments to function 'f'" and "too few arguments to
 //     function 'f'" for a direct call in a function body when every
 //     file-scope prototype of f before it has the same countable

@@ -123,6 +123,9 @@ type checker struct {
 	typedef func(string) bool
 	tags    map[string]*tagInfo
 	diags   []Diag
+	// inits are the clear uses in file-scope initializers of the main
+	// file (collectTags).
+	inits []int
 }
 
 // Check reports the type errors of the function bodies of the unit toks
@@ -140,7 +143,7 @@ func Check(toks Tokens, bodies []Body, typedef func(string) bool) []Diag {
 	for i, b := range bodies {
 		inMain[i] = toks.Token(b.Open).Exp.File == main
 	}
-	c.collectTags(bodies, inMain)
+	c.collectTags(bodies, inMain, main)
 	for i, b := range bodies {
 		if inMain[i] {
 			c.body(b)
@@ -201,11 +204,14 @@ func (c *checker) skipAttrs(i int) int {
 }
 
 // collectTags records every struct and union definition outside the
-// function bodies, and the tags declared or defined inside the bodies of
-// the main file (the bodies of other files are skipped: a tag declared
+// function bodies, the clear uses in the main file's file-scope
+// initializers (c.inits: after a '=' outside brackets, up to the ',' or
+// ';' that ends the declarator), and the tags declared or defined inside
+// the bodies of the main file (the bodies of other files are skipped: a tag declared
 // there is local to them, and they are not checked).
-func (c *checker) collectTags(bodies []Body, inMain []bool) {
+func (c *checker) collectTags(bodies []Body, inMain []bool, main string) {
 	bi := 0
+	depth, init := 0, false
 	for i := 0; i < c.toks.Len(); i++ {
 		for bi < len(bodies) && bodies[bi].Close < i {
 			bi++
@@ -215,6 +221,31 @@ func (c *checker) collectTags(bodies []Body, inMain []bool) {
 			continue
 		}
 		t := c.tok(i)
+		if bi >= len(bodies) || i < bodies[bi].Open {
+			// File scope: the main file's initializer uses (this pass
+			// reads every token).
+			switch t.Kind {
+			case cpp.Punct:
+				switch t.Text {
+				case "(", "[", "{":
+					depth++
+				case ")", "]", "}":
+					depth--
+				case "=":
+					init = init || depth == 0
+				case ",", ";":
+					if depth == 0 {
+						init = false
+					}
+				}
+			case cpp.Ident:
+				if init && c.clearUse(i, true) && c.toks.Token(i).Pos.File == main && !c.typedef(t.Text) {
+					c.inits = append(c.inits, i)
+				}
+			}
+		} else {
+			init = false
+		}
 		if t.Kind != cpp.Ident || len(t.Text) < 4 || len(t.Text) > 6 || t.Text[0] != 's' && t.Text[0] != 'u' && t.Text[0] != 'e' {
 			continue
 		}
@@ -526,6 +557,18 @@ func (c *checker) access(t typ, k int) {
 // body checks the expressions of one function body.
 func (c *checker) body(b Body) {
 	vars := map[string][]scope{}
+	typeOf := func(k int) (typ, bool) {
+		name := c.text(k)
+		if p := c.text(k - 1); p == "." || p == "->" || keywords[name] || c.typedef(name) {
+			return typ{}, false
+		}
+		sc, ok := vars[name]
+		if !ok {
+			sc = c.declarations(b, name)
+			vars[name] = sc
+		}
+		return inScope(sc, k)
+	}
 	for k := b.Open + 1; k < b.Close; k++ {
 		t := c.tok(k)
 		if t.Kind != cpp.Ident {
@@ -534,30 +577,50 @@ func (c *checker) body(b Body) {
 			}
 			continue
 		}
-		switch {
+		switch next := c.text(k + 1); {
 		case t.Text == "__builtin_offsetof":
 			c.offsetof(k)
 		case t.Text == "sizeof":
 			c.sizeofType(k)
-		case c.text(k+1) == "->" || c.text(k+1) == "." || c.parenthesised(k):
+			if c.text(k+1) == "(" && c.text(k+2) == "*" && c.toks.Kind(k+3) == cpp.Ident && c.text(k+4) == ")" {
+				if vt, ok := typeOf(k + 3); ok {
+					c.sizeofDeref(vt, k+1)
+				}
+			}
+		case next == "->" || next == "." || c.parenthesised(k):
 			op := k + 1
-			if c.text(k+1) == ")" {
+			if next == ")" {
 				op = k + 2
-			} else if p := c.text(k - 1); p == "." || p == "->" {
-				continue
 			}
-			if keywords[t.Text] || c.typedef(t.Text) {
-				continue
-			}
-			sc, ok := vars[t.Text]
-			if !ok {
-				sc = c.declarations(b, t.Text)
-				vars[t.Text] = sc
-			}
-			if vt, ok := inScope(sc, k); ok {
+			if vt, ok := typeOf(k); ok {
 				c.access(vt, op)
 			}
+		case next == "[":
+			// x[i].m and x[i]->m: an element of an array or pointer.
+			end, n := c.match(k+1), 1
+			for end > 0 && c.text(end+1) == "[" {
+				end, n = c.match(end+1), n+1
+			}
+			if end < 0 || c.text(end+1) != "." && c.text(end+1) != "->" {
+				continue
+			}
+			if vt, ok := typeOf(k); ok && vt.ptr >= n {
+				vt.ptr -= n
+				c.access(vt, end+1)
+			}
 		}
+	}
+}
+
+// sizeofDeref checks "sizeof(*x)" with x of type t, the '(' at k: GCC's
+// error for a pointer to an incomplete struct, at the '('.
+func (c *checker) sizeofDeref(t typ, k int) {
+	if t.ptr != 1 {
+		return
+	}
+	t.ptr = 0
+	if _, st := c.lookup(t, k); st == incomplete {
+		c.report(k, "invalid application of 'sizeof' to incomplete type '%s'", t.gccName())
 	}
 }
 
@@ -623,6 +686,9 @@ func (c *checker) declarations(b Body, name string) []scope {
 			return poison
 		}
 		t, ok := c.declType(j, b, inParams)
+		if !ok && !inParams && c.notDecl(j, b) {
+			continue
+		}
 		if !ok || len(out) > 0 && out[0].t != t {
 			return poison
 		}
@@ -701,14 +767,23 @@ func (c *checker) declLike(j int) bool {
 // when the declaration has the form "struct S *x" at the start of a
 // statement or parameter (storage class and qualifiers allowed before).
 func (c *checker) declType(j int, b Body, inParams bool) (typ, bool) {
-	switch n := c.text(j + 1); {
-	case inParams && n != "," && n != ")":
+	// Array dimensions after the name: each is a level of indexing.
+	n, dims := c.skipAttrs(j+1), 0
+	for c.text(n) == "[" {
+		end := c.match(n)
+		if end < 0 {
+			return typ{}, false
+		}
+		n, dims = c.skipAttrs(end+1), dims+1
+	}
+	switch nt := c.text(n); {
+	case inParams && nt != "," && nt != ")":
 		return typ{}, false
-	case !inParams && n != ";" && n != "=" && n != ",":
+	case !inParams && nt != ";" && nt != "=" && nt != ",":
 		return typ{}, false
 	}
 	k := j - 1
-	ptr, qual := 0, 0
+	ptr, qual := dims, 0
 	for ; c.text(k) == "*" || qualKw[c.text(k)]; k-- {
 		switch {
 		case c.text(k) == "*":
@@ -716,6 +791,14 @@ func (c *checker) declType(j int, b Body, inParams bool) (typ, bool) {
 			qual = 0 // qualifiers after a '*' are the pointer's
 		default:
 			qual |= qualOf(c.text(k))
+		}
+	}
+	if c.text(k) == "," && !inParams {
+		// A later declarator of a list "struct S *a = e, *x;": the type
+		// is the list's.
+		k = c.listStart(k)
+		if k < 0 {
+			return typ{}, false
 		}
 	}
 	if !c.ident(k) {
@@ -737,26 +820,120 @@ func (c *checker) declType(j int, b Body, inParams bool) (typ, bool) {
 	default:
 		return typ{}, false
 	}
-	if inParams {
-		// A tag first declared in a parameter list is another type.
-		if ti := c.tags[tag]; ti == nil || len(ti.defs) == 0 || ti.defs[0].close > b.Params {
-			if !c.declaredBefore(tag, b.Params) {
-				return typ{}, false
+	t := typ{kind: kw, tag: tag, ptr: ptr, qual: qual}
+	if dims > 0 && dims == ptr {
+		// An array of structs: its elements must be complete (else GCC's
+		// first error is at the declaration).
+		if _, st := c.lookup(typ{kind: kw, tag: tag}, j); st != complete {
+			return typ{}, false
+		}
+	}
+	// A tag first declared in a parameter list is another type than a
+	// file-scope one defined later, but as incomplete in the body: with
+	// no definition before the parameters, both give GCC's "invalid use
+	// of undefined type" (lookup finds no definition before the use).
+	return t, true
+}
+
+// listStart returns the index of the tag of a declaration "struct S
+// d1, d2, ..." in a function body whose comma at k separates two
+// declarators: the statement starts after ';', '{' or '}' with storage
+// classes, qualifiers, struct or union and the tag, then a declarator
+// ('*' or a name). -1 when the comma is not in such a list.
+func (c *checker) listStart(k int) int {
+	depth := 0
+	for i := k - 1; i >= 0; i-- {
+		switch c.text(i) {
+		case ")", "]", "}":
+			if depth == 0 && c.text(i) == "}" {
+				return c.listHead(i + 1)
+			}
+			depth++
+		case "(", "[", "{":
+			if depth == 0 {
+				if c.text(i) == "{" {
+					return c.listHead(i + 1)
+				}
+				return -1 // in parentheses: a call's arguments or a for
+			}
+			depth--
+		case ";":
+			if depth == 0 {
+				return c.listHead(i + 1)
 			}
 		}
 	}
-	return typ{kind: kw, tag: tag, ptr: ptr, qual: qual}, true
+	return -1
 }
 
-// declaredBefore reports whether "struct tag" or "union tag" appears
-// before token index at.
-func (c *checker) declaredBefore(tag string, at int) bool {
-	for k := 1; k < at; k++ {
-		if c.toks.Text(k) == tag && (c.toks.Text(k-1) == "struct" || c.toks.Text(k-1) == "union") {
-			return true
+// listHead returns the index of the tag when the statement at i starts
+// "[storage|qualifier]... struct|union tag" followed by '*' or a name,
+// -1 otherwise.
+func (c *checker) listHead(i int) int {
+	for storageKw[c.text(i)] || qualKw[c.text(i)] {
+		i++
+	}
+	if kw := c.text(i); (kw == "struct" || kw == "union") && c.ident(i+1) && (c.text(i+2) == "*" || c.ident(i+2)) {
+		return i + 1
+	}
+	return -1
+}
+
+// notDecl reports whether the occurrence at j of a name in the body b,
+// in a form that declLike accepts but declType does not read, surely
+// declares nothing: "*x" or a cast "(T)x" after an operator, '(' of an
+// expression, '{', ';' or an expression keyword (sizeof(*x), y = *x,
+// return *x;, (void *)x).
+func (c *checker) notDecl(j int, b Body) bool {
+	k := j - 1
+	stars := 0
+	for ; c.text(k) == "*" || qualKw[c.text(k)]; k-- {
+		if c.text(k) == "*" {
+			stars++
 		}
 	}
-	return false
+	if k <= b.Open {
+		return false
+	}
+	switch q := c.text(k); {
+	case q == ")":
+		// A cast (T)x or (T)*x: the '(' must open an expression.
+		open := c.enclosing(k)
+		return open > b.Open && c.exprBefore(open)
+	case stars == 0:
+		return false
+	case q == "(":
+		return c.exprBefore(k)
+	default:
+		return c.exprAt(k)
+	}
+}
+
+// exprBefore reports whether the '(' at k surely opens an expression
+// (not a declarator): what comes before it is an operator, an
+// expression keyword or another such '('.
+func (c *checker) exprBefore(k int) bool {
+	for ; c.text(k-1) == "("; k-- {
+	}
+	return c.exprAt(k - 1)
+}
+
+// exprAt reports whether token k can only be followed by an expression
+// (an operator other than a closing bracket, ',' or '}', or an
+// expression keyword such as return or sizeof).
+func (c *checker) exprAt(k int) bool {
+	t := c.tok(k)
+	if t.Kind == cpp.Ident {
+		return exprKw[t.Text] || t.Text == "if" || t.Text == "while" || t.Text == "switch"
+	}
+	if t.Kind != cpp.Punct {
+		return false
+	}
+	switch t.Text {
+	case ")", "]", "}", ",":
+		return false
+	}
+	return true
 }
 
 // castAccess checks "((struct S *)e)->m" with e a single token, at the

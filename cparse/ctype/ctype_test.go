@@ -81,14 +81,21 @@ func TestSilent(t *testing.T) {
 		"struct s { int a; };\nstruct s *get(void);\nint f(void *v) { return get()->zz + ((struct s *)v + 1)->zz; }\n",
 		// A member close to the wanted one: GCC adds a suggestion.
 		"struct s { int frame_off; };\nint f(struct s *p) { return p->frame_of; }\n",
-		// A comma list declaring a non-pointer after a pointer.
-		"struct s { int a; };\nint f(void) { struct s *p = 0, q; return q.zz + p->a; }\n",
+		// A comma list in a for statement's parentheses.
+		"struct s { int a; };\nint f(void) { int n = 0; for (struct s *p = 0, *q = p; q; ) n += q->zz; return n; }\n",
 		// Undeclared candidates: labels, members, designators, asm
 		// operands, local enumerators, attributes, declarations.
 		"struct s { int a; };\nint f(void) { enum { E1 } e = E1; struct s v = { .a = 1 }; int nv = v.a;\n" +
 			"asm volatile(\"\" : [op] \"+d\" (nv)); goto out; out: return nv + e + __func__[0]; }\n",
-		// A tag first declared in the parameter list is another type.
-		"int f(struct s *p) { return p->zz; }\nstruct s { int a; };\n",
+		// Names declared at file scope through a parenthesised declarator,
+		// an enumerator list inside a member list, a function-pointer
+		// declarator after a parameter list's names.
+		"void (*hook)(int off);\nstruct s { enum { EA, EB } k; int (*cb)(int r1); };\nint (r1);\nint f(void) { return EB + r1 + (hook != 0); }\n",
+		// A name that a cast or multiplication may declare.
+		"struct s { int a; };\ntypedef int T;\nint f(struct s *p) { { T(*p); } return p->zz; }\n",
+		"struct s { int a; };\nint f(struct s *p) { { typeof(0) *p; } return p->zz; }\n",
+		// An array of an incomplete struct: GCC's error is at the declaration.
+		"struct s;\nint f(void) { struct s a[2]; return a[0].zz; }\n",
 	} {
 		if got := check(t, src); len(got) > 0 {
 			t.Errorf("%s: got %q, want nothing", src, got)
@@ -108,6 +115,27 @@ func TestReports(t *testing.T) {
 			"2:29: invalid application of 'sizeof' to incomplete type 'union v'|2:40: 'union u' has no member named 'zz'",
 		},
 		{"int f(int n) { return n + b1; }\nint g(void) { return b1; }\n", "1:27: 'b1' undeclared (first use in this function)|2:22: 'b1' undeclared (first use in this function)"},
+		// A tag first declared in the parameter list is another type, as
+		// incomplete as the one defined after the function.
+		{"int f(struct s *p) { return p->zz; }\nstruct s { int a; };\n", "1:30: invalid use of undefined type 'struct s'"},
+		{"int f(const struct t *q) { return sizeof(*q) + q->a; }\n", "1:41: invalid application of 'sizeof' to incomplete type 'const struct t'|1:49: invalid use of undefined type 'const struct t'"},
+		// Uses that declare nothing: a dereference, sizeof, a cast.
+		{"struct s { int a; };\nint f(struct s *p) { int v = sizeof(*p); struct s w = *p; v += (long)p; return v + p->zz + w.a; }\n", "2:85: 'struct s' has no member named 'zz'"},
+		// Comma lists of declarators.
+		{"struct s { int a; };\nint f(struct s *p) { const struct s *q = p, *r, v = *p; r = q; return r->zz + v.zz; }\n", "2:72: 'const struct s' has no member named 'zz'|2:80: 'const struct s' has no member named 'zz'"},
+		{"struct s { int a; };\nint f(void) { struct s *p = 0, q; return q.zz + p->a; }\n", "2:43: 'struct s' has no member named 'zz'"},
+		// Elements of arrays and pointers.
+		{"struct s { int a; };\nint f(struct s *p) { struct s a[2][3]; return p[1].zz + a[0][1].zz; }\n", "2:51: 'struct s' has no member named 'zz'|2:64: 'struct s' has no member named 'zz'"},
+		// Names spelled before only in parameter lists, member lists,
+		// initializers and attribute operands.
+		{"struct s { int off; };\nint g(int off, int (*cb)(int r1));\nstruct s v = { .off = 1 };\nint f(int x) { return x + off + r1; }\n", "4:27: 'off' undeclared (first use in this function)|4:33: 'r1' undeclared (first use in this function)"},
+		// At file scope, in initializers: the first use only, and no use
+		// in a function after it.
+		{
+			"struct ops { int (*f)(void); int n; int m[2]; };\nstatic int g(void) { return 0; }\nconst struct ops a = { .f = gz, .n = NN, .m = { NN, 1 } };\n" +
+				"const struct ops b = { .f = gz };\nint *p = &qq, q2 = sizeof(p);\nint f2(void) { return NN + q2 + g(); }\n",
+			"3:29: 'gz' undeclared here (not in a function)|3:38: 'NN' undeclared here (not in a function)|5:11: 'qq' undeclared here (not in a function)",
+		},
 		{"#define M(p) (p)->zz\nstruct s { int a; };\nint f(struct s *p) { return M(p); }\n", "1:17: 'struct s' has no member named 'zz'"},
 	} {
 		if got := strings.Join(check(t, tc.src), "|"); got != tc.want {

@@ -11,8 +11,12 @@
 //     and for __builtin_offsetof(struct S, m);
 //   - "invalid application of 'sizeof' to incomplete type 'struct S'"
 //     for sizeof(struct S), at "struct".
-//   - "'X' undeclared (first use in this function)" for a name no
-//     earlier token of the unit spells (see undeclared.go).
+//   - "invalid application of 'sizeof' to incomplete type 'struct S'"
+//     for sizeof(*x) with x a pointer to an incomplete struct, at the '(';
+//   - "'X' undeclared (first use in this function)" for a name nothing
+//     before its first use in the function could declare, and "'X'
+//     undeclared here (not in a function)" for the first use of such a
+//     name in a file-scope initializer (see undeclared.go).
 //
 // It is a small resolver, not a C type checker, and it says nothing
 // where it cannot decide. What it knows:
@@ -25,10 +29,17 @@
 //   - the type of an identifier x in a function: every occurrence of x in
 //     the function (parameters included) that could declare it must have
 //     the form "struct S *x" (any number of '*', qualifiers, storage class
-//     and attributes before it), all with the same type, and there must
-//     be at least one; any other possible declaration (a typedef'd type,
-//     typeof, a comma list, a cast or multiplication that looks like one)
-//     leaves x unknown. A file-scope variable is unknown;
+//     and attributes before it, array dimensions after it), all with the
+//     same type, and there must be at least one; any other possible
+//     declaration (a typedef'd type, typeof, a comma list other than
+//     "struct S *a = e, *x;" at the start of a statement, a
+//     multiplication or a cast after a type or ')' that may be one)
+//     leaves x unknown, while an occurrence that can only be an
+//     expression (sizeof(*x), y = *x, (void *)x after an operator) is a
+//     use. A parameter's tag without a definition before the function is
+//     incomplete in its body. A file-scope variable is unknown;
+//   - elements: x[i].m and x[i]->m for arrays and pointers of the form
+//     above;
 //   - the type of a member, when its declaration has that same form;
 //   - the qualifiers of the struct itself, which GCC prints ("'const
 //     struct S' has no member named 'm'" through a const struct S *,

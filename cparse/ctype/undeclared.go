@@ -1,7 +1,6 @@
 package ctype
 
 import (
-	"sort"
 	"strings"
 
 	"github.com/trampcheck/trampcheck/cparse/cpp"
@@ -9,9 +8,12 @@ import (
 
 // undeclared reports "'X' undeclared (first use in this function)" for
 // identifiers used in the function bodies of the main file (the file of
-// the unit's last token) that no earlier token of the unit spells, so that
-// nothing declared them at any scope: GCC's error at the first use in each
-// function, while no other occurrence could have declared the name. Only
+// the unit's last token) where nothing could have declared them: no
+// earlier occurrence in the function (parameters included), and none
+// outside function bodies that could declare at file scope (see
+// declSites: parameter lists, member lists, initializers and keyword
+// operands declare nothing visible); GCC's error at the first use in
+// each function. Only
 // occurrences that are clearly uses count: written in the file as they
 // stand (no macro produced them), not a member name, label, tag,
 // designator, attribute or asm operand, not called (that is an implicit
@@ -70,6 +72,11 @@ func (c *checker) undeclared(bodies []Body) {
 				}
 				if c.text(j) == "{" {
 					if end := c.match(j); end > 0 {
+						for ; j < end; j++ {
+							if c.toks.Kind(j) == cpp.Ident {
+								seen[c.toks.Text(j)] = true
+							}
+						}
 						k = end
 					}
 				}
@@ -84,10 +91,22 @@ func (c *checker) undeclared(bodies []Body) {
 			}
 		}
 	}
+	// File-scope candidates: clear uses in initializers of the main
+	// file's file-scope declarations (body -1).
+	last := -1
+	if len(cands) > 0 {
+		last = cands[len(cands)-1].i
+	}
+	for _, i := range c.inits {
+		cands = append(cands, cand{i, -1})
+		last = max(last, i)
+	}
 	if len(cands) == 0 {
 		return
 	}
-	// The first token of the unit spelling each candidate's name.
+	// The first place in the unit where each candidate's name could be
+	// declared visibly in the functions: file scope outside the bodies,
+	// but not struct and union member lists and parameter lists.
 	want := map[string]int{}
 	var filter [64][256]bool
 	for _, cd := range cands {
@@ -97,47 +116,136 @@ func (c *checker) undeclared(bodies []Body) {
 			filter[len(name)][name[0]] = true
 		}
 	}
-	last := cands[len(cands)-1].i
-	for j := 0; j <= last; j++ {
-		t := c.tok(j)
-		if t.Kind != cpp.Ident || len(t.Text) < 64 && !filter[len(t.Text)][t.Text[0]] {
-			continue
+	c.declSites(bodies, last+1, func(j int) {
+		t := c.toks.Text(j)
+		if len(t) < 64 && !filter[len(t)][t[0]] {
+			return
 		}
-		if f, ok := want[t.Text]; ok && f < 0 {
-			want[t.Text] = j
+		if f, ok := want[t]; ok && f < 0 {
+			want[t] = j
 		}
-	}
-	// A name whose first spelling is a clear use is undeclared there and
-	// in every later function whose first occurrence of it is a clear use
-	// too, until an occurrence that could declare it. A use that a macro
-	// produced in a function already reported is passed over (GCC reports
-	// once per function); anywhere else it stops the search.
+	})
+	// A candidate is the first occurrence of its name in its function
+	// (parameters included), a clear use: undeclared when no file-scope
+	// declaration site precedes it. GCC reports it once per function.
+	// A file-scope use is reported when it is the name's first site (GCC
+	// then declares the name at file scope: no later use is reported,
+	// in a function either).
 	for _, cd := range cands {
-		name := c.toks.Text(cd.i)
-		if want[name] != cd.i {
-			continue
-		}
-		c.report(cd.i, "'%s' undeclared (first use in this function)", name)
-		reported := cd.body
-		for j := cd.i + 1; j < c.toks.Len(); j++ {
-			if c.toks.Kind(j) != cpp.Ident || c.toks.Text(j) != name {
-				continue
-			}
-			bi := sort.Search(len(bodies), func(n int) bool { return bodies[n].Close > j })
-			if bi == len(bodies) || j <= bodies[bi].Open {
-				break // outside function bodies
-			}
-			if bi == reported && c.clearUse(j, false) {
-				continue
-			}
-			if bi == reported || c.toks.Token(bodies[bi].Open).Exp.File != main || !c.clearUse(j, true) {
-				break
-			}
-			c.report(j, "'%s' undeclared (first use in this function)", name)
-			reported = bi
+		f := want[c.toks.Text(cd.i)]
+		switch {
+		case cd.body < 0 && (f < 0 || f >= cd.i):
+			c.report(cd.i, "'%s' undeclared here (not in a function)", c.toks.Text(cd.i))
+		case cd.body >= 0 && (f < 0 || f > cd.i):
+			c.report(cd.i, "'%s' undeclared (first use in this function)", c.toks.Text(cd.i))
 		}
 	}
 }
+
+// declSites calls site for every identifier before token index last, outside
+// the function bodies, that could declare an ordinary identifier visible
+// in a later function: not inside a parameter list (prototype scope), the
+// operand of an attribute, sizeof or a similar keyword, or the braces of a
+// struct or union member list or an initializer (enumerator lists count:
+// they declare at file scope). Where the kind of a bracket is not clear,
+// its identifiers count.
+func (c *checker) declSites(bodies []Body, last int, site func(int)) {
+	// quiet[d] says whether the bracket at depth d (and so everything in
+	// it) declares nothing visible; enum marks the innermost brace of an
+	// enumerator list, which counts even inside a member list.
+	type frame struct{ quiet, brace bool }
+	var stack []frame
+	quiet := func() bool {
+		// The innermost brace decides, unless a parameter list or an
+		// operand is around it.
+		for i := len(stack) - 1; i >= 0; i-- {
+			if stack[i].quiet && !stack[i].brace {
+				return true
+			}
+		}
+		for i := len(stack) - 1; i >= 0; i-- {
+			if stack[i].brace {
+				return stack[i].quiet
+			}
+		}
+		return false
+	}
+	bi := 0
+	for j := 0; j < last; j++ {
+		for bi < len(bodies) && bodies[bi].Close < j {
+			bi++
+		}
+		if bi < len(bodies) && bodies[bi].Open == j {
+			j = bodies[bi].Close
+			continue
+		}
+		t := c.tok(j)
+		switch t.Kind {
+		case cpp.Ident:
+			if !keywords[t.Text] && !quiet() {
+				// Not a member designator or a tag.
+				switch c.text(j - 1) {
+				case ".", "->", "struct", "union", "enum":
+				default:
+					site(j)
+				}
+			}
+		case cpp.Punct:
+			switch t.Text {
+			case "(":
+				stack = append(stack, frame{quiet: c.paramList(j)})
+			case "[":
+				stack = append(stack, frame{})
+			case "{":
+				stack = append(stack, frame{quiet: c.memberList(j), brace: true})
+			case ")", "]", "}":
+				if len(stack) > 0 {
+					stack = stack[:len(stack)-1]
+				}
+			}
+		}
+	}
+}
+
+// paramList reports whether the '(' at j, outside function bodies, surely
+// opens a parameter list or the operand of a keyword (attribute, sizeof,
+// typeof, _Static_assert, asm), not a parenthesised declarator.
+func (c *checker) paramList(j int) bool {
+	if j == 0 {
+		return false
+	}
+	p := c.tok(j - 1)
+	switch {
+	case p.Text == ")" || p.Text == "]":
+		return true // (*fp)(int x), (*a[2])(int x)
+	case p.Kind != cpp.Ident:
+		return false
+	case keywords[p.Text]:
+		return !typeKw[p.Text] && !qualKw[p.Text] && !storageKw[p.Text] && !tagKw(p.Text)
+	}
+	// A name before '(' is a declarator's (a function's) unless it is a
+	// type: a typedef name, or a tag.
+	return !c.typedef(p.Text) && !tagKw(c.text(j-2))
+}
+
+// memberList reports whether the '{' at j, outside function bodies,
+// surely opens a struct or union member list, not an enumerator list or
+// an initializer (where a use of an undeclared name binds it at file
+// scope for GCC, which reports no later use).
+func (c *checker) memberList(j int) bool {
+	p := c.text(j - 1)
+	switch {
+	case p == "struct" || p == "union":
+		return true
+	case c.ident(j - 1):
+		k := c.text(j - 2)
+		return k == "struct" || k == "union"
+	}
+	return false
+}
+
+// tagKw reports whether s is struct, union or enum.
+func tagKw(s string) bool { return s == "struct" || s == "union" || s == "enum" }
 
 // clearUse reports whether the identifier at k is surely a use of an
 // ordinary identifier (see undeclared); direct: written in the file as it
@@ -150,7 +258,7 @@ func (c *checker) clearUse(k int, direct bool) bool {
 		}
 	}
 	if keywords[t.Text] || strings.HasPrefix(t.Text, "__builtin_") ||
-		strings.HasPrefix(t.Text, "__atomic_") || strings.HasPrefix(t.Text, "__sync_") || strings.HasPrefix(t.Text, "__has_") {
+		t.Text == "__int128_t" || t.Text == "__uint128_t" || strings.HasPrefix(t.Text, "__atomic_") || strings.HasPrefix(t.Text, "__sync_") || strings.HasPrefix(t.Text, "__has_") {
 		return false
 	}
 	switch c.text(k - 1) {
