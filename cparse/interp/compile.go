@@ -805,7 +805,7 @@ func (c *compiler) ident(n cc.Node, name string) (*expr, error) {
 func localExpr(l *local) *expr {
 	if l.slot >= 0 {
 		s, name := l.slot, l.name
-		return &expr{t: l.t, slot: s, eval: func(fr *frame) uint64 {
+		return &expr{t: l.t, slot: s, regName: name, eval: func(fr *frame) uint64 {
 			v := fr.s[s]
 			if v == unassigned {
 				fr.m.fail("%s is read before it is assigned", name)
