@@ -32,6 +32,9 @@ type expr struct {
 	// regName is the name of the register local that slot names, for
 	// the message of a read before assignment.
 	regName string
+	// noInit is set when slot names a register local declared without an
+	// initializer, whose reads check that it was assigned.
+	noInit bool
 }
 
 // sext sign-extends the low size bytes of v (size 1, 2 or 4).
@@ -164,6 +167,12 @@ func (c *compiler) convert(e *expr, t *ctype, n cc.Node) (evalFn, error) {
 	if s := e.slot; s >= 0 && t.kind == kInt && !t.isBool && t.size == 4 {
 		// A register local narrowed to 32 bits, read in the same closure.
 		name := e.regName
+		if !e.noInit {
+			if t.signed {
+				return func(fr *frame) uint64 { return uint64(int64(int32(fr.s[s]))) }, nil
+			}
+			return func(fr *frame) uint64 { return uint64(uint32(fr.s[s])) }, nil
+		}
 		if t.signed {
 			return func(fr *frame) uint64 {
 				v := fr.s[s]

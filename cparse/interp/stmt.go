@@ -125,6 +125,7 @@ func (c *compiler) declaration(d *cc.Declaration) ([]stmtFn, error) {
 		}
 		// Declare after compiling the initializer: "int x = x" is not ours.
 		l := c.declare(name, t)
+		l.noInit = l.slot >= 0 && id.Initializer == nil
 		le := localExpr(l)
 		line := c.span(id)
 		switch {
