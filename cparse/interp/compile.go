@@ -28,6 +28,10 @@ type local struct {
 	t    *ctype
 	slot int // >= 0 for register locals
 	off  int // memory locals
+	// noInit is set for a register local declared without an
+	// initializer: only its slot can hold unassigned, so only its reads
+	// check for it (parameters and initialised locals never hold it).
+	noInit bool
 }
 
 // unassigned is the value of a register local declared without an
@@ -805,7 +809,10 @@ func (c *compiler) ident(n cc.Node, name string) (*expr, error) {
 func localExpr(l *local) *expr {
 	if l.slot >= 0 {
 		s, name := l.slot, l.name
-		return &expr{t: l.t, slot: s, eval: func(fr *frame) uint64 {
+		if !l.noInit {
+			return &expr{t: l.t, slot: s, eval: func(fr *frame) uint64 { return fr.s[s] }}
+		}
+		return &expr{t: l.t, slot: s, regName: name, noInit: true, eval: func(fr *frame) uint64 {
 			v := fr.s[s]
 			if v == unassigned {
 				fr.m.fail("%s is read before it is assigned", name)
@@ -1173,6 +1180,45 @@ func (c *compiler) inline(x cc.Node, fn *function, args []cc.ExpressionNode) (*e
 		if retEval, err = c.convert(e, fn.ret, ret); err != nil {
 			return nil, err
 		}
+	}
+	// The parameters' slots are fresh slots of this call site, which no
+	// argument reads (the arguments are compiled in the caller's scope and
+	// fn calls no file function), so the arguments are stored directly.
+	if len(conv) <= 3 {
+		var a0, a1, a2 evalFn
+		var s0, s1, s2 int
+		switch len(conv) {
+		case 3:
+			a2, s2 = conv[2], slots[2]
+			fallthrough
+		case 2:
+			a1, s1 = conv[1], slots[1]
+			fallthrough
+		case 1:
+			a0, s0 = conv[0], slots[0]
+		}
+		n := len(conv)
+		return &expr{t: fn.ret, slot: -1, eval: func(fr *frame) uint64 {
+			switch n {
+			case 3:
+				fr.s[s0], fr.s[s1], fr.s[s2] = a0(fr), a1(fr), a2(fr)
+			case 2:
+				fr.s[s0], fr.s[s1] = a0(fr), a1(fr)
+			case 1:
+				fr.s[s0] = a0(fr)
+			}
+			m := fr.m
+			if m.trace {
+				for _, s := range slots {
+					m.slotDef[fr.so+s] = span
+				}
+			}
+			cur := m.cur
+			body(fr)
+			r := retEval(fr)
+			m.cur = cur
+			return r
+		}}, nil
 	}
 	n := len(conv)
 	return &expr{t: fn.ret, slot: -1, eval: func(fr *frame) uint64 {

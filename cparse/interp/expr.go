@@ -26,6 +26,28 @@ type expr struct {
 	// invocation (even when the value is constant), so a constant site is
 	// not folded where the generic code runs eval.
 	site bool
+	// raw, when set, evaluates a signed integer load without its sign
+	// extension (the bits zero-extended).
+	raw evalFn
+	// regName is the name of the register local that slot names, for
+	// the message of a read before assignment.
+	regName string
+	// noInit is set when slot names a register local declared without an
+	// initializer, whose reads check that it was assigned.
+	noInit bool
+}
+
+// sext sign-extends the low size bytes of v (size 1, 2 or 4).
+func sext(v uint64, size int) uint64 {
+	switch size {
+	case 1:
+		return uint64(int64(int8(v)))
+	case 2:
+		return uint64(int64(int16(v)))
+	case 4:
+		return uint64(int64(int32(v)))
+	}
+	return v
 }
 
 func constExpr(t *ctype, v uint64) *expr {
@@ -71,8 +93,11 @@ func memLvalueAt(t *ctype, addr evalFn, kind addrKind, base evalFn, off uint64) 
 	case t.kind == kInt && t.size == 1 && t.isBool:
 		e.eval = func(fr *frame) uint64 { return norm(tBool, fr.m.mem.load(addr(fr), 1)) }
 	default:
-		size, n := t.size, normFunc(t)
-		if n == nil {
+		// A load zero-extends, which is already the value of an unsigned
+		// integer or a pointer; a signed integer narrower than 64 bits is
+		// sign-extended inline.
+		size := t.size
+		if t.kind != kInt || !t.signed || size >= 8 {
 			switch kind {
 			case addrFrame:
 				e.eval = func(fr *frame) uint64 { return fr.m.mem.load(fr.base+off, size) }
@@ -85,19 +110,26 @@ func memLvalueAt(t *ctype, addr evalFn, kind addrKind, base evalFn, off uint64) 
 			default:
 				e.eval = func(fr *frame) uint64 { return fr.m.mem.load(addr(fr), size) }
 			}
-		} else {
-			switch kind {
-			case addrFrame:
-				e.eval = func(fr *frame) uint64 { return n(fr.m.mem.load(fr.base+off, size)) }
-			case addrGlobal:
-				e.eval = func(fr *frame) uint64 { return n(fr.m.mem.load(fr.m.gbase+off, size)) }
-			case addrConst:
-				e.eval = func(fr *frame) uint64 { return n(fr.m.mem.load(off, size)) }
-			case addrBase:
-				e.eval = func(fr *frame) uint64 { return n(fr.m.mem.load(base(fr)+off, size)) }
-			default:
-				e.eval = func(fr *frame) uint64 { return n(fr.m.mem.load(addr(fr), size)) }
-			}
+			break
+		}
+		// raw is the load without the sign extension: the value of the
+		// same-size unsigned type, which convert uses directly.
+		switch kind {
+		case addrFrame:
+			e.eval = func(fr *frame) uint64 { return sext(fr.m.mem.load(fr.base+off, size), size) }
+			e.raw = func(fr *frame) uint64 { return fr.m.mem.load(fr.base+off, size) }
+		case addrGlobal:
+			e.eval = func(fr *frame) uint64 { return sext(fr.m.mem.load(fr.m.gbase+off, size), size) }
+			e.raw = func(fr *frame) uint64 { return fr.m.mem.load(fr.m.gbase+off, size) }
+		case addrConst:
+			e.eval = func(fr *frame) uint64 { return sext(fr.m.mem.load(off, size), size) }
+			e.raw = func(fr *frame) uint64 { return fr.m.mem.load(off, size) }
+		case addrBase:
+			e.eval = func(fr *frame) uint64 { return sext(fr.m.mem.load(base(fr)+off, size), size) }
+			e.raw = func(fr *frame) uint64 { return fr.m.mem.load(base(fr)+off, size) }
+		default:
+			e.eval = func(fr *frame) uint64 { return sext(fr.m.mem.load(addr(fr), size), size) }
+			e.raw = func(fr *frame) uint64 { return fr.m.mem.load(addr(fr), size) }
 		}
 	}
 	return e
@@ -126,6 +158,37 @@ func (c *compiler) convert(e *expr, t *ctype, n cc.Node) (evalFn, error) {
 	if f == nil || (vt.kind == kInt && !t.isBool && (vt.size < t.size && !vt.signed)) ||
 		(vt.kind == kInt && vt.size == t.size && vt.signed == t.signed && vt.isBool == t.isBool) {
 		return e.eval, nil
+	}
+	if e.raw != nil && t.kind == kInt && !t.signed && !t.isBool && t.size == vt.size {
+		// A signed load converted to the unsigned type of its size: the
+		// loaded bits, zero-extended.
+		return e.raw, nil
+	}
+	if s := e.slot; s >= 0 && t.kind == kInt && !t.isBool && t.size == 4 {
+		// A register local narrowed to 32 bits, read in the same closure.
+		name := e.regName
+		if !e.noInit {
+			if t.signed {
+				return func(fr *frame) uint64 { return uint64(int64(int32(fr.s[s]))) }, nil
+			}
+			return func(fr *frame) uint64 { return uint64(uint32(fr.s[s])) }, nil
+		}
+		if t.signed {
+			return func(fr *frame) uint64 {
+				v := fr.s[s]
+				if v == unassigned {
+					fr.m.fail("%s is read before it is assigned", name)
+				}
+				return uint64(int64(int32(v)))
+			}, nil
+		}
+		return func(fr *frame) uint64 {
+			v := fr.s[s]
+			if v == unassigned {
+				fr.m.fail("%s is read before it is assigned", name)
+			}
+			return uint64(uint32(v))
+		}, nil
 	}
 	return convFunc(t, e.eval), nil
 }

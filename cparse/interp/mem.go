@@ -79,7 +79,14 @@ func (mem *memory) load(a uint64, size int) uint64 {
 }
 
 func (mem *memory) store(a uint64, size int, v uint64) {
-	r, off := mem.find(a, size)
+	// The fast path of find, inline, as in load.
+	var off int
+	r := mem.last
+	if a-r.base < uint64(len(r.buf)) && a-r.base+uint64(size) <= uint64(len(r.buf)) {
+		off = int(a - r.base)
+	} else {
+		r, off = mem.find(a, size)
+	}
 	if r.ro {
 		mem.m.fail("store to read-only %s at %#x", r.name, a)
 	}

@@ -72,6 +72,35 @@ type Site struct {
 	Parent *Site
 	kids   []*Site
 	id     int32 // index in the machine's site table
+	// byID holds kids by compile-time site id: byID[i] is the child for
+	// site id byLo+i (nil when not made yet).
+	byID []*Site
+	byLo int
+}
+
+// kidAt returns the child of s for compile-time site sid, or nil.
+func (s *Site) kidAt(sid int) *Site {
+	if i := sid - s.byLo; i >= 0 && i < len(s.byID) {
+		return s.byID[i]
+	}
+	return nil
+}
+
+// setKid records k as the child of s for compile-time site sid.
+func (s *Site) setKid(sid int, k *Site) {
+	switch {
+	case len(s.byID) == 0:
+		s.byLo = sid
+		s.byID = []*Site{k}
+		return
+	case sid < s.byLo:
+		n := make([]*Site, s.byLo-sid+len(s.byID))
+		copy(n[s.byLo-sid:], s.byID)
+		s.byID, s.byLo = n, sid
+	case sid-s.byLo >= len(s.byID):
+		s.byID = append(s.byID, make([]*Site, sid-s.byLo+1-len(s.byID))...)
+	}
+	s.byID[sid-s.byLo] = k
 }
 
 // child returns the node below s for line, made on first use: an EMIT
@@ -96,10 +125,17 @@ func (m *Machine) cachedChild(sid int, s *Site, line int, macro, fn string) *Sit
 			return e.child
 		}
 	}
-	k := m.child(s, line, macro, fn)
-	if sid >= 0 && sid < len(m.siteCache) {
-		m.siteCache[sid] = siteCacheEntry{s, k}
+	if sid < 0 || sid >= len(m.siteCache) {
+		return m.child(s, line, macro, fn)
 	}
+	// A compile-time site has one line, macro and function, so its child
+	// under s is found by sid without comparing the kids.
+	k := s.kidAt(sid)
+	if k == nil {
+		k = m.child(s, line, macro, fn)
+		s.setKid(sid, k)
+	}
+	m.siteCache[sid] = siteCacheEntry{s, k}
 	return k
 }
 

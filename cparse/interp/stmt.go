@@ -125,6 +125,7 @@ func (c *compiler) declaration(d *cc.Declaration) ([]stmtFn, error) {
 		}
 		// Declare after compiling the initializer: "int x = x" is not ours.
 		l := c.declare(name, t)
+		l.noInit = l.slot >= 0 && id.Initializer == nil
 		le := localExpr(l)
 		line := c.span(id)
 		switch {
@@ -380,6 +381,7 @@ func (c *compiler) selection(s *cc.SelectionStatement) (stmtFn, error) {
 		return nil, err
 	}
 	line := c.condSpan(s.Token, s.ExpressionList)
+	raw := cond
 	if s.Case != cc.SelectionStatementSwitch {
 		cond = c.branch(line, s.ExpressionList, cond)
 	}
@@ -395,7 +397,12 @@ func (c *compiler) selection(s *cc.SelectionStatement) (stmtFn, error) {
 				return nil, err
 			}
 		}
-		return c.lined(line, func(fr *frame) ctl {
+		// The untraced run takes one closure for lined, branch and the
+		// selection: it sets the line (as lined does outside macros) and
+		// evaluates the bare condition (branch records only when tracing).
+		// A traced run takes the general path below.
+		hasElse := s.Case == cc.SelectionStatementIfElse
+		general := c.lined(line, func(fr *frame) ctl {
 			m := fr.m
 			taken := cond(fr) != 0
 			if m.trace {
@@ -413,7 +420,24 @@ func (c *compiler) selection(s *cc.SelectionStatement) (stmtFn, error) {
 				return then(fr)
 			}
 			return els(fr)
-		}), nil
+		})
+		inMacro := c.inMacro > 0
+		return func(fr *frame) ctl {
+			m := fr.m
+			if m.trace {
+				return general(fr)
+			}
+			if !inMacro {
+				m.cur = line
+			}
+			if raw(fr) != 0 {
+				return then(fr)
+			}
+			if hasElse {
+				return els(fr)
+			}
+			return ctlNext
+		}, nil
 	case cc.SelectionStatementSwitch:
 		return c.switchStmt(s)
 	}
