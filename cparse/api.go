@@ -167,9 +167,10 @@ type Options struct {
 	// or headers never share one. Nil shares nothing.
 	Closures *Closures
 	// SkipTypeErrors leaves out of a translation unit's diagnostics
-	// (TU.Diags) the type errors that package ctype decides (unknown
-	// members, undefined struct types, undeclared identifiers), which
-	// only the builderrors check reports and which cost about a third of
+	// (TU.Diags) the errors of function bodies: argument counts, implicit
+	// declarations and the type errors that package ctype decides
+	// (unknown members, undefined struct types, undeclared identifiers),
+	// which only the builderrors check reports and which cost about 40% of
 	// the declaration scan; TU.Typed then says false. A driver sets it
 	// when no check it runs reads TU.Diags.
 	SkipTypeErrors bool

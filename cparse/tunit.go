@@ -48,8 +48,9 @@ type TU struct {
 	// redefinitions; see tu.Diag), in unit order; with Typed, also the
 	// type errors of package ctype.
 	Diags []tu.Diag
-	// Typed says that Diags include the type errors of package ctype
-	// (the unit was read without Options.SkipTypeErrors). A unit without
+	// Typed says that Diags include the errors of function bodies
+	// (argument counts, implicit declarations, the type errors of package
+	// ctype: the unit was read without Options.SkipTypeErrors). A unit without
 	// them must never be taken for one without type errors.
 	Typed bool
 }

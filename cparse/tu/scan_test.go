@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/trampcheck/trampcheck/cparse/cpp"
+	"github.com/trampcheck/trampcheck/cparse/ctype"
 	"github.com/trampcheck/trampcheck/cparse/tu"
 )
 
@@ -188,5 +189,45 @@ func TestScanErrors(t *testing.T) {
 		if err == nil || err.Error() != tc.want {
 			t.Errorf("%q: got error %v, want %q", tc.src, err, tc.want)
 		}
+	}
+}
+
+// TestScanBodyErrorsOnDemand: the errors of function bodies (a call with
+// too many arguments, an implicit declaration, an unknown member) are in
+// Diags only when the scan is asked for them; the declarations' own
+// errors (a redefinition) are there either way.
+func TestScanBodyErrorsOnDemand(t *testing.T) {
+	const src = "struct s { int a; };\nint two(int a, int b);\n" +
+		"int g(struct s *p) { return two(1, 2, 3) + implicit_f() + p->b; }\n" +
+		"int h(void) { return 0; }\nint h(void) { return 1; }\n"
+	cfg := &cpp.Config{Read: func(p string) ([]byte, error) {
+		if p == "m.c" {
+			return []byte(src), nil
+		}
+		return nil, fs.ErrNotExist
+	}}
+	u, err := cpp.Preprocess(cfg, "m.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs := func(types bool) string {
+		sc, err := tu.ScanTokensTypes(ctype.Slice(u.Tokens), types)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, d := range sc.Diags {
+			got = append(got, d.Msg)
+		}
+		return strings.Join(got, "\n")
+	}
+	redef := "redefinition of 'h'"
+	for _, want := range []string{"too many arguments to function 'two'", "implicit declaration of function 'implicit_f'", "'struct s' has no member named 'b'", redef} {
+		if got := msgs(true); !strings.Contains(got, want) {
+			t.Errorf("with body errors: diags\n%s\nlack %q", got, want)
+		}
+	}
+	if got := msgs(false); got != redef {
+		t.Errorf("without body errors: diags %q, want only %q", got, redef)
 	}
 }
