@@ -472,15 +472,7 @@ func (p *pp) run(name string) (err error) {
 	if s := p.cfg.Share; s != nil {
 		defer s.close()
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			e, ok := r.(*Error)
-			if !ok {
-				panic(r)
-			}
-			err = e
-		}
-	}()
+	defer catch(&err)
 	// The main file first, so that it is Files[0].
 	cf, rerr := p.load(name)
 	if rerr != nil {
@@ -525,17 +517,22 @@ func (p *pp) run(name string) (err error) {
 	return p.loop(next)
 }
 
+// catch, deferred, ends a run that panicked with an *Error (how the
+// preprocessor stops at a fatal error) with that error in *err; any other
+// panic goes on.
+func catch(err *error) {
+	if r := recover(); r != nil {
+		e, ok := r.(*Error)
+		if !ok {
+			panic(r)
+		}
+		*err = e
+	}
+}
+
 // resume runs a state forked from a leader (see Share) to the end.
 func (p *pp) resume() (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			e, ok := r.(*Error)
-			if !ok {
-				panic(r)
-			}
-			err = e
-		}
-	}()
+	defer catch(&err)
 	return p.loop(func() {})
 }
 
