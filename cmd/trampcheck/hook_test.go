@@ -107,11 +107,14 @@ const (
 
 func hasSendEmail(t *testing.T) {
 	t.Helper()
-	out, err := exec.Command("git", "--exec-path").Output()
+	out, err := exec.Command(testtool.Path(t, "git", "git"), "--exec-path").Output()
 	if err != nil {
-		t.Skip("git not installed")
+		t.Fatalf("git --exec-path: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(strings.TrimSpace(string(out)), "git-send-email")); err != nil {
+		if testtool.Required() {
+			t.Fatalf("git send-email is required (Debian package git-email): %v", err)
+		}
 		t.Skip("git send-email not installed (Debian package git-email)")
 	}
 }
