@@ -125,6 +125,47 @@
 // is to save the counter before storing the backchain (the mvc at +14
 // before the stg at +8), or to keep the backchain slot away from 64.
 //
+// # The finding on Linux 6.12 (6.12.118): a structure of 3, 5, 6 or 7 bytes
+//
+// The s390x ELF ABI passes a structure whose size is not 1, 2, 4 or 8
+// bytes by reference: the caller makes a copy and passes its address in
+// the argument's register or stack slot. The 6.12 trampoline's comment
+// says "arguments that are 8 bytes or smaller are packed into a register",
+// and the generator copies such an argument's register (stg, reported at
+// the EMIT after "if (m->arg_size[i] <= 8) {") or stack slot (mvc, the
+// EMIT after it) into the BPF context as it is. A program therefore reads
+// the address of the caller's copy where BPF gives a structure of up to 8
+// bytes one u64 slot holding its value (btf_func_model's arg_size, as
+// the trampoline's own nr_bpf_args counts it), as
+//
+//	ctx: fexit0: argument 5 (struct3): context slot 0x3ff0400efd0 is the
+//	address of the caller's copy (the s390x ABI passes a 3-byte structure
+//	by reference), want the structure's bytes 3b b7 b2; at +56 mvc
+//	312(8,%r15),440(%r15) [args=16,1s,12,2s,4s,3,8s,5,16,9 ...]
+//
+// The covering set and the matrix have such structures only in stack
+// positions (the mvc line); the GCC harness's cases also pass them in
+// registers (the stg line, TestTrampolinesGCC).
+// Evidence: in the GCC harness (refimpl/emu/abi/gccharness, run under
+// qemu-s390x in CI) the gcc-compiled caller passes 3, 5, 6 and 7-byte
+// structures by reference and the programs find the structure's bytes
+// only by dereferencing their context slot, on qemu and on the emulator
+// alike. Whether a kernel lets a program attach to such a function
+// depends on the BTF it has for it (the 2025 proposal to refuse struct
+// arguments the trampoline cannot place was not merged; the check moved
+// into pahole): trampcheck does not model BTF generation, so the finding
+// says what a program gets if it attaches. A fix, which TestByRefFixed
+// writes into the file and runs (the finding goes, nothing else changes):
+//
+//	if ((m->arg_flags[i] & BTF_FMODEL_STRUCT_ARG) &&
+//	    (m->arg_size[i] == 3 || m->arg_size[i] == 5 ||
+//	     m->arg_size[i] == 6 || m->arg_size[i] == 7)) {
+//		/* lgr %r1,%arg or lg %r1,arg(%r15) */
+//		/* xc bpf_arg_off(8,%r15),bpf_arg_off(%r15) */
+//		/* mvc bpf_arg_off+8-size(size,%r15),0(%r1) */
+//		j += 1;
+//	} else if (m->arg_size[i] <= 8) {
+//
 // These are the only findings on the unmodified file; the tests require
 // them (and only them) on the real file, and tell when they are gone.
 //

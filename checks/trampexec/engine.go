@@ -294,7 +294,7 @@ func responsible(code []byte, fd abi.Finding, run *abi.TrampRun) (off int, how s
 		return last()
 	case fd.Rule == abi.RuleRet && strings.HasPrefix(fd.Text, "caller got"):
 		return last()
-	case fd.Rule == abi.RuleFault || fd.Rule == abi.RuleStore:
+	case fd.Rule == abi.RuleFault || fd.Rule == abi.RuleStore || fd.Store:
 		return fd.Off, ""
 	case fd.Rule == abi.RuleTailCall && strings.HasPrefix(fd.Text, "caller's"):
 		return fd.Off, ""

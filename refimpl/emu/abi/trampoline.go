@@ -88,6 +88,9 @@ type Finding struct {
 	// violation was seen (the call instruction ends there); -1 when not.
 	Off  int
 	Text string
+	// Store says that Off is the instruction that stored the wrong value
+	// (a context slot), not a return address.
+	Store bool
 }
 
 // String returns "rule at +off: text".
@@ -176,8 +179,10 @@ var ErrTrampoline = errors.New("bad trampoline description")
 // return values are not compared, nor the struct_ops return value when
 // every fentry program was skipped (no documented value: the 6.12
 // trampoline then returns whatever its return value slot held).
-// A structure of 3, 5, 6 or 7 bytes (passed by reference) is not checked
-// in the BPF context: what its slot should hold is an open question.
+// A structure of 3, 5, 6 or 7 bytes, which the caller passes by
+// reference, must still reach a program as its value: BPF gives every
+// argument of up to 8 bytes one u64 context slot holding it (RuleCtx;
+// the structure's bytes are compared with the slot's low-order bytes).
 func RunTrampoline(t *Trampoline, seed uint64) (*TrampRun, error) {
 	r, err := NewTrampRunner()
 	if err != nil {
@@ -226,7 +231,7 @@ func (r *TrampRunner) Run(t *Trampoline, seed uint64) (*TrampRun, error) {
 		return -1
 	}
 	report := func(rule string, at uint64, format string, args ...any) {
-		run.Findings = append(run.Findings, Finding{rule, off(at), fmt.Sprintf(format, args...)})
+		run.Findings = append(run.Findings, Finding{Rule: rule, Off: off(at), Text: fmt.Sprintf(format, args...)})
 	}
 
 	callOrig := t.Flags&FlagCallOrig != 0
@@ -428,7 +433,10 @@ func (r *TrampRunner) Run(t *Trampoline, seed uint64) (*TrampRun, error) {
 				report(RuleCall, at, "%s: interpreted program got %%r3 %#x, want insnsi %#x", q.name, sc.Regs[3], q.Insnsi)
 			}
 			ctx := sc.Regs[2]
-			checkCtx(func(format string, a ...any) { report(RuleCtx, at, format, a...) }, e, q.name, ctx, args)
+			checkCtx(func(pc uint64, store bool, format string, a ...any) {
+				report(RuleCtx, pc, format, a...)
+				run.Findings[len(run.Findings)-1].Store = store
+			}, e, at, q.name, ctx, args)
 			if b, err := e.Mem.Read(ctx-16, 16); err != nil {
 				report(RuleCtx, at, "%s: ctx-16: %v", q.name, err)
 			} else {
@@ -520,22 +528,25 @@ func (r *TrampRunner) Run(t *Trampoline, seed uint64) (*TrampRun, error) {
 			order = append(order, ev)
 		default:
 			if i == 0 || run.Events[i-1] != "enter" || i+1 >= len(run.Events) || run.Events[i+1] != "exit" {
-				run.Findings = append(run.Findings, Finding{RuleOrder, -1, fmt.Sprintf("%s is not between enter and exit", ev)})
+				run.Findings = append(run.Findings, Finding{Rule: RuleOrder, Off: -1, Text: fmt.Sprintf("%s is not between enter and exit", ev)})
 			}
 			order = append(order, ev)
 		}
 	}
 	if strings.Join(order, " ") != strings.Join(want, " ") {
-		run.Findings = append(run.Findings, Finding{RuleOrder, -1, fmt.Sprintf("calls in the order %v, want %v", order, want)})
+		run.Findings = append(run.Findings, Finding{Rule: RuleOrder, Off: -1, Text: fmt.Sprintf("calls in the order %v, want %v", order, want)})
 	}
 	if callOrig && nTramp != 2 || !callOrig && nTramp != 0 {
-		run.Findings = append(run.Findings, Finding{RuleOrder, -1, fmt.Sprintf("%d calls of __bpf_tramp_enter/exit, want 2 with CALL_ORIG, else 0", nTramp)})
+		run.Findings = append(run.Findings, Finding{Rule: RuleOrder, Off: -1, Text: fmt.Sprintf("%d calls of __bpf_tramp_enter/exit, want 2 with CALL_ORIG, else 0", nTramp)})
 	}
 	return run, nil
 }
 
-// checkCtx compares the BPF context of a program with the arguments.
-func checkCtx(report func(format string, a ...any), e *Env, who string, ctx uint64, args []Value) {
+// checkCtx compares the BPF context of a program with the arguments. A
+// difference is reported at at (where the program was called), or, for a
+// structure passed by reference, at the instruction that last wrote its
+// slot.
+func checkCtx(report func(pc uint64, store bool, format string, a ...any), e *Env, at uint64, who string, ctx uint64, args []Value) {
 	off := uint64(0)
 	for i, a := range args {
 		n := uint64(8)
@@ -544,18 +555,37 @@ func checkCtx(report func(format string, a ...any), e *Env, who string, ctx uint
 		}
 		got, err := e.Mem.Read(ctx+off, int(n))
 		if err != nil {
-			report("%s: context at %#x: %v", who, ctx, err)
+			report(at, false, "%s: context at %#x: %v", who, ctx, err)
 			return
 		}
 		switch {
 		case a.Size > 8:
 			if string(got[:a.Size]) != string(a.Bytes) {
-				report("%s: argument %d (%v): context bytes % x, want % x", who, i, a.Arg, got[:a.Size], a.Bytes)
+				report(at, false, "%s: argument %d (%v): context bytes % x, want % x", who, i, a.Arg, got[:a.Size], a.Bytes)
 			}
 		case !a.ByRef():
 			if v := binary.BigEndian.Uint64(got); v != Extend(a.Arg, a.Bytes) {
-				report("%s: argument %d (%v): context slot %#x, want %#x", who, i, a.Arg, v, Extend(a.Arg, a.Bytes))
+				report(at, false, "%s: argument %d (%v): context slot %#x, want %#x", who, i, a.Arg, v, Extend(a.Arg, a.Bytes))
 			}
+		default:
+			// A structure of 3, 5, 6 or 7 bytes: the caller passed the
+			// address of a copy, BPF gives the structure one u64 slot
+			// with its value (its bytes in the slot's low-order bytes,
+			// as a 4-byte structure's register image leaves them). The
+			// high-order bytes are not compared.
+			if string(got[8-a.Size:]) == string(a.Bytes) {
+				break
+			}
+			pc, store := at, false
+			if w, ok := e.LastWriter(ctx + off); ok {
+				pc, store = w.PC, true
+			}
+			v := binary.BigEndian.Uint64(got)
+			what := fmt.Sprintf("context slot %#x", v)
+			if i < len(e.ArgImages) && v == e.ArgImages[i] {
+				what = fmt.Sprintf("context slot %#x is the address of the caller's copy (the s390x ABI passes a %d-byte structure by reference)", v, a.Size)
+			}
+			report(pc, store, "%s: argument %d (%v): %s, want the structure's bytes % x", who, i, a.Arg, what, a.Bytes)
 		}
 		off += n
 	}
