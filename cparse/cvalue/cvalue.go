@@ -301,6 +301,19 @@ var (
 	ErrShift   = errors.New("shift count out of range")
 )
 
+// shiftError is ErrShift with the count and the operand's width.
+type shiftError struct {
+	n    int64
+	bits uint8
+}
+
+func (e shiftError) Error() string {
+	return fmt.Sprintf("shift count %d out of range for %d-bit operand", e.n, e.bits)
+}
+
+// Is makes errors.Is(err, ErrShift) hold.
+func (e shiftError) Is(target error) bool { return target == ErrShift }
+
 // Unary evaluates op x for op "-", "+", "~" or "!".
 func Unary(op string, x Value) (Value, error) {
 	if op == "!" {
@@ -329,7 +342,7 @@ func Binary(op string, x, y Value) (Value, error) {
 		a := Norm(t, x.Bits)
 		n := Convert(y, Promote(y.T)).Int64()
 		if n < 0 || n >= int64(t.Bits) {
-			return Value{}, fmt.Errorf("%w: %d for a %d-bit operand", ErrShift, n, t.Bits)
+			return Value{}, shiftError{n, t.Bits}
 		}
 		if op == "<<" {
 			return Make(t, a<<uint(n)), nil
