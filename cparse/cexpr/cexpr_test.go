@@ -96,7 +96,7 @@ func TestMacroStores(t *testing.T) {
 				Body: "({ unsigned int __r = (r) & 0xf; PUT4((op) | __r << 4); })",
 			},
 		},
-		Vars: map[string]Value{"jit->prg_buf": {BufBase, TUlong}, "jit->prg": Int(8)},
+		Vars: map[string]Value{"jit->prg_buf": {Bits: BufBase, T: TUlong}, "jit->prg": Int(8)},
 	}
 	if _, err := m.EvalText("PUT4R(0xb9040000, 0x13)"); err != nil {
 		t.Fatal(err)

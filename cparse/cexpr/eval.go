@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/trampcheck/trampcheck/cparse/cvalue"
 	"github.com/trampcheck/trampcheck/cparse/macroexp"
 )
 
@@ -245,16 +246,7 @@ func (m *Machine) eval(n Node) (Value, error) {
 		if err != nil {
 			return Value{}, err
 		}
-		x = promote(x)
-		switch n.Op {
-		case "-":
-			return Convert(Value{-x.Bits, x.T}, x.T), nil
-		case "~":
-			return Convert(Value{^x.Bits, x.T}, x.T), nil
-		case "!":
-			return boolVal(x.Bits == 0), nil
-		}
-		return x, nil
+		return unop(n.Op, x)
 	case *Cast:
 		x, err := m.eval(n.X)
 		if err != nil {
@@ -266,12 +258,12 @@ func (m *Machine) eval(n Node) (Value, error) {
 		return Convert(x, n.T), nil
 	case *Sizeof:
 		if n.Ptr > 0 {
-			return Value{8, TUlong}, nil
+			return Value{Bits: 8, T: TUlong}, nil
 		}
 		if strings.HasPrefix(n.Text, "struct ") || n.Text == "void" {
 			return Value{}, unknownf("sizeof(%s)", n.Text)
 		}
-		return Value{uint64(n.T.Bits / 8), TUlong}, nil
+		return Value{Bits: uint64(n.T.Size()), T: TUlong}, nil
 	case *Binary:
 		return m.binary(n)
 	case *Cond:
@@ -435,7 +427,7 @@ func (m *Machine) binary(n *Binary) (Value, error) {
 		return Value{}, err
 	}
 	if n.Op == "&&" && x.Bits == 0 || n.Op == "||" && x.Bits != 0 {
-		return boolVal(n.Op == "||"), nil
+		return cvalue.FromBool(n.Op == "||"), nil
 	}
 	y, err := m.eval(n.Y)
 	if err != nil {
@@ -471,7 +463,7 @@ func (m *Machine) assign(lv Node, v Value) error {
 				return err
 			}
 			size := int(c.T.Bits / 8)
-			m.Stores = append(m.Stores, Store{Off: int64(addr.Bits) - BufBase, Size: size, Val: Convert(v, Type{c.T.Bits, false}).Uint64()})
+			m.Stores = append(m.Stores, Store{Off: int64(addr.Bits) - BufBase, Size: size, Val: Convert(v, Type{Bits: c.T.Bits}).Uint64()})
 			return nil
 		}
 	}
@@ -498,10 +490,10 @@ func (m *Machine) call(c *Call) (Value, error) {
 				regs = append(regs, h)
 			}
 			if c.Fn == "reg" && len(regs) == 2 {
-				return Value{uint64(regs[0]<<4 | regs[1]), TUint}, nil
+				return Value{Bits: uint64(regs[0]<<4 | regs[1]), T: TUint}, nil
 			}
 			if c.Fn == "reg_high" && len(regs) == 1 {
-				return Value{uint64(regs[0] << 4), TUint}, nil
+				return Value{Bits: uint64(regs[0] << 4), T: TUint}, nil
 			}
 			return Value{}, fmt.Errorf("%s: wrong number of arguments", c.Fn)
 		}
@@ -513,7 +505,7 @@ func (m *Machine) call(c *Call) (Value, error) {
 			if err != nil {
 				return Value{}, err
 			}
-			return binop("<<", Value{1, TUlong}, v)
+			return binop("<<", Value{Bits: 1, T: TUlong}, v)
 		}
 	case "BUILD_BUG_ON":
 		if len(c.Args) == 1 {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trampcheck/trampcheck/cparse/cvalue"
 	"modernc.org/cc/v4"
 )
 
@@ -473,13 +474,24 @@ func (c *compiler) binop(n cc.Node, op string, a, b *expr) (*expr, error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.isConst && b.isConst && op != "/" && op != "%" {
-		return constExpr(e.t, e.eval(nil)), nil
+	if !a.isConst || !b.isConst {
+		return e, nil
 	}
-	if a.isConst && b.isConst && b.c != 0 {
-		return constExpr(e.t, e.eval(nil)), nil
+	at, bt := valueType(a), valueType(b)
+	if at.kind == kInt && bt.kind == kInt {
+		// Integer constants fold by the value model; an operation it
+		// refuses (division by zero, a shift count out of range) is left
+		// to fail when it runs.
+		v, err := cvalue.Binary(op, cvalue.Value{Bits: a.c, T: at.ival()}, cvalue.Value{Bits: b.c, T: bt.ival()})
+		if err != nil {
+			return e, nil
+		}
+		return constExpr(e.t, v.Bits), nil
 	}
-	return e, nil
+	if (op == "/" || op == "%") && b.c == 0 {
+		return e, nil
+	}
+	return constExpr(e.t, e.eval(nil)), nil
 }
 
 func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
@@ -539,13 +551,24 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 		if nf == nil {
 			nf = func(v uint64) uint64 { return v }
 		}
+		// A count out of range (negative, or not less than the width) is
+		// undefined; it fails with the value model's message.
+		bits, ct := uint64(t.size*8), bt.ival()
+		count := func(fr *frame) uint64 {
+			k := bv(fr)
+			if k >= bits {
+				_, err := cvalue.Binary(op, cvalue.Value{T: t.ival()}, cvalue.Value{Bits: k, T: ct})
+				fr.m.fail("%v", err)
+			}
+			return k
+		}
 		if op == "<<" {
-			return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return nf(av(fr) << (bv(fr) & 63)) }}, nil
+			return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return nf(av(fr) << count(fr)) }}, nil
 		}
 		if t.signed {
-			return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return uint64(int64(av(fr)) >> (bv(fr) & 63)) }}, nil
+			return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return uint64(int64(av(fr)) >> count(fr)) }}, nil
 		}
-		return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return av(fr) >> (bv(fr) & 63) }}, nil
+		return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 { return av(fr) >> count(fr) }}, nil
 	}
 	t := arith(at, bt)
 	if at.kind == kPtr || bt.kind == kPtr {
@@ -601,7 +624,7 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 		return &expr{t: t, slot: -1, eval: func(fr *frame) uint64 {
 			x, y := ac(fr), bc(fr)
 			if y == 0 {
-				fr.m.fail("division by zero")
+				fr.m.fail("%v", cvalue.ErrDivZero)
 			}
 			switch {
 			case signed && div:
@@ -622,10 +645,10 @@ func (c *compiler) binop1(n cc.Node, op string, a, b *expr) (*expr, error) {
 // count and the normalization inline: the same values as binop1's generic
 // form, in fewer calls.
 func shiftConst(op string, t *ctype, av evalFn, b *expr) evalFn {
-	if !b.isConst || b.site || t.kind != kInt || t.isBool || (t.size != 4 && t.size != 8) {
+	if !b.isConst || b.site || t.kind != kInt || t.isBool || (t.size != 4 && t.size != 8) || b.c >= uint64(t.size*8) {
 		return nil
 	}
-	k := b.c & 63
+	k := b.c
 	switch {
 	case op == "<<" && t.size == 8:
 		return func(fr *frame) uint64 { return av(fr) << k }
@@ -1130,29 +1153,9 @@ func (c *compiler) primary(x *cc.PrimaryExpression) (*expr, error) {
 }
 
 func (c *compiler) intConst(n cc.Node, s string) (*expr, error) {
-	lit := strings.ToLower(s)
-	suf := ""
-	for len(lit) > 0 && (lit[len(lit)-1] == 'u' || lit[len(lit)-1] == 'l') {
-		suf = lit[len(lit)-1:] + suf
-		lit = lit[:len(lit)-1]
-	}
-	v, err := strconv.ParseUint(lit, 0, 64)
+	v, err := cvalue.Constant(s)
 	if err != nil {
 		return nil, c.errf(n, "bad integer constant %s", s)
 	}
-	unsigned := strings.Contains(suf, "u")
-	long := strings.Contains(suf, "l")
-	decimal := !strings.HasPrefix(lit, "0") || lit == "0"
-	var t *ctype
-	switch {
-	case !long && !unsigned && v <= 0x7fffffff:
-		t = tInt
-	case !long && (unsigned || !decimal) && v <= 0xffffffff:
-		t = tUInt
-	case !unsigned && v <= 0x7fffffffffffffff:
-		t = tLong
-	default:
-		t = tULong
-	}
-	return constExpr(t, v), nil
+	return constExpr(intType(v.T), v.Bits), nil
 }

@@ -2,7 +2,10 @@ package interp
 
 import (
 	"fmt"
+	"slices"
 	"strings"
+
+	"github.com/trampcheck/trampcheck/cparse/cvalue"
 )
 
 // kind classifies a C type.
@@ -111,36 +114,46 @@ func (t *ctype) String() string {
 
 func (t *ctype) isScalar() bool { return t.kind == kInt || t.kind == kPtr }
 
+// ival returns the integer type of the value model (cparse/cvalue) that a
+// scalar type is: pointers are unsigned long.
+func (t *ctype) ival() cvalue.Type {
+	if t.kind == kPtr {
+		return cvalue.ULong
+	}
+	return cvalue.Type{Bits: uint8(t.size * 8), Signed: t.signed, Bool: t.isBool}
+}
+
+// intType returns the interpreter's type for the value model's integer
+// type it (unsigned char for plain char's).
+func intType(it cvalue.Type) *ctype {
+	switch it {
+	case cvalue.Bool:
+		return tBool
+	case cvalue.SChar:
+		return tSChar
+	case cvalue.UChar:
+		return tUChar
+	case cvalue.Short:
+		return tShort
+	case cvalue.UShort:
+		return tUShort
+	case cvalue.Int:
+		return tInt
+	case cvalue.UInt:
+		return tUInt
+	case cvalue.Long:
+		return tLong
+	}
+	return tULong
+}
+
 // norm converts the 64-bit representation v to the canonical
-// representation of t: truncated to its size, then sign- or zero-extended.
+// representation of t (cvalue.Norm); other than integers, v.
 func norm(t *ctype, v uint64) uint64 {
 	if t.kind != kInt {
 		return v
 	}
-	if t.isBool {
-		if v != 0 {
-			return 1
-		}
-		return 0
-	}
-	switch t.size {
-	case 1:
-		if t.signed {
-			return uint64(int64(int8(v)))
-		}
-		return uint64(uint8(v))
-	case 2:
-		if t.signed {
-			return uint64(int64(int16(v)))
-		}
-		return uint64(uint16(v))
-	case 4:
-		if t.signed {
-			return uint64(int64(int32(v)))
-		}
-		return uint64(uint32(v))
-	}
-	return v
+	return cvalue.Norm(t.ival(), v)
 }
 
 // normFunc returns a specialised normaliser for t (nil when none is needed).
@@ -148,104 +161,36 @@ func normFunc(t *ctype) func(uint64) uint64 {
 	if t.kind != kInt {
 		return nil
 	}
-	if t.isBool {
-		return func(v uint64) uint64 {
-			if v != 0 {
-				return 1
-			}
-			return 0
-		}
-	}
-	switch {
-	case t.size == 1 && t.signed:
-		return func(v uint64) uint64 { return uint64(int64(int8(v))) }
-	case t.size == 1:
-		return func(v uint64) uint64 { return uint64(uint8(v)) }
-	case t.size == 2 && t.signed:
-		return func(v uint64) uint64 { return uint64(int64(int16(v))) }
-	case t.size == 2:
-		return func(v uint64) uint64 { return uint64(uint16(v)) }
-	case t.size == 4 && t.signed:
-		return func(v uint64) uint64 { return uint64(int64(int32(v))) }
-	case t.size == 4:
-		return func(v uint64) uint64 { return uint64(uint32(v)) }
-	}
-	return nil
+	return cvalue.NormFunc(t.ival())
 }
 
-// promote applies the integer promotions.
+// promote applies the integer promotions (cvalue.Promote).
 func promote(t *ctype) *ctype {
-	if t.kind == kInt && t.size < 4 {
+	if t.kind == kInt && cvalue.Promote(t.ival()) != t.ival() {
 		return tInt
 	}
 	return t
 }
 
-// arith applies the usual arithmetic conversions to two integer types.
+// arith applies the usual arithmetic conversions (cvalue.Arith) to two
+// scalar types.
 func arith(a, b *ctype) *ctype {
-	a, b = promote(a), promote(b)
-	if a.size == 8 || b.size == 8 {
-		if (a.size == 8 && !a.signed) || (b.size == 8 && !b.signed) {
-			return tULong
-		}
-		return tLong
-	}
-	if !a.signed || !b.signed {
-		return tUInt
-	}
-	return tInt
+	return intType(cvalue.Arith(a.ival(), b.ival()))
 }
 
-// typedefNames maps the integer type specifier combinations to types.
+// basicType returns the type the type specifiers words name.
 func basicType(words []string) (*ctype, bool) {
-	signed, unsigned := false, false
-	longs, short, char, intw, boolw, void := 0, false, false, false, false, false
-	for _, w := range words {
-		switch w {
-		case "signed":
-			signed = true
-		case "unsigned":
-			unsigned = true
-		case "long":
-			longs++
-		case "short":
-			short = true
-		case "char":
-			char = true
-		case "int":
-			intw = true
-		case "_Bool":
-			boolw = true
-		case "void":
-			void = true
-		default:
-			return nil, false
-		}
-	}
-	_ = intw
-	switch {
-	case void:
+	if len(words) == 1 && words[0] == "void" {
 		return tVoid, true
-	case boolw:
-		return tBool, true
-	case char && unsigned:
-		return tUChar, true
-	case char && signed:
-		return tSChar, true
-	case char:
-		return tChar, true
-	case short && unsigned:
-		return tUShort, true
-	case short:
-		return tShort, true
-	case longs > 0 && unsigned:
-		return tULong, true
-	case longs > 0:
-		return tLong, true
-	case unsigned:
-		return tUInt, true
 	}
-	return tInt, true
+	it, ok := cvalue.Specifiers(words)
+	switch {
+	case !ok:
+		return nil, false
+	case it == cvalue.Char && !slices.Contains(words, "unsigned"):
+		return tChar, true
+	}
+	return intType(it), true
 }
 
 // layout computes offsets, size and alignment of a struct from its fields.
