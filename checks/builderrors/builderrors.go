@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -89,6 +90,32 @@ type Error struct {
 	// Msg is GCC's text after the severity, with the option in brackets
 	// where GCC prints one.
 	Msg string
+	// Notes are GCC's notes after the error, in GCC's order: the macro
+	// expansion trace of an error at a token a macro produced. Empty when
+	// GCC prints none or when the front end is not sure of every one.
+	Notes []Note
+}
+
+// Note is one of GCC's "note:" lines after an error.
+type Note struct {
+	// File is GCC's name of the note's file; "" for the checked file.
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+// Lines prints e and its notes as GCC does for the file name, one line
+// each (without GCC's source excerpts).
+func (e Error) Lines(name string) []string {
+	out := []string{e.Format(name)}
+	for _, n := range e.Notes {
+		file := n.File
+		if file == "" {
+			file = name
+		}
+		out = append(out, file+":"+strconv.Itoa(n.Line)+":"+strconv.Itoa(n.Col)+": note: "+n.Msg)
+	}
+	return out
 }
 
 // Format prints e as GCC does for the file name.
@@ -114,7 +141,11 @@ func (e Error) Format(name string) string {
 func Find(f *cparse.File) []Error {
 	if f.TU != nil {
 		var out []Error
-		for _, d := range f.TU.Diags {
+		for k, d := range f.TU.Diags {
+			var notes []Note
+			if k < len(f.TU.Notes) {
+				notes = gccNotes(f.TU, f.TU.Notes[k])
+			}
 			if !f.TU.InFile(d.Pos) {
 				// Spelled in a header, expanded in the file.
 				name := gccHeaderName(f.TU, d.Pos.File)
@@ -122,18 +153,60 @@ func Find(f *cparse.File) []Error {
 				if name == "" || d.Col == 0 || !ok {
 					continue
 				}
-				out = append(out, Error{File: name, Line: d.Pos.Line, Col: d.Col, Offset: p.Offset, Msg: d.Msg})
+				out = append(out, Error{File: name, Line: d.Pos.Line, Col: d.Col, Offset: p.Offset, Msg: d.Msg, Notes: notes})
 				continue
 			}
 			p, ok := f.UsePos(tu.Use{Pos: d.Pos, Exp: d.Pos})
 			if !ok {
 				continue
 			}
-			out = append(out, Error{Line: p.Line, Col: f.DisplayCol(p), Offset: p.Offset, Msg: d.Msg})
+			out = append(out, Error{Line: p.Line, Col: f.DisplayCol(p), Offset: p.Offset, Msg: d.Msg, Notes: notes})
 		}
 		return out
 	}
 	return cppErrors(f.Name, f.Src, f.TUErr)
+}
+
+// gccNotes returns the front end's notes with GCC's file names, or none
+// when a file cannot be named as GCC names it.
+func gccNotes(t *cparse.TU, ns []cparse.Note) []Note {
+	out := make([]Note, 0, len(ns))
+	for _, n := range ns {
+		name := ""
+		if !t.InFile(n.Pos) {
+			name = gccNoteFile(t, n.Pos.File)
+			if name == "" {
+				return nil
+			}
+		}
+		out = append(out, Note{File: name, Line: n.Pos.Line, Col: n.Col, Msg: n.Msg})
+	}
+	return out
+}
+
+// gccNoteFile returns the name GCC prints for a file of the unit other
+// than the main file in a note: a header as gccHeaderName names it, a
+// forced include as GCC names the -include operand "./include/..."
+// found from the working directory ("././include/..."), a file of the
+// main file's directory (included with "") as it is; "" otherwise.
+// The names are those GCC prints with the kernel's command (-I./include,
+// -include ./include/linux/compiler_types.h), checked against
+// s390x-linux-gnu-gcc by TestAcceptance and TestDifferential.
+func gccNoteFile(t *cparse.TU, file string) string {
+	if name := gccHeaderName(t, file); name != "" {
+		return name
+	}
+	switch {
+	case t.Config == "":
+		return ""
+	case strings.HasPrefix(file, "./") && forcedIncludes[file[2:]]:
+		// The preprocessor names a forced include as the command
+		// spells it; GCC joins "./" (the working directory) to that.
+		return "./" + file
+	case path.Dir(file) == path.Dir(t.File) && !strings.Contains(file, "/generated/"):
+		return file
+	}
+	return ""
 }
 
 // FindFailed returns the preprocessing error GCC reports for a file that

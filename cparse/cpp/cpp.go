@@ -642,6 +642,8 @@ type Stream struct {
 	srcs     []string // file sources by fileID ("" for an id not read as a file)
 	names    []string // file names by fileID
 	mnames   []string // macro names by index
+	// macros is the macro table at the end of the unit, for MacroNotes.
+	macros map[string]*macro
 }
 
 // stream returns the output as a Stream. It keeps the texts of the files
@@ -649,7 +651,7 @@ type Stream struct {
 func (p *pp) stream() *Stream {
 	s := &Stream{
 		Files: p.fileList, Pragmas: p.pragmas, Warnings: p.warnings,
-		chunks: p.chunks, n: p.nOut, made: p.made, srcs: make([]string, len(p.byID)), names: p.names, mnames: p.mnames,
+		chunks: p.chunks, n: p.nOut, made: p.made, srcs: make([]string, len(p.byID)), names: p.names, mnames: p.mnames, macros: p.macros,
 	}
 	for i, cf := range p.byID {
 		if cf != nil {
