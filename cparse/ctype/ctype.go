@@ -151,7 +151,77 @@ func Check(toks Tokens, bodies []Body, typedef func(string) bool) []Diag {
 	}
 	c.undeclared(bodies)
 	sort.SliceStable(c.diags, func(i, j int) bool { return c.diags[i].Index < c.diags[j].Index })
+	c.genericRecovery()
 	return c.diags
+}
+
+// genericRecovery drops the errors in the associations of a _Generic
+// whose controlling expression has one: GCC's parser skips to the
+// closing parenthesis after an erroneous controlling expression (as in
+// the kernel's __unqual_scalar_typeof: only "_Generic((x)" is reported,
+// not its "default: (x)").
+func (c *checker) genericRecovery() {
+	if len(c.diags) < 2 {
+		return
+	}
+	type span struct{ from, to int }
+	var skip []span
+	for k, d := range c.diags {
+		if k > 0 && c.diags[k-1].Index == d.Index {
+			continue
+		}
+		// The innermost enclosing "_Generic (" whose controlling
+		// expression holds the error, within the statement (a '{'
+		// stops the walk: it costs the distance to it, not to the
+		// unit's start).
+		for open := c.enclosing(d.Index); open > 0 && c.text(open) != "{"; open = c.enclosing(open) {
+			if c.text(open) != "(" || c.text(open-1) != "_Generic" {
+				continue
+			}
+			end := c.match(open)
+			comma := c.topComma(open, end)
+			if end > 0 && comma > 0 && d.Index < comma {
+				skip = append(skip, span{comma, end})
+			}
+			break
+		}
+	}
+	if len(skip) == 0 {
+		return
+	}
+	out := c.diags[:0]
+	for _, d := range c.diags {
+		drop := false
+		for _, s := range skip {
+			if s.from < d.Index && d.Index < s.to {
+				drop = true
+				break
+			}
+		}
+		if !drop {
+			out = append(out, d)
+		}
+	}
+	c.diags = out
+}
+
+// topComma returns the index of the first ',' at the top level of the
+// brackets open..end, -1 if none.
+func (c *checker) topComma(open, end int) int {
+	depth := 0
+	for k := open + 1; k < end; k++ {
+		switch c.text(k) {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			depth--
+		case ",":
+			if depth == 0 {
+				return k
+			}
+		}
+	}
+	return -1
 }
 
 // text returns the text of token i, "" out of range.
