@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"github.com/trampcheck/trampcheck/cparse/cpp"
+	"github.com/trampcheck/trampcheck/cparse/ctype"
 	"github.com/trampcheck/trampcheck/cparse/kbuild"
 	"github.com/trampcheck/trampcheck/cparse/tu"
 )
@@ -225,7 +226,11 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 		default:
 			continue
 		}
-		t.Notes = append(t.Notes, macroNotes(unit, d.Index, cfg.Read))
+		notes := macroNotes(unit, d.Index, cfg.Read)
+		if strings.HasPrefix(d.Msg, "redefinition of '") {
+			notes = previousDefinition(unit, sc.Decls, d, cfg.Read)
+		}
+		t.Notes = append(t.Notes, notes)
 	}
 	// The compile command is a dependency too: a Makefile's flags are
 	// not among the files the preprocessor read.
@@ -262,6 +267,40 @@ func macroNotes(unit *cpp.Stream, i int, read func(string) ([]byte, error)) []No
 		out = append(out, Note{Pos: m.Pos, Col: DisplayColumn(line, m.Pos.Col), Msg: msg})
 	}
 	return out
+}
+
+// previousDefinition returns GCC's note after "redefinition of 'f'" (d):
+// "previous definition of 'f' with type 'T'" at the first definition's
+// name, with " {aka 'A'}" when typedefs make the spellings differ; nil
+// when ctype cannot spell the type.
+func previousDefinition(unit *cpp.Stream, decls []tu.Decl, d tu.Diag, read func(string) ([]byte, error)) []Note {
+	name := unit.Text(d.Index)
+	for _, p := range decls {
+		if p.Index >= d.Index {
+			break
+		}
+		if p.Name != name || !p.Def {
+			continue
+		}
+		typ, aka, ok := ctype.FuncType(unit, p.Index)
+		if !ok || p.Pos != p.Exp || strings.HasPrefix(p.Pos.File, "<") {
+			return nil
+		}
+		b, err := read(p.Pos.File)
+		if err != nil {
+			return nil
+		}
+		line, ok := lineText(b, p.Pos.Line)
+		if !ok {
+			return nil
+		}
+		msg := "previous definition of '" + name + "' with type '" + typ + "'"
+		if aka != typ {
+			msg += " {aka '" + aka + "'}"
+		}
+		return []Note{{Pos: p.Pos, Col: DisplayColumn(line, p.Pos.Col), Msg: msg}}
+	}
+	return nil
 }
 
 // commandText is the compile command of a unit (everything of cfg but

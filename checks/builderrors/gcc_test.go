@@ -73,6 +73,12 @@ func oursNotes(t *testing.T, path string, src []byte, opts cparse.Options, name 
 // oursErr is ours, with an error for a file the front end cannot read
 // at all without a preprocessing error.
 func oursErr(path string, src []byte, opts cparse.Options, name string) ([]string, bool, error) {
+	got, cppErr, _, err := oursEntries(path, src, opts, name)
+	return got, cppErr, err
+}
+
+// oursEntries is oursErr, with the errors as entries with their notes.
+func oursEntries(path string, src []byte, opts cparse.Options, name string) ([]string, bool, []entry, error) {
 	var errs []builderrors.Error
 	cppErr := false
 	f, err := cparse.Parse(path, src, opts)
@@ -80,7 +86,7 @@ func oursErr(path string, src []byte, opts cparse.Options, name string) ([]strin
 	case err != nil:
 		_, _, errs = builderrors.FindFailed(err)
 		if len(errs) == 0 {
-			return nil, false, fmt.Errorf("%s: the front end fails without a preprocessing error: %v", name, err)
+			return nil, false, nil, fmt.Errorf("%s: the front end fails without a preprocessing error: %v", name, err)
 		}
 		cppErr = true
 	default:
@@ -92,7 +98,7 @@ func oursErr(path string, src []byte, opts cparse.Options, name string) ([]strin
 	for _, e := range errs {
 		got = append(got, e.Format(name))
 	}
-	return got, cppErr, nil
+	return got, cppErr, entries(errs, name), nil
 }
 
 // TestFixturesGCC compares every fixture with host gcc in gnu11 with the
@@ -152,15 +158,16 @@ func TestFixturesGCC(t *testing.T) {
 	}
 }
 
-// entry is one GCC error line with the macro expansion notes GCC prints
-// after it ("in definition of macro 'M'", "in expansion of macro 'M'").
+// entry is one GCC error line with the notes of the check GCC prints
+// after it: the macro expansion trace ("in definition of macro 'M'", "in
+// expansion of macro 'M'") and "previous definition of 'f' with type".
 type entry struct {
 	line  string
 	notes []string
 }
 
-// macroNote matches GCC's macro expansion notes.
-var macroNote = regexp.MustCompile(`^\S+:\d+:\d+: note: in (expansion|definition) of macro '`)
+// macroNote matches GCC's notes that the check prints.
+var macroNote = regexp.MustCompile(`^\S+:\d+:\d+: note: (in (expansion|definition) of macro '|previous definition of ')`)
 
 // severityLine matches any diagnostic line of GCC other than a note.
 var severityLine = regexp.MustCompile(`^\S*: (fatal error|error|warning): `)
