@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/token"
 	"path"
 	"path/filepath"
 	"strconv"
@@ -36,25 +37,26 @@ func run(pass *analysis.Pass) (any, error) {
 			return nil, fmt.Errorf("builderrors: %s: translation unit read without its type errors (cparse.Options.SkipTypeErrors)", f.Name)
 		}
 		for _, e := range Find(f) {
-			if e.File != "" {
-				// A position in a header (a macro's definition, as
-				// offsetof's): registered as a file of that name
-				// whose line e.Line reaches column e.Col, so that the
-				// driver prints GCC's file:line:column.
-				tf := pass.Fset.AddFile(e.File, -1, e.Line+e.Col)
-				lines := make([]int, e.Line)
-				for i := range lines {
-					lines[i] = i
+			// GCC's notes as related information, at their places.
+			var related []analysis.RelatedInformation
+			for _, n := range e.Notes {
+				pos := f.TokPos(n.Offset)
+				if n.File != "" {
+					pos = headerPos(pass, n.File, n.Line, n.Col)
 				}
-				tf.SetLines(lines)
-				pass.Report(analysis.Diagnostic{Pos: tf.Pos(e.Line - 1 + e.Col - 1), Category: "builderrors", Message: e.Msg})
+				if pos.IsValid() {
+					related = append(related, analysis.RelatedInformation{Pos: pos, Message: n.Msg})
+				}
+			}
+			if e.File != "" {
+				pass.Report(analysis.Diagnostic{Pos: headerPos(pass, e.File, e.Line, e.Col), Category: "builderrors", Message: e.Msg, Related: related})
 				continue
 			}
 			pos := f.TokPos(e.Offset)
 			if !pos.IsValid() {
 				return nil, fmt.Errorf("%s: file not registered in the pass", f.Name)
 			}
-			pass.Report(analysis.Diagnostic{Pos: pos, Category: "builderrors", Message: e.Msg})
+			pass.Report(analysis.Diagnostic{Pos: pos, Category: "builderrors", Message: e.Msg, Related: related})
 		}
 	}
 	// A file the front end could not read at all is not in the pass:
@@ -71,6 +73,20 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	return nil, nil
+}
+
+// headerPos returns a position at line and display column col of the
+// file GCC names name (a header: a macro's definition, as offsetof's),
+// registered in the pass as a file of that name whose line reaches that
+// column, so that the driver prints GCC's file:line:column.
+func headerPos(pass *analysis.Pass, name string, line, col int) token.Pos {
+	tf := pass.Fset.AddFile(name, -1, line+col)
+	lines := make([]int, line)
+	for i := range lines {
+		lines[i] = i
+	}
+	tf.SetLines(lines)
+	return tf.Pos(line - 1 + col - 1)
 }
 
 // Error is one error GCC reports in the file.
@@ -99,9 +115,11 @@ type Error struct {
 // Note is one of GCC's "note:" lines after an error.
 type Note struct {
 	// File is GCC's name of the note's file; "" for the checked file.
-	File      string
-	Line, Col int
-	Msg       string
+	File string
+	// Line and Col (GCC's display column) are the note's position;
+	// Offset is its byte offset in the checked file (File ""), else -1.
+	Line, Col, Offset int
+	Msg               string
 }
 
 // Lines prints e and its notes as GCC does for the file name, one line
@@ -144,7 +162,7 @@ func Find(f *cparse.File) []Error {
 		for k, d := range f.TU.Diags {
 			var notes []Note
 			if k < len(f.TU.Notes) {
-				notes = gccNotes(f.TU, f.TU.Notes[k])
+				notes = gccNotes(f, f.TU.Notes[k])
 			}
 			if !f.TU.InFile(d.Pos) {
 				// Spelled in a header, expanded in the file.
@@ -169,17 +187,23 @@ func Find(f *cparse.File) []Error {
 
 // gccNotes returns the front end's notes with GCC's file names, or none
 // when a file cannot be named as GCC names it.
-func gccNotes(t *cparse.TU, ns []cparse.Note) []Note {
+func gccNotes(f *cparse.File, ns []cparse.Note) []Note {
+	t := f.TU
 	out := make([]Note, 0, len(ns))
 	for _, n := range ns {
-		name := ""
-		if !t.InFile(n.Pos) {
+		name, off := "", -1
+		if t.InFile(n.Pos) {
+			if n.Pos.Line < 1 || n.Pos.Line > len(f.Lines) {
+				return nil
+			}
+			off = f.Lines[n.Pos.Line-1] + n.Pos.Col - 1
+		} else {
 			name = gccNoteFile(t, n.Pos.File)
 			if name == "" {
 				return nil
 			}
 		}
-		out = append(out, Note{File: name, Line: n.Pos.Line, Col: n.Col, Msg: n.Msg})
+		out = append(out, Note{File: name, Line: n.Pos.Line, Col: n.Col, Offset: off, Msg: n.Msg})
 	}
 	return out
 }
