@@ -169,6 +169,9 @@ type entry struct {
 // macroNote matches GCC's notes that the check prints.
 var macroNote = regexp.MustCompile(`^\S+:\d+:\d+: note: (in (expansion|definition) of macro '|previous definition of ')`)
 
+// otherNote matches any other note of GCC.
+var otherNote = regexp.MustCompile(`^\S+:\d+(:\d+)?: note: `)
+
 // severityLine matches any diagnostic line of GCC other than a note.
 var severityLine = regexp.MustCompile(`^\S*: (fatal error|error|warning): `)
 
@@ -186,6 +189,10 @@ func gccEntries(out string, keep func(line string) bool) []entry {
 			cur = -1
 		case cur >= 0 && macroNote.MatchString(l):
 			es[cur].notes = append(es[cur].notes, l)
+		case otherNote.MatchString(l):
+			// "each undeclared identifier is reported only once": the
+			// macro trace after it is its own, not the error's.
+			cur = -1
 		}
 	}
 	return es

@@ -665,6 +665,11 @@ func (p *pp) stream() *Stream {
 // Len returns the number of tokens.
 func (s *Stream) Len() int { return s.n }
 
+// Spelled reports whether token i's text is written in its file at its
+// spelling position (Pos): false for a token made by ## or #, by a
+// built-in macro such as __LINE__, or an identifier with a line splice.
+func (s *Stream) Spelled(i int) bool { return s.rec(i).src != 0 }
+
 // rec returns the record of token i.
 func (s *Stream) rec(i int) *orec { return &s.chunks[i/outChunk][i%outChunk] }
 
