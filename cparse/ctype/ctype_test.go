@@ -203,8 +203,14 @@ int b8(int x) __attribute__((unused));
 		{"a1", "int(int,  int)", "int(int,  int)"},
 		{"a2", "int *(int *, int,  char)", "int *(int *, int,  char)"},
 		{"a3", "u32(const u32 *, long unsigned int, ...)", "unsigned int(const unsigned int *, long unsigned int, ...)"},
-		{"b1", "", ""}, {"b2", "", ""}, {"b3", "", ""}, {"b4", "", ""}, {"b5", "", ""},
-		{"b6", "", ""}, {"b7", "", ""}, {"b8", "", ""},
+		{"b1", "", ""},
+		{"b2", "", ""},
+		{"b3", "", ""},
+		{"b4", "", ""},
+		{"b5", "", ""},
+		{"b6", "", ""},
+		{"b7", "", ""},
+		{"b8", "", ""},
 	} {
 		i := -1
 		for k := range toks {
