@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"github.com/trampcheck/trampcheck/cparse/cpp"
+	"github.com/trampcheck/trampcheck/cparse/ctype"
 	"github.com/trampcheck/trampcheck/cparse/kbuild"
 	"github.com/trampcheck/trampcheck/cparse/tu"
 )
@@ -48,11 +49,26 @@ type TU struct {
 	// redefinitions; see tu.Diag), in unit order; with Typed, also the
 	// type errors of package ctype.
 	Diags []tu.Diag
+	// Notes are GCC's notes after each error of Diags (Notes[k] those of
+	// Diags[k]; nil: none, or none that the front end is sure of): the
+	// macro expansion trace ("in definition of macro 'M'", "in expansion
+	// of macro 'M'") of an error at a token a macro produced.
+	Notes [][]Note
 	// Typed says that Diags include the errors of function bodies
 	// (argument counts, implicit declarations, the type errors of package
 	// ctype: the unit was read without Options.SkipTypeErrors). A unit without
 	// them must never be taken for one without type errors.
 	Typed bool
+}
+
+// Note is one of GCC's notes after an error.
+type Note struct {
+	// Pos is the note's position as the preprocessor names it (the file
+	// as opened, the byte column); Col is GCC's display column.
+	Pos cpp.Pos
+	Col int
+	// Msg is GCC's text after "note: ".
+	Msg string
 }
 
 // Span is a range [From, To) of token indexes.
@@ -207,13 +223,84 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 					t.Diags = append(t.Diags, d)
 				}
 			}
+		default:
+			continue
 		}
+		notes := macroNotes(unit, d.Index, cfg.Read)
+		if strings.HasPrefix(d.Msg, "redefinition of '") {
+			notes = previousDefinition(unit, sc.Decls, d, cfg.Read)
+		}
+		t.Notes = append(t.Notes, notes)
 	}
 	// The compile command is a dependency too: a Makefile's flags are
 	// not among the files the preprocessor read.
 	t.Deps = append(rec.list(), Dep{Path: commandDep, Found: true, Sum: checksum([]byte(command))})
 	storeTU(dir, key, t)
 	return t, nil
+}
+
+// macroNotes returns GCC's macro expansion notes after an error at token
+// i of the unit (cpp.Stream.MacroNotes), each with its display column;
+// nil when there are none or the front end is not sure of them all.
+func macroNotes(unit *cpp.Stream, i int, read func(string) ([]byte, error)) []Note {
+	ms, ok := unit.MacroNotes(i)
+	if !ok || len(ms) == 0 {
+		return nil
+	}
+	out := make([]Note, 0, len(ms))
+	for _, m := range ms {
+		if strings.HasPrefix(m.Pos.File, "<") {
+			return nil // <built-in>, <command-line>: GCC prints no line
+		}
+		b, err := read(m.Pos.File)
+		if err != nil {
+			return nil
+		}
+		line, ok := lineText(b, m.Pos.Line)
+		if !ok {
+			return nil
+		}
+		msg := "in expansion of macro '" + m.Macro + "'"
+		if m.Def {
+			msg = "in definition of macro '" + m.Macro + "'"
+		}
+		out = append(out, Note{Pos: m.Pos, Col: DisplayColumn(line, m.Pos.Col), Msg: msg})
+	}
+	return out
+}
+
+// previousDefinition returns GCC's note after "redefinition of 'f'" (d):
+// "previous definition of 'f' with type 'T'" at the first definition's
+// name, with " {aka 'A'}" when typedefs make the spellings differ; nil
+// when ctype cannot spell the type.
+func previousDefinition(unit *cpp.Stream, decls []tu.Decl, d tu.Diag, read func(string) ([]byte, error)) []Note {
+	name := unit.Text(d.Index)
+	for _, p := range decls {
+		if p.Index >= d.Index {
+			break
+		}
+		if p.Name != name || !p.Def {
+			continue
+		}
+		typ, aka, ok := ctype.FuncType(unit, p.Index)
+		if !ok || p.Pos != p.Exp || strings.HasPrefix(p.Pos.File, "<") {
+			return nil
+		}
+		b, err := read(p.Pos.File)
+		if err != nil {
+			return nil
+		}
+		line, ok := lineText(b, p.Pos.Line)
+		if !ok {
+			return nil
+		}
+		msg := "previous definition of '" + name + "' with type '" + typ + "'"
+		if aka != typ {
+			msg += " {aka '" + aka + "'}"
+		}
+		return []Note{{Pos: p.Pos, Col: DisplayColumn(line, p.Pos.Col), Msg: msg}}
+	}
+	return nil
 }
 
 // commandText is the compile command of a unit (everything of cfg but

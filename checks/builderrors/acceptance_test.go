@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trampcheck/trampcheck/checks/builderrors"
 	"github.com/trampcheck/trampcheck/cparse"
 	"github.com/trampcheck/trampcheck/cparse/kbuild"
 	"github.com/trampcheck/trampcheck/cparse/ktree"
@@ -20,7 +21,8 @@ const jitFile = "arch/s390/net/bpf_jit_comp.c"
 // command (-fsyntax-only), from a copy in a temporary directory so that
 // the tree is never written and GCC reads the changed lines for its
 // columns, and returns GCC's error lines with the copy's directory
-// removed from file names (so rel reads as in the kernel build).
+// removed from file names (so rel reads as in the kernel build), each
+// followed by its macro expansion notes.
 func gccOnCopy(t *testing.T, tree, rel string, src []byte) []string {
 	t.Helper()
 	dir := t.TempDir()
@@ -41,13 +43,7 @@ func gccOnCopy(t *testing.T, tree, rel string, src []byte) []string {
 	cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=C")
 	out, _ := cmd.CombinedOutput() // the errors are what is compared
 	text := strings.ReplaceAll(string(out), dir+string(filepath.Separator), "")
-	var lines []string
-	for _, l := range strings.Split(text, "\n") {
-		if strings.Contains(l, ": error: ") || strings.Contains(l, ": fatal error: ") {
-			lines = append(lines, l)
-		}
-	}
-	return lines
+	return lines(gccEntries(text, func(string) bool { return true }))
 }
 
 // deleteLine returns src without its first line containing text (found
@@ -111,14 +107,18 @@ func TestAcceptance(t *testing.T) {
 			if len(want) == 0 || !strings.HasSuffix(want[0], tc.want) {
 				t.Fatalf("gcc's first error is %q, want one ending in %q", first(want), tc.want)
 			}
-			got, _ := ours(t, filepath.Join(tree, jitFile), tc.src, cparse.Options{Tree: tree}, jitFile)
+			f, err := cparse.Parse(filepath.Join(tree, jitFile), tc.src, cparse.Options{Tree: tree})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := lines(entries(builderrors.Find(f), jitFile))
 			if len(got) == 0 || got[0] != want[0] {
 				t.Fatalf("first error: got %q, want gcc's %q", first(got), want[0])
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("got (trampcheck)\n\t%s\nwant (gcc)\n\t%s", strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
 			}
-			t.Logf("%d error lines, all equal to gcc's; first: %s", len(want), want[0])
+			t.Logf("%d error and note lines, all equal to gcc's; first: %s", len(want), want[0])
 		})
 	}
 }

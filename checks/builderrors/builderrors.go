@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/token"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -35,25 +37,26 @@ func run(pass *analysis.Pass) (any, error) {
 			return nil, fmt.Errorf("builderrors: %s: translation unit read without its type errors (cparse.Options.SkipTypeErrors)", f.Name)
 		}
 		for _, e := range Find(f) {
-			if e.File != "" {
-				// A position in a header (a macro's definition, as
-				// offsetof's): registered as a file of that name
-				// whose line e.Line reaches column e.Col, so that the
-				// driver prints GCC's file:line:column.
-				tf := pass.Fset.AddFile(e.File, -1, e.Line+e.Col)
-				lines := make([]int, e.Line)
-				for i := range lines {
-					lines[i] = i
+			// GCC's notes as related information, at their places.
+			var related []analysis.RelatedInformation
+			for _, n := range e.Notes {
+				pos := f.TokPos(n.Offset)
+				if n.File != "" {
+					pos = headerPos(pass, n.File, n.Line, n.Col)
 				}
-				tf.SetLines(lines)
-				pass.Report(analysis.Diagnostic{Pos: tf.Pos(e.Line - 1 + e.Col - 1), Category: "builderrors", Message: e.Msg})
+				if pos.IsValid() {
+					related = append(related, analysis.RelatedInformation{Pos: pos, Message: n.Msg})
+				}
+			}
+			if e.File != "" {
+				pass.Report(analysis.Diagnostic{Pos: headerPos(pass, e.File, e.Line, e.Col), Category: "builderrors", Message: e.Msg, Related: related})
 				continue
 			}
 			pos := f.TokPos(e.Offset)
 			if !pos.IsValid() {
 				return nil, fmt.Errorf("%s: file not registered in the pass", f.Name)
 			}
-			pass.Report(analysis.Diagnostic{Pos: pos, Category: "builderrors", Message: e.Msg})
+			pass.Report(analysis.Diagnostic{Pos: pos, Category: "builderrors", Message: e.Msg, Related: related})
 		}
 	}
 	// A file the front end could not read at all is not in the pass:
@@ -70,6 +73,20 @@ func run(pass *analysis.Pass) (any, error) {
 		}
 	}
 	return nil, nil
+}
+
+// headerPos returns a position at line and display column col of the
+// file GCC names name (a header: a macro's definition, as offsetof's),
+// registered in the pass as a file of that name whose line reaches that
+// column, so that the driver prints GCC's file:line:column.
+func headerPos(pass *analysis.Pass, name string, line, col int) token.Pos {
+	tf := pass.Fset.AddFile(name, -1, line+col)
+	lines := make([]int, line)
+	for i := range lines {
+		lines[i] = i
+	}
+	tf.SetLines(lines)
+	return tf.Pos(line - 1 + col - 1)
 }
 
 // Error is one error GCC reports in the file.
@@ -89,6 +106,34 @@ type Error struct {
 	// Msg is GCC's text after the severity, with the option in brackets
 	// where GCC prints one.
 	Msg string
+	// Notes are GCC's notes after the error, in GCC's order: the macro
+	// expansion trace of an error at a token a macro produced. Empty when
+	// GCC prints none or when the front end is not sure of every one.
+	Notes []Note
+}
+
+// Note is one of GCC's "note:" lines after an error.
+type Note struct {
+	// File is GCC's name of the note's file; "" for the checked file.
+	File string
+	// Line and Col (GCC's display column) are the note's position;
+	// Offset is its byte offset in the checked file (File ""), else -1.
+	Line, Col, Offset int
+	Msg               string
+}
+
+// Lines prints e and its notes as GCC does for the file name, one line
+// each (without GCC's source excerpts).
+func (e Error) Lines(name string) []string {
+	out := []string{e.Format(name)}
+	for _, n := range e.Notes {
+		file := n.File
+		if file == "" {
+			file = name
+		}
+		out = append(out, file+":"+strconv.Itoa(n.Line)+":"+strconv.Itoa(n.Col)+": note: "+n.Msg)
+	}
+	return out
 }
 
 // Format prints e as GCC does for the file name.
@@ -114,7 +159,11 @@ func (e Error) Format(name string) string {
 func Find(f *cparse.File) []Error {
 	if f.TU != nil {
 		var out []Error
-		for _, d := range f.TU.Diags {
+		for k, d := range f.TU.Diags {
+			var notes []Note
+			if k < len(f.TU.Notes) {
+				notes = gccNotes(f, f.TU.Notes[k])
+			}
 			if !f.TU.InFile(d.Pos) {
 				// Spelled in a header, expanded in the file.
 				name := gccHeaderName(f.TU, d.Pos.File)
@@ -122,18 +171,66 @@ func Find(f *cparse.File) []Error {
 				if name == "" || d.Col == 0 || !ok {
 					continue
 				}
-				out = append(out, Error{File: name, Line: d.Pos.Line, Col: d.Col, Offset: p.Offset, Msg: d.Msg})
+				out = append(out, Error{File: name, Line: d.Pos.Line, Col: d.Col, Offset: p.Offset, Msg: d.Msg, Notes: notes})
 				continue
 			}
 			p, ok := f.UsePos(tu.Use{Pos: d.Pos, Exp: d.Pos})
 			if !ok {
 				continue
 			}
-			out = append(out, Error{Line: p.Line, Col: f.DisplayCol(p), Offset: p.Offset, Msg: d.Msg})
+			out = append(out, Error{Line: p.Line, Col: f.DisplayCol(p), Offset: p.Offset, Msg: d.Msg, Notes: notes})
 		}
 		return out
 	}
 	return cppErrors(f.Name, f.Src, f.TUErr)
+}
+
+// gccNotes returns the front end's notes with GCC's file names, or none
+// when a file cannot be named as GCC names it.
+func gccNotes(f *cparse.File, ns []cparse.Note) []Note {
+	t := f.TU
+	out := make([]Note, 0, len(ns))
+	for _, n := range ns {
+		name, off := "", -1
+		if t.InFile(n.Pos) {
+			if n.Pos.Line < 1 || n.Pos.Line > len(f.Lines) {
+				return nil
+			}
+			off = f.Lines[n.Pos.Line-1] + n.Pos.Col - 1
+		} else {
+			name = gccNoteFile(t, n.Pos.File)
+			if name == "" {
+				return nil
+			}
+		}
+		out = append(out, Note{File: name, Line: n.Pos.Line, Col: n.Col, Offset: off, Msg: n.Msg})
+	}
+	return out
+}
+
+// gccNoteFile returns the name GCC prints for a file of the unit other
+// than the main file in a note: a header as gccHeaderName names it, a
+// forced include as GCC names the -include operand "./include/..."
+// found from the working directory ("././include/..."), a file of the
+// main file's directory (included with "") as it is; "" otherwise.
+// The names are those GCC prints with the kernel's command (-I./include,
+// -include ./include/linux/compiler_types.h), checked against
+// s390x-linux-gnu-gcc by TestAcceptance and TestDifferential.
+func gccNoteFile(t *cparse.TU, file string) string {
+	if name := gccHeaderName(t, file); name != "" {
+		return name
+	}
+	switch {
+	case t.Config == "":
+		return ""
+	case strings.HasPrefix(file, "./") && forcedIncludes[file[2:]]:
+		// The preprocessor names a forced include as the command
+		// spells it; GCC joins "./" (the working directory) to that.
+		return "./" + file
+	case path.Dir(file) == path.Dir(t.File) && !strings.Contains(file, "/generated/"):
+		return file
+	}
+	return ""
 }
 
 // FindFailed returns the preprocessing error GCC reports for a file that

@@ -107,12 +107,16 @@ func TestDifferential(t *testing.T) {
 	// reported identically, gcc lines missed, lines gcc does not print.
 	perKind := map[string]*[4]int{}
 	parallel(ms, func(m mutant) {
-		want, all, err := mutantGCC(tree, m)
+		wantE, all, err := mutantGCC(tree, m)
 		if err != nil {
 			t.Error(err)
 			return
 		}
-		got, cppErr, err := oursErr(filepath.Join(tree, m.rel), m.src, cparse.Options{Tree: tree, Overlay: m.headers}, m.rel)
+		var want []string
+		for _, e := range wantE {
+			want = append(want, e.line)
+		}
+		got, cppErr, gotE, err := oursEntries(filepath.Join(tree, m.rel), m.src, cparse.Options{Tree: tree, Overlay: m.headers}, m.rel)
 		mu.Lock()
 		defer mu.Unlock()
 		if err != nil {
@@ -123,7 +127,7 @@ func TestDifferential(t *testing.T) {
 				t.Error(err)
 			}
 			counts["front end failed"]++
-			counts["missed"] += len(want)
+			counts["missed one to one"] += len(want)
 			return
 		}
 		kinds[m.kind]++
@@ -169,8 +173,6 @@ func TestDifferential(t *testing.T) {
 					if strictKinds[m.kind] {
 						t.Errorf("%s (%s): gcc prints %s, got none", m.rel, m.kind, w)
 					}
-					counts["missed"]++
-					pk[2]++
 					if os.Getenv("TRAMPCHECK_MISSED") != "" {
 						t.Logf("missed (%s): %s\n\t%s", m.kind, w, srcLine(m.src, lineOf(w)))
 					}
@@ -179,16 +181,31 @@ func TestDifferential(t *testing.T) {
 			if len(all) == 0 && len(got) > 0 {
 				t.Errorf("%s (%s): gcc compiles it cleanly, got %q", m.rel, m.kind, got)
 			}
-			counts["identical"] += len(got)
-			pk[1] += len(got)
+			// Identical and missed lines one to one (GCC may print a
+			// line several times, at several expansions).
+			paired, ident, missed, wrong := compareNotes(gotE, wantE)
+			counts["identical"] += paired
+			pk[1] += paired
+			counts["missed one to one"] += len(want) - paired
+			pk[2] += len(want) - paired
+			counts["notes identical"] += ident
+			counts["notes missed"] += missed
+			counts["notes wrong"] += len(wrong)
+			for _, w := range wrong {
+				t.Errorf("%s (%s): notes gcc does not print after %s", m.rel, m.kind, w)
+			}
+			if os.Getenv("TRAMPCHECK_MISSED") != "" && missed > 0 {
+				t.Logf("notes missed (%s) %s: %d", m.kind, m.rel, missed)
+			}
 		}
 	})
 	for _, k := range slices.Sorted(maps.Keys(perKind)) {
 		pk := perKind[k]
 		t.Logf("%s: %d mutants, %d gcc lines of the classes, %d reported identically, %d missed, %d not gcc's", k, kinds[k], pk[0], pk[1], pk[2], pk[3])
 	}
+	t.Logf("gcc's macro expansion notes after the error lines of the classes: %d printed identically, %d missed, %d wrong", counts["notes identical"], counts["notes missed"], counts["notes wrong"])
 	t.Logf("%d mutants (%v): %d gcc error lines of the check's classes, %d preprocessing errors, %d lines reported identically, %d gcc lines of the classes not reported (non-strict kinds), %d mutants gcc compiles without error, %d the front end cannot read (exit status 2), %d lines reported after a gcc syntax error (not printed by gcc, which recovered); %s",
-		counts["mutants"], kinds, counts["gcc error lines of the classes"], counts["preprocessing errors"], counts["identical"], counts["missed"], counts["gcc clean"], counts["front end failed"], counts["after a gcc syntax error"], time.Since(start).Round(time.Second))
+		counts["mutants"], kinds, counts["gcc error lines of the classes"], counts["preprocessing errors"], counts["identical"], counts["missed one to one"], counts["gcc clean"], counts["front end failed"], counts["after a gcc syntax error"], time.Since(start).Round(time.Second))
 }
 
 // syntaxError matches GCC's syntax errors, after which its parser
@@ -229,8 +246,9 @@ func first(lines []string) string {
 // changed lines for its columns), with an overlay directory for its
 // headers first on the include path, and returns GCC's error lines in
 // the file of the check's classes (suggestions removed, member errors
-// with a suggestion left out) and all of its error lines in the file.
-func mutantGCC(tree string, m mutant) (classes, all []string, err error) {
+// with a suggestion left out) with their macro expansion notes, and all
+// of its error lines in the file.
+func mutantGCC(tree string, m mutant) (classes []entry, all []string, err error) {
 	dir, err := os.MkdirTemp("", "builderrors-mutant")
 	if err != nil {
 		return nil, nil, err
@@ -269,23 +287,77 @@ func mutantGCC(tree string, m mutant) (classes, all []string, err error) {
 	cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=C")
 	out, _ := cmd.CombinedOutput() // errors are what is compared
 	text := strings.ReplaceAll(string(out), filepath.Join(dir, "src")+string(filepath.Separator), "")
-	var lines []string
-	for _, l := range strings.Split(text, "\n") {
-		// The file's errors, and the type errors GCC reports in a
-		// header's macro expanded in the file (offsetof, container_of).
-		if mm := errorLine.FindStringSubmatch(l); mm != nil && (mm[1] == m.rel || strings.HasPrefix(mm[1], "./") && typeClass.MatchString(l)) {
-			lines = append(lines, l)
-		}
+	for p := range m.headers {
+		// The overlay's headers by the names GCC gives the tree's.
+		text = strings.ReplaceAll(text, filepath.Join(dir, "inc", filepath.FromSlash(includeRel(p))), "./"+p)
 	}
-	for _, l := range lines {
-		member := memberSuggestion.MatchString(l)
-		l = suggestion.ReplaceAllString(l, "")
-		all = append(all, l)
-		if ourClass.MatchString(l) && !member {
-			classes = append(classes, l)
+	// The file's errors, and the type errors GCC reports in a header's
+	// macro expanded in the file (offsetof, container_of).
+	es := gccEntries(text, func(l string) bool {
+		mm := errorLine.FindStringSubmatch(l)
+		return mm[1] == m.rel || strings.HasPrefix(mm[1], "./") && typeClass.MatchString(l)
+	})
+	for _, e := range es {
+		member := memberSuggestion.MatchString(e.line)
+		e.line = suggestion.ReplaceAllString(e.line, "")
+		all = append(all, e.line)
+		if ourClass.MatchString(e.line) && !member {
+			classes = append(classes, e)
 		}
 	}
 	return classes, all, nil
+}
+
+// compareNotes pairs the check's errors (got) with GCC's (want, the
+// classes' errors with their notes), each of ours with an unpaired GCC
+// error of the same line (one with the same notes first), and counts
+// GCC's macro expansion notes: printed identically, missed (ours has
+// none, or the error is not reported), and the notes ours prints that
+// GCC does not, or an error line ours prints more often than GCC
+// (wrong).
+func compareNotes(got, want []entry) (paired, ident, missed int, wrong []string) {
+	pairedAt := make([]bool, len(want))
+	for _, g := range got {
+		idx := -1
+		for k, w := range want {
+			if !pairedAt[k] && w.line == g.line && slices.Equal(w.notes, g.notes) {
+				idx = k
+				break
+			}
+		}
+		if idx < 0 {
+			for k, w := range want {
+				if !pairedAt[k] && w.line == g.line {
+					idx = k
+					break
+				}
+			}
+		}
+		if idx < 0 {
+			if slices.ContainsFunc(want, func(w entry) bool { return w.line == g.line }) {
+				// GCC prints this line fewer times.
+				wrong = append(wrong, g.line+" (once more than gcc prints it)")
+			}
+			continue // otherwise a line GCC does not print: counted apart
+		}
+		pairedAt[idx] = true
+		paired++
+		w := want[idx]
+		switch {
+		case slices.Equal(w.notes, g.notes):
+			ident += len(g.notes)
+		case len(g.notes) == 0:
+			missed += len(w.notes)
+		default:
+			wrong = append(wrong, fmt.Sprintf("%s\n\tgot notes %q\n\tgcc's %q", g.line, g.notes, w.notes))
+		}
+	}
+	for k, w := range want {
+		if !pairedAt[k] {
+			missed += len(w.notes)
+		}
+	}
+	return paired, ident, missed, wrong
 }
 
 // sample keeps a deterministic sample of the mutants, at most

@@ -21,10 +21,13 @@
 //   - "redefinition of 'f'" for a second file-scope definition of f whose
 //     declaration is token for token the first one's (then the types are
 //     the same; a definition with a different declaration may be
-//     "conflicting types", which is not reported). GCC's note "previous
-//     definition of 'f' with type '...'" is not printed: that needs GCC's
-//     type printer. A first definition that is extern inline (GNU inline
-//     semantics, the kernel's inline) may be redefined and is left alone;
+//     "conflicting types", which is not reported), with GCC's note
+//     "previous definition of 'f' with type 'int(int,  u32)' {aka
+//     'int(int,  unsigned int)'}" where cparse/ctype.FuncType can spell
+//     the type as GCC does (not for function pointer parameters, typeof,
+//     restrict, typedefs other than of a plain type). A first definition
+//     that is extern inline (GNU inline semantics, the kernel's inline)
+//     may be redefined and is left alone;
 //   - "implicit declaration of function 'f'
 //     [-Werror=implicit-function-declaration]" for a call in a function
 //     body whose name no token of the unit spelled before (so nothing
@@ -63,8 +66,17 @@
 //     parameter list and nothing in the function (parameter, local
 //     declaration, label, attribute operand) could shadow f.
 //
-// GCC's notes ("in expansion of macro 'M'", "in definition of macro
-// 'M'") are not printed; the error line is GCC's first line.
+// After an error at a token that a macro expansion produced, GCC's
+// notes follow it as GCC prints them ("in definition of macro 'M'",
+// "in expansion of macro 'M'", with each macro level's file:line:column):
+// package cpp expands the outermost invocation again with GCC's virtual
+// locations (cpp.Stream.MacroNotes) and unwinds them as GCC does. Where
+// that expansion does not give the unit's tokens (a macro redefined
+// later, a directive in the arguments), where the token was made by ##
+// or #, or where a file cannot be named as GCC names it, the error is
+// printed without notes. Error.Notes holds them (Error.Lines prints
+// them), and the analyzer reports them as the diagnostic's related
+// information.
 //
 // Where the front end cannot decide, the check says nothing: a call or a
 // definition produced by a macro (GCC reports it inside the macro's

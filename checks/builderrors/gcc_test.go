@@ -59,9 +59,26 @@ func ours(t *testing.T, path string, src []byte, opts cparse.Options, name strin
 	return got, cppErr
 }
 
+// oursNotes returns trampcheck's errors for file with their notes, as
+// GCC prints them (without the source excerpts).
+func oursNotes(t *testing.T, path string, src []byte, opts cparse.Options, name string) []string {
+	t.Helper()
+	f, err := cparse.Parse(path, src, opts)
+	if err != nil {
+		return nil
+	}
+	return lines(entries(builderrors.Find(f), name))
+}
+
 // oursErr is ours, with an error for a file the front end cannot read
 // at all without a preprocessing error.
 func oursErr(path string, src []byte, opts cparse.Options, name string) ([]string, bool, error) {
+	got, cppErr, _, err := oursEntries(path, src, opts, name)
+	return got, cppErr, err
+}
+
+// oursEntries is oursErr, with the errors as entries with their notes.
+func oursEntries(path string, src []byte, opts cparse.Options, name string) ([]string, bool, []entry, error) {
 	var errs []builderrors.Error
 	cppErr := false
 	f, err := cparse.Parse(path, src, opts)
@@ -69,7 +86,7 @@ func oursErr(path string, src []byte, opts cparse.Options, name string) ([]strin
 	case err != nil:
 		_, _, errs = builderrors.FindFailed(err)
 		if len(errs) == 0 {
-			return nil, false, fmt.Errorf("%s: the front end fails without a preprocessing error: %v", name, err)
+			return nil, false, nil, fmt.Errorf("%s: the front end fails without a preprocessing error: %v", name, err)
 		}
 		cppErr = true
 	default:
@@ -81,7 +98,7 @@ func oursErr(path string, src []byte, opts cparse.Options, name string) ([]strin
 	for _, e := range errs {
 		got = append(got, e.Format(name))
 	}
-	return got, cppErr, nil
+	return got, cppErr, entries(errs, name), nil
 }
 
 // TestFixturesGCC compares every fixture with host gcc in gnu11 with the
@@ -114,9 +131,16 @@ func TestFixturesGCC(t *testing.T) {
 				t.Fatal(err)
 			}
 			got, cppErr := ours(t, path, src, cparse.Options{IncludeDirs: []string{inc}}, name)
-			// The second read comes from the translation unit cache.
-			if again, _ := ours(t, path, src, cparse.Options{IncludeDirs: []string{inc}}, name); !slices.Equal(again, got) {
-				t.Errorf("from the cache: got %q, want %q as read first", again, got)
+			// The second read comes from the translation unit cache,
+			// notes included.
+			first := oursNotes(t, path, src, cparse.Options{IncludeDirs: []string{inc}}, name)
+			if again := oursNotes(t, path, src, cparse.Options{IncludeDirs: []string{inc}}, name); !slices.Equal(again, first) {
+				t.Errorf("from the cache: got %q, want %q as read first", again, first)
+			}
+			// With the notes: GCC's lines exactly (the fixtures' macros
+			// are in the file).
+			if gccAll := lines(gccEntries(string(out), func(l string) bool { return strings.HasPrefix(l, name+":") })); !cppErr && !slices.Equal(first, gccAll) {
+				t.Errorf("with the notes: got (trampcheck)\n\t%s\nwant (gcc)\n\t%s", strings.Join(first, "\n\t"), strings.Join(gccAll, "\n\t"))
 			}
 			if cppErr && len(want) > 1 {
 				want = want[:1]
@@ -132,4 +156,64 @@ func TestFixturesGCC(t *testing.T) {
 			}
 		})
 	}
+}
+
+// entry is one GCC error line with the notes of the check GCC prints
+// after it: the macro expansion trace ("in definition of macro 'M'", "in
+// expansion of macro 'M'") and "previous definition of 'f' with type".
+type entry struct {
+	line  string
+	notes []string
+}
+
+// macroNote matches GCC's notes that the check prints.
+var macroNote = regexp.MustCompile(`^\S+:\d+:\d+: note: (in (expansion|definition) of macro '|previous definition of ')`)
+
+// otherNote matches any other note of GCC.
+var otherNote = regexp.MustCompile(`^\S+:\d+(:\d+)?: note: `)
+
+// severityLine matches any diagnostic line of GCC other than a note.
+var severityLine = regexp.MustCompile(`^\S*: (fatal error|error|warning): `)
+
+// gccEntries returns the error lines of GCC's output out that keep
+// accepts, each with the macro expansion notes that follow it.
+func gccEntries(out string, keep func(line string) bool) []entry {
+	var es []entry
+	cur := -1
+	for _, l := range strings.Split(out, "\n") {
+		switch {
+		case errorLine.MatchString(l) && keep(l):
+			es = append(es, entry{line: l})
+			cur = len(es) - 1
+		case severityLine.MatchString(l) || errorLine.MatchString(l):
+			cur = -1
+		case cur >= 0 && macroNote.MatchString(l):
+			es[cur].notes = append(es[cur].notes, l)
+		case otherNote.MatchString(l):
+			// "each undeclared identifier is reported only once": the
+			// macro trace after it is its own, not the error's.
+			cur = -1
+		}
+	}
+	return es
+}
+
+// entries returns trampcheck's errors as entries for the file name.
+func entries(errs []builderrors.Error, name string) []entry {
+	var es []entry
+	for _, e := range errs {
+		ls := e.Lines(name)
+		es = append(es, entry{line: ls[0], notes: ls[1:]})
+	}
+	return es
+}
+
+// lines returns the entries as GCC prints them, notes after their error.
+func lines(es []entry) []string {
+	var out []string
+	for _, e := range es {
+		out = append(out, e.line)
+		out = append(out, e.notes...)
+	}
+	return out
 }

@@ -642,6 +642,8 @@ type Stream struct {
 	srcs     []string // file sources by fileID ("" for an id not read as a file)
 	names    []string // file names by fileID
 	mnames   []string // macro names by index
+	// macros is the macro table at the end of the unit, for MacroNotes.
+	macros map[string]*macro
 }
 
 // stream returns the output as a Stream. It keeps the texts of the files
@@ -649,7 +651,7 @@ type Stream struct {
 func (p *pp) stream() *Stream {
 	s := &Stream{
 		Files: p.fileList, Pragmas: p.pragmas, Warnings: p.warnings,
-		chunks: p.chunks, n: p.nOut, made: p.made, srcs: make([]string, len(p.byID)), names: p.names, mnames: p.mnames,
+		chunks: p.chunks, n: p.nOut, made: p.made, srcs: make([]string, len(p.byID)), names: p.names, mnames: p.mnames, macros: p.macros,
 	}
 	for i, cf := range p.byID {
 		if cf != nil {
@@ -662,6 +664,11 @@ func (p *pp) stream() *Stream {
 
 // Len returns the number of tokens.
 func (s *Stream) Len() int { return s.n }
+
+// Spelled reports whether token i's text is written in its file at its
+// spelling position (Pos): false for a token made by ## or #, by a
+// built-in macro such as __LINE__, or an identifier with a line splice.
+func (s *Stream) Spelled(i int) bool { return s.rec(i).src != 0 }
 
 // rec returns the record of token i.
 func (s *Stream) rec(i int) *orec { return &s.chunks[i/outChunk][i%outChunk] }

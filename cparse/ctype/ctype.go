@@ -151,7 +151,77 @@ func Check(toks Tokens, bodies []Body, typedef func(string) bool) []Diag {
 	}
 	c.undeclared(bodies)
 	sort.SliceStable(c.diags, func(i, j int) bool { return c.diags[i].Index < c.diags[j].Index })
+	c.genericRecovery()
 	return c.diags
+}
+
+// genericRecovery drops the errors in the associations of a _Generic
+// whose controlling expression has one: GCC's parser skips to the
+// closing parenthesis after an erroneous controlling expression (as in
+// the kernel's __unqual_scalar_typeof: only "_Generic((x)" is reported,
+// not its "default: (x)").
+func (c *checker) genericRecovery() {
+	if len(c.diags) < 2 {
+		return
+	}
+	type span struct{ from, to int }
+	var skip []span
+	for k, d := range c.diags {
+		if k > 0 && c.diags[k-1].Index == d.Index {
+			continue
+		}
+		// The innermost enclosing "_Generic (" whose controlling
+		// expression holds the error, within the statement (a '{'
+		// stops the walk: it costs the distance to it, not to the
+		// unit's start).
+		for open := c.enclosing(d.Index); open > 0 && c.text(open) != "{"; open = c.enclosing(open) {
+			if c.text(open) != "(" || c.text(open-1) != "_Generic" {
+				continue
+			}
+			end := c.match(open)
+			comma := c.topComma(open, end)
+			if end > 0 && comma > 0 && d.Index < comma {
+				skip = append(skip, span{comma, end})
+			}
+			break
+		}
+	}
+	if len(skip) == 0 {
+		return
+	}
+	out := c.diags[:0]
+	for _, d := range c.diags {
+		drop := false
+		for _, s := range skip {
+			if s.from < d.Index && d.Index < s.to {
+				drop = true
+				break
+			}
+		}
+		if !drop {
+			out = append(out, d)
+		}
+	}
+	c.diags = out
+}
+
+// topComma returns the index of the first ',' at the top level of the
+// brackets open..end, -1 if none.
+func (c *checker) topComma(open, end int) int {
+	depth := 0
+	for k := open + 1; k < end; k++ {
+		switch c.text(k) {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			depth--
+		case ",":
+			if depth == 0 {
+				return k
+			}
+		}
+	}
+	return -1
 }
 
 // text returns the text of token i, "" out of range.
@@ -573,13 +643,13 @@ func (c *checker) body(b Body) {
 		t := c.tok(k)
 		if t.Kind != cpp.Ident {
 			if t.Kind == cpp.Punct && t.Text == "(" {
-				c.castAccess(k)
+				c.castAccess(k, typeOf)
 			}
 			continue
 		}
 		switch next := c.text(k + 1); {
 		case t.Text == "__builtin_offsetof":
-			c.offsetof(k)
+			c.offsetof(k, typeOf)
 		case t.Text == "sizeof":
 			c.sizeofType(k)
 			if c.text(k+1) == "(" && c.text(k+2) == "*" && c.toks.Kind(k+3) == cpp.Ident && c.text(k+4) == ")" {
@@ -903,7 +973,9 @@ func (c *checker) notDecl(j int, b Body) bool {
 	case stars == 0:
 		return false
 	case q == "(":
-		return c.exprBefore(k)
+		// typeof(*x): a type name has no identifier, so *x is the
+		// operand expression (list_for_each_entry's typeof(*pos)).
+		return c.exprBefore(k) || typeofKw[c.text(k-1)]
 	default:
 		return c.exprAt(k)
 	}
@@ -936,40 +1008,73 @@ func (c *checker) exprAt(k int) bool {
 	return true
 }
 
-// castAccess checks "((struct S *)e)->m" with e a single token, at the
-// first '(' k.
-func (c *checker) castAccess(k int) {
-	if c.text(k+1) != "(" || c.text(k+4) != "*" || c.text(k+5) != ")" || c.text(k+7) != ")" || c.text(k+8) != "->" {
+// typeofKw are the spellings of typeof.
+var typeofKw = map[string]bool{"typeof": true, "__typeof__": true, "__typeof": true}
+
+// typeName reads the type name at k: "struct S" (or union), or
+// "typeof(*x)" / "typeof(*(x))" with x of a pointer type to a struct or
+// union that typeOf knows (list_for_each_entry's typeof(*pos)). It
+// returns the struct type and the index after the type name.
+func (c *checker) typeName(k int, typeOf func(int) (typ, bool)) (typ, int, bool) {
+	switch kw := c.text(k); {
+	case (kw == "struct" || kw == "union") && c.ident(k+1):
+		return typ{kind: kw, tag: c.text(k + 1)}, k + 2, true
+	case typeofKw[kw] && typeOf != nil && c.text(k+1) == "(" && c.text(k+2) == "*":
+		x, end := k+3, k+4
+		if c.text(k+3) == "(" && c.text(k+5) == ")" {
+			x, end = k+4, k+6
+		}
+		if !c.ident(x) || c.text(end) != ")" || c.text(x-1) != "(" && c.text(x-1) != "*" {
+			return typ{}, 0, false
+		}
+		t, ok := typeOf(x)
+		if !ok || t.ptr != 1 {
+			return typ{}, 0, false
+		}
+		t.ptr = 0
+		return t, end + 1, true
+	}
+	return typ{}, 0, false
+}
+
+// castAccess checks "((struct S *)e)->m" (also with typeof(*x) for the
+// type) with e a single token, at the first '(' k.
+func (c *checker) castAccess(k int, typeOf func(int) (typ, bool)) {
+	if c.text(k+1) != "(" {
 		return
 	}
-	kw := c.text(k + 2)
-	if kw != "struct" && kw != "union" || !c.ident(k+3) {
+	t, n, ok := c.typeName(k+2, typeOf)
+	if !ok || c.text(n) != "*" || c.text(n+1) != ")" || c.text(n+3) != ")" || c.text(n+4) != "->" {
 		return
 	}
-	switch c.toks.Kind(k + 6) {
+	switch c.toks.Kind(n + 2) {
 	case cpp.Ident, cpp.Number:
 	default:
 		return
 	}
-	c.access(typ{kind: kw, tag: c.text(k + 3), ptr: 1}, k+8)
+	t.ptr = 1
+	c.access(t, n+4)
 }
 
-// offsetof checks "__builtin_offsetof(struct S, m)" at k.
-func (c *checker) offsetof(k int) {
-	if c.text(k+1) != "(" || c.text(k+4) != "," || !c.ident(k+5) || c.text(k+6) != ")" {
+// offsetof checks "__builtin_offsetof(struct S, m)" (also with
+// typeof(*x) for the type) at k.
+func (c *checker) offsetof(k int, typeOf func(int) (typ, bool)) {
+	if c.text(k+1) != "(" {
 		return
 	}
-	kw := c.text(k + 2)
-	if kw != "struct" && kw != "union" || !c.ident(k+3) {
+	t, n, ok := c.typeName(k+2, typeOf)
+	if !ok || c.text(n) != "," || !c.ident(n+1) || c.text(n+2) != ")" {
 		return
 	}
-	t := typ{kind: kw, tag: c.text(k + 3)}
+	m := c.text(n + 1)
+	if t.qual != 0 {
+		return // GCC's name of a qualified type here is not checked
+	}
 	a, st := c.lookup(t, k)
 	switch st {
 	case incomplete:
 		c.report(k, "invalid use of undefined type '%s'", t.gccName())
 	case complete:
-		m := c.text(k + 5)
 		if _, ok := a.members[m]; !ok && a.known && !closeName(m, a.members) {
 			c.report(k, "'%s' has no member named '%s'", t.gccName(), m)
 		}

@@ -171,3 +171,66 @@ func TestDistance(t *testing.T) {
 		}
 	}
 }
+
+// TestFuncType: the spellings GCC 12 prints in "previous definition of
+// 'f' with type '...'" (from gcc's own output on these definitions, also
+// compared with gcc by testdata/builderrors/bad_redef_types.c), and no
+// spelling for the forms the reader does not follow.
+func TestFuncType(t *testing.T) {
+	src := `typedef unsigned int __u32;
+typedef __u32 u32;
+typedef struct { int a; } anon_t;
+typedef int (*fn_t)(int);
+struct S;
+int a1(int x, int y) { return 0; }
+int *a2(int *x, int y, char z) { return 0; }
+u32 a3(const u32 *p, unsigned long n, ...) { return 0; }
+int b1(int (*fp)(int)) { return 0; }
+int b2(anon_t *p) { return 0; }
+int b3(fn_t f) { return 0; }
+int b4(char *const p) { return 0; }
+int b5(char *restrict p) { return 0; }
+int b6(typeof(int) x) { return 0; }
+int b7(a, b) int a, b; { return 0; }
+int b8(int x) __attribute__((unused));
+`
+	unit, err := cpp.Preprocess(&cpp.Config{Read: func(string) ([]byte, error) { return []byte(src), nil }}, "a.c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	toks := unit.Tokens
+	for _, tc := range []struct{ name, typ, aka string }{
+		{"a1", "int(int,  int)", "int(int,  int)"},
+		{"a2", "int *(int *, int,  char)", "int *(int *, int,  char)"},
+		{"a3", "u32(const u32 *, long unsigned int, ...)", "unsigned int(const unsigned int *, long unsigned int, ...)"},
+		{"b1", "", ""},
+		{"b2", "", ""},
+		{"b3", "", ""},
+		{"b4", "", ""},
+		{"b5", "", ""},
+		{"b6", "", ""},
+		{"b7", "", ""},
+		{"b8", "", ""},
+	} {
+		i := -1
+		for k := range toks {
+			if toks[k].Text == tc.name {
+				i = k
+				break
+			}
+		}
+		if i < 0 {
+			t.Fatalf("no %s", tc.name)
+		}
+		typ, aka, ok := ctype.FuncType(ctype.Slice(toks), i)
+		if tc.typ == "" {
+			if ok {
+				t.Errorf("%s: got %q {aka %q}, want no spelling", tc.name, typ, aka)
+			}
+			continue
+		}
+		if !ok || typ != tc.typ || aka != tc.aka {
+			t.Errorf("%s: got %q {aka %q} (ok %v), want %q {aka %q}", tc.name, typ, aka, ok, tc.typ, tc.aka)
+		}
+	}
+}

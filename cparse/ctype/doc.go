@@ -14,7 +14,9 @@
 //   - "invalid application of 'sizeof' to incomplete type 'struct S'"
 //     for sizeof(*x) with x a pointer to an incomplete struct, at the '(';
 //   - "'X' undeclared (first use in this function)" for a name nothing
-//     before its first use in the function could declare, and "'X'
+//     before its first use in the function could declare (also a use
+//     carried by a macro argument, as unlikely(!x), or spelled in a macro
+//     the file defines), and "'X'
 //     undeclared here (not in a function)" for the first use of such a
 //     name in a file-scope initializer (see undeclared.go).
 //

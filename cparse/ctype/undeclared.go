@@ -15,7 +15,9 @@ import (
 // operands declare nothing visible); GCC's error at the first use in
 // each function. Only
 // occurrences that are clearly uses count: written in the file as they
-// stand (no macro produced them), not a member name, label, tag,
+// stand, or carried by a macro's argument or a macro defined in the file
+// with their own spelling (see carried; GCC then adds the macro
+// expansion notes), not a member name, label, tag,
 // designator, attribute or asm operand, not called (that is an implicit
 // declaration), not followed by ':' and not where a declaration could
 // declare them. GCC's spelling suggestion is not reproduced: the message
@@ -86,7 +88,7 @@ func (c *checker) undeclared(bodies []Body) {
 				continue
 			}
 			seen[t.Text] = true
-			if c.clearUse(k, true) {
+			if c.carried(k, main) && c.clearUse(k, false) {
 				cands = append(cands, cand{k, bi})
 			}
 		}
@@ -270,6 +272,25 @@ func (c *checker) clearUse(k int, direct bool) bool {
 		return false
 	}
 	return !c.declLike(k)
+}
+
+// spelled is implemented by token streams that know whether a token's
+// text is written at its spelling position (cpp.Stream).
+type spelled interface{ Spelled(i int) bool }
+
+// carried reports whether the identifier at k is written in the main
+// file as it stands: directly, or in a macro's argument or a macro's
+// definition in the file, with its own spelling (not made by ##). GCC
+// reports an error at such a token at its place in the file, followed by
+// the macro expansion notes. A stream that cannot tell (a []cpp.Token)
+// gives only the tokens no macro produced.
+func (c *checker) carried(k int, main string) bool {
+	full := c.toks.Token(k)
+	if full.Macro == "" && full.Pos == full.Exp {
+		return true
+	}
+	sp, ok := c.toks.(spelled)
+	return ok && full.Pos.File == main && sp.Spelled(k)
 }
 
 // asmQual are the qualifiers between asm and its operands.
