@@ -333,22 +333,42 @@ func (s *Session) Findings() ([]report.Finding, error) {
 		}
 		out = append(out, f)
 	}
+	// A diagnostic that GCC places in a header (inside a macro's
+	// definition) is ordered, as GCC prints it, at the outermost
+	// expansion in a checked file: its last note there.
+	checked := map[string]bool{}
+	for _, f := range s.u.Files {
+		checked[f] = true
+	}
+	at := func(f *report.Finding) (string, int, int) {
+		if !checked[f.File] {
+			for i := len(f.Notes) - 1; i >= 0; i-- {
+				if n := &f.Notes[i]; checked[n.File] {
+					return n.File, n.Line, n.Column
+				}
+			}
+		}
+		return f.File, f.Line, f.Column
+	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if a.File != b.File {
-			return a.File < b.File
+		af, al, ac := at(&a)
+		bf, bl, bc := at(&b)
+		if af != bf {
+			return af < bf
 		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
+		if al != bl {
+			return al < bl
 		}
-		if a.Column != b.Column {
-			return a.Column < b.Column
+		if ac != bc {
+			return ac < bc
 		}
 		if a.Message != b.Message {
 			return a.Message < b.Message
 		}
 		return a.Check < b.Check // checks report concurrently
 	})
+	report.NumberOccurrences(out)
 	return out, nil
 }
 
@@ -381,6 +401,7 @@ func (o *Options) Finding(fset *token.FileSet, parsed *cparse.Result, check stri
 			f.Message, f.Flag = st.SplitFlag(d.Message)
 		}
 	}
+	f.Notes = notes(fset, parsed, d.Related)
 	var src *cparse.File
 	if parsed != nil {
 		for _, cf := range parsed.Files {

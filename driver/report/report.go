@@ -24,6 +24,27 @@ type Finding struct {
 	Patch string `json:"patch,omitempty"`
 	// PatchIndex is the 0-based index of that patch in the series.
 	PatchIndex int `json:"-"`
+	// Occurrence numbers the findings of one state that share file,
+	// check, symbol and message (GCC reports an error at every use), 0 for
+	// the first in source order; see Key.
+	Occurrence int `json:"-"`
+	// Notes are GCC's notes that follow the diagnostic ("in expansion of
+	// macro 'M'", "previous definition of 'f' with type ..."), in GCC's
+	// order.
+	Notes []Note `json:"notes,omitempty"`
+}
+
+// Note is one of GCC's "note:" lines after a diagnostic, with its own
+// position (often in a header) and quoted source line when known.
+type Note struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"` // GCC display column; 0 if GCC prints none
+	Message string `json:"message"`
+	// SourceLine and EndColumn are as in Finding ("" and 0 when the
+	// file's text is not at hand, as for a header).
+	SourceLine string `json:"-"`
+	EndColumn  int    `json:"-"`
 }
 
 // Mail is the part of a patch mail that replies and hooks need.
@@ -56,4 +77,17 @@ type Run struct {
 	// others were (one line each, with the place and the reason); the
 	// driver prints them on standard error and exits with status 2.
 	Failed []string
+}
+
+// NumberOccurrences sets the Occurrence of findings (one state's, in
+// source order): the how-manieth of those sharing file, check, symbol and
+// message each is.
+func NumberOccurrences(fs []Finding) {
+	n := map[string]int{}
+	for i := range fs {
+		fs[i].Occurrence = 0
+		k := fs[i].Key()
+		fs[i].Occurrence = n[k]
+		n[k]++
+	}
 }

@@ -310,11 +310,7 @@ func robotBody(pr *PatchResult, m *Mail, author, from *mail.Address, msgID strin
 		if isNew(f) {
 			prefix = ">> "
 		}
-		quote := f.Quote()
-		if quote != "" { // indented by the marker's width, as the robot does
-			quote = "   " + strings.ReplaceAll(strings.TrimSuffix(quote, "\n"), "\n", "\n   ") + "\n"
-		}
-		fmt.Fprintf(&b, "%s%s\n%s", prefix, f.Header(), quote)
+		b.WriteString(f.Text(prefix)) // quotes indented by the marker's width, as the robot does
 	}
 	for _, g := range groupNew(pr) {
 		b.WriteString("\n\n")

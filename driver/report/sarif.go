@@ -79,11 +79,14 @@ type (
 		Level               string            `json:"level"`
 		Message             sarifText         `json:"message"`
 		Locations           []sarifLocation   `json:"locations"`
+		RelatedLocations    []sarifLocation   `json:"relatedLocations,omitempty"`
 		PartialFingerprints map[string]string `json:"partialFingerprints"`
 		BaselineState       string            `json:"baselineState,omitempty"`
 	}
 	sarifLocation struct {
+		ID               int           `json:"id,omitempty"` // related locations: 1, 2, ...
 		PhysicalLocation sarifPhysical `json:"physicalLocation"`
+		Message          *sarifText    `json:"message,omitempty"` // related locations: GCC's note
 	}
 	sarifPhysical struct {
 		ArtifactLocation sarifArtifact `json:"artifactLocation"`
@@ -180,6 +183,16 @@ func WriteSARIF(w io.Writer, run *Run, opt SARIFOptions) error {
 			reg.Snippet = &sarifText{f.SourceLine}
 		} else if f.Column > 0 {
 			reg.StartColumn = f.Column
+		}
+		for i, n := range f.Notes {
+			loc := sarifLocation{ID: i + 1, Message: &sarifText{n.Message}, PhysicalLocation: sarifPhysical{
+				ArtifactLocation: artifactOf(n.File),
+				Region:           sarifRegion{StartLine: n.Line, StartColumn: n.Column},
+			}}
+			if n.SourceLine != "" {
+				loc.PhysicalLocation.Region.StartColumn = codePointCol(n.SourceLine, n.Column)
+			}
+			res.RelatedLocations = append(res.RelatedLocations, loc)
 		}
 		if f.New != nil {
 			res.BaselineState = "unchanged"

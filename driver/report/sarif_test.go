@@ -293,3 +293,40 @@ func BenchmarkWriteSARIF(b *testing.B) {
 		}
 	}
 }
+
+// TestSARIFNotes: GCC's notes become the result's relatedLocations (ids
+// from 1, each with the note's text and place), and the log validates.
+func TestSARIFNotes(t *testing.T) {
+	run := fixtureRun()
+	f := &run.Results[1].Findings[0] // the new finding, reported first
+	f.Notes = []Note{
+		{File: "include/linux/stddef.h", Line: 16, Column: 33, Message: "in definition of macro 'offsetof'"},
+		{File: f.File, Line: 12, Column: 3, Message: "in expansion of macro 'EMIT'", SourceLine: "\tEMIT(x);"},
+	}
+	v := sarifOf(t, run, SARIFOptions{Version: "1.2.3"})
+	if errs := validate(loadSchema(t), v, "$"); len(errs) > 0 {
+		t.Fatalf("SARIF does not validate:\n%s", strings.Join(errs, "\n"))
+	}
+	res := v["runs"].([]any)[0].(map[string]any)["results"].([]any)[0].(map[string]any)
+	rel, _ := res["relatedLocations"].([]any)
+	if len(rel) != 2 {
+		t.Fatalf("relatedLocations %v, want 2", res["relatedLocations"])
+	}
+	for i, r := range rel {
+		loc := r.(map[string]any)
+		n := f.Notes[i]
+		phys := loc["physicalLocation"].(map[string]any)
+		reg := phys["region"].(map[string]any)
+		if loc["id"] != float64(i+1) || loc["message"].(map[string]any)["text"] != n.Message ||
+			phys["artifactLocation"].(map[string]any)["uri"] != n.File || reg["startLine"] != float64(n.Line) {
+			t.Errorf("related location %d: %v, want note %+v", i, loc, n)
+		}
+	}
+	// The second note's column is in code points: the tab counts one.
+	if c := rel[1].(map[string]any)["physicalLocation"].(map[string]any)["region"].(map[string]any)["startColumn"]; c != float64(2) {
+		t.Errorf("second note's startColumn %v, want 2 (code points)", c)
+	}
+	if _, ok := v["runs"].([]any)[0].(map[string]any)["results"].([]any)[1].(map[string]any)["relatedLocations"]; ok {
+		t.Error("a finding without notes has relatedLocations")
+	}
+}

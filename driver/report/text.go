@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/trampcheck/trampcheck/cparse"
@@ -48,18 +49,64 @@ func (f *Finding) Header() string {
 // Quote returns the source and caret lines GCC 12 prints under a diagnostic,
 // each ending in a newline, or "" when the source line is unknown.
 func (f *Finding) Quote() string {
-	if f.SourceLine == "" && f.Line == 0 {
+	if f.SourceLine == "" { // unknown: a header, or input without its text
 		return ""
 	}
-	num := fmt.Sprint(f.Line)
+	return quote(f.Line, f.Column, f.EndColumn, f.SourceLine)
+}
+
+// Header returns GCC's note line without any prefix:
+// "file:line:col: note: message" (no column when GCC prints none).
+func (n *Note) Header() string {
+	if n.Column == 0 {
+		return fmt.Sprintf("%s:%d: note: %s", n.File, n.Line, n.Message)
+	}
+	return fmt.Sprintf("%s:%d:%d: note: %s", n.File, n.Line, n.Column, n.Message)
+}
+
+// Quote is Finding.Quote for a note: "" when its source line is unknown.
+func (n *Note) Quote() string {
+	if n.SourceLine == "" {
+		return ""
+	}
+	return quote(n.Line, n.Column, n.EndColumn, n.SourceLine)
+}
+
+func quote(line, col, endCol int, src string) string {
+	num := fmt.Sprint(line)
 	width := max(5, len(num)) // GCC right-aligns line numbers in 5 columns at least
 	var b strings.Builder
-	fmt.Fprintf(&b, "%*s | %s\n", width, num, strings.TrimRight(ExpandTabs(f.SourceLine), " "))
+	fmt.Fprintf(&b, "%*s | %s\n", width, num, strings.TrimRight(ExpandTabs(src), " "))
 	caret := "^"
-	if f.EndColumn > f.Column+1 {
-		caret += strings.Repeat("~", f.EndColumn-f.Column-1)
+	if endCol > col+1 {
+		caret += strings.Repeat("~", endCol-col-1)
 	}
-	fmt.Fprintf(&b, "%*s | %s%s\n", width, "", strings.Repeat(" ", max(0, f.Column-1)), caret)
+	fmt.Fprintf(&b, "%*s | %s%s\n", width, "", strings.Repeat(" ", max(0, col-1)), caret)
+	return b.String()
+}
+
+// Text returns the finding as GCC prints it, each line ending in a
+// newline: the header after prefix (">> " new, three spaces old, "" for
+// file input), the quoted source, then each note with its quote. With a
+// prefix the quoted lines are indented by its width and the notes take
+// three spaces, as the kernel test robot lists compiler output.
+func (f *Finding) Text(prefix string) string {
+	indent := func(q string) string {
+		if prefix == "" || q == "" {
+			return q
+		}
+		return "   " + strings.ReplaceAll(strings.TrimSuffix(q, "\n"), "\n", "\n   ") + "\n"
+	}
+	notePrefix := ""
+	if prefix != "" {
+		notePrefix = "   "
+	}
+	var b strings.Builder
+	b.WriteString(prefix + f.Header() + "\n" + indent(f.Quote()))
+	for i := range f.Notes {
+		n := &f.Notes[i]
+		b.WriteString(notePrefix + n.Header() + "\n" + indent(n.Quote()))
+	}
 	return b.String()
 }
 
@@ -91,12 +138,7 @@ func WriteText(w io.Writer, run *Run) error {
 					prefix = ">> "
 				}
 			}
-			quote := f.Quote()
-			if prefix != "" && quote != "" {
-				// The robot indents the quoted lines by the marker's width.
-				quote = "   " + strings.ReplaceAll(strings.TrimSuffix(quote, "\n"), "\n", "\n   ") + "\n"
-			}
-			if _, err := fmt.Fprintf(w, "%s%s\n%s", prefix, f.Header(), quote); err != nil {
+			if _, err := io.WriteString(w, f.Text(prefix)); err != nil {
 				return err
 			}
 		}
@@ -105,7 +147,14 @@ func WriteText(w io.Writer, run *Run) error {
 }
 
 // Key identifies a finding across patch states: file, check, symbol and
-// message, never the line, which moves when a patch adds lines above it.
+// message, never the line, which moves when a patch adds lines above it;
+// and for the second and later of findings that share those, which one
+// it is (the third use of a deleted member in a function is new when the
+// base had two).
 func (f *Finding) Key() string {
-	return f.File + "\x00" + f.Check + "\x00" + f.Symbol + "\x00" + f.Message
+	k := f.File + "\x00" + f.Check + "\x00" + f.Symbol + "\x00" + f.Message
+	if f.Occurrence > 0 {
+		k += "\x00" + strconv.Itoa(f.Occurrence)
+	}
+	return k
 }

@@ -103,3 +103,44 @@ func TestWriteTextMarks(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestNotesRendering renders an error inside a macro's definition with
+// GCC's note at the macro's use, and compares the lines with host gcc's
+// (the "In function" context line aside). Positions come from a text
+// search; this checks only the rendering of Finding.Text.
+func TestNotesRendering(t *testing.T) {
+	gcc := testtool.Path(t, "gcc", "gcc")
+	def := "#define GET(p) ((p)->missing)"
+	use := "int f(struct s *q) { return\tGET(q); }"
+	src := "struct s { int a; };\n" + def + "\n" + use + "\n"
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "n.c"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(gcc, "-fsyntax-only", "-fdiagnostics-color=never", "n.c")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "LANG=C", "LC_ALL=C")
+	out, _ := cmd.CombinedOutput()
+	var want []string
+	for _, l := range strings.SplitAfter(string(out), "\n") {
+		if !strings.Contains(l, "In function") {
+			want = append(want, l)
+		}
+	}
+	m := strings.Index(def, "->") + 1 // gcc points at the operator
+	g := strings.Index(use, "GET") + 1
+	f := Finding{
+		File: "n.c", Line: 2, Column: DisplayCol(def, m), EndColumn: DisplayCol(def, m+len("->")),
+		Severity: "error", Message: "'struct s' has no member named 'missing'", SourceLine: def,
+		Notes: []Note{{File: "n.c", Line: 3, Column: DisplayCol(use, g), EndColumn: DisplayCol(use, g+len("GET")),
+			Message: "in expansion of macro 'GET'", SourceLine: use}},
+	}
+	if got := f.Text(""); got != strings.Join(want, "") {
+		t.Errorf("got:\n%s\nwant (gcc):\n%s", got, strings.Join(want, ""))
+	}
+	// In a series the notes take three spaces, their quotes the marker's width.
+	marked := f.Text(">> ")
+	if !strings.Contains(marked, "\n   n.c:3:") || !strings.HasPrefix(marked, ">> n.c:2:") {
+		t.Errorf("marked:\n%s", marked)
+	}
+}

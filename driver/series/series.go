@@ -439,6 +439,13 @@ func CheckSeries(tree *treefs.Dir, patches []*patchset.Patch, analyzers []*analy
 			touched[f] = true
 		}
 		prev := previousKeys(findings[0], units[k], findings[k], k)
+		// A diagnostic that GCC places in a header (an error inside a
+		// macro's definition, as offsetof's) comes from a unit of this
+		// state: it is the patch's when it is new.
+		unitFile := map[string]bool{}
+		for _, f := range units[k+1].Files {
+			unitFile[f] = true
+		}
 		pr := report.PatchResult{Index: k, Mail: mailOf(st.Patch), Files: map[string][]byte{}}
 		for _, f := range findings[k+1] {
 			key := f.Key()
@@ -448,7 +455,8 @@ func CheckSeries(tree *treefs.Dir, patches []*patchset.Patch, analyzers []*analy
 				}
 			}
 			isNew := !prev[key]
-			if !touched[f.File] && (f.File != jit || !headerTouched[k] || !isNew) {
+			inHeader := !unitFile[f.File] && !touched[f.File]
+			if !touched[f.File] && (f.File != jit || !headerTouched[k] || !isNew) && !(inHeader && isNew) {
 				continue
 			}
 			f.New = &isNew
