@@ -132,8 +132,10 @@ func TestNotesRendering(t *testing.T) {
 	f := Finding{
 		File: "n.c", Line: 2, Column: DisplayCol(def, m), EndColumn: DisplayCol(def, m+len("->")),
 		Severity: "error", Message: "'struct s' has no member named 'missing'", SourceLine: def,
-		Notes: []Note{{File: "n.c", Line: 3, Column: DisplayCol(use, g), EndColumn: DisplayCol(use, g+len("GET")),
-			Message: "in expansion of macro 'GET'", SourceLine: use}},
+		Notes: []Note{{
+			File: "n.c", Line: 3, Column: DisplayCol(use, g), EndColumn: DisplayCol(use, g+len("GET")),
+			Message: "in expansion of macro 'GET'", SourceLine: use,
+		}},
 	}
 	if got := f.Text(""); got != strings.Join(want, "") {
 		t.Errorf("got:\n%s\nwant (gcc):\n%s", got, strings.Join(want, ""))

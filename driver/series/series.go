@@ -455,8 +455,10 @@ func CheckSeries(tree *treefs.Dir, patches []*patchset.Patch, analyzers []*analy
 				}
 			}
 			isNew := !prev[key]
-			inHeader := !unitFile[f.File] && !touched[f.File]
-			if !touched[f.File] && (f.File != jit || !headerTouched[k] || !isNew) && !(inHeader && isNew) {
+			keep := touched[f.File] ||
+				f.File == jit && headerTouched[k] && isNew || // the JIT after a header change
+				!unitFile[f.File] && isNew // in a header, from a unit of this state
+			if !keep {
 				continue
 			}
 			f.New = &isNew
