@@ -2,8 +2,11 @@ package cparse
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/trampcheck/trampcheck/cparse/cpp"
 )
 
 // Token kinds of the lightweight lexer.
@@ -66,9 +69,37 @@ func scanFile(src []byte) *scan {
 
 func (s *scan) run(keepComments bool) {
 	src := s.src
-	n := len(src)
-	lineStart := true // only white space since the last newline
-	line := 1
+	// The preprocessor's lexer reports a comment left open; the reading
+	// here runs it to the end of the file: lex the text before it, then
+	// add it.
+	text := string(src)
+	open := -1
+	toks, cs, err := cpp.Scan("", text, keepComments)
+	if err != nil {
+		var ce *cpp.Error
+		if !errors.As(err, &ce) {
+			panic(err) // Scan's only error is an unterminated comment
+		}
+		open = offsetAt(src, ce.Pos.Line, ce.Pos.Col)
+		toks, cs, _ = cpp.Scan("", text[:open], keepComments)
+	}
+	if keepComments {
+		s.comments = make([]comment, 0, len(cs)+1)
+		for _, c := range cs {
+			s.comments = append(s.comments, comment{c.Off, c.End})
+		}
+		if open >= 0 {
+			s.comments = append(s.comments, comment{open, len(src)})
+		}
+	}
+	s.fill(toks, open)
+}
+
+// fill sets the directives and tokens of the scan from the lexemes of
+// the preprocessor's lexer. open is the offset of a comment left open at
+// the end of the file, or -1.
+func (s *scan) fill(toks []cpp.Lexeme, open int) {
+	src := s.src
 	depth := 0
 	braces := 0
 	// conds tracks #if groups in fileScope mode: the brace depth at the
@@ -78,197 +109,187 @@ func (s *scan) run(keepComments bool) {
 	type cond struct{ start, firstEnd int }
 	var conds []cond
 	synth := func(ch byte, off int) { s.toks = append(s.toks, tok{kind: tPunct, ch: ch, off: off, end: off}) }
-	i := 0
-	for i < n {
-		if s.fileScope && braces > 0 && !lineStart {
-			// Inside a body only braces, literals, comments and
-			// line starts matter.
-			for i < n && !bodyStop[src[i]] {
-				i++
-			}
-			if i >= n {
-				break
-			}
-		}
-		c := src[i]
-		switch {
-		case c == '\n':
-			line++
-			lineStart = true
-			i++
-			continue
-		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
-			i++
-			continue
-		case c == '\\' && i+1 < n && src[i+1] == '\n':
-			line++
-			i += 2
-			continue
-		case c == '\\' && i+2 < n && src[i+1] == '\r' && src[i+2] == '\n':
-			line++
-			i += 3
-			continue
-		case c == '/' && i+1 < n && src[i+1] == '*':
-			e := bytes.Index(src[i+2:], []byte("*/"))
-			end := n
-			if e >= 0 {
-				end = i + 2 + e + 2
-			}
-			line += bytes.Count(src[i:end], []byte{'\n'})
-			if keepComments {
-				s.comments = append(s.comments, comment{i, end})
-			}
-			i = end
-			continue
-		case c == '/' && i+1 < n && src[i+1] == '/':
-			end := lineEnd(src, i)
-			line += bytes.Count(src[i:end], []byte{'\n'})
-			if keepComments {
-				s.comments = append(s.comments, comment{i, end})
-			}
-			i = end
-			continue
-		case c == '#' && lineStart:
-			end := i
-			for {
-				end = lineEnd(src, end)
-				// A block comment that starts in the directive and
-				// continues on later lines belongs to it.
-				if k := openComment(src[i:end]); k >= 0 {
-					e := bytes.Index(src[i+k+2:], []byte("*/"))
-					if e < 0 {
-						end = n
-						break
-					}
-					end = i + k + 2 + e + 2
-					continue
+	// add appends a token, in fileScope mode only at file scope (and the
+	// braces that open and close a body).
+	add := func(t tok) {
+		if t.kind == tPunct {
+			switch t.ch {
+			case '(', '[', '{':
+				depth++
+				if depth > MaxNesting && s.depthErr == nil && !s.fileScope {
+					s.depthErr = &depthError{t.off, fmt.Sprintf("nesting deeper than %d levels", MaxNesting)}
 				}
-				break
+				if t.ch == '{' {
+					braces++
+					if s.fileScope && braces > 1 {
+						return
+					}
+				}
+			case ')', ']', '}':
+				depth = max(depth-1, 0)
+				if t.ch == '}' {
+					braces = max(braces-1, 0)
+					if s.fileScope && braces > 0 {
+						return
+					}
+				}
 			}
-			d := directive{off: i, end: end, line: line}
-			j := skipSpace(src, i+1, end)
-			k := j
-			for k < end && isIdentByte(src[k]) {
-				k++
+			if s.fileScope && braces > 0 && t.ch != '{' && t.ch != '}' {
+				return
 			}
-			d.name = directiveName(src[j:k])
-			d.argOff = k
+		} else if s.fileScope && braces > 0 {
+			return
+		}
+		s.toks = append(s.toks, t)
+	}
+	for k := 0; k < len(toks); {
+		t := toks[k]
+		if t.BOL && t.Kind == cpp.Punct && t.Text == "#" {
+			j := k + 1
+			for j < len(toks) && !toks[j].BOL {
+				j++
+			}
+			d := directive{off: t.Off, line: t.Line, argOff: t.End}
+			last := t.End
+			if j > k+1 {
+				last = toks[j-1].End
+				if n := toks[k+1]; n.Kind == cpp.Ident || n.Kind == cpp.Number {
+					d.name = directiveName(n.Text)
+					d.argOff = n.End
+				}
+			}
+			d.end = directiveEnd(src, last)
+			if open >= 0 && d.end == open {
+				d.end = len(src)
+			}
 			s.directives = append(s.directives, d)
 			if s.fileScope {
 				switch d.name {
 				case "if", "ifdef", "ifndef":
 					conds = append(conds, cond{braces, -1})
 				case "elif", "else":
-					if k := len(conds); k > 0 {
-						top := &conds[k-1]
+					if n := len(conds); n > 0 {
+						top := &conds[n-1]
 						if top.firstEnd < 0 {
 							top.firstEnd = braces
 						}
 						switch {
 						case braces > top.start && top.start == 0:
-							synth('}', i)
+							synth('}', d.off)
 						case braces < top.start && braces == 0:
-							synth('{', i)
+							synth('{', d.off)
 						}
 						braces = top.start
 					}
 				case "endif":
-					if k := len(conds); k > 0 {
-						top := conds[k-1]
-						conds = conds[:k-1]
+					if n := len(conds); n > 0 {
+						top := conds[n-1]
+						conds = conds[:n-1]
 						if top.firstEnd >= 0 && braces != top.firstEnd {
 							switch {
 							case braces == 0:
-								synth('{', i)
+								synth('{', d.off)
 							case top.firstEnd == 0:
-								synth('}', i)
+								synth('}', d.off)
 							}
 							braces = top.firstEnd
 						}
 					}
 				}
 			}
-			if keepComments {
-				s.directiveComments(k, end)
-			}
-			line += bytes.Count(src[i:end], []byte{'\n'})
-			i = end
+			k = j
 			continue
 		}
-		lineStart = false
-		t := tok{off: i}
-		switch {
-		case isIdentByte(c) && (c < '0' || c > '9'):
-			j := i + 1
-			for j < n && isIdentByte(src[j]) {
-				j++
-			}
-			// String and character literal prefixes.
-			if j < n && (src[j] == '"' || src[j] == '\'') && isLitPrefix(src[i:j]) {
-				t.kind, t.end = tStr, quoted(src, j, src[j])
-				if src[j] == '\'' {
-					t.kind = tChar
-				}
-			} else {
-				t.kind, t.end = tIdent, j
-			}
-		case c >= '0' && c <= '9' || c == '.' && i+1 < n && src[i+1] >= '0' && src[i+1] <= '9':
-			j := i + 1
-			for j < n && (isIdentByte(src[j]) || src[j] == '.' ||
-				(src[j] == '+' || src[j] == '-') && (src[j-1]|0x20 == 'e' || src[j-1]|0x20 == 'p')) {
-				j++
-			}
-			t.kind, t.end = tNum, j
-		case c == '"':
-			t.kind, t.end = tStr, quoted(src, i, '"')
-		case c == '\'':
-			t.kind, t.end = tChar, quoted(src, i, '\'')
+		k++
+		switch t.Kind {
+		case cpp.Ident:
+			add(tok{kind: tIdent, off: t.Off, end: t.End})
+		case cpp.Number:
+			add(tok{kind: tNum, off: t.Off, end: t.End})
+		case cpp.String:
+			add(tok{kind: tStr, off: t.Off, end: t.End})
+		case cpp.Char:
+			add(tok{kind: tChar, off: t.Off, end: t.End})
 		default:
-			t.kind, t.ch, t.end = tPunct, c, i+1
-			switch c {
-			case '(', '[', '{':
-				depth++
-				if depth > MaxNesting && s.depthErr == nil {
-					s.depthErr = &depthError{i, fmt.Sprintf("nesting deeper than %d levels", MaxNesting)}
+			// A literal without its closing quote (an Other token to
+			// the end of the line) is a literal still.
+			switch src[t.Off] {
+			case '"':
+				add(tok{kind: tStr, off: t.Off, end: t.End})
+				continue
+			case '\'':
+				add(tok{kind: tChar, off: t.Off, end: t.End})
+				continue
+			}
+			// Punctuators one character at a time, as the readers
+			// match them; a line splice inside one is skipped.
+			for i := t.Off; i < t.End; i++ {
+				if src[i] == '\\' && isSpliceAt(src, i) {
+					i = skipSplice(src, i) - 1
+					continue
 				}
-				if c == '{' {
-					braces++
-					if s.fileScope && braces > 1 {
-						i = t.end
-						continue
-					}
-				}
-			case ')', ']', '}':
-				depth = max(depth-1, 0)
-				if c == '}' {
-					braces = max(braces-1, 0)
-					if s.fileScope && braces > 0 {
-						i = t.end
-						continue
-					}
-				}
+				add(tok{kind: tPunct, ch: src[i], off: i, end: i + 1})
 			}
 		}
-		if s.fileScope && braces > 0 && t.kind != tPunct {
-			i = t.end
-			continue
-		}
-		if s.fileScope && braces > 0 && t.ch != '{' && t.ch != '}' {
-			i = t.end
-			continue
-		}
-		s.toks = append(s.toks, t) // a token never spans a newline
-		i = t.end
 	}
 }
 
-// bodyStop marks the bytes that end the fast skip through a body.
-var bodyStop = func() (t [256]bool) {
-	for _, c := range []byte("{}\"'/\n\\") {
-		t[c] = true
+// directiveEnd returns the end of a directive whose last token ends at
+// i: the newline that ends its logical line, not one inside a comment or
+// after a line splice (or the end of src).
+func directiveEnd(src []byte, i int) int {
+	for i < len(src) {
+		switch c := src[i]; {
+		case c == '\n':
+			return i
+		case c == '\\' && isSpliceAt(src, i):
+			i = skipSplice(src, i)
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			e := bytes.Index(src[i+2:], []byte("*/"))
+			if e < 0 {
+				return len(src)
+			}
+			i += 2 + e + 2
+		case c == '/' && i+1 < len(src) && src[i+1] == '/':
+			return lineEnd(src, i)
+		default:
+			i++
+		}
 	}
-	return t
-}()
+	return len(src)
+}
+
+// isSpliceAt reports whether a line splice starts at the backslash at i
+// (the preprocessor's lexer, as GCC, allows white space between the
+// backslash and the newline).
+func isSpliceAt(src []byte, i int) bool {
+	return skipSplice(src, i) > i
+}
+
+// skipSplice returns the offset after the line splice at i, or i.
+func skipSplice(src []byte, i int) int {
+	j := i + 1
+	for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\r') {
+		j++
+	}
+	if j < len(src) && src[j] == '\n' {
+		return j + 1
+	}
+	return i
+}
+
+// offsetAt returns the offset of a 1-based line and byte column of src.
+func offsetAt(src []byte, line, col int) int {
+	off := 0
+	for range line - 1 {
+		k := bytes.IndexByte(src[off:], '\n')
+		if k < 0 {
+			return len(src)
+		}
+		off += k + 1
+	}
+	return min(off+col-1, len(src))
+}
 
 // directiveNames interns the common directive names.
 var directiveNames = map[string]string{}
@@ -279,45 +300,12 @@ func init() {
 	}
 }
 
-// directiveName returns b as a string, without allocating for the usual
-// names.
-func directiveName(b []byte) string {
-	if n, ok := directiveNames[string(b)]; ok {
+// directiveName returns the interned name for the usual directives.
+func directiveName(b string) string {
+	if n, ok := directiveNames[b]; ok {
 		return n
 	}
-	return string(b)
-}
-
-// directiveComments records the comments inside a directive's text.
-func (s *scan) directiveComments(i, end int) {
-	src := s.src
-	for i < end {
-		switch {
-		case src[i] == '"' || src[i] == '\'':
-			i = min(quoted(src, i, src[i]), end)
-		case src[i] == '/' && i+1 < end && src[i+1] == '*':
-			e := bytes.Index(src[i+2:end], []byte("*/"))
-			ce := end
-			if e >= 0 {
-				ce = i + 2 + e + 2
-			}
-			s.comments = append(s.comments, comment{i, ce})
-			i = ce
-		case src[i] == '/' && i+1 < end && src[i+1] == '/':
-			s.comments = append(s.comments, comment{i, end})
-			i = end
-		default:
-			i++
-		}
-	}
-}
-
-func isLitPrefix(b []byte) bool {
-	switch string(b) {
-	case "L", "u", "U", "u8":
-		return true
-	}
-	return false
+	return b
 }
 
 // lineEnd returns the offset of the newline ending the logical line that
@@ -339,26 +327,6 @@ func lineEnd(src []byte, i int) int {
 		}
 		return e
 	}
-}
-
-// openComment returns the offset in b of a block comment that is not
-// closed within b, or -1. Strings are skipped.
-func openComment(b []byte) int {
-	for i := 0; i < len(b); i++ {
-		switch {
-		case b[i] == '"' || b[i] == '\'':
-			i = quoted(b, i, b[i]) - 1
-		case b[i] == '/' && i+1 < len(b) && b[i+1] == '/':
-			return -1
-		case b[i] == '/' && i+1 < len(b) && b[i+1] == '*':
-			e := bytes.Index(b[i+2:], []byte("*/"))
-			if e < 0 {
-				return i
-			}
-			i += 2 + e + 1
-		}
-	}
-	return -1
 }
 
 // quoted returns the end of the literal starting at i with quote q; an
