@@ -67,38 +67,50 @@ func scanFile(src []byte) *scan {
 	return s
 }
 
+// run fills the scan from the tokens of the preprocessor's lexer: with
+// its comments when keepComments is set, else streaming (cpp.Scanner).
+// The lexer reports a comment left open; the reading here runs it to the
+// end of the file.
 func (s *scan) run(keepComments bool) {
-	src := s.src
-	// The preprocessor's lexer reports a comment left open; the reading
-	// here runs it to the end of the file: lex the text before it, then
-	// add it.
-	text := string(src)
+	text := string(s.src)
+	if !keepComments {
+		sc := cpp.NewScanner("", text)
+		s.fill(sc.Next, sc)
+		return
+	}
+	toks, cs, err := cpp.Scan("", text, true)
 	open := -1
-	toks, cs, err := cpp.Scan("", text, keepComments)
 	if err != nil {
 		var ce *cpp.Error
 		if !errors.As(err, &ce) {
 			panic(err) // Scan's only error is an unterminated comment
 		}
-		open = offsetAt(src, ce.Pos.Line, ce.Pos.Col)
-		toks, cs, _ = cpp.Scan("", text[:open], keepComments)
+		// Lex the text before it, then add it.
+		open = offsetAt(s.src, ce.Pos.Line, ce.Pos.Col)
+		toks, cs, _ = cpp.Scan("", text[:open], true)
 	}
-	if keepComments {
-		s.comments = make([]comment, 0, len(cs)+1)
-		for _, c := range cs {
-			s.comments = append(s.comments, comment{c.Off, c.End})
-		}
-		if open >= 0 {
-			s.comments = append(s.comments, comment{open, len(src)})
-		}
+	s.comments = make([]comment, 0, len(cs)+1)
+	for _, c := range cs {
+		s.comments = append(s.comments, comment{c.Off, c.End})
 	}
-	s.fill(toks, open)
+	if open >= 0 {
+		s.comments = append(s.comments, comment{open, len(s.src)})
+	}
+	k := 0
+	s.fill(func() (cpp.Lexeme, bool) {
+		if k == len(toks) {
+			return cpp.Lexeme{}, false
+		}
+		k++
+		return toks[k-1], true
+	}, nil)
 }
 
-// fill sets the directives and tokens of the scan from the lexemes of
-// the preprocessor's lexer. open is the offset of a comment left open at
-// the end of the file, or -1.
-func (s *scan) fill(toks []cpp.Lexeme, open int) {
+// fill sets the directives and tokens of the scan from the tokens that
+// next returns. With sc (the Scanner of next), it reads only what it
+// keeps: the name of a directive, not the rest of its line, and in
+// fileScope mode only the braces of a body.
+func (s *scan) fill(next func() (cpp.Lexeme, bool), sc *cpp.Scanner) {
 	src := s.src
 	depth := 0
 	braces := 0
@@ -142,65 +154,102 @@ func (s *scan) fill(toks []cpp.Lexeme, open int) {
 		}
 		s.toks = append(s.toks, t)
 	}
-	for k := 0; k < len(toks); {
-		t := toks[k]
+	// The directive being read: its '#' and the end of its last token.
+	var d *directive
+	last, ntok := 0, 0
+	// endDirective records d, which ends at end.
+	endDirective := func(end int) {
+		d.end = end
+		s.directives = append(s.directives, *d)
+		name, off := d.name, d.off
+		d = nil
+		if !s.fileScope {
+			return
+		}
+		switch name {
+		case "if", "ifdef", "ifndef":
+			conds = append(conds, cond{braces, -1})
+		case "elif", "else":
+			if n := len(conds); n > 0 {
+				top := &conds[n-1]
+				if top.firstEnd < 0 {
+					top.firstEnd = braces
+				}
+				switch {
+				case braces > top.start && top.start == 0:
+					synth('}', off)
+				case braces < top.start && braces == 0:
+					synth('{', off)
+				}
+				braces = top.start
+			}
+		case "endif":
+			if n := len(conds); n > 0 {
+				top := conds[n-1]
+				conds = conds[:n-1]
+				if top.firstEnd >= 0 && braces != top.firstEnd {
+					switch {
+					case braces == 0:
+						synth('{', off)
+					case top.firstEnd == 0:
+						synth('}', off)
+					}
+					braces = top.firstEnd
+				}
+			}
+		}
+	}
+	var dir directive
+	var pending cpp.Lexeme // a token read ahead, when havePending
+	havePending := false
+	for {
+		var t cpp.Lexeme
+		if havePending {
+			t, havePending = pending, false
+		} else if x, ok := next(); ok {
+			t = x
+		} else {
+			break
+		}
+		if d != nil {
+			if !t.BOL {
+				if ntok == 0 && (t.Kind == cpp.Ident || t.Kind == cpp.Number) {
+					d.name = directiveName(t.Text)
+					d.argOff = t.End
+				}
+				last = t.End
+				ntok++
+				continue
+			}
+			endDirective(directiveEnd(src, last))
+		}
 		if t.BOL && t.Kind == cpp.Punct && t.Text == "#" {
-			j := k + 1
-			for j < len(toks) && !toks[j].BOL {
-				j++
+			dir = directive{off: t.Off, line: t.Line, argOff: t.End}
+			d = &dir
+			last, ntok = t.End, 0
+			if sc == nil {
+				continue
 			}
-			d := directive{off: t.Off, line: t.Line, argOff: t.End}
-			last := t.End
-			if j > k+1 {
-				last = toks[j-1].End
-				if n := toks[k+1]; n.Kind == cpp.Ident || n.Kind == cpp.Number {
-					d.name = directiveName(n.Text)
-					d.argOff = n.End
-				}
+			// The name, then a skip to the end of the line.
+			n, ok := next()
+			if !ok || n.BOL {
+				endDirective(directiveEnd(src, t.End))
+				pending, havePending = n, ok
+				continue
 			}
-			d.end = directiveEnd(src, last)
-			if open >= 0 && d.end == open {
-				d.end = len(src)
+			if n.Kind == cpp.Ident || n.Kind == cpp.Number {
+				d.name = directiveName(n.Text)
+				d.argOff = n.End
 			}
-			s.directives = append(s.directives, d)
-			if s.fileScope {
-				switch d.name {
-				case "if", "ifdef", "ifndef":
-					conds = append(conds, cond{braces, -1})
-				case "elif", "else":
-					if n := len(conds); n > 0 {
-						top := &conds[n-1]
-						if top.firstEnd < 0 {
-							top.firstEnd = braces
-						}
-						switch {
-						case braces > top.start && top.start == 0:
-							synth('}', d.off)
-						case braces < top.start && braces == 0:
-							synth('{', d.off)
-						}
-						braces = top.start
-					}
-				case "endif":
-					if n := len(conds); n > 0 {
-						top := conds[n-1]
-						conds = conds[:n-1]
-						if top.firstEnd >= 0 && braces != top.firstEnd {
-							switch {
-							case braces == 0:
-								synth('{', d.off)
-							case top.firstEnd == 0:
-								synth('}', d.off)
-							}
-							braces = top.firstEnd
-						}
-					}
-				}
+			end, ok := sc.SkipLine()
+			if !ok {
+				// A comment left open runs to the end of the file.
+				endDirective(len(src))
+				break
 			}
-			k = j
+			endDirective(end)
 			continue
 		}
-		k++
 		switch t.Kind {
 		case cpp.Ident:
 			add(tok{kind: tIdent, off: t.Off, end: t.End})
@@ -231,6 +280,12 @@ func (s *scan) fill(toks []cpp.Lexeme, open int) {
 				add(tok{kind: tPunct, ch: src[i], off: i, end: i + 1})
 			}
 		}
+		if sc != nil && s.fileScope && braces > 0 {
+			sc.SkipBody()
+		}
+	}
+	if d != nil {
+		endDirective(directiveEnd(src, last))
 	}
 }
 

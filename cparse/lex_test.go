@@ -187,3 +187,45 @@ func TestFrontScanReadings(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkFrontScan compares the scan with the byte loop it replaced
+// (the oracle), per mode, over the JIT file's include closure.
+func BenchmarkFrontScan(b *testing.B) {
+	tree := ktree.Dir(b)
+	src := ktree.JIT(b)
+	hs, err := IncludeClosure(tree, ktree.JITFile, src, Options{Tree: tree}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var files [][]byte
+	size := 0
+	for _, h := range hs {
+		f, err := os.ReadFile(filepath.Join(tree, filepath.FromSlash(h.Path)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		files = append(files, f)
+		size += len(f)
+	}
+	for _, m := range scanModes {
+		for _, old := range []bool{false, true} {
+			name := m.name + "/lexer"
+			if old {
+				name = m.name + "/oracle"
+			}
+			b.Run(name, func(b *testing.B) {
+				b.SetBytes(int64(size))
+				for b.Loop() {
+					for _, f := range files {
+						s := &scan{src: f, fileScope: m.fileScope}
+						if old {
+							s.oldRun(m.keepComments)
+						} else {
+							s.run(m.keepComments)
+						}
+					}
+				}
+			})
+		}
+	}
+}

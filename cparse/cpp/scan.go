@@ -45,42 +45,22 @@ type Comment struct {
 // names src in an error: an unterminated comment, the one lexical error
 // (a stray character or an unclosed quote is an Other token, as in GCC).
 func Scan(file string, src string, comments bool) ([]Lexeme, []Comment, error) {
-	toks, spliced, lerr := lexFile(file, src)
-	if lerr != nil {
-		return nil, nil, lerr
-	}
-	out := make([]Lexeme, len(toks))
-	// Physical line starts, for the offsets of tokens that contain a
-	// splice (their ftok.off indexes the spliced texts).
-	var starts []int
-	for i, t := range toks {
-		x := Lexeme{Kind: t.kind, Line: int(t.line), Col: int(t.col), Space: t.f&flagSpace != 0, BOL: t.f&flagBOL != 0}
-		if t.f&flagSpliced == 0 {
-			x.Text = src[t.off : t.off+t.n]
-			x.Off, x.End = int(t.off), int(t.off+t.n)
-		} else {
-			if starts == nil {
-				starts = lineStarts(src)
-			}
-			x.Text = spliced[t.off]
-			x.Off = starts[x.Line-1] + x.Col - 1
-			// Lex the token again from its start to find its end.
-			l := &lexer{src: src, file: file, i: x.Off, line: x.Line, lineStart: starts[x.Line-1]}
-			if t.kind == kindHeader {
-				l.header()
-			} else {
-				l.token()
-			}
-			x.End = l.i
+	sc := NewScanner(file, src)
+	out := make([]Lexeme, 0, len(src)/6+16)
+	for {
+		x, ok := sc.Next()
+		if !ok {
+			break
 		}
-		out[i] = x
+		out = append(out, x)
+	}
+	if sc.err != nil {
+		return nil, nil, sc.err
 	}
 	if !comments {
 		return out, nil, nil
 	}
-	if starts == nil {
-		starts = lineStarts(src)
-	}
+	starts := lineStarts(src)
 	var cs []Comment
 	prev := 0
 	for i := 0; i <= len(out); i++ {
@@ -95,6 +75,49 @@ func Scan(file string, src string, comments bool) ([]Lexeme, []Comment, error) {
 	}
 	return out, cs, nil
 }
+
+// Scanner reads source text token by token with the lexer of Scan,
+// keeping neither the tokens nor the comments: the cheap form for a
+// reader that looks at each token once (the front end's scan of the
+// headers of an include closure).
+type Scanner struct {
+	fl  *fileLexer
+	err error
+}
+
+// NewScanner returns a Scanner of src; file names src in an error.
+func NewScanner(file, src string) *Scanner {
+	return &Scanner{fl: newFileLexer(file, src)}
+}
+
+// Next returns the next token as Scan gives it; false at the end of the
+// text or at an unterminated comment (see Err).
+func (s *Scanner) Next() (Lexeme, bool) {
+	if s.err != nil {
+		return Lexeme{}, false
+	}
+	t, start, ok, err := s.fl.next()
+	if !ok {
+		if err != nil {
+			s.err = err
+		}
+		return Lexeme{}, false
+	}
+	x := Lexeme{
+		Kind: t.kind, Off: start, End: s.fl.l.i, Line: int(t.line), Col: int(t.col),
+		Space: t.f&flagSpace != 0, BOL: t.f&flagBOL != 0,
+	}
+	if t.f&flagSpliced == 0 {
+		x.Text = s.fl.l.src[start:x.End]
+	} else {
+		x.Text = s.fl.spliced[t.off]
+	}
+	return x, true
+}
+
+// Err returns the unterminated comment that stopped the scan (FILE:LINE:COL:
+// error: unterminated comment), or nil.
+func (s *Scanner) Err() error { return s.err }
 
 // gapComments appends the comments of src[from:to], text between two
 // tokens that the lexer found to hold only white space, line splices and
