@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"iter"
 	"strings"
 
 	"github.com/trampcheck/trampcheck/cparse/cpp"
@@ -114,13 +115,7 @@ func (s *scan) fill(next func() (cpp.Lexeme, bool), sc *cpp.Scanner) {
 	src := s.src
 	depth := 0
 	braces := 0
-	// conds tracks #if groups in fileScope mode: the brace depth at the
-	// #if and at the end of its first branch. Each branch is assumed to
-	// leave the braces as the first does ("#ifdef X / int f(void) { /
-	// #else / int f(int a) { / #endif" opens one body, not two).
-	type cond struct{ start, firstEnd int }
-	var conds []cond
-	synth := func(ch byte, off int) { s.toks = append(s.toks, tok{kind: tPunct, ch: ch, off: off, end: off}) }
+	var conds braceConds
 	// add appends a token, in fileScope mode only at file scope (and the
 	// braces that open and close a body).
 	add := func(t tok) {
@@ -163,40 +158,10 @@ func (s *scan) fill(next func() (cpp.Lexeme, bool), sc *cpp.Scanner) {
 		s.directives = append(s.directives, *d)
 		name, off := d.name, d.off
 		d = nil
-		if !s.fileScope {
-			return
-		}
-		switch name {
-		case "if", "ifdef", "ifndef":
-			conds = append(conds, cond{braces, -1})
-		case "elif", "else":
-			if n := len(conds); n > 0 {
-				top := &conds[n-1]
-				if top.firstEnd < 0 {
-					top.firstEnd = braces
-				}
-				switch {
-				case braces > top.start && top.start == 0:
-					synth('}', off)
-				case braces < top.start && braces == 0:
-					synth('{', off)
-				}
-				braces = top.start
-			}
-		case "endif":
-			if n := len(conds); n > 0 {
-				top := conds[n-1]
-				conds = conds[:n-1]
-				if top.firstEnd >= 0 && braces != top.firstEnd {
-					switch {
-					case braces == 0:
-						synth('{', off)
-					case top.firstEnd == 0:
-						synth('}', off)
-					}
-					braces = top.firstEnd
-				}
-			}
+		if s.fileScope {
+			conds.directive(name, &braces, func(ch byte) {
+				s.toks = append(s.toks, tok{kind: tPunct, ch: ch, off: off, end: off})
+			})
 		}
 	}
 	var dir directive
@@ -286,6 +251,51 @@ func (s *scan) fill(next func() (cpp.Lexeme, bool), sc *cpp.Scanner) {
 	}
 	if d != nil {
 		endDirective(directiveEnd(src, last))
+	}
+}
+
+// braceConds balances the braces of fileScope mode across #if groups: it
+// keeps the brace depth at each #if and at the end of its first branch.
+// Each branch is assumed to leave the braces as the first does ("#ifdef X
+// / int f(void) { / #else / int f(int a) { / #endif" opens one body, not
+// two).
+type braceConds []struct{ start, firstEnd int }
+
+// directive reads the directive name at brace depth *braces: at #elif,
+// #else and #endif it resets the depth, calling synth with the brace that
+// the reset closes or opens at file scope.
+func (c *braceConds) directive(name string, braces *int, synth func(ch byte)) {
+	switch name {
+	case "if", "ifdef", "ifndef":
+		*c = append(*c, struct{ start, firstEnd int }{*braces, -1})
+	case "elif", "else":
+		if n := len(*c); n > 0 {
+			top := &(*c)[n-1]
+			if top.firstEnd < 0 {
+				top.firstEnd = *braces
+			}
+			switch {
+			case *braces > top.start && top.start == 0:
+				synth('}')
+			case *braces < top.start && *braces == 0:
+				synth('{')
+			}
+			*braces = top.start
+		}
+	case "endif":
+		if n := len(*c); n > 0 {
+			top := (*c)[n-1]
+			*c = (*c)[:n-1]
+			if top.firstEnd >= 0 && *braces != top.firstEnd {
+				switch {
+				case *braces == 0:
+					synth('{')
+				case top.firstEnd == 0:
+					synth('}')
+				}
+				*braces = top.firstEnd
+			}
+		}
 	}
 }
 
@@ -434,6 +444,51 @@ func (s *scan) defineName(d directive) (name string, off, end int) {
 	return string(s.src[j:k]), j, k
 }
 
+// macroHead is the head of a #define directive: the macro's name at
+// nameOff and, for a function-like macro, the offsets of the '(' and ')'
+// of its parameter list (close is the end of the directive when the list
+// is not closed); body is where the replacement list starts.
+type macroHead struct {
+	name        string
+	nameOff     int
+	fnLike      bool
+	open, close int
+	body        int
+}
+
+// macroHead reads the head of the #define directive d; false when it
+// names no macro.
+func (s *scan) macroHead(d directive) (macroHead, bool) {
+	name, off, k := s.defineName(d)
+	if name == "" {
+		return macroHead{}, false
+	}
+	h := macroHead{name: name, nameOff: off, body: k}
+	if k < d.end && s.src[k] == '(' {
+		h.fnLike, h.open, h.close = true, k, d.end
+		if e := bytes.IndexByte(s.src[k:d.end], ')'); e >= 0 {
+			h.close = k + e
+		}
+		h.body = min(h.close+1, d.end)
+	}
+	return h, true
+}
+
+// defines yields the #define directives that name a macro, with their
+// heads.
+func (s *scan) defines() iter.Seq2[directive, macroHead] {
+	return func(yield func(directive, macroHead) bool) {
+		for _, d := range s.directives {
+			if d.name != "define" {
+				continue
+			}
+			if h, ok := s.macroHead(d); ok && !yield(d, h) {
+				return
+			}
+		}
+	}
+}
+
 // blank returns a copy of src with the #include lines and the definitions
 // of the EMIT-family macros replaced by spaces (newlines are kept, so line
 // and column numbers do not change).
@@ -461,31 +516,19 @@ func blank(src []byte, s *scan) []byte {
 // macros returns the #define directives of the file.
 func (s *scan) macros(f *File) []Macro {
 	var ms []Macro
-	for _, d := range s.directives {
-		if d.name != "define" {
-			continue
-		}
-		name, off, k := s.defineName(d)
-		if name == "" {
-			continue
-		}
-		m := Macro{Name: name, Pos: f.PosAt(off)}
+	for d, h := range s.defines() {
+		m := Macro{Name: h.name, Pos: f.PosAt(h.nameOff)}
 		m.EndLine, _ = f.lineCol(max(d.end-1, d.off))
-		if k < d.end && s.src[k] == '(' {
+		if h.fnLike {
 			m.FnLike = true
 			m.Params = []string{}
-			e := bytes.IndexByte(s.src[k:d.end], ')')
-			if e < 0 {
-				e = d.end - k
-			}
-			for p := range strings.SplitSeq(joinLines(s.src[k+1:k+e]), ",") {
+			for p := range strings.SplitSeq(joinLines(s.src[h.open+1:h.close]), ",") {
 				if p = strings.TrimSpace(p); p != "" {
 					m.Params = append(m.Params, p)
 				}
 			}
-			k += e + 1
 		}
-		m.Body = strings.TrimSpace(joinLines(s.src[min(k, d.end):d.end]))
+		m.Body = strings.TrimSpace(joinLines(s.src[h.body:d.end]))
 		ms = append(ms, m)
 	}
 	return ms

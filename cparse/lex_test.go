@@ -21,6 +21,24 @@ var scanModes = []struct {
 	keepComments, fileScope bool
 }{{"file", true, false}, {"directives", false, false}, {"fileScope", false, true}}
 
+// firstElemDiff returns the index of the first element where got and want
+// differ, with the two elements (zero past an end), or -1.
+func firstElemDiff[T comparable](got, want []T) (int, T, T) {
+	var g, w T
+	for i := range max(len(got), len(want)) {
+		if i >= len(got) || i >= len(want) || got[i] != want[i] {
+			if i < len(got) {
+				g = got[i]
+			}
+			if i < len(want) {
+				w = want[i]
+			}
+			return i, g, w
+		}
+	}
+	return -1, g, w
+}
+
 // scanDiff returns how the scan of src by the preprocessor's lexer
 // differs from the old byte loop's, or "".
 func scanDiff(src []byte, keepComments, fileScope bool) string {
@@ -31,45 +49,16 @@ func scanDiff(src []byte, keepComments, fileScope bool) string {
 	show := func(t tok) string {
 		return fmt.Sprintf("%d:%q(kind %d)", t.off, src[t.off:t.end], t.kind)
 	}
-	for i := range max(len(got.toks), len(want.toks)) {
-		if i >= len(got.toks) || i >= len(want.toks) || got.toks[i] != want.toks[i] {
-			g, w := "none", "none"
-			if i < len(got.toks) {
-				g = show(got.toks[i])
-			}
-			if i < len(want.toks) {
-				w = show(want.toks[i])
-			}
-			return fmt.Sprintf("token %d: got %s, want %s", i, g, w)
-		}
+	if i, g, w := firstElemDiff(got.toks, want.toks); i >= 0 {
+		return fmt.Sprintf("token %d: got %s, want %s", i, show(g), show(w))
 	}
-	for i := range max(len(got.directives), len(want.directives)) {
-		if i >= len(got.directives) || i >= len(want.directives) || got.directives[i] != want.directives[i] {
-			var g, w directive
-			if i < len(got.directives) {
-				g = got.directives[i]
-			}
-			if i < len(want.directives) {
-				w = want.directives[i]
-			}
-			return fmt.Sprintf("directive %d: got %+v, want %+v", i, g, w)
-		}
+	if i, g, w := firstElemDiff(got.directives, want.directives); i >= 0 {
+		return fmt.Sprintf("directive %d: got %+v, want %+v", i, g, w)
 	}
-	if !reflect.DeepEqual(got.comments, want.comments) {
-		for i := range max(len(got.comments), len(want.comments)) {
-			if i >= len(got.comments) || i >= len(want.comments) || got.comments[i] != want.comments[i] {
-				var g, w comment
-				if i < len(got.comments) {
-					g = got.comments[i]
-				}
-				if i < len(want.comments) {
-					w = want.comments[i]
-				}
-				return fmt.Sprintf("comment %d: got %+v %q, want %+v", i, g, src[g.off:g.end], w)
-			}
-		}
+	if i, g, w := firstElemDiff(got.comments, want.comments); i >= 0 {
+		return fmt.Sprintf("comment %d: got %+v %q, want %+v", i, g, src[g.off:g.end], w)
 	}
-	if !reflect.DeepEqual(got.depthErr, want.depthErr) && !fileScope {
+	if !fileScope && !reflect.DeepEqual(got.depthErr, want.depthErr) {
 		return fmt.Sprintf("depth error: got %+v, want %+v", got.depthErr, want.depthErr)
 	}
 	return ""

@@ -19,13 +19,9 @@ func (s *scan) oldRun(keepComments bool) {
 	line := 1
 	depth := 0
 	braces := 0
-	// conds tracks #if groups in fileScope mode: the brace depth at the
-	// #if and at the end of its first branch. Each branch is assumed to
-	// leave the braces as the first does ("#ifdef X / int f(void) { /
-	// #else / int f(int a) { / #endif" opens one body, not two).
-	type cond struct{ start, firstEnd int }
-	var conds []cond
-	synth := func(ch byte, off int) { s.toks = append(s.toks, tok{kind: tPunct, ch: ch, off: off, end: off}) }
+	// The balancing of braces across #if groups is shared with the
+	// scanner under test: the differential compares the lexing.
+	var conds braceConds
 	i := 0
 	for i < n {
 		if s.fileScope && braces > 0 && !lineStart {
@@ -103,38 +99,9 @@ func (s *scan) oldRun(keepComments bool) {
 			d.argOff = k
 			s.directives = append(s.directives, d)
 			if s.fileScope {
-				switch d.name {
-				case "if", "ifdef", "ifndef":
-					conds = append(conds, cond{braces, -1})
-				case "elif", "else":
-					if k := len(conds); k > 0 {
-						top := &conds[k-1]
-						if top.firstEnd < 0 {
-							top.firstEnd = braces
-						}
-						switch {
-						case braces > top.start && top.start == 0:
-							synth('}', i)
-						case braces < top.start && braces == 0:
-							synth('{', i)
-						}
-						braces = top.start
-					}
-				case "endif":
-					if k := len(conds); k > 0 {
-						top := conds[k-1]
-						conds = conds[:k-1]
-						if top.firstEnd >= 0 && braces != top.firstEnd {
-							switch {
-							case braces == 0:
-								synth('{', i)
-							case top.firstEnd == 0:
-								synth('}', i)
-							}
-							braces = top.firstEnd
-						}
-					}
-				}
+				conds.directive(d.name, &braces, func(ch byte) {
+					s.toks = append(s.toks, tok{kind: tPunct, ch: ch, off: d.off, end: d.off})
+				})
 			}
 			if keepComments {
 				s.oldDirectiveComments(k, end)
