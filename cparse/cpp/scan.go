@@ -45,22 +45,42 @@ type Comment struct {
 // names src in an error: an unterminated comment, the one lexical error
 // (a stray character or an unclosed quote is an Other token, as in GCC).
 func Scan(file string, src string, comments bool) ([]Lexeme, []Comment, error) {
-	sc := NewScanner(file, src)
-	out := make([]Lexeme, 0, len(src)/6+16)
-	for {
-		x, ok := sc.Next()
-		if !ok {
-			break
-		}
-		out = append(out, x)
+	toks, spliced, lerr := lexFile(file, src)
+	if lerr != nil {
+		return nil, nil, lerr
 	}
-	if sc.err != nil {
-		return nil, nil, sc.err
+	out := make([]Lexeme, len(toks))
+	// Physical line starts, for the offsets of tokens that contain a
+	// splice (their ftok.off indexes the spliced texts).
+	var starts []int
+	for i, t := range toks {
+		x := Lexeme{Kind: t.kind, Line: int(t.line), Col: int(t.col), Space: t.f&flagSpace != 0, BOL: t.f&flagBOL != 0}
+		if t.f&flagSpliced == 0 {
+			x.Text = src[t.off : t.off+t.n]
+			x.Off, x.End = int(t.off), int(t.off+t.n)
+		} else {
+			if starts == nil {
+				starts = lineStarts(src)
+			}
+			x.Text = spliced[t.off]
+			x.Off = starts[x.Line-1] + x.Col - 1
+			// Lex the token again from its start to find its end.
+			l := &lexer{src: src, file: file, i: x.Off, line: x.Line, lineStart: starts[x.Line-1]}
+			if t.kind == kindHeader {
+				l.header()
+			} else {
+				l.token()
+			}
+			x.End = l.i
+		}
+		out[i] = x
 	}
 	if !comments {
 		return out, nil, nil
 	}
-	starts := lineStarts(src)
+	if starts == nil {
+		starts = lineStarts(src)
+	}
 	var cs []Comment
 	prev := 0
 	for i := 0; i <= len(out); i++ {
