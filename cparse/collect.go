@@ -157,21 +157,9 @@ func (f *File) collect(sc *scan) error {
 // file's #defines.
 func (f *File) macroEmits(sc *scan) []EmitCall {
 	var out []EmitCall
-	for _, d := range sc.directives {
-		if d.name != "define" {
-			continue
-		}
-		name, _, k := sc.defineName(d)
-		if name == "" {
-			continue
-		}
-		body := k
-		if k < d.end && f.Src[k] == '(' {
-			if e := bytes.IndexByte(f.Src[k:d.end], ')'); e >= 0 {
-				body = k + e + 1
-			}
-		}
-		ids := identsIn(f.Src, body, d.end)
+	for d, h := range sc.defines() {
+		name := h.name
+		ids := identsIn(f.Src, h.body, d.end)
 		for _, id := range ids {
 			if !IsEmitMacro(id.name) {
 				continue

@@ -409,9 +409,11 @@ type include struct {
 	angled bool
 }
 
-// scanDirectives returns the #include directives of src.
+// scanDirectives returns the #include directives of src (read in
+// fileScope mode, which skips through bodies: the directives are the
+// same).
 func scanDirectives(src []byte) []include {
-	s := &scan{src: src}
+	s := &scan{src: src, fileScope: true}
 	s.run(false)
 	return s.includes()
 }

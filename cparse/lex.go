@@ -2,8 +2,12 @@ package cparse
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"iter"
 	"strings"
+
+	"github.com/trampcheck/trampcheck/cparse/cpp"
 )
 
 // Token kinds of the lightweight lexer.
@@ -64,211 +68,293 @@ func scanFile(src []byte) *scan {
 	return s
 }
 
+// run fills the scan from the tokens of the preprocessor's lexer: with
+// its comments when keepComments is set, else streaming (cpp.Scanner).
+// The lexer reports a comment left open; the reading here runs it to the
+// end of the file.
 func (s *scan) run(keepComments bool) {
+	text := string(s.src)
+	if !keepComments {
+		sc := cpp.NewScanner("", text)
+		s.fill(sc.Next, sc)
+		return
+	}
+	toks, cs, err := cpp.Scan("", text, true)
+	open := -1
+	if err != nil {
+		var ce *cpp.Error
+		if !errors.As(err, &ce) {
+			panic(err) // Scan's only error is an unterminated comment
+		}
+		// Lex the text before it, then add it.
+		open = offsetAt(s.src, ce.Pos.Line, ce.Pos.Col)
+		toks, cs, _ = cpp.Scan("", text[:open], true)
+	}
+	s.comments = make([]comment, 0, len(cs)+1)
+	for _, c := range cs {
+		s.comments = append(s.comments, comment{c.Off, c.End})
+	}
+	if open >= 0 {
+		s.comments = append(s.comments, comment{open, len(s.src)})
+	}
+	k := 0
+	s.fill(func() (cpp.Lexeme, bool) {
+		if k == len(toks) {
+			return cpp.Lexeme{}, false
+		}
+		k++
+		return toks[k-1], true
+	}, nil)
+}
+
+// fill sets the directives and tokens of the scan from the tokens that
+// next returns. With sc (the Scanner of next), it reads only what it
+// keeps: the name of a directive, not the rest of its line, and in
+// fileScope mode only the braces of a body.
+func (s *scan) fill(next func() (cpp.Lexeme, bool), sc *cpp.Scanner) {
 	src := s.src
-	n := len(src)
-	lineStart := true // only white space since the last newline
-	line := 1
 	depth := 0
 	braces := 0
-	// conds tracks #if groups in fileScope mode: the brace depth at the
-	// #if and at the end of its first branch. Each branch is assumed to
-	// leave the braces as the first does ("#ifdef X / int f(void) { /
-	// #else / int f(int a) { / #endif" opens one body, not two).
-	type cond struct{ start, firstEnd int }
-	var conds []cond
-	synth := func(ch byte, off int) { s.toks = append(s.toks, tok{kind: tPunct, ch: ch, off: off, end: off}) }
-	i := 0
-	for i < n {
-		if s.fileScope && braces > 0 && !lineStart {
-			// Inside a body only braces, literals, comments and
-			// line starts matter.
-			for i < n && !bodyStop[src[i]] {
-				i++
-			}
-			if i >= n {
-				break
-			}
-		}
-		c := src[i]
-		switch {
-		case c == '\n':
-			line++
-			lineStart = true
-			i++
-			continue
-		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
-			i++
-			continue
-		case c == '\\' && i+1 < n && src[i+1] == '\n':
-			line++
-			i += 2
-			continue
-		case c == '\\' && i+2 < n && src[i+1] == '\r' && src[i+2] == '\n':
-			line++
-			i += 3
-			continue
-		case c == '/' && i+1 < n && src[i+1] == '*':
-			e := bytes.Index(src[i+2:], []byte("*/"))
-			end := n
-			if e >= 0 {
-				end = i + 2 + e + 2
-			}
-			line += bytes.Count(src[i:end], []byte{'\n'})
-			if keepComments {
-				s.comments = append(s.comments, comment{i, end})
-			}
-			i = end
-			continue
-		case c == '/' && i+1 < n && src[i+1] == '/':
-			end := lineEnd(src, i)
-			line += bytes.Count(src[i:end], []byte{'\n'})
-			if keepComments {
-				s.comments = append(s.comments, comment{i, end})
-			}
-			i = end
-			continue
-		case c == '#' && lineStart:
-			end := i
-			for {
-				end = lineEnd(src, end)
-				// A block comment that starts in the directive and
-				// continues on later lines belongs to it.
-				if k := openComment(src[i:end]); k >= 0 {
-					e := bytes.Index(src[i+k+2:], []byte("*/"))
-					if e < 0 {
-						end = n
-						break
-					}
-					end = i + k + 2 + e + 2
-					continue
-				}
-				break
-			}
-			d := directive{off: i, end: end, line: line}
-			j := skipSpace(src, i+1, end)
-			k := j
-			for k < end && isIdentByte(src[k]) {
-				k++
-			}
-			d.name = directiveName(src[j:k])
-			d.argOff = k
-			s.directives = append(s.directives, d)
-			if s.fileScope {
-				switch d.name {
-				case "if", "ifdef", "ifndef":
-					conds = append(conds, cond{braces, -1})
-				case "elif", "else":
-					if k := len(conds); k > 0 {
-						top := &conds[k-1]
-						if top.firstEnd < 0 {
-							top.firstEnd = braces
-						}
-						switch {
-						case braces > top.start && top.start == 0:
-							synth('}', i)
-						case braces < top.start && braces == 0:
-							synth('{', i)
-						}
-						braces = top.start
-					}
-				case "endif":
-					if k := len(conds); k > 0 {
-						top := conds[k-1]
-						conds = conds[:k-1]
-						if top.firstEnd >= 0 && braces != top.firstEnd {
-							switch {
-							case braces == 0:
-								synth('{', i)
-							case top.firstEnd == 0:
-								synth('}', i)
-							}
-							braces = top.firstEnd
-						}
-					}
-				}
-			}
-			if keepComments {
-				s.directiveComments(k, end)
-			}
-			line += bytes.Count(src[i:end], []byte{'\n'})
-			i = end
-			continue
-		}
-		lineStart = false
-		t := tok{off: i}
-		switch {
-		case isIdentByte(c) && (c < '0' || c > '9'):
-			j := i + 1
-			for j < n && isIdentByte(src[j]) {
-				j++
-			}
-			// String and character literal prefixes.
-			if j < n && (src[j] == '"' || src[j] == '\'') && isLitPrefix(src[i:j]) {
-				t.kind, t.end = tStr, quoted(src, j, src[j])
-				if src[j] == '\'' {
-					t.kind = tChar
-				}
-			} else {
-				t.kind, t.end = tIdent, j
-			}
-		case c >= '0' && c <= '9' || c == '.' && i+1 < n && src[i+1] >= '0' && src[i+1] <= '9':
-			j := i + 1
-			for j < n && (isIdentByte(src[j]) || src[j] == '.' ||
-				(src[j] == '+' || src[j] == '-') && (src[j-1]|0x20 == 'e' || src[j-1]|0x20 == 'p')) {
-				j++
-			}
-			t.kind, t.end = tNum, j
-		case c == '"':
-			t.kind, t.end = tStr, quoted(src, i, '"')
-		case c == '\'':
-			t.kind, t.end = tChar, quoted(src, i, '\'')
-		default:
-			t.kind, t.ch, t.end = tPunct, c, i+1
-			switch c {
+	var conds braceConds
+	// add appends a token, in fileScope mode only at file scope (and the
+	// braces that open and close a body).
+	add := func(t tok) {
+		if t.kind == tPunct {
+			switch t.ch {
 			case '(', '[', '{':
 				depth++
-				if depth > MaxNesting && s.depthErr == nil {
-					s.depthErr = &depthError{i, fmt.Sprintf("nesting deeper than %d levels", MaxNesting)}
+				if depth > MaxNesting && s.depthErr == nil && !s.fileScope {
+					s.depthErr = &depthError{t.off, fmt.Sprintf("nesting deeper than %d levels", MaxNesting)}
 				}
-				if c == '{' {
+				if t.ch == '{' {
 					braces++
 					if s.fileScope && braces > 1 {
-						i = t.end
-						continue
+						return
 					}
 				}
 			case ')', ']', '}':
 				depth = max(depth-1, 0)
-				if c == '}' {
+				if t.ch == '}' {
 					braces = max(braces-1, 0)
 					if s.fileScope && braces > 0 {
-						i = t.end
-						continue
+						return
 					}
 				}
 			}
+			if s.fileScope && braces > 0 && t.ch != '{' && t.ch != '}' {
+				return
+			}
+		} else if s.fileScope && braces > 0 {
+			return
 		}
-		if s.fileScope && braces > 0 && t.kind != tPunct {
-			i = t.end
+		s.toks = append(s.toks, t)
+	}
+	// The directive being read: its '#' and the end of its last token.
+	var d *directive
+	last, ntok := 0, 0
+	// endDirective records d, which ends at end.
+	endDirective := func(end int) {
+		d.end = end
+		s.directives = append(s.directives, *d)
+		name, off := d.name, d.off
+		d = nil
+		if s.fileScope {
+			conds.directive(name, &braces, func(ch byte) {
+				s.toks = append(s.toks, tok{kind: tPunct, ch: ch, off: off, end: off})
+			})
+		}
+	}
+	var dir directive
+	var pending cpp.Lexeme // a token read ahead, when havePending
+	havePending := false
+	for {
+		var t cpp.Lexeme
+		if havePending {
+			t, havePending = pending, false
+		} else if x, ok := next(); ok {
+			t = x
+		} else {
+			break
+		}
+		if d != nil {
+			if !t.BOL {
+				if ntok == 0 && (t.Kind == cpp.Ident || t.Kind == cpp.Number) {
+					d.name = directiveName(t.Text)
+					d.argOff = t.End
+				}
+				last = t.End
+				ntok++
+				continue
+			}
+			endDirective(directiveEnd(src, last))
+		}
+		if t.BOL && t.Kind == cpp.Punct && t.Text == "#" {
+			dir = directive{off: t.Off, line: t.Line, argOff: t.End}
+			d = &dir
+			last, ntok = t.End, 0
+			if sc == nil {
+				continue
+			}
+			// The name, then a skip to the end of the line.
+			n, ok := next()
+			if !ok || n.BOL {
+				endDirective(directiveEnd(src, t.End))
+				pending, havePending = n, ok
+				continue
+			}
+			if n.Kind == cpp.Ident || n.Kind == cpp.Number {
+				d.name = directiveName(n.Text)
+				d.argOff = n.End
+			}
+			end, ok := sc.SkipLine()
+			if !ok {
+				// A comment left open runs to the end of the file.
+				endDirective(len(src))
+				break
+			}
+			endDirective(end)
 			continue
 		}
-		if s.fileScope && braces > 0 && t.ch != '{' && t.ch != '}' {
-			i = t.end
-			continue
+		switch t.Kind {
+		case cpp.Ident:
+			add(tok{kind: tIdent, off: t.Off, end: t.End})
+		case cpp.Number:
+			add(tok{kind: tNum, off: t.Off, end: t.End})
+		case cpp.String:
+			add(tok{kind: tStr, off: t.Off, end: t.End})
+		case cpp.Char:
+			add(tok{kind: tChar, off: t.Off, end: t.End})
+		default:
+			// A literal without its closing quote (an Other token to
+			// the end of the line) is a literal still.
+			switch src[t.Off] {
+			case '"':
+				add(tok{kind: tStr, off: t.Off, end: t.End})
+				continue
+			case '\'':
+				add(tok{kind: tChar, off: t.Off, end: t.End})
+				continue
+			}
+			// Punctuators one character at a time, as the readers
+			// match them; a line splice inside one is skipped.
+			for i := t.Off; i < t.End; i++ {
+				if src[i] == '\\' && isSpliceAt(src, i) {
+					i = skipSplice(src, i) - 1
+					continue
+				}
+				add(tok{kind: tPunct, ch: src[i], off: i, end: i + 1})
+			}
 		}
-		s.toks = append(s.toks, t) // a token never spans a newline
-		i = t.end
+		if sc != nil && s.fileScope && braces > 0 {
+			sc.SkipBody()
+		}
+	}
+	if d != nil {
+		endDirective(directiveEnd(src, last))
 	}
 }
 
-// bodyStop marks the bytes that end the fast skip through a body.
-var bodyStop = func() (t [256]bool) {
-	for _, c := range []byte("{}\"'/\n\\") {
-		t[c] = true
+// braceConds balances the braces of fileScope mode across #if groups: it
+// keeps the brace depth at each #if and at the end of its first branch.
+// Each branch is assumed to leave the braces as the first does ("#ifdef X
+// / int f(void) { / #else / int f(int a) { / #endif" opens one body, not
+// two).
+type braceConds []struct{ start, firstEnd int }
+
+// directive reads the directive name at brace depth *braces: at #elif,
+// #else and #endif it resets the depth, calling synth with the brace that
+// the reset closes or opens at file scope.
+func (c *braceConds) directive(name string, braces *int, synth func(ch byte)) {
+	switch name {
+	case "if", "ifdef", "ifndef":
+		*c = append(*c, struct{ start, firstEnd int }{*braces, -1})
+	case "elif", "else":
+		if n := len(*c); n > 0 {
+			top := &(*c)[n-1]
+			if top.firstEnd < 0 {
+				top.firstEnd = *braces
+			}
+			switch {
+			case *braces > top.start && top.start == 0:
+				synth('}')
+			case *braces < top.start && *braces == 0:
+				synth('{')
+			}
+			*braces = top.start
+		}
+	case "endif":
+		if n := len(*c); n > 0 {
+			top := (*c)[n-1]
+			*c = (*c)[:n-1]
+			if top.firstEnd >= 0 && *braces != top.firstEnd {
+				switch {
+				case *braces == 0:
+					synth('{')
+				case top.firstEnd == 0:
+					synth('}')
+				}
+				*braces = top.firstEnd
+			}
+		}
 	}
-	return t
-}()
+}
+
+// directiveEnd returns the end of a directive whose last token ends at
+// i: the newline that ends its logical line, not one inside a comment or
+// after a line splice (or the end of src).
+func directiveEnd(src []byte, i int) int {
+	for i < len(src) {
+		switch c := src[i]; {
+		case c == '\n':
+			return i
+		case c == '\\' && isSpliceAt(src, i):
+			i = skipSplice(src, i)
+		case c == '/' && i+1 < len(src) && src[i+1] == '*':
+			e := bytes.Index(src[i+2:], []byte("*/"))
+			if e < 0 {
+				return len(src)
+			}
+			i += 2 + e + 2
+		case c == '/' && i+1 < len(src) && src[i+1] == '/':
+			return lineEnd(src, i)
+		default:
+			i++
+		}
+	}
+	return len(src)
+}
+
+// isSpliceAt reports whether a line splice starts at the backslash at i
+// (the preprocessor's lexer, as GCC, allows white space between the
+// backslash and the newline).
+func isSpliceAt(src []byte, i int) bool {
+	return skipSplice(src, i) > i
+}
+
+// skipSplice returns the offset after the line splice at i, or i.
+func skipSplice(src []byte, i int) int {
+	j := i + 1
+	for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\r') {
+		j++
+	}
+	if j < len(src) && src[j] == '\n' {
+		return j + 1
+	}
+	return i
+}
+
+// offsetAt returns the offset of a 1-based line and byte column of src.
+func offsetAt(src []byte, line, col int) int {
+	off := 0
+	for range line - 1 {
+		k := bytes.IndexByte(src[off:], '\n')
+		if k < 0 {
+			return len(src)
+		}
+		off += k + 1
+	}
+	return min(off+col-1, len(src))
+}
 
 // directiveNames interns the common directive names.
 var directiveNames = map[string]string{}
@@ -279,45 +365,12 @@ func init() {
 	}
 }
 
-// directiveName returns b as a string, without allocating for the usual
-// names.
-func directiveName(b []byte) string {
-	if n, ok := directiveNames[string(b)]; ok {
+// directiveName returns the interned name for the usual directives.
+func directiveName(b string) string {
+	if n, ok := directiveNames[b]; ok {
 		return n
 	}
-	return string(b)
-}
-
-// directiveComments records the comments inside a directive's text.
-func (s *scan) directiveComments(i, end int) {
-	src := s.src
-	for i < end {
-		switch {
-		case src[i] == '"' || src[i] == '\'':
-			i = min(quoted(src, i, src[i]), end)
-		case src[i] == '/' && i+1 < end && src[i+1] == '*':
-			e := bytes.Index(src[i+2:end], []byte("*/"))
-			ce := end
-			if e >= 0 {
-				ce = i + 2 + e + 2
-			}
-			s.comments = append(s.comments, comment{i, ce})
-			i = ce
-		case src[i] == '/' && i+1 < end && src[i+1] == '/':
-			s.comments = append(s.comments, comment{i, end})
-			i = end
-		default:
-			i++
-		}
-	}
-}
-
-func isLitPrefix(b []byte) bool {
-	switch string(b) {
-	case "L", "u", "U", "u8":
-		return true
-	}
-	return false
+	return b
 }
 
 // lineEnd returns the offset of the newline ending the logical line that
@@ -339,26 +392,6 @@ func lineEnd(src []byte, i int) int {
 		}
 		return e
 	}
-}
-
-// openComment returns the offset in b of a block comment that is not
-// closed within b, or -1. Strings are skipped.
-func openComment(b []byte) int {
-	for i := 0; i < len(b); i++ {
-		switch {
-		case b[i] == '"' || b[i] == '\'':
-			i = quoted(b, i, b[i]) - 1
-		case b[i] == '/' && i+1 < len(b) && b[i+1] == '/':
-			return -1
-		case b[i] == '/' && i+1 < len(b) && b[i+1] == '*':
-			e := bytes.Index(b[i+2:], []byte("*/"))
-			if e < 0 {
-				return i
-			}
-			i += 2 + e + 1
-		}
-	}
-	return -1
 }
 
 // quoted returns the end of the literal starting at i with quote q; an
@@ -411,6 +444,51 @@ func (s *scan) defineName(d directive) (name string, off, end int) {
 	return string(s.src[j:k]), j, k
 }
 
+// macroHead is the head of a #define directive: the macro's name at
+// nameOff and, for a function-like macro, the offsets of the '(' and ')'
+// of its parameter list (close is the end of the directive when the list
+// is not closed); body is where the replacement list starts.
+type macroHead struct {
+	name        string
+	nameOff     int
+	fnLike      bool
+	open, close int
+	body        int
+}
+
+// macroHead reads the head of the #define directive d; false when it
+// names no macro.
+func (s *scan) macroHead(d directive) (macroHead, bool) {
+	name, off, k := s.defineName(d)
+	if name == "" {
+		return macroHead{}, false
+	}
+	h := macroHead{name: name, nameOff: off, body: k}
+	if k < d.end && s.src[k] == '(' {
+		h.fnLike, h.open, h.close = true, k, d.end
+		if e := bytes.IndexByte(s.src[k:d.end], ')'); e >= 0 {
+			h.close = k + e
+		}
+		h.body = min(h.close+1, d.end)
+	}
+	return h, true
+}
+
+// defines yields the #define directives that name a macro, with their
+// heads.
+func (s *scan) defines() iter.Seq2[directive, macroHead] {
+	return func(yield func(directive, macroHead) bool) {
+		for _, d := range s.directives {
+			if d.name != "define" {
+				continue
+			}
+			if h, ok := s.macroHead(d); ok && !yield(d, h) {
+				return
+			}
+		}
+	}
+}
+
 // blank returns a copy of src with the #include lines and the definitions
 // of the EMIT-family macros replaced by spaces (newlines are kept, so line
 // and column numbers do not change).
@@ -438,31 +516,19 @@ func blank(src []byte, s *scan) []byte {
 // macros returns the #define directives of the file.
 func (s *scan) macros(f *File) []Macro {
 	var ms []Macro
-	for _, d := range s.directives {
-		if d.name != "define" {
-			continue
-		}
-		name, off, k := s.defineName(d)
-		if name == "" {
-			continue
-		}
-		m := Macro{Name: name, Pos: f.PosAt(off)}
+	for d, h := range s.defines() {
+		m := Macro{Name: h.name, Pos: f.PosAt(h.nameOff)}
 		m.EndLine, _ = f.lineCol(max(d.end-1, d.off))
-		if k < d.end && s.src[k] == '(' {
+		if h.fnLike {
 			m.FnLike = true
 			m.Params = []string{}
-			e := bytes.IndexByte(s.src[k:d.end], ')')
-			if e < 0 {
-				e = d.end - k
-			}
-			for p := range strings.SplitSeq(joinLines(s.src[k+1:k+e]), ",") {
+			for p := range strings.SplitSeq(joinLines(s.src[h.open+1:h.close]), ",") {
 				if p = strings.TrimSpace(p); p != "" {
 					m.Params = append(m.Params, p)
 				}
 			}
-			k += e + 1
 		}
-		m.Body = strings.TrimSpace(joinLines(s.src[min(k, d.end):d.end]))
+		m.Body = strings.TrimSpace(joinLines(s.src[h.body:d.end]))
 		ms = append(ms, m)
 	}
 	return ms

@@ -24,26 +24,13 @@ func nestingBound(src []byte, sc *scan) (bound, at int) {
 		src    []byte
 	}
 	defs := map[string]*mdef{}
-	for _, d := range sc.directives {
-		if d.name != "define" {
-			continue
-		}
-		name, _, k := sc.defineName(d)
-		if name == "" {
-			continue
-		}
-		m := &mdef{}
-		if k < d.end && src[k] == '(' {
-			m.fnLike = true
-			for k < d.end && src[k] != ')' {
-				k++
-			}
-			k++
-		}
-		if k < d.end {
+	for d, h := range sc.defines() {
+		name := h.name
+		m := &mdef{fnLike: h.fnLike}
+		if h.body < d.end {
 			// Lex the replacement list on its own; a leading space
 			// keeps a '#' from starting a directive.
-			m.src = append([]byte{' '}, src[k:d.end]...)
+			m.src = append([]byte{' '}, src[h.body:d.end]...)
 			s := &scan{src: m.src}
 			s.run(false)
 			m.toks = s.toks

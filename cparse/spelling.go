@@ -76,26 +76,20 @@ func newMacroTable(sc *scan) macroTable {
 				t[ids[0].name] = append(t[ids[0].name], macroEntry{at: d.off})
 			}
 		case "define":
-			name, _, k := sc.defineName(d)
-			if name == "" {
+			h, ok := sc.macroHead(d)
+			if !ok {
 				continue
 			}
-			m := &macroDef{params: map[string]bool{}, bodyOff: k, bodyEnd: d.end, defineAt: d.off}
-			if k < d.end && sc.src[k] == '(' {
-				m.fnLike = true
-				e := strings.IndexByte(string(sc.src[k:d.end]), ')')
-				if e < 0 {
-					e = d.end - k - 1
-				}
-				for _, id := range identsIn(sc.src, k+1, k+e) {
+			m := &macroDef{params: map[string]bool{}, bodyOff: h.body, bodyEnd: d.end, defineAt: d.off, fnLike: h.fnLike}
+			if h.fnLike {
+				for _, id := range identsIn(sc.src, h.open+1, h.close) {
 					m.params[id.name] = true
 				}
-				if strings.Contains(string(sc.src[k:k+e]), "...") {
+				if strings.Contains(string(sc.src[h.open:h.close]), "...") {
 					m.params["__VA_ARGS__"] = true
 				}
-				m.bodyOff = k + e + 1
 			}
-			t[name] = append(t[name], macroEntry{at: d.off, def: m})
+			t[h.name] = append(t[h.name], macroEntry{at: d.off, def: m})
 		}
 	}
 	return t

@@ -39,118 +39,175 @@ type lexer struct {
 
 // lexFile tokenizes a whole file.
 func lexFile(file, src string) ([]ftok, []string, *Error) {
-	l := &lexer{src: src, file: file, line: 1}
+	fl := newFileLexer(file, src)
 	toks := make([]ftok, 0, len(src)/6+16)
-	var spliced []string
-	bol := true
-	space := false
+	for {
+		t, _, ok, err := fl.next()
+		if !ok {
+			return toks, fl.spliced, err
+		}
+		toks = append(toks, t)
+	}
+}
+
+// fileLexer reads a file token by token: lexFile's loop, and the
+// streaming form of Scan (Scanner).
+type fileLexer struct {
+	l       lexer
+	spliced []string // the texts of the tokens that contain a splice
+	bol     bool
+	space   bool
 	// dir is the state of the directive recogniser that decides when a
 	// '<' starts a header name: 1 after a '#' at the start of a line, 2
 	// after "# include".
-	dir := 0
+	dir   int
+	count int // tokens returned so far
+}
+
+func newFileLexer(file, src string) *fileLexer {
+	return &fileLexer{l: lexer{src: src, file: file, line: 1}, bol: true}
+}
+
+// next returns the next token and the offset of its first byte; false at
+// the end of the text or at an unterminated comment (the error).
+func (fl *fileLexer) next() (ftok, int, bool, *Error) {
+	l := &fl.l
+	// White space, comments and newlines.
 	for {
-		// White space, comments and newlines.
-		for {
-			c := l.peek()
-			if c == 0 && l.i >= len(l.src) {
+		c := l.peek()
+		if c == 0 && l.i >= len(l.src) {
+			break
+		}
+		if c == '\n' {
+			l.advance()
+			fl.bol = true
+			fl.space = false
+			fl.dir = 0
+			continue
+		}
+		if c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' {
+			l.i++
+			for l.i < len(l.src) && (l.src[l.i] == ' ' || l.src[l.i] == '\t') {
+				l.i++
+			}
+			fl.space = true
+			continue
+		}
+		if c == '/' {
+			comment, err := l.comment()
+			if err != nil {
+				return ftok{}, 0, false, err
+			}
+			if comment {
+				fl.space = true
+				continue
+			}
+		}
+		break
+	}
+	if l.i >= len(l.src) {
+		return ftok{}, len(l.src), false, nil
+	}
+	var f tokFlags
+	if fl.bol {
+		f |= flagBOL
+	}
+	if fl.space || fl.bol && fl.count > 0 {
+		f |= flagSpace
+	}
+	line, col := int32(l.line), int32(l.i-l.lineStart+1)
+	start := l.i
+	l.spliced = false
+	var kind Kind
+	if fl.dir == 2 && l.peek() == '<' {
+		kind = l.header()
+	} else {
+		kind = l.token()
+	}
+	text := l.src[start:l.i]
+	off, n := uint32(start), uint32(len(text))
+	if l.spliced {
+		text = unsplice(text)
+		off, n = uint32(len(fl.spliced)), uint32(len(text))
+		fl.spliced = append(fl.spliced, text)
+		f |= flagSpliced
+	}
+	switch {
+	case fl.bol && kind == Punct && (text == "#" || text == "%:"):
+		fl.dir = 1
+	case fl.dir == 1 && kind == Ident && (text == "include" || text == "include_next" || text == "import"):
+		fl.dir = 2
+	default:
+		fl.dir = 0
+	}
+	fl.bol = false
+	fl.space = false
+	fl.count++
+	return ftok{off: off, n: n, line: line, col: col, kind: kind, f: f}, start, true, nil
+}
+
+// comment reads the comment that starts at the next character (a '/'),
+// reporting whether there is one; a block comment left open is an error.
+func (l *lexer) comment() (bool, *Error) {
+	save := l.save()
+	l.advance()
+	switch l.peek() {
+	case '*':
+		start := Pos{File: l.file, Line: save.line, Col: save.i - save.lineStart + 1}
+		l.advance()
+		for l.i < len(l.src) {
+			// Fast path: on to the next '*', counting the lines.
+			k := strings.IndexByte(l.src[l.i:], '*')
+			if k < 0 {
 				break
 			}
-			if c == '\n' {
+			l.skip(k)
+			l.advance()
+			if l.peek() == '/' {
 				l.advance()
-				bol = true
-				space = false
-				dir = 0
-				continue
+				return true, nil
 			}
-			if c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r' {
-				l.i++
-				for l.i < len(l.src) && (l.src[l.i] == ' ' || l.src[l.i] == '\t') {
-					l.i++
-				}
-				space = true
-				continue
+		}
+		return false, &Error{Pos: start, Msg: "unterminated comment"}
+	case '/':
+		for {
+			// Fast path: on to the next newline; a splice before it
+			// continues the comment.
+			k := strings.IndexByte(l.src[l.i:], '\n')
+			if k < 0 {
+				l.i = len(l.src)
+				break
 			}
-			if c == '/' {
-				save := l.save()
-				l.advance()
-				c2 := l.peek()
-				if c2 == '*' {
-					start := Pos{File: file, Line: save.line, Col: save.i - save.lineStart + 1}
-					l.advance()
-					closed := false
-					for l.i < len(l.src) {
-						c3 := l.peek()
-						if l.i >= len(l.src) {
-							break
-						}
-						l.advance()
-						if c3 == '*' && l.peek() == '/' {
-							l.advance()
-							closed = true
-							break
-						}
-					}
-					if !closed {
-						return toks, spliced, &Error{Pos: start, Msg: "unterminated comment"}
-					}
-					space = true
-					continue
-				}
-				if c2 == '/' {
-					for {
-						c3 := l.peek()
-						if l.i >= len(l.src) || c3 == '\n' {
-							break
-						}
-						l.advance()
-					}
-					space = true
-					continue
-				}
-				l.restore(save)
+			l.skip(k)
+			if !l.splicedNewline() {
+				break
 			}
-			break
+			l.advance()
 		}
-		if l.i >= len(l.src) {
-			break
-		}
-		var f tokFlags
-		if bol {
-			f |= flagBOL
-		}
-		if space || bol && len(toks) > 0 {
-			f |= flagSpace
-		}
-		line, col := int32(l.line), int32(l.i-l.lineStart+1)
-		start := l.i
-		l.spliced = false
-		var kind Kind
-		if dir == 2 && l.peek() == '<' {
-			kind = l.header()
-		} else {
-			kind = l.token()
-		}
-		text := l.src[start:l.i]
-		off, n := uint32(start), uint32(len(text))
-		if l.spliced {
-			text = unsplice(text)
-			off, n = uint32(len(spliced)), uint32(len(text))
-			spliced = append(spliced, text)
-			f |= flagSpliced
-		}
-		switch {
-		case bol && kind == Punct && (text == "#" || text == "%:"):
-			dir = 1
-		case dir == 1 && kind == Ident && (text == "include" || text == "include_next" || text == "import"):
-			dir = 2
-		default:
-			dir = 0
-		}
-		toks = append(toks, ftok{off: off, n: n, line: line, col: col, kind: kind, f: f})
-		bol = false
-		space = false
+		return true, nil
 	}
-	return toks, spliced, nil
+	l.restore(save)
+	return false, nil
+}
+
+// skip moves n bytes on, counting the newlines among them.
+func (l *lexer) skip(n int) {
+	b := l.src[l.i : l.i+n]
+	if k := strings.LastIndexByte(b, '\n'); k >= 0 {
+		l.line += strings.Count(b, "\n")
+		l.lineStart = l.i + k + 1
+	}
+	l.i += n
+}
+
+// splicedNewline reports whether the newline at l.i ends a line splice
+// (a backslash, then only blanks, before it on its line).
+func (l *lexer) splicedNewline() bool {
+	j := l.i - 1
+	for j >= l.lineStart && (l.src[j] == ' ' || l.src[j] == '\t' || l.src[j] == '\r') {
+		j--
+	}
+	return j >= l.lineStart && l.src[j] == '\\'
 }
 
 type lexState struct{ i, line, lineStart int }

@@ -96,6 +96,49 @@ func Scan(file string, src string, comments bool) ([]Lexeme, []Comment, error) {
 	return out, cs, nil
 }
 
+// Scanner reads source text token by token with the lexer of Scan,
+// keeping neither the tokens nor the comments: the cheap form for a
+// reader that looks at each token once (the front end's scan of the
+// headers of an include closure).
+type Scanner struct {
+	fl  *fileLexer
+	err error
+}
+
+// NewScanner returns a Scanner of src; file names src in an error.
+func NewScanner(file, src string) *Scanner {
+	return &Scanner{fl: newFileLexer(file, src)}
+}
+
+// Next returns the next token as Scan gives it; false at the end of the
+// text or at an unterminated comment (see Err).
+func (s *Scanner) Next() (Lexeme, bool) {
+	if s.err != nil {
+		return Lexeme{}, false
+	}
+	t, start, ok, err := s.fl.next()
+	if !ok {
+		if err != nil {
+			s.err = err
+		}
+		return Lexeme{}, false
+	}
+	x := Lexeme{
+		Kind: t.kind, Off: start, End: s.fl.l.i, Line: int(t.line), Col: int(t.col),
+		Space: t.f&flagSpace != 0, BOL: t.f&flagBOL != 0,
+	}
+	if t.f&flagSpliced == 0 {
+		x.Text = s.fl.l.src[start:x.End]
+	} else {
+		x.Text = s.fl.spliced[t.off]
+	}
+	return x, true
+}
+
+// Err returns the unterminated comment that stopped the scan (FILE:LINE:COL:
+// error: unterminated comment), or nil.
+func (s *Scanner) Err() error { return s.err }
+
 // gapComments appends the comments of src[from:to], text between two
 // tokens that the lexer found to hold only white space, line splices and
 // comments: there every '/' starts a comment. starts are the offsets of

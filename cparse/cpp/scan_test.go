@@ -1,6 +1,7 @@
 package cpp
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -132,5 +133,54 @@ func TestScanCovers(t *testing.T) {
 				break
 			}
 		}
+	}
+}
+
+// TestScannerSkip: SkipLine goes to the newline that ends the logical
+// line, across a string holding "/*", a block comment over two lines and
+// a splice, and the next token keeps its position; a comment left open
+// stops it with Scan's error. SkipBody stops at a brace, a quote, a '/'
+// or a newline, and lexing goes on from there.
+func TestScannerSkip(t *testing.T) {
+	src := "#define A \"/*\" /* x\n y */ 1 \\\n 2\n" + // 1-3
+		"int f(void) { return 'a' + g(\"}\") /* } */; }\n" + // 4
+		"next\n"
+	sc := NewScanner("t.c", src)
+	var got []string
+	for {
+		x, ok := sc.Next()
+		if !ok {
+			break
+		}
+		got = append(got, fmt.Sprintf("%s@%d:%d", x.Text, x.Line, x.Col))
+		switch x.Text {
+		case "define":
+			end, ok := sc.SkipLine()
+			if !ok || end != strings.Index(src, "\nint") {
+				t.Errorf("SkipLine: got %d %v, want %d true", end, ok, strings.Index(src, "\nint"))
+			}
+		case "{", "'a'", "\"}\"", ";":
+			sc.SkipBody()
+		}
+	}
+	// The ')' after "}" is skipped.
+	want := []string{
+		"#@1:1", "define@1:2", "int@4:1", "f@4:5", "(@4:6", "void@4:7", ")@4:11", "{@4:13",
+		"'a'@4:22", "\"}\"@4:30", ";@4:42", "}@4:44", "next@5:1",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("tokens:\n got %q\nwant %q", got, want)
+	}
+	if err := sc.Err(); err != nil {
+		t.Errorf("Err: %v", err)
+	}
+	sc = NewScanner("t.c", "#define B 1 /* open\nint x;")
+	sc.Next()
+	sc.Next()
+	if _, ok := sc.SkipLine(); ok || sc.Err() == nil || sc.Err().Error() != "t.c:1:13: error: unterminated comment" {
+		t.Errorf("open comment: got ok %v, err %v", ok, sc.Err())
+	}
+	if x, ok := sc.Next(); ok {
+		t.Errorf("Next after the error: got %+v", x)
 	}
 }
