@@ -27,11 +27,16 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/trampcheck/trampcheck/checks/asmcomment"
 	"github.com/trampcheck/trampcheck/checks/builderrors"
+	"github.com/trampcheck/trampcheck/checks/emitmacro"
+	"github.com/trampcheck/trampcheck/checks/fieldoverflow"
 	"github.com/trampcheck/trampcheck/checks/missingproto"
+	"github.com/trampcheck/trampcheck/checks/trampexec"
 	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/emit"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 	"github.com/trampcheck/trampcheck/driver"
 	"github.com/trampcheck/trampcheck/driver/report"
@@ -64,6 +69,20 @@ var DefaultStyles = map[string]driver.Style{
 	builderrors.Analyzer.Name:  {Severity: "error", SplitFlag: builderrors.SplitFlag},
 }
 
+// earlyChecks are the checks that read from the front end only what the
+// hermetic parse gives (no File.TU, TUErr or HeaderProtos): they run on
+// the JIT file's early result, beside its translation unit
+// (driver.Options.Early). TestEarlyChecksReadNoUnit holds them to it.
+var earlyChecks = map[*analysis.Analyzer]bool{
+	emit.Analyzer:          true,
+	asmcomment.Analyzer:    true,
+	emitmacro.Analyzer:     true,
+	fieldoverflow.Analyzer: true,
+	trampgen.Analyzer:      true,
+	trampxcheck.Analyzer:   true,
+	trampexec.Analyzer:     true,
+}
+
 // options returns the driver options of a run against the tree root.
 func (c *Config) options(root string) driver.Options {
 	styles := c.Styles
@@ -71,6 +90,7 @@ func (c *Config) options(root string) driver.Options {
 		styles = DefaultStyles
 	}
 	return driver.Options{
+		Early: func(a *analysis.Analyzer) bool { return earlyChecks[a] },
 		Front: cparse.Options{
 			Tree: root, IncludeDirs: c.Includes, Defines: c.Defines,
 			SkipTypeErrors: !needsTypeErrors(c.Analyzers),
