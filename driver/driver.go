@@ -119,6 +119,11 @@ type Session struct {
 	early     *cparse.Result
 	earlyCh   chan struct{}
 	earlyOnce sync.Once
+	// The front end runs once per session, in its own goroutine
+	// (startFront): frontDone is closed when it is done, with frontErr.
+	frontOnce sync.Once
+	frontDone chan struct{}
+	frontErr  error
 	// usedEarly records the early result each analyzer ran on.
 	usedEarly map[*analysis.Analyzer]*cparse.Result
 }
@@ -141,6 +146,7 @@ func NewSession(u Unit, opt Options) *Session {
 		rank:    map[*analysis.Analyzer]int{},
 		earlyCh: make(chan struct{}),
 
+		frontDone: make(chan struct{}),
 		usedEarly: map[*analysis.Analyzer]*cparse.Result{},
 	}
 }
@@ -203,7 +209,22 @@ func (e *AnalyzerError) Unwrap() error { return e.Err }
 // RunOne runs a, whose requirements have run. The front end is run by
 // the driver itself, with the run's options (see the package doc).
 func (s *Session) RunOne(a *analysis.Analyzer) error {
+	if a == cparse.Analyzer {
+		s.startFront()
+		<-s.frontDone
+		return s.frontErr
+	}
 	return s.runOne(a, false)
+}
+
+// startFront starts the front end, once per session.
+func (s *Session) startFront() {
+	s.frontOnce.Do(func() {
+		go func() {
+			defer close(s.frontDone)
+			s.frontErr = s.runOne(cparse.Analyzer, false)
+		}()
+	})
 }
 
 // earlyReady closes earlyCh once.
@@ -314,6 +335,21 @@ func runAnalyzer(a *analysis.Analyzer, files []string, run func() (any, error)) 
 // requirement failed does not run; the error returned is the one of the
 // first analyzer, in the order of the dependency walk, that failed.
 func (s *Session) Exec(analyzers []*analysis.Analyzer) error {
+	return s.exec(analyzers, false)
+}
+
+// ExecEarly runs, of the analyzers, those that Options.Early allows (with
+// what they require), on the front end's early result when there is one,
+// without waiting for the end of the front end, which goes on: a later
+// Exec or Run waits for it, and runs again on the final result what ran on
+// an early one that proved stale. Its error, if any, is the first
+// analyzer's; the front end's own error is left to Exec.
+func (s *Session) ExecEarly(analyzers []*analysis.Analyzer) error {
+	return s.exec(analyzers, true)
+}
+
+// exec is Exec; with onlyEarly, ExecEarly.
+func (s *Session) exec(analyzers []*analysis.Analyzer, onlyEarly bool) error {
 	var todo []*analysis.Analyzer
 	seen := map[*analysis.Analyzer]bool{}
 	done := func(a *analysis.Analyzer) bool {
@@ -337,6 +373,9 @@ func (s *Session) Exec(analyzers []*analysis.Analyzer) error {
 			ok = ok && (req == cparse.Analyzer || early[req])
 		}
 		early[a] = ok
+		if onlyEarly && !ok {
+			return
+		}
 		if !done(a) {
 			todo = append(todo, a)
 			s.mu.Lock()
@@ -347,7 +386,9 @@ func (s *Session) Exec(analyzers []*analysis.Analyzer) error {
 		}
 	}
 	for _, a := range analyzers {
-		add(a)
+		if !onlyEarly || a != cparse.Analyzer {
+			add(a)
+		}
 	}
 	type job struct {
 		done chan struct{}
@@ -355,26 +396,41 @@ func (s *Session) Exec(analyzers []*analysis.Analyzer) error {
 		skip bool  // not run: a requirement failed
 	}
 	jobs := map[*analysis.Analyzer]*job{}
+	front := false // the front end is among todo
 	for _, a := range todo {
+		if a == cparse.Analyzer {
+			front = true
+			continue
+		}
 		jobs[a] = &job{done: make(chan struct{})}
 	}
-	for _, a := range todo {
-		j := jobs[a]
+	if front || len(todo) > 0 && !done(cparse.Analyzer) {
+		s.startFront()
+	}
+	for a, j := range jobs {
 		go func() {
 			defer close(j.done)
 			for _, req := range a.Requires {
+				if req == cparse.Analyzer {
+					if early[a] {
+						<-s.earlyCh
+						s.mu.Lock()
+						ready := s.early != nil
+						s.mu.Unlock()
+						if ready {
+							continue
+						}
+					}
+					<-s.frontDone
+					if s.frontErr != nil {
+						j.skip = true
+						return
+					}
+					continue
+				}
 				r, ok := jobs[req]
 				if !ok {
 					continue
-				}
-				if req == cparse.Analyzer && early[a] {
-					<-s.earlyCh
-					s.mu.Lock()
-					ready := s.early != nil
-					s.mu.Unlock()
-					if ready {
-						continue
-					}
 				}
 				<-r.done
 				if r.err != nil || r.skip {
@@ -387,17 +443,23 @@ func (s *Session) Exec(analyzers []*analysis.Analyzer) error {
 	}
 	var first error
 	for _, a := range todo {
-		j := jobs[a]
-		<-j.done
-		if first == nil && j.err != nil {
-			first = j.err
+		var err error
+		if a == cparse.Analyzer {
+			<-s.frontDone
+			err = s.frontErr
+		} else {
+			<-jobs[a].done
+			err = jobs[a].err
+		}
+		if first == nil && err != nil {
+			first = err
 		}
 	}
-	if first != nil {
+	if first != nil || onlyEarly {
 		return first
 	}
 	// An early result that proved stale: what ran on it runs again on
-	// the final one.
+	// the final one (the front end is done when anything ran on it).
 	s.mu.Lock()
 	var stale []*analysis.Analyzer
 	for a, e := range s.usedEarly {

@@ -185,3 +185,47 @@ func TestEarlyStale(t *testing.T) {
 		t.Errorf("the early check ran %d times, want 2 (early, then again on the final result)", n)
 	}
 }
+
+// TestExecEarly: ExecEarly runs the early checks on the early result and
+// returns while the front end is still reading the translation unit (here
+// held at its header until ExecEarly returned); Run then waits for it and
+// runs the rest on the final result.
+func TestExecEarly(t *testing.T) {
+	dir, jit, _ := earlyFixture(t)
+	var runs atomic.Int64
+	early, late := probe("early", &runs, nil), probe("late", &runs, nil)
+	gate := make(chan struct{})
+	read := func(name string) ([]byte, error) {
+		if filepath.Base(name) == "defs.h" {
+			<-gate
+		}
+		return os.ReadFile(name)
+	}
+	s := driver.NewSession(driver.Unit{Files: []string{jit}, Read: read}, driver.Options{
+		Front: cparse.Options{IncludeDirs: []string{dir}},
+		Early: func(a *analysis.Analyzer) bool { return a == early },
+	})
+	if err := s.ExecEarly([]*analysis.Analyzer{early, late}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := lines(s), "early: "+jit+" tu=false"; got != want {
+		t.Errorf("after ExecEarly: got:\n%s\nwant:\n%s", got, want)
+	}
+	if s.Parsed() != nil {
+		t.Errorf("the front end is done before its header was read")
+	}
+	close(gate)
+	fs, err := s.Run([]*analysis.Analyzer{early, late})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := lines(s), "early: "+jit+" tu=false\nlate: "+jit+" tu=true"; got != want {
+		t.Errorf("after Run: got:\n%s\nwant:\n%s", got, want)
+	}
+	if len(fs) != 2 || fs[0].SourceLine == "" {
+		t.Errorf("findings: got %+v, want two, with their source line", fs)
+	}
+	if n := runs.Load(); n != 2 {
+		t.Errorf("%d runs, want 2 (each check once)", n)
+	}
+}
