@@ -145,6 +145,24 @@ func parseStaged(name string, src []byte, opts Options, read func(path string) (
 	if len(src) > MaxFileSize {
 		return nil, nil, &Error{File: name, Msg: fmt.Sprintf("file too large: %d bytes, limit %d", len(src), MaxFileSize)}
 	}
+	// The real translation unit (tree mode, or -I given) runs beside the
+	// hermetic parse, which only files with EMIT-family calls need: the
+	// encoding and trampoline checks read its AST. A file without them is
+	// read from its translation unit alone, and parsed hermetically only
+	// when that fails. It starts first, as it is the longest: when the
+	// file's own scan below rejects the file, it finishes unused.
+	type unit struct {
+		t   *TU
+		err error
+	}
+	var tuc chan unit
+	if wantTU(opts) {
+		tuc = make(chan unit, 1)
+		go func() {
+			t, err := translationUnit(name, src, opts, read)
+			tuc <- unit{t, err}
+		}()
+	}
 	f := &File{Name: name, Src: src, Lines: lineTable(src)}
 	sc := scanFile(src)
 	if sc.depthErr != nil {
@@ -172,23 +190,6 @@ func parseStaged(name string, src []byte, opts Options, read func(path string) (
 	type protos struct {
 		m   map[string]string
 		err error
-	}
-	// The real translation unit (tree mode, or -I given) runs beside the
-	// hermetic parse, which only files with EMIT-family calls need: the
-	// encoding and trampoline checks read its AST. A file without them is
-	// read from its translation unit alone, and parsed hermetically only
-	// when that fails.
-	type unit struct {
-		t   *TU
-		err error
-	}
-	var tuc chan unit
-	if wantTU(opts) {
-		tuc = make(chan unit, 1)
-		go func() {
-			t, err := translationUnit(name, src, opts, read)
-			tuc <- unit{t, err}
-		}()
 	}
 	emits := f.hasEmitCalls(sc)
 	if tuc != nil && !emits {

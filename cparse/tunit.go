@@ -2,6 +2,7 @@ package cparse
 
 import (
 	"bytes"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -309,7 +310,7 @@ func tuConfig(rel string, src []byte, opts Options, read func(string) ([]byte, e
 	cfg := &cpp.Config{Read: treeRead, IncludeDirs: append([]string(nil), opts.IncludeDirs...)}
 	config := ""
 	if opts.Tree != "" {
-		cmd, err := kbuild.For(treeRead, rel)
+		cmd, err := kbuildFor(treeRead, rel, opts, statFor(rel, opts, read))
 		if err != nil {
 			return nil, "", err
 		}
@@ -336,6 +337,50 @@ func tuConfig(rel string, src []byte, opts Options, read func(string) ([]byte, e
 		cfg.Defines = opts.Defines
 	}
 	return cfg, config, nil
+}
+
+// commandEntry is one entry of the compile-command cache: a file's
+// kbuild.Command with every tree path kbuild read or looked for.
+type commandEntry struct {
+	Deps    []Dep
+	Command kbuild.Command
+}
+
+// commandHits counts compile commands the cache answered (for tests).
+var commandHits atomic.Int64
+
+// kbuildFor is kbuild.For through the compile-command cache
+// (CacheDir("kbuild")): every tree path kbuild reads or looks for (the
+// configuration, the makefiles of the file's directories) is recorded as
+// the translation-unit cache records a unit's headers, and a later run
+// takes the command from the entry only when every one of them gives the
+// same answer through read (by identity where stat gives a trusted one,
+// otherwise by contents): a makefile changed on disk or by a patch, or an
+// added or removed one, evaluates the makefiles again. A warm check then
+// costs a few stat calls instead of reading and evaluating them. Commands
+// with generated files (an unprepared tree) are not kept.
+func kbuildFor(read func(string) ([]byte, error), rel string, opts Options, stat func(string) (FileStat, bool)) (*kbuild.Command, error) {
+	dir := CacheDir("kbuild")
+	key := tuCacheKey("kbuild-command", opts.Tree, rel)
+	if b, ok := ReadCacheEntry(dir, key); ok {
+		var e commandEntry
+		if gob.NewDecoder(bytes.NewReader(b)).Decode(&e) == nil && e.Command.File != "" && depsCurrent(e.Deps, read, stat) {
+			commandHits.Add(1)
+			return &e.Command, nil
+		}
+	}
+	rec := &recorder{read: read, stat: stat, probes: map[string]Dep{}}
+	cmd, err := kbuild.For(rec.Read, rel)
+	if err != nil {
+		return nil, err
+	}
+	if dir != "" && len(cmd.Overlay) == 0 {
+		var buf bytes.Buffer
+		if gob.NewEncoder(&buf).Encode(commandEntry{Deps: rec.list(), Command: *cmd}) == nil {
+			WriteCacheEntry(dir, key, buf.Bytes())
+		}
+	}
+	return cmd, nil
 }
 
 // DepsCurrent reports whether every path in deps (TU.Deps of the file
