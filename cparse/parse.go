@@ -80,11 +80,11 @@ func s390xABI() (*cc.ABI, error) {
 
 // emitMacro matches the names of the macros whose definitions the hermetic
 // parse blanks so that their invocations stay calls.
-var emitMacro = regexp.MustCompile(`^(_?EMIT[A-Z0-9_]*|REG_SET_SEEN)$`)
+var emitMacro = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(_?EMIT[A-Z0-9_]*|REG_SET_SEEN)$`) })
 
 // IsEmitMacro reports whether name is one of the EMIT-family macros that
 // the front end keeps as calls (_?EMIT[A-Z0-9_]* and REG_SET_SEEN).
-func IsEmitMacro(name string) bool { return emitMacro.MatchString(name) }
+func IsEmitMacro(name string) bool { return emitMacro().MatchString(name) }
 
 // Error is a problem in the input: Parse could not parse the C file.
 type Error struct {
@@ -728,13 +728,13 @@ func (e errParserHung) Error() string {
 }
 
 // ccPos matches the position prefix of a cc/v4 error message.
-var ccPos = regexp.MustCompile(`^(.*?):(\d+):(\d+): (.*)$`)
+var ccPos = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.*?):(\d+):(\d+): (.*)$`) })
 
 // firstError turns cc's error list into an *Error for the first message.
 func firstError(name string, err error, eofLine, eofCol int) *Error {
 	msgs := strings.Split(err.Error(), "\n")
 	for _, m := range msgs {
-		if s := ccPos.FindStringSubmatch(m); s != nil {
+		if s := ccPos().FindStringSubmatch(m); s != nil {
 			l, _ := strconv.Atoi(s[2])
 			c, _ := strconv.Atoi(s[3])
 			file := s[1]
