@@ -342,9 +342,6 @@ func CheckSeries(tree *treefs.Dir, patches []*patchset.Patch, analyzers []*analy
 			jit = JITFile
 		}
 	}
-	if touchedAll[JITFile] || jit != "" {
-		prefetchEnv(tree, analyzers)
-	}
 	units := make([]driver.Unit, len(states)+1)
 	base := map[string][]byte{}
 	var baseFiles []string
@@ -393,6 +390,15 @@ func CheckSeries(tree *treefs.Dir, patches []*patchset.Patch, analyzers []*analy
 	}
 	if allCached && len(units[0].Files) > 0 {
 		findings[0], cached[0] = driver.CachedFindings(units[0], checksFound(analyzers, findings[1:]), opt)
+	}
+	if touchedAll[JITFile] || jit != "" {
+		for i := range units {
+			if len(units[i].Files) > 0 && !cached[i] {
+				// Not for a series the cache answers.
+				prefetchEnv(tree, analyzers)
+				break
+			}
+		}
 	}
 	base0 := driver.NewSession(units[0], opt)
 	// Each state runs its early checks (driver.ExecEarly: the JIT file's
