@@ -279,6 +279,7 @@ var shareForks atomic.Int64
 // tuConfig returns the preprocessor configuration for the file rel and a
 // description of where its kernel configuration came from.
 func tuConfig(rel string, src []byte, opts Options, read func(string) ([]byte, error)) (*cpp.Config, string, error) {
+	root := filepath.Clean(opts.Tree)
 	treeRead := func(p string) ([]byte, error) {
 		p = path.Clean(p)
 		if p == rel {
@@ -294,7 +295,7 @@ func tuConfig(rel string, src []byte, opts Options, read func(string) ([]byte, e
 		}
 		abs := p
 		if opts.Tree != "" && !filepath.IsAbs(p) {
-			abs = filepath.Join(opts.Tree, filepath.FromSlash(p))
+			abs = joinTree(root, p)
 		}
 		if read != nil {
 			b, err := read(abs)
@@ -406,6 +407,7 @@ func statFor(rel string, opts Options, read func(string) ([]byte, error)) func(s
 	if read != nil && opts.Stat == nil {
 		return nil
 	}
+	root := filepath.Clean(opts.Tree)
 	return func(p string) (FileStat, bool) {
 		p = path.Clean(p)
 		if _, ok := opts.Overlay[p]; ok || p == rel || p == commandDep || strings.HasPrefix(p, "../") || p == ".." {
@@ -413,7 +415,7 @@ func statFor(rel string, opts Options, read func(string) ([]byte, error)) func(s
 		}
 		abs := p
 		if opts.Tree != "" && !filepath.IsAbs(p) {
-			abs = filepath.Join(opts.Tree, filepath.FromSlash(p))
+			abs = joinTree(root, p)
 		}
 		var fi fs.FileInfo
 		if read != nil {
@@ -429,6 +431,23 @@ func statFor(rel string, opts Options, read func(string) ([]byte, error)) func(s
 		}
 		return fileStatOf(fi)
 	}
+}
+
+// joinTree is filepath.Join(root, p) for a clean root and a clean,
+// relative slash path p that does not leave it (what the readers above
+// check first), without cleaning the result again: a warm check builds
+// one for each of hundreds of dependencies.
+func joinTree(root, p string) string {
+	switch {
+	case p == ".":
+		return root
+	case root == ".":
+		return filepath.FromSlash(p)
+	}
+	if strings.HasSuffix(root, string(filepath.Separator)) {
+		return root + filepath.FromSlash(p)
+	}
+	return root + string(filepath.Separator) + filepath.FromSlash(p)
 }
 
 // withCommand returns read, reading the compile command as commandDep.
