@@ -469,6 +469,18 @@ func (s *Session) exec(analyzers []*analysis.Analyzer, onlyEarly bool) error {
 			delete(s.results, a)
 		}
 	}
+	// And whatever ran on their results.
+	for grew := len(stale) > 0; grew; {
+		grew = false
+		for a := range s.results {
+			if slices.ContainsFunc(a.Requires, func(r *analysis.Analyzer) bool { return slices.Contains(stale, r) }) {
+				stale = append(stale, a)
+				delete(s.usedEarly, a)
+				delete(s.results, a)
+				grew = true
+			}
+		}
+	}
 	if len(stale) > 0 {
 		s.diags = slices.DeleteFunc(s.diags, func(d Diagnostic) bool { return slices.Contains(stale, d.Analyzer) })
 	}

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -83,9 +84,26 @@ func probe(name string, runs *atomic.Int64, onRun func()) *analysis.Analyzer {
 				onRun()
 			}
 			res := pass.ResultOf[cparse.Analyzer].(*cparse.Result)
+			var names []string
 			for _, f := range res.Files {
 				pass.Reportf(f.TokPos(0), "%s tu=%v", f.Name, f.TU != nil)
+				names = append(names, f.Name)
 			}
+			return names, nil
+		},
+		ResultType: reflect.TypeOf([]string(nil)),
+	}
+}
+
+// follower is a check that requires probe p and reports the files p saw.
+func follower(p *analysis.Analyzer) *analysis.Analyzer {
+	return &analysis.Analyzer{
+		Name:     "follower",
+		Doc:      "report the files the probe saw",
+		Requires: []*analysis.Analyzer{cparse.Analyzer, p},
+		Run: func(pass *analysis.Pass) (any, error) {
+			res := pass.ResultOf[cparse.Analyzer].(*cparse.Result)
+			pass.Reportf(res.Files[0].TokPos(0), "probe saw %s", strings.Join(pass.ResultOf[p].([]string), " "))
 			return nil, nil
 		},
 	}
@@ -150,8 +168,9 @@ func TestEarlyChecks(t *testing.T) {
 
 // TestEarlyStale: when the file of the early result then fails (neither
 // its translation unit nor the token scan of its headers can be read),
-// what ran on the early result runs again on the final one, and nothing
-// it reported on the early files is kept.
+// what ran on the early result runs again on the final one, and so does a
+// check (not early itself) that ran on its result; nothing they reported
+// on the early files is kept.
 func TestEarlyStale(t *testing.T) {
 	dir, jit, other := earlyFixture(t)
 	var runs atomic.Int64
@@ -172,10 +191,10 @@ func TestEarlyStale(t *testing.T) {
 		Front: cparse.Options{Tree: dir, KeepGoing: true},
 		Early: func(a *analysis.Analyzer) bool { return a == early },
 	})
-	if err := s.Exec([]*analysis.Analyzer{early}); err != nil {
+	if err := s.Exec([]*analysis.Analyzer{early, follower(early)}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := lines(s), "early: other.c tu=false"; got != want {
+	if got, want := lines(s), "early: other.c tu=false\nfollower: probe saw other.c"; got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
 	if f := s.Failed(); len(f) != 1 || !strings.Contains(f[0].Error(), "jit.c") {
