@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -54,6 +55,22 @@ func run(pass *analysis.Pass) (any, error) {
 // tree mode, the headers they include) with read, and registers each in
 // fset. Names of files under opts.Tree are reported relative to it.
 func ParseFiles(fset *token.FileSet, names []string, read func(string) ([]byte, error), opts Options) (*Result, error) {
+	return ParseFilesEarly(fset, names, read, opts, nil)
+}
+
+// ParseFilesEarly is ParseFiles that also hands out the result early,
+// while the last file's translation unit is still being built: when that
+// file has EMIT-family calls (the JIT file, which the hermetic parse reads
+// beside its unit), early is called, once its hermetic parse is done, with
+// a result of copies of the files in which the last file lacks only what
+// its unit gives (File.TU, TUErr and HeaderProtos are unset). Checks that
+// read nothing else can run on it at once. early is called at most once,
+// from the calling goroutine, before the final result is computed; the
+// final result holds other *File values, and may have fewer files (the
+// last one fails when neither its unit nor the token scan of its headers
+// can be read). Earlier files are complete, as in ParseFiles: only one
+// translation unit is built at a time.
+func ParseFilesEarly(fset *token.FileSet, names []string, read func(string) ([]byte, error), opts Options, early func(*Result)) (*Result, error) {
 	res := &Result{}
 	if opts.Tree != "" {
 		res.Tree = func(name string) ([]byte, error) {
@@ -66,10 +83,13 @@ func ParseFiles(fset *token.FileSet, names []string, read func(string) ([]byte, 
 			return read(filepath.Join(opts.Tree, filepath.FromSlash(name)))
 		}
 	}
+	var files []string
 	for _, name := range names {
-		if !strings.HasSuffix(name, ".c") && !strings.HasSuffix(name, ".h") {
-			continue
+		if strings.HasSuffix(name, ".c") || strings.HasSuffix(name, ".h") {
+			files = append(files, name)
 		}
+	}
+	for i, name := range files {
 		src, err := read(name)
 		if err != nil {
 			return nil, err
@@ -82,17 +102,28 @@ func ParseFiles(fset *token.FileSet, names []string, read func(string) ([]byte, 
 		if read != nil {
 			hread = read
 		}
-		f, err := parse(display, src, opts, hread)
+		f, finish, err := parseStaged(display, src, opts, hread)
+		if err == nil && fset != nil {
+			f.TokFile = fset.AddFile(filepath.ToSlash(display), -1, len(src))
+			f.TokFile.SetLinesForContent(src)
+		}
+		if err == nil && finish != nil {
+			if i == len(files)-1 && early != nil {
+				e := &Result{Tree: res.Tree, Failed: slices.Clone(res.Failed)}
+				for _, g := range append(slices.Clone(res.Files), f) {
+					c := *g
+					e.Files = append(e.Files, &c)
+				}
+				early(e)
+			}
+			f, err = finish()
+		}
 		if err != nil {
 			if opts.KeepGoing {
 				res.Failed = append(res.Failed, err)
 				continue
 			}
 			return nil, err
-		}
-		if fset != nil {
-			f.TokFile = fset.AddFile(filepath.ToSlash(display), -1, len(src))
-			f.TokFile.SetLinesForContent(src)
 		}
 		res.Files = append(res.Files, f)
 	}

@@ -31,3 +31,7 @@ func SetStatMargin(d time.Duration) time.Duration {
 	statMargin = d
 	return old
 }
+
+// CommandHits returns how many compile commands the command cache
+// answered (see kbuildFor).
+func CommandHits() int64 { return commandHits.Load() }

@@ -80,11 +80,11 @@ func s390xABI() (*cc.ABI, error) {
 
 // emitMacro matches the names of the macros whose definitions the hermetic
 // parse blanks so that their invocations stay calls.
-var emitMacro = regexp.MustCompile(`^(_?EMIT[A-Z0-9_]*|REG_SET_SEEN)$`)
+var emitMacro = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(_?EMIT[A-Z0-9_]*|REG_SET_SEEN)$`) })
 
 // IsEmitMacro reports whether name is one of the EMIT-family macros that
 // the front end keeps as calls (_?EMIT[A-Z0-9_]* and REG_SET_SEEN).
-func IsEmitMacro(name string) bool { return emitMacro.MatchString(name) }
+func IsEmitMacro(name string) bool { return emitMacro().MatchString(name) }
 
 // Error is a problem in the input: Parse could not parse the C file.
 type Error struct {
@@ -125,45 +125,32 @@ func Parse(name string, src []byte, opts Options) (*File, error) {
 // parse is Parse with a reader for header lookups in tree mode (nil: the
 // overlay, then the file system).
 func parse(name string, src []byte, opts Options, read func(path string) ([]byte, error)) (*File, error) {
+	f, finish, err := parseStaged(name, src, opts, read)
+	if err != nil || finish == nil {
+		return f, err
+	}
+	return finish()
+}
+
+// parseStaged is parse in two stages. When the file has EMIT-family calls
+// and its translation unit is being built, it returns, once the hermetic
+// parse is done, the file without what the unit gives (TU, TUErr and
+// HeaderProtos) and finish, which waits for the unit, fills those in and
+// returns the same *File (or the file's error). Otherwise finish is nil
+// and the file (or the error) is complete.
+func parseStaged(name string, src []byte, opts Options, read func(path string) ([]byte, error)) (_ *File, finish func() (*File, error), _ error) {
 	if opts.Tree != "" {
 		name = relName(opts.Tree, name)
 	}
 	if len(src) > MaxFileSize {
-		return nil, &Error{File: name, Msg: fmt.Sprintf("file too large: %d bytes, limit %d", len(src), MaxFileSize)}
-	}
-	f := &File{Name: name, Src: src, Lines: lineTable(src)}
-	sc := scanFile(src)
-	if sc.depthErr != nil {
-		l, c := f.lineCol(sc.depthErr.off)
-		return nil, &Error{File: name, Line: l, Col: c, Msg: sc.depthErr.msg}
-	}
-	for _, t := range sc.toks {
-		if t.kind == tPunct && (t.ch == '`' || t.ch == '@') {
-			// GCC's wording; checked here so that no guess of an
-			// unknown macro can hide it.
-			l, c := f.lineCol(t.off)
-			return nil, &Error{File: name, Line: l, Col: c, Msg: fmt.Sprintf("stray '%c' in program", t.ch)}
-		}
-	}
-	if err := f.checkNesting(sc); err != nil {
-		return nil, err
-	}
-	if off := sc.checkChains(); off >= 0 {
-		l, c := f.lineCol(off)
-		return nil, &Error{File: name, Line: l, Col: c, Msg: fmt.Sprintf("more than %d control statements nested without braces", MaxStatementChain)}
-	}
-	f.Macros = sc.macros(f)
-	// The header prototypes need only the file's #include lines: scan the
-	// include closure while cc parses the file.
-	type protos struct {
-		m   map[string]string
-		err error
+		return nil, nil, &Error{File: name, Msg: fmt.Sprintf("file too large: %d bytes, limit %d", len(src), MaxFileSize)}
 	}
 	// The real translation unit (tree mode, or -I given) runs beside the
 	// hermetic parse, which only files with EMIT-family calls need: the
 	// encoding and trampoline checks read its AST. A file without them is
 	// read from its translation unit alone, and parsed hermetically only
-	// when that fails.
+	// when that fails. It starts first, as it is the longest: when the
+	// file's own scan below rejects the file, it finishes unused.
 	type unit struct {
 		t   *TU
 		err error
@@ -176,12 +163,40 @@ func parse(name string, src []byte, opts Options, read func(path string) ([]byte
 			tuc <- unit{t, err}
 		}()
 	}
+	f := &File{Name: name, Src: src, Lines: lineTable(src)}
+	sc := scanFile(src)
+	if sc.depthErr != nil {
+		l, c := f.lineCol(sc.depthErr.off)
+		return nil, nil, &Error{File: name, Line: l, Col: c, Msg: sc.depthErr.msg}
+	}
+	for _, t := range sc.toks {
+		if t.kind == tPunct && (t.ch == '`' || t.ch == '@') {
+			// GCC's wording; checked here so that no guess of an
+			// unknown macro can hide it.
+			l, c := f.lineCol(t.off)
+			return nil, nil, &Error{File: name, Line: l, Col: c, Msg: fmt.Sprintf("stray '%c' in program", t.ch)}
+		}
+	}
+	if err := f.checkNesting(sc); err != nil {
+		return nil, nil, err
+	}
+	if off := sc.checkChains(); off >= 0 {
+		l, c := f.lineCol(off)
+		return nil, nil, &Error{File: name, Line: l, Col: c, Msg: fmt.Sprintf("more than %d control statements nested without braces", MaxStatementChain)}
+	}
+	f.Macros = sc.macros(f)
+	// The header prototypes need only the file's #include lines: scan the
+	// include closure while cc parses the file.
+	type protos struct {
+		m   map[string]string
+		err error
+	}
 	emits := f.hasEmitCalls(sc)
 	if tuc != nil && !emits {
 		if u := <-tuc; u.err == nil {
 			f.TU = u.t
 			f.Funcs = f.tuFuncs()
-			return f, nil
+			return f, nil, nil
 		} else {
 			f.TUErr = u.err
 			tuc = nil
@@ -202,12 +217,24 @@ func parse(name string, src []byte, opts Options, read func(path string) ([]byte
 		if tuc != nil {
 			f.TUErr = (<-tuc).err
 		}
-		return nil, f.withTUErr(err)
+		return nil, nil, f.withTUErr(err)
 	}
 	if err := f.collect(sc); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if tuc != nil {
+	headers := func() (*File, error) {
+		hp := <-hpc
+		if hp.err != nil {
+			return nil, hp.err
+		}
+		f.HeaderProtos = hp.m
+		return f, nil
+	}
+	if tuc == nil {
+		f, err := headers()
+		return f, nil, err
+	}
+	return f, func() (*File, error) {
 		u := <-tuc
 		if u.err == nil {
 			f.TU = u.t
@@ -216,13 +243,8 @@ func parse(name string, src []byte, opts Options, read func(path string) ([]byte
 		}
 		f.TUErr = u.err
 		scanHeaders()
-	}
-	hp := <-hpc
-	if hp.err != nil {
-		return nil, hp.err
-	}
-	f.HeaderProtos = hp.m
-	return f, nil
+		return headers()
+	}, nil
 }
 
 // hasEmitCalls reports whether the file calls an EMIT-family macro (a name
@@ -706,13 +728,13 @@ func (e errParserHung) Error() string {
 }
 
 // ccPos matches the position prefix of a cc/v4 error message.
-var ccPos = regexp.MustCompile(`^(.*?):(\d+):(\d+): (.*)$`)
+var ccPos = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(.*?):(\d+):(\d+): (.*)$`) })
 
 // firstError turns cc's error list into an *Error for the first message.
 func firstError(name string, err error, eofLine, eofCol int) *Error {
 	msgs := strings.Split(err.Error(), "\n")
 	for _, m := range msgs {
-		if s := ccPos.FindStringSubmatch(m); s != nil {
+		if s := ccPos().FindStringSubmatch(m); s != nil {
 			l, _ := strconv.Atoi(s[2])
 			c, _ := strconv.Atoi(s[3])
 			file := s[1]

@@ -275,33 +275,48 @@ func loadTU(dir, key string, read func(string) ([]byte, error), stat func(string
 // read. A dep with a Stat is not read when stat (nil: none) gives the
 // same identity for its path now.
 func depsCurrent(deps []Dep, read func(string) ([]byte, error), stat func(string) (FileStat, bool)) bool {
-	// Reading the files dominates: a few readers at once.
-	const workers = 4
+	// Identities first, in this goroutine: a stat is a few microseconds,
+	// less than waking a thread.
+	var rest []Dep
+	for _, p := range deps {
+		if p.Stat != nil && stat != nil {
+			if st, ok := stat(p.Path); ok && st == *p.Stat {
+				statHits.Add(1)
+				continue
+			}
+		}
+		rest = append(rest, p)
+	}
+	current := func(p Dep) bool {
+		data, err := read(p.Path)
+		switch {
+		case err == nil:
+			return p.Found && checksum(data) == p.Sum
+		case errors.Is(err, fs.ErrNotExist):
+			return !p.Found
+		default:
+			return false
+		}
+	}
+	// Reading the files dominates the rest: a few readers at once when
+	// there are many.
+	workers := 4
+	if len(rest) <= 2*workers {
+		for _, p := range rest {
+			if !current(p) {
+				return false
+			}
+		}
+		return true
+	}
 	var bad atomic.Bool
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for k := w; k < len(deps) && !bad.Load(); k += workers {
-				p := deps[k]
-				if p.Stat != nil && stat != nil {
-					if st, ok := stat(p.Path); ok && st == *p.Stat {
-						statHits.Add(1)
-						continue
-					}
-				}
-				data, err := read(p.Path)
-				switch {
-				case err == nil:
-					if !p.Found || checksum(data) != p.Sum {
-						bad.Store(true)
-					}
-				case errors.Is(err, fs.ErrNotExist):
-					if p.Found {
-						bad.Store(true)
-					}
-				default:
+			for k := w; k < len(rest) && !bad.Load(); k += workers {
+				if !current(rest[k]) {
 					bad.Store(true)
 				}
 			}

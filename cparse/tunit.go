@@ -2,6 +2,7 @@ package cparse
 
 import (
 	"bytes"
+	"encoding/gob"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -365,6 +366,7 @@ var shareForks atomic.Int64
 // tuConfig returns the preprocessor configuration for the file rel and a
 // description of where its kernel configuration came from.
 func tuConfig(rel string, src []byte, opts Options, read func(string) ([]byte, error)) (*cpp.Config, string, error) {
+	root := filepath.Clean(opts.Tree)
 	treeRead := func(p string) ([]byte, error) {
 		p = path.Clean(p)
 		if p == rel {
@@ -380,7 +382,7 @@ func tuConfig(rel string, src []byte, opts Options, read func(string) ([]byte, e
 		}
 		abs := p
 		if opts.Tree != "" && !filepath.IsAbs(p) {
-			abs = filepath.Join(opts.Tree, filepath.FromSlash(p))
+			abs = joinTree(root, p)
 		}
 		if read != nil {
 			b, err := read(abs)
@@ -396,7 +398,7 @@ func tuConfig(rel string, src []byte, opts Options, read func(string) ([]byte, e
 	cfg := &cpp.Config{Read: treeRead, IncludeDirs: append([]string(nil), opts.IncludeDirs...)}
 	config := ""
 	if opts.Tree != "" {
-		cmd, err := kbuild.For(treeRead, rel)
+		cmd, err := kbuildFor(treeRead, rel, opts, statFor(rel, opts, read))
 		if err != nil {
 			return nil, "", err
 		}
@@ -425,6 +427,50 @@ func tuConfig(rel string, src []byte, opts Options, read func(string) ([]byte, e
 	return cfg, config, nil
 }
 
+// commandEntry is one entry of the compile-command cache: a file's
+// kbuild.Command with every tree path kbuild read or looked for.
+type commandEntry struct {
+	Deps    []Dep
+	Command kbuild.Command
+}
+
+// commandHits counts compile commands the cache answered (for tests).
+var commandHits atomic.Int64
+
+// kbuildFor is kbuild.For through the compile-command cache
+// (CacheDir("kbuild")): every tree path kbuild reads or looks for (the
+// configuration, the makefiles of the file's directories) is recorded as
+// the translation-unit cache records a unit's headers, and a later run
+// takes the command from the entry only when every one of them gives the
+// same answer through read (by identity where stat gives a trusted one,
+// otherwise by contents): a makefile changed on disk or by a patch, or an
+// added or removed one, evaluates the makefiles again. A warm check then
+// costs a few stat calls instead of reading and evaluating them. Commands
+// with generated files (an unprepared tree) are not kept.
+func kbuildFor(read func(string) ([]byte, error), rel string, opts Options, stat func(string) (FileStat, bool)) (*kbuild.Command, error) {
+	dir := CacheDir("kbuild")
+	key := tuCacheKey("kbuild-command", opts.Tree, rel)
+	if b, ok := ReadCacheEntry(dir, key); ok {
+		var e commandEntry
+		if gob.NewDecoder(bytes.NewReader(b)).Decode(&e) == nil && e.Command.File != "" && depsCurrent(e.Deps, read, stat) {
+			commandHits.Add(1)
+			return &e.Command, nil
+		}
+	}
+	rec := &recorder{read: read, stat: stat, probes: map[string]Dep{}}
+	cmd, err := kbuild.For(rec.Read, rel)
+	if err != nil {
+		return nil, err
+	}
+	if dir != "" && len(cmd.Overlay) == 0 {
+		var buf bytes.Buffer
+		if gob.NewEncoder(&buf).Encode(commandEntry{Deps: rec.list(), Command: *cmd}) == nil {
+			WriteCacheEntry(dir, key, buf.Bytes())
+		}
+	}
+	return cmd, nil
+}
+
 // DepsCurrent reports whether every path in deps (TU.Deps of the file
 // name, contents src, as Parse read it with opts and read) still gives the
 // same answer, found or not and with the same contents: then the file's
@@ -448,6 +494,7 @@ func statFor(rel string, opts Options, read func(string) ([]byte, error)) func(s
 	if read != nil && opts.Stat == nil {
 		return nil
 	}
+	root := filepath.Clean(opts.Tree)
 	return func(p string) (FileStat, bool) {
 		p = path.Clean(p)
 		if _, ok := opts.Overlay[p]; ok || p == rel || p == commandDep || strings.HasPrefix(p, "../") || p == ".." {
@@ -455,7 +502,7 @@ func statFor(rel string, opts Options, read func(string) ([]byte, error)) func(s
 		}
 		abs := p
 		if opts.Tree != "" && !filepath.IsAbs(p) {
-			abs = filepath.Join(opts.Tree, filepath.FromSlash(p))
+			abs = joinTree(root, p)
 		}
 		var fi fs.FileInfo
 		if read != nil {
@@ -471,6 +518,23 @@ func statFor(rel string, opts Options, read func(string) ([]byte, error)) func(s
 		}
 		return fileStatOf(fi)
 	}
+}
+
+// joinTree is filepath.Join(root, p) for a clean root and a clean,
+// relative slash path p that does not leave it (what the readers above
+// check first), without cleaning the result again: a warm check builds
+// one for each of hundreds of dependencies.
+func joinTree(root, p string) string {
+	switch {
+	case p == ".":
+		return root
+	case root == ".":
+		return filepath.FromSlash(p)
+	}
+	if strings.HasSuffix(root, string(filepath.Separator)) {
+		return root + filepath.FromSlash(p)
+	}
+	return root + string(filepath.Separator) + filepath.FromSlash(p)
 }
 
 // withCommand returns read, reading the compile command as commandDep.

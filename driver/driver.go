@@ -64,6 +64,14 @@ type Options struct {
 	// findings; a check not in it prints warnings with the flag
 	// [trampcheck:<name>].
 	Styles map[string]Style
+	// Early, when set, reports whether a check reads from the front end's
+	// result only what the hermetic parse gives: not File.TU, TUErr or
+	// HeaderProtos, which come from the translation unit. Such a check,
+	// when what it requires is early too, runs on the result
+	// cparse.ParseFilesEarly hands out while the last file's unit is still
+	// being preprocessed (the JIT file's trampoline and encoding checks,
+	// on the second core, beside its unit), instead of after it.
+	Early func(*analysis.Analyzer) bool
 }
 
 // Style says how the diagnostics of one check are printed.
@@ -101,10 +109,23 @@ type Session struct {
 	opt     Options
 	fset    *token.FileSet
 	pkg     *types.Package
-	mu      sync.Mutex // guards results and diags (analyzers may report from goroutines)
+	mu      sync.Mutex // guards the fields below (analyzers may report from goroutines)
 	results map[*analysis.Analyzer]any
 	rank    map[*analysis.Analyzer]int // order of the dependency walk, for a stable sort
 	diags   []Diagnostic
+	// early is the front end's early result (cparse.ParseFilesEarly), nil
+	// when there was none or it proved stale (the final result lost a
+	// file); earlyCh is closed when it is set or the front end is done.
+	early     *cparse.Result
+	earlyCh   chan struct{}
+	earlyOnce sync.Once
+	// The front end runs once per session, in its own goroutine
+	// (startFront): frontDone is closed when it is done, with frontErr.
+	frontOnce sync.Once
+	frontDone chan struct{}
+	frontErr  error
+	// usedEarly records the early result each analyzer ran on.
+	usedEarly map[*analysis.Analyzer]*cparse.Result
 }
 
 // Diagnostic is one reported diagnostic with its analyzer.
@@ -123,6 +144,10 @@ func NewSession(u Unit, opt Options) *Session {
 		pkg:     types.NewPackage("trampcheck/c", "c"),
 		results: map[*analysis.Analyzer]any{},
 		rank:    map[*analysis.Analyzer]int{},
+		earlyCh: make(chan struct{}),
+
+		frontDone: make(chan struct{}),
+		usedEarly: map[*analysis.Analyzer]*cparse.Result{},
 	}
 }
 
@@ -184,17 +209,66 @@ func (e *AnalyzerError) Unwrap() error { return e.Err }
 // RunOne runs a, whose requirements have run. The front end is run by
 // the driver itself, with the run's options (see the package doc).
 func (s *Session) RunOne(a *analysis.Analyzer) error {
+	if a == cparse.Analyzer {
+		s.startFront()
+		<-s.frontDone
+		return s.frontErr
+	}
+	return s.runOne(a, false)
+}
+
+// startFront starts the front end, once per session.
+func (s *Session) startFront() {
+	s.frontOnce.Do(func() {
+		go func() {
+			defer close(s.frontDone)
+			s.frontErr = s.runOne(cparse.Analyzer, false)
+		}()
+	})
+}
+
+// earlyReady closes earlyCh once.
+func (s *Session) earlyReady() { s.earlyOnce.Do(func() { close(s.earlyCh) }) }
+
+// runOne runs a; with early, a reads the front end's early result when
+// there is one (see Options.Early).
+func (s *Session) runOne(a *analysis.Analyzer, early bool) error {
 	resultOf := map[*analysis.Analyzer]any{}
 	s.mu.Lock()
 	for _, req := range a.Requires {
 		resultOf[req] = s.results[req]
+		if req == cparse.Analyzer && early && s.early != nil {
+			resultOf[req] = s.early
+			s.usedEarly[a] = s.early
+		}
 	}
 	s.mu.Unlock()
 	var res any
 	var err error
 	if a == cparse.Analyzer {
+		defer s.earlyReady()
 		res, err = runAnalyzer(a, s.u.Files, func() (any, error) {
-			return cparse.ParseFiles(s.fset, s.u.Files, s.u.Read, front(s.opt, s.u))
+			var onEarly func(*cparse.Result)
+			if s.opt.Early != nil {
+				onEarly = func(e *cparse.Result) {
+					s.mu.Lock()
+					s.early = e
+					s.mu.Unlock()
+					s.earlyReady()
+				}
+			}
+			final, err := cparse.ParseFilesEarly(s.fset, s.u.Files, s.u.Read, front(s.opt, s.u), onEarly)
+			// In one step with the stale test: an early check that finds
+			// the early result gone finds the final one.
+			s.mu.Lock()
+			if err == nil {
+				s.results[cparse.Analyzer] = final
+			}
+			if s.early != nil && (err != nil || !sameFiles(s.early, final)) {
+				s.early = nil // stale: Exec runs its users again
+			}
+			s.mu.Unlock()
+			return final, err
 		})
 	} else {
 		pass := &analysis.Pass{
@@ -229,6 +303,19 @@ func (s *Session) RunOne(a *analysis.Analyzer) error {
 	return nil
 }
 
+// sameFiles reports whether the early result has the final one's files.
+func sameFiles(early, final *cparse.Result) bool {
+	if final == nil || len(early.Files) != len(final.Files) {
+		return false
+	}
+	for i, f := range early.Files {
+		if f.Name != final.Files[i].Name {
+			return false
+		}
+	}
+	return true
+}
+
 // runAnalyzer runs one analyzer pass (run) over files and turns a panic
 // in it into an error naming the check and the files: sessions run in
 // goroutines, where a caller's recover cannot reach.
@@ -242,10 +329,27 @@ func runAnalyzer(a *analysis.Analyzer, files []string, run func() (any, error)) 
 	return run()
 }
 
-// Exec runs the analyzers and what they require, those whose
-// requirements are done in parallel: after the front end, every check at
-// once. The first error stops it.
+// Exec runs the analyzers and what they require, each as soon as its
+// requirements are done (the checks that Options.Early allows as soon as
+// the front end's early result is out), in parallel. An analyzer whose
+// requirement failed does not run; the error returned is the one of the
+// first analyzer, in the order of the dependency walk, that failed.
 func (s *Session) Exec(analyzers []*analysis.Analyzer) error {
+	return s.exec(analyzers, false)
+}
+
+// ExecEarly runs, of the analyzers, those that Options.Early allows (with
+// what they require), on the front end's early result when there is one,
+// without waiting for the end of the front end, which goes on: a later
+// Exec or Run waits for it, and runs again on the final result what ran on
+// an early one that proved stale. Its error, if any, is the first
+// analyzer's; the front end's own error is left to Exec.
+func (s *Session) ExecEarly(analyzers []*analysis.Analyzer) error {
+	return s.exec(analyzers, true)
+}
+
+// exec is Exec; with onlyEarly, ExecEarly.
+func (s *Session) exec(analyzers []*analysis.Analyzer, onlyEarly bool) error {
 	var todo []*analysis.Analyzer
 	seen := map[*analysis.Analyzer]bool{}
 	done := func(a *analysis.Analyzer) bool {
@@ -254,14 +358,23 @@ func (s *Session) Exec(analyzers []*analysis.Analyzer) error {
 		_, ok := s.results[a]
 		return ok
 	}
+	// early says whether a may run on the early result: a check Early
+	// allows, whose requirements (but the front end) are early too.
+	early := map[*analysis.Analyzer]bool{}
 	var add func(a *analysis.Analyzer)
 	add = func(a *analysis.Analyzer) {
 		if seen[a] {
 			return
 		}
 		seen[a] = true
+		ok := a != cparse.Analyzer && s.opt.Early != nil && s.opt.Early(a)
 		for _, req := range a.Requires {
 			add(req)
+			ok = ok && (req == cparse.Analyzer || early[req])
+		}
+		early[a] = ok
+		if onlyEarly && !ok {
+			return
 		}
 		if !done(a) {
 			todo = append(todo, a)
@@ -273,39 +386,107 @@ func (s *Session) Exec(analyzers []*analysis.Analyzer) error {
 		}
 	}
 	for _, a := range analyzers {
-		add(a)
+		if !onlyEarly || a != cparse.Analyzer {
+			add(a)
+		}
 	}
-	for len(todo) > 0 {
-		var ready, later []*analysis.Analyzer
-		for _, a := range todo {
-			ok := true
+	type job struct {
+		done chan struct{}
+		err  error // the analyzer's error
+		skip bool  // not run: a requirement failed
+	}
+	jobs := map[*analysis.Analyzer]*job{}
+	front := false // the front end is among todo
+	for _, a := range todo {
+		if a == cparse.Analyzer {
+			front = true
+			continue
+		}
+		jobs[a] = &job{done: make(chan struct{})}
+	}
+	if front || len(todo) > 0 && !done(cparse.Analyzer) {
+		s.startFront()
+	}
+	for a, j := range jobs {
+		go func() {
+			defer close(j.done)
 			for _, req := range a.Requires {
-				if !done(req) {
-					ok = false
+				if req == cparse.Analyzer {
+					if early[a] {
+						<-s.earlyCh
+						s.mu.Lock()
+						ready := s.early != nil
+						s.mu.Unlock()
+						if ready {
+							continue
+						}
+					}
+					<-s.frontDone
+					if s.frontErr != nil {
+						j.skip = true
+						return
+					}
+					continue
+				}
+				r, ok := jobs[req]
+				if !ok {
+					continue
+				}
+				<-r.done
+				if r.err != nil || r.skip {
+					j.skip = true
+					return
 				}
 			}
-			if ok {
-				ready = append(ready, a)
-			} else {
-				later = append(later, a)
+			j.err = s.runOne(a, early[a])
+		}()
+	}
+	var first error
+	for _, a := range todo {
+		var err error
+		if a == cparse.Analyzer {
+			<-s.frontDone
+			err = s.frontErr
+		} else {
+			<-jobs[a].done
+			err = jobs[a].err
+		}
+		if first == nil && err != nil {
+			first = err
+		}
+	}
+	if first != nil || onlyEarly {
+		return first
+	}
+	// An early result that proved stale: what ran on it runs again on
+	// the final one (the front end is done when anything ran on it).
+	s.mu.Lock()
+	var stale []*analysis.Analyzer
+	for a, e := range s.usedEarly {
+		if e != s.early {
+			stale = append(stale, a)
+			delete(s.usedEarly, a)
+			delete(s.results, a)
+		}
+	}
+	// And whatever ran on their results.
+	for grew := len(stale) > 0; grew; {
+		grew = false
+		for a := range s.results {
+			if slices.ContainsFunc(a.Requires, func(r *analysis.Analyzer) bool { return slices.Contains(stale, r) }) {
+				stale = append(stale, a)
+				delete(s.usedEarly, a)
+				delete(s.results, a)
+				grew = true
 			}
 		}
-		errs := make([]error, len(ready))
-		var wg sync.WaitGroup
-		for i, a := range ready {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs[i] = s.RunOne(a)
-			}()
-		}
-		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				return err
-			}
-		}
-		todo = later
+	}
+	if len(stale) > 0 {
+		s.diags = slices.DeleteFunc(s.diags, func(d Diagnostic) bool { return slices.Contains(stale, d.Analyzer) })
+	}
+	s.mu.Unlock()
+	if len(stale) > 0 {
+		return s.Exec(analyzers)
 	}
 	return nil
 }

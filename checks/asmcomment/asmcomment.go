@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/trampcheck/trampcheck/checks/internal/emitcheck"
 	"github.com/trampcheck/trampcheck/cparse"
@@ -280,12 +281,12 @@ func shapeOf(o refimpl.Operand) string {
 	return f[0]
 }
 
-var regNameRE = regexp.MustCompile(`^%[A-Za-z][A-Za-z0-9_]*$`)
+var regNameRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^%[A-Za-z][A-Za-z0-9_]*$`) })
 
 // isRegOperand reports whether s is written as a register: %rN, a
 // symbolic %name, or a plain number (GNU as accepts "bcr 14,0").
 func isRegOperand(s string) bool {
-	if regNameRE.MatchString(s) {
+	if regNameRE().MatchString(s) {
 		return true
 	}
 	_, err := strconv.ParseInt(s, 0, 64)
@@ -372,7 +373,7 @@ func (c *checker) operands(k int, e *emitted) bool {
 	// Symbolic register names of the comment, to recognise swaps.
 	names := map[string]bool{}
 	for _, s := range c.cm.Operands {
-		for _, r := range symRegRE.FindAllString(s, -1) {
+		for _, r := range symRegRE().FindAllString(s, -1) {
 			names[strings.TrimPrefix(r, "%")] = true
 		}
 	}
@@ -669,13 +670,13 @@ func (c *checker) value(s string, src *source, what, field string) bool {
 	return c.symbolic(s, src, what)
 }
 
-var symRegRE = regexp.MustCompile(`%[A-Za-z][A-Za-z0-9_]*`)
+var symRegRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`%[A-Za-z][A-Za-z0-9_]*`) })
 
-var identRE = regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`)
+var identRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`[A-Za-z_][A-Za-z0-9_]*`) })
 
 // symbolic compares a symbolic comment value with a symbolic argument.
 func (c *checker) symbolic(s string, src *source, what string) bool {
-	cids := identRE.FindAllString(s, -1)
+	cids := identRE().FindAllString(s, -1)
 	sids := cexpr.Idents(src.Node)
 	if len(cids) == 0 {
 		return false
@@ -729,7 +730,7 @@ func (c *checker) symbolic(s string, src *source, what string) bool {
 // write ("-stack_size" against -tjit->stack_size + 8).
 func (c *checker) extraLiteral(s string, src *source, what string) bool {
 	have := map[int64]bool{}
-	for _, n := range numberRE.FindAllString(s, -1) {
+	for _, n := range numberRE().FindAllString(s, -1) {
 		if v, err := strconv.ParseInt(n, 0, 64); err == nil {
 			have[v] = true
 		}
@@ -743,7 +744,7 @@ func (c *checker) extraLiteral(s string, src *source, what string) bool {
 	return false
 }
 
-var numberRE = regexp.MustCompile(`\b(0x[0-9a-fA-F]+|\d+)\b`)
+var numberRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\b(0x[0-9a-fA-F]+|\d+)\b`) })
 
 // literals returns the integer constants of an expression outside calls
 // (offsetof, sizeof) and casts.
@@ -865,7 +866,7 @@ func (c *checker) length(s string, src *source) bool {
 }
 
 // localLabel matches GNU as local label references: 0b, 1f.
-var localLabel = regexp.MustCompile(`^\d+[bf]$`)
+var localLabel = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\d+[bf]$`) })
 
 // siblingMember reports a named comment value whose argument is another
 // member of the same object (tjit->do_fexit for a comment naming r14_off).
@@ -879,7 +880,7 @@ func (c *checker) siblingMember(s string, src *source, what string) bool {
 		return false
 	}
 	base := p[:i+1]
-	cids := identRE.FindAllString(s, -1)
+	cids := identRE().FindAllString(s, -1)
 	sids := cexpr.Idents(src.Node)
 	for _, a := range cids {
 		for _, b := range sids {
@@ -899,7 +900,7 @@ func (c *checker) siblingMember(s string, src *source, what string) bool {
 	return false
 }
 
-var dotRE = regexp.MustCompile(`^\.\s*(([-+])\s*(\w+))?$`)
+var dotRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\.\s*(([-+])\s*(\w+))?$`) })
 
 // target compares a branch target written relative to the location
 // counter (".+10", ".") with the call's.
@@ -907,11 +908,11 @@ func (c *checker) target(s string, src *source) bool {
 	if src == nil || src.Node == nil {
 		return false
 	}
-	m := dotRE.FindStringSubmatch(s)
+	m := dotRE().FindStringSubmatch(s)
 	if m == nil {
 		// A named target (do_fexit, prologue_plt): another member of
 		// the same object is a disagreement.
-		if localLabel.MatchString(s) || strings.HasPrefix(s, "<") {
+		if localLabel().MatchString(s) || strings.HasPrefix(s, "<") {
 			return false
 		}
 		return c.siblingMember(s, src, "target")

@@ -3,6 +3,7 @@ package asmcomment
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/trampcheck/trampcheck/refimpl"
 )
@@ -18,12 +19,16 @@ type asmComment struct {
 }
 
 var (
-	labelRE    = regexp.MustCompile(`^[0-9A-Za-z_]+:\s+`)
-	mnemonicRE = regexp.MustCompile(`^(\{[a-z][a-z0-9]*(\|[a-z][a-z0-9]*)+\}|[a-z][a-z0-9]*( or [a-z][a-z0-9]*)*)(\s+|$)`)
+	labelRE    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-Za-z_]+:\s+`) })
+	mnemonicRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(\{[a-z][a-z0-9]*(\|[a-z][a-z0-9]*)+\}|[a-z][a-z0-9]*( or [a-z][a-z0-9]*)*)(\s+|$)`)
+	})
 	// operandRE is what an operand of assembly looks like: registers,
 	// numbers, symbols, expressions over them and D(X,B) addresses,
 	// without spaces inside.
-	operandRE = regexp.MustCompile(`^[-+]?(%[a-z0-9_]+|[A-Za-z0-9_.<>+\-*/&|^~%(),]+|<[^<>]*>)$`)
+	operandRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^[-+]?(%[a-z0-9_]+|[A-Za-z0-9_.<>+\-*/&|^~%(),]+|<[^<>]*>)$`)
+	})
 )
 
 // normalize joins the lines of a comment, dropping the leading '*' of
@@ -42,7 +47,7 @@ func normalize(text string) string {
 // comment itself with a leading label removed, and what follows "prose:".
 func candidates(text string) []string {
 	t := normalize(text)
-	t = labelRE.ReplaceAllString(t, "")
+	t = labelRE().ReplaceAllString(t, "")
 	out := []string{t}
 	if i := strings.Index(t, ": "); i > 0 && strings.Contains(t[:i], " ") {
 		out = append(out, strings.TrimSpace(t[i+2:]))
@@ -104,7 +109,7 @@ func parseComment(text string) *asmComment {
 }
 
 func parseAsm(t string) *asmComment {
-	m := mnemonicRE.FindStringSubmatch(t)
+	m := mnemonicRE().FindStringSubmatch(t)
 	if m == nil {
 		return nil
 	}
@@ -132,7 +137,7 @@ func parseAsm(t string) *asmComment {
 			if o == "" || strings.ContainsAny(o, " \t;=") && !strings.HasPrefix(o, "<") {
 				return nil
 			}
-			if !operandRE.MatchString(strings.ReplaceAll(o, " ", "")) {
+			if !operandRE().MatchString(strings.ReplaceAll(o, " ", "")) {
 				return nil
 			}
 		}

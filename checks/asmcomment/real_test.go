@@ -156,7 +156,7 @@ func TestRealSilentGas(t *testing.T) {
 			continue
 		}
 		// The kernel's register aliases (%w1, %l, %b0) as numbers.
-		asm := symRegRE.ReplaceAllStringFunc(strings.ReplaceAll(cm.Text, ", ", ","), func(r string) string {
+		asm := symRegRE().ReplaceAllStringFunc(strings.ReplaceAll(cm.Text, ", ", ","), func(r string) string {
 			if v := c.commentReg(r); v.known {
 				return fmt.Sprintf("%%r%d", v.n)
 			}

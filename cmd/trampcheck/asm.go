@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/trampcheck/trampcheck/refimpl"
 )
@@ -80,7 +81,7 @@ func stripSymbol(text string) (string, bool) {
 
 // objdumpLineRE matches an objdump -d instruction line: address, bytes,
 // text.
-var objdumpLineRE = regexp.MustCompile(`^\s*([0-9a-f]+):\t(?:[0-9a-f]{2} )+\s*\t(.*)$`)
+var objdumpLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*([0-9a-f]+):\t(?:[0-9a-f]{2} )+\s*\t(.*)$`) })
 
 func runAsm(e *env, args []string) int {
 	fs := flag.NewFlagSet("asm", flag.ContinueOnError)
@@ -109,7 +110,7 @@ func runAsm(e *env, args []string) int {
 			return true
 		}
 		text, at, abs := line, pc, absolute
-		if m := objdumpLineRE.FindStringSubmatch(line); m != nil {
+		if m := objdumpLineRE().FindStringSubmatch(line); m != nil {
 			a, err := strconv.ParseUint(m[1], 16, 63)
 			if err == nil {
 				// An objdump line: at its address, targets absolute.

@@ -176,7 +176,7 @@ func TestAsmReadsObjdump(t *testing.T) {
 			continue // objdump's truncated "nop 16(%r2" cannot be read back
 		}
 		kept = append(kept, l)
-		if objdumpLineRE.MatchString(l) {
+		if objdumpLineRE().MatchString(l) {
 			f := strings.Split(l, "\t")
 			want = append(want, strings.ReplaceAll(strings.TrimSpace(f[1]), " ", ""))
 		}
@@ -330,7 +330,7 @@ func TestAsmReadsObjdumpWithSymbols(t *testing.T) {
 	}
 	var want []string
 	for _, l := range strings.Split(dis, "\n") {
-		if objdumpLineRE.MatchString(l) {
+		if objdumpLineRE().MatchString(l) {
 			want = append(want, strings.ReplaceAll(strings.TrimSpace(strings.Split(l, "\t")[1]), " ", ""))
 		}
 	}

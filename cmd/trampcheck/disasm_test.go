@@ -14,7 +14,7 @@ func TestDisasmMatchesObjdump(t *testing.T) {
 	var want []string
 	var hexes []string
 	for _, l := range strings.Split(dis, "\n") {
-		if !objdumpLineRE.MatchString(l) {
+		if !objdumpLineRE().MatchString(l) {
 			continue
 		}
 		want = append(want, l)
@@ -93,7 +93,7 @@ func TestDisasmAddressWidth(t *testing.T) {
 		dis := assembleWithGas(t, lines)
 		var want []string
 		for _, l := range strings.Split(dis, "\n") {
-			if objdumpLineRE.MatchString(l) && !strings.HasSuffix(l, "nopr\t%r7") {
+			if objdumpLineRE().MatchString(l) && !strings.HasSuffix(l, "nopr\t%r7") {
 				want = append(want, l)
 			}
 		}

@@ -20,13 +20,19 @@ import (
 // faster trampcheck is). Compare the x-gcc column across files:
 //
 //	go test ./cmd/trampcheck -run '^$' -bench KernelBPFWarm -benchtime 5x
+//
+// TRAMPCHECK_BENCH_BIN=path times that trampcheck binary instead of one
+// built from this tree (another version, side by side).
 func BenchmarkKernelBPFWarm(b *testing.B) {
 	tree := ktree.Prepared(b)
 	gcc, err := exec.LookPath(kbuild.Compiler)
 	if err != nil {
 		b.Skipf("%s not installed", kbuild.Compiler)
 	}
-	bin := buildTrampcheck(b)
+	bin := os.Getenv("TRAMPCHECK_BENCH_BIN")
+	if bin == "" {
+		bin = buildTrampcheck(b)
+	}
 	cache := filepath.Join(b.TempDir(), "cache")
 	files, _ := filepath.Glob(filepath.Join(tree, "kernel", "bpf", "*.c"))
 	if len(files) == 0 {

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -127,16 +128,18 @@ var poolByName = func() map[string]*Pool {
 }()
 
 // soleComment matches a line holding only a one-line block comment.
-var soleComment = regexp.MustCompile(`^\s*/\*(.*)\*/\s*$`)
+var soleComment = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*/\*(.*)\*/\s*$`) })
 
 // between matches the lines that may stand between a comment and the EMIT
 // it describes: an if or else header, a simple assignment.
-var between = regexp.MustCompile(`^\s*(if\s*\(.*\)\s*\{?|else|\}\s*else\s*\{?|\{|return\b[^;]*;|[A-Za-z_][A-Za-z0-9_>.\-]*\s*(\||\+)?=\s*[^=;(]*;)\s*$`)
+var between = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(if\s*\(.*\)\s*\{?|else|\}\s*else\s*\{?|\{|return\b[^;]*;|[A-Za-z_][A-Za-z0-9_>.\-]*\s*(\||\+)?=\s*[^=;(]*;)\s*$`)
+})
 
 var (
-	elseRE   = regexp.MustCompile(`^\s*else\s*$`)
-	ifRE     = regexp.MustCompile(`^\s*if\s*\(.*\)\s*$`)
-	emitStmt = regexp.MustCompile(`^\s*_?EMIT[A-Z0-9_]*\(.*\);\s*$`)
+	elseRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*else\s*$`) })
+	ifRE     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*if\s*\(.*\)\s*$`) })
+	emitStmt = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*_?EMIT[A-Z0-9_]*\(.*\);\s*$`) })
 )
 
 // commentAbove returns a one-line comment above an if header or a simple
@@ -150,19 +153,19 @@ func commentAbove(f *cparse.File, call *cparse.EmitCall) (string, bool) {
 	}
 	for skipped := 0; line >= 1 && skipped <= 4; line-- {
 		l := lineOf(f, line)
-		if m := soleComment.FindStringSubmatch(l); m != nil {
+		if m := soleComment().FindStringSubmatch(l); m != nil {
 			if skipped == 0 {
 				return "", false // the front end would have taken it
 			}
 			return strings.TrimSpace(m[1]), true
 		}
-		if !between.MatchString(l) {
+		if !between().MatchString(l) {
 			return "", false
 		}
-		if elseRE.MatchString(l) {
+		if elseRE().MatchString(l) {
 			// "if (x) EMIT_a(...); else EMIT_b(...);" under one comment
 			// ("cr or cgr"): skip the other branch's call and its if.
-			if line <= 2 || !emitStmt.MatchString(lineOf(f, line-1)) || !ifRE.MatchString(lineOf(f, line-2)) {
+			if line <= 2 || !emitStmt().MatchString(lineOf(f, line-1)) || !ifRE().MatchString(lineOf(f, line-2)) {
 				return "", false
 			}
 			line -= 2

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 //go:generate sh -c "sh gen_data.sh \"$(../../.ci/kernel-prepared)\" > s390_defconfig.txt"
@@ -25,7 +26,9 @@ type shipped struct {
 	facts  map[string][]fact // tree-relative header -> its facts, in order
 }
 
-var data = mustParseShipped(defconfigData)
+// data returns defconfigData parsed, on first use: a check whose compile
+// command the cache answers never needs it.
+var data = sync.OnceValue(func() *shipped { return mustParseShipped(defconfigData) })
 
 func mustParseShipped(s string) *shipped {
 	d, err := parseShipped(s)

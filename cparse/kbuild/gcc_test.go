@@ -16,7 +16,7 @@ import (
 // compiler's own.
 func predefinedFlags() []string {
 	var out []string
-	for _, f := range strings.Fields(data.vars["KBUILD_CPPFLAGS"] + " " + data.vars["KBUILD_CFLAGS"]) {
+	for _, f := range strings.Fields(data().vars["KBUILD_CPPFLAGS"] + " " + data().vars["KBUILD_CFLAGS"]) {
 		if regexp.MustCompile(`^(-W|-D|-U|-I|-g|-pipe$|-nostdinc$|-include$)`).MatchString(f) {
 			continue
 		}

@@ -162,7 +162,7 @@ func env(cfg config, dir string) func(string) (string, bool) {
 			v, ok := cfg[name]
 			return v, ok
 		}
-		v, ok := data.vars[name]
+		v, ok := data().vars[name]
 		return v, ok
 	}
 }
@@ -243,7 +243,7 @@ func compileArgs(read func(string) ([]byte, error), cfg config, rel string) ([]s
 	own := mfs[len(mfs)-1]
 	// KBUILD_CFLAGS grows by the subdir-ccflags-y of every directory on the
 	// way down, this one's included.
-	kcflags := strings.Fields(data.vars["KBUILD_CFLAGS"])
+	kcflags := strings.Fields(data().vars["KBUILD_CFLAGS"])
 	for _, m := range mfs {
 		w, err := m.words("subdir-ccflags-y")
 		if err != nil {
@@ -280,20 +280,20 @@ func compileArgs(read func(string) ([]byte, error), cfg config, rel string) ([]s
 	modnames, module := objs.owner(stem + ".o")
 
 	var args []string
-	args = append(args, strings.Fields(data.vars["NOSTDINC_FLAGS"])...)
-	args = append(args, strings.Fields(data.vars["LINUXINCLUDE"])...)
+	args = append(args, strings.Fields(data().vars["NOSTDINC_FLAGS"])...)
+	args = append(args, strings.Fields(data().vars["LINUXINCLUDE"])...)
 	args = append(args, "-include", compilerTypes)
-	cf := append(append(strings.Fields(data.vars["KBUILD_CPPFLAGS"]), kcflags...), ccflags...)
+	cf := append(append(strings.Fields(data().vars["KBUILD_CPPFLAGS"]), kcflags...), ccflags...)
 	cf = filterOut(ccremove, cf)
 	cf = append(cf, cflagsFile...)
 	args = append(args, filterOut(cflagsRemove, cf)...)
 	fix := func(s string) string { return strings.NewReplacer("-", "_", ",", "_").Replace(s) }
 	if module {
-		args = append(args, strings.Fields(data.vars["KBUILD_CFLAGS_MODULE"])...)
-		args = append(args, strings.Fields(data.vars["CFLAGS_MODULE"])...)
+		args = append(args, strings.Fields(data().vars["KBUILD_CFLAGS_MODULE"])...)
+		args = append(args, strings.Fields(data().vars["CFLAGS_MODULE"])...)
 	} else {
-		args = append(args, strings.Fields(data.vars["KBUILD_CFLAGS_KERNEL"])...)
-		args = append(args, strings.Fields(data.vars["CFLAGS_KERNEL"])...)
+		args = append(args, strings.Fields(data().vars["KBUILD_CFLAGS_KERNEL"])...)
+		args = append(args, strings.Fields(data().vars["CFLAGS_KERNEL"])...)
 		files := make([]string, len(modnames))
 		for i, n := range modnames {
 			files[i] = path.Join(dir, n)

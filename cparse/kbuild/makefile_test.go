@@ -154,7 +154,7 @@ func TestForFlags(t *testing.T) {
 		}
 		var own []string
 		for _, d := range cmd.Defines {
-			if !strings.Contains(data.vars["KBUILD_CPPFLAGS"]+" "+data.vars["KBUILD_CFLAGS"], "-D"+d) {
+			if !strings.Contains(data().vars["KBUILD_CPPFLAGS"]+" "+data().vars["KBUILD_CFLAGS"], "-D"+d) {
 				own = append(own, d)
 			}
 		}

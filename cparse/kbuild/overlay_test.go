@@ -54,7 +54,7 @@ func TestOverlayMatchesPrepared(t *testing.T) {
 	tree := preparedDir(t)
 	read := DirReader(tree)
 	cfg := config{}
-	for _, kv := range data.config {
+	for _, kv := range data().config {
 		cfg[kv[0]] = makeValue(kv[1])
 	}
 	ov, err := overlay(read, cfg)

@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sourcegraph/go-diff/diff"
 )
@@ -236,21 +237,21 @@ func normalizeCRLF(data []byte) []byte {
 }
 
 var (
-	gitFromLine = regexp.MustCompile(`^From [0-9a-f]{40,64} Mon Sep 17 00:00:00 2001$`)
-	mboxFromRe  = regexp.MustCompile(`^From \S+ .*\b\d{1,2}:\d\d(:\d\d)?\b.*\b\d{4}\b`)
-	headerRe    = regexp.MustCompile(`^[!-9;-~]+:`)
+	gitFromLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^From [0-9a-f]{40,64} Mon Sep 17 00:00:00 2001$`) })
+	mboxFromRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^From \S+ .*\b\d{1,2}:\d\d(:\d\d)?\b.*\b\d{4}\b`) })
+	headerRe    = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[!-9;-~]+:`) })
 )
 
 // isFromLine reports whether l is an mbox separator: git format-patch's
 // "From <sha> Mon Sep 17 00:00:00 2001" or "From addr date".
 func isFromLine(l []byte) bool {
-	return bytes.HasPrefix(l, []byte("From ")) && (gitFromLine.Match(l) || mboxFromRe.Match(l))
+	return bytes.HasPrefix(l, []byte("From ")) && (gitFromLine().Match(l) || mboxFromRe().Match(l))
 }
 
 // looksLikeMail reports whether lines start with a mail header block that
 // has a From: or Subject: field.
 func looksLikeMail(lines [][]byte) bool {
-	if !headerRe.Match(lines[0]) {
+	if !headerRe().Match(lines[0]) {
 		return false
 	}
 	for _, l := range lines {
@@ -261,7 +262,7 @@ func looksLikeMail(lines [][]byte) bool {
 		if bytes.HasPrefix(low, []byte("from:")) || bytes.HasPrefix(low, []byte("subject:")) {
 			return true
 		}
-		if !headerRe.Match(l) && l[0] != ' ' && l[0] != '\t' {
+		if !headerRe().Match(l) && l[0] != ' ' && l[0] != '\t' {
 			return false
 		}
 	}
@@ -285,7 +286,7 @@ func splitMbox(lines [][]byte) []span {
 	return out
 }
 
-var quotedFrom = regexp.MustCompile(`^>+From `)
+var quotedFrom = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^>+From `) })
 
 // isMboxrd reports whether ">From " lines are quoted "From " lines: the
 // input has some and no "From " line other than the separators. git
@@ -297,7 +298,7 @@ func isMboxrd(lines [][]byte, mails []span) bool {
 			if bytes.HasPrefix(l, []byte("From ")) {
 				return false
 			}
-			if !quoted && quotedFrom.Match(l) {
+			if !quoted && quotedFrom().Match(l) {
 				quoted = true
 			}
 		}
@@ -310,7 +311,7 @@ func unquoteFrom(lines [][]byte) [][]byte {
 	out := lines
 	copied := false
 	for i, l := range lines {
-		if quotedFrom.Match(l) {
+		if quotedFrom().Match(l) {
 			if !copied {
 				out = append([][]byte(nil), lines...)
 				copied = true
@@ -332,7 +333,7 @@ func parseMail(src string, lines [][]byte, first int, multi, isFirst bool) (*Pat
 			hdrEnd = i
 			break
 		}
-		if !headerRe.Match(l) && (l[0] != ' ' && l[0] != '\t' || i == 0) {
+		if !headerRe().Match(l) && (l[0] != ' ' && l[0] != '\t' || i == 0) {
 			return nil, false, errorf(src, linePlace(first+i), "malformed mail header line %.40q", l)
 		}
 	}
@@ -603,20 +604,20 @@ func splitAddresses(s string) []string {
 }
 
 var (
-	replyRe   = regexp.MustCompile(`(?i)^\s*(re|aw|fwd?)\s*:`)
-	versionRe = regexp.MustCompile(`^[vV](\d+)$`)
-	numberRe  = regexp.MustCompile(`^(\d+)/(\d+)$`)
+	replyRe   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^\s*(re|aw|fwd?)\s*:`) })
+	versionRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[vV](\d+)$`) })
+	numberRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(\d+)/(\d+)$`) })
 )
 
 // isReply reports whether a subject is a reply's.
-func isReply(s string) bool { return replyRe.MatchString(s) }
+func isReply(s string) bool { return replyRe().MatchString(s) }
 
 // parseSubject strips "Re:" and bracketed prefixes from a subject and reads
 // "N/M" and "vN" from the prefix that has them.
 func parseSubject(s string) (title string, index, total, version int) {
 	rest := strings.TrimSpace(s)
 	for {
-		if m := replyRe.FindStringIndex(rest); m != nil {
+		if m := replyRe().FindStringIndex(rest); m != nil {
 			rest = strings.TrimSpace(rest[m[1]:])
 			continue
 		}
@@ -634,10 +635,10 @@ func parseSubject(s string) (title string, index, total, version int) {
 			if strings.EqualFold(tok, "PATCH") || strings.EqualFold(tok, "RFC") {
 				patch = true
 			}
-			if m := versionRe.FindStringSubmatch(tok); m != nil {
+			if m := versionRe().FindStringSubmatch(tok); m != nil {
 				version, _ = strconv.Atoi(m[1])
 			}
-			if m := numberRe.FindStringSubmatch(tok); m != nil {
+			if m := numberRe().FindStringSubmatch(tok); m != nil {
 				index, _ = strconv.Atoi(m[1])
 				total, _ = strconv.Atoi(m[2])
 				patch = true

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/sourcegraph/go-diff/diff"
 )
@@ -14,7 +15,7 @@ import (
 const noNewline = `\ No newline at end of file`
 
 // hunkHeader matches "@@ -a[,b] +c[,d] @@ section".
-var hunkHeader = regexp.MustCompile(`^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@`)
+var hunkHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@`) })
 
 // gitExtended lists the prefixes of git's extended header lines.
 var gitExtended = [][]byte{
@@ -106,7 +107,7 @@ func (d *diffText) files() ([]*diff.FileDiff, error) {
 			i = next
 		case isBinaryLine(l):
 			return nil, errorf(d.input, d.place(i), "%s", binaryMsg(l))
-		case hunkHeader.Match(l):
+		case hunkHeader().Match(l):
 			return nil, errorf(d.input, d.place(i), "hunk without a file header (--- and +++ lines)")
 		default:
 			i++
@@ -209,7 +210,7 @@ func (d *diffText) file(i int) (*diff.FileDiff, int, int, error) {
 // and returns the index of the line after it.
 func (d *diffText) hunk(i, n int) (int, error) {
 	hdr := i
-	m := hunkHeader.FindSubmatch(d.lines[i])
+	m := hunkHeader().FindSubmatch(d.lines[i])
 	if m == nil {
 		return 0, errorf(d.input, d.place(i), "corrupt hunk header %q", d.lines[i])
 	}

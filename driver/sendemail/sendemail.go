@@ -21,6 +21,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 	"github.com/trampcheck/trampcheck/driver/treefs"
@@ -183,7 +184,7 @@ func collectMail(data []byte, counter, total int) ([][]byte, bool, error) {
 // mboxFromLine separates the mails joined by joinMbox.
 const mboxFromLine = "From trampcheck Mon Sep 17 00:00:00 2001\n"
 
-var quotedFrom = regexp.MustCompile(`(?m)^(>*From )`)
+var quotedFrom = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?m)^(>*From )`) })
 
 // joinMbox makes one mboxrd input of mails: a mail that is already an mbox
 // (git format-patch's "From <sha>" line) keeps its separator; "From " lines
@@ -201,7 +202,7 @@ func joinMbox(mails [][]byte) []byte {
 		} else {
 			b.WriteString(mboxFromLine)
 		}
-		b.Write(quotedFrom.ReplaceAll(m, []byte(">$1")))
+		b.Write(quotedFrom().ReplaceAll(m, []byte(">$1")))
 		if !bytes.HasSuffix(m, []byte("\n")) {
 			b.WriteByte('\n')
 		}

@@ -27,11 +27,16 @@ import (
 
 	"golang.org/x/tools/go/analysis"
 
+	"github.com/trampcheck/trampcheck/checks/asmcomment"
 	"github.com/trampcheck/trampcheck/checks/builderrors"
+	"github.com/trampcheck/trampcheck/checks/emitmacro"
+	"github.com/trampcheck/trampcheck/checks/fieldoverflow"
 	"github.com/trampcheck/trampcheck/checks/missingproto"
+	"github.com/trampcheck/trampcheck/checks/trampexec"
 	"github.com/trampcheck/trampcheck/checks/trampgen"
 	"github.com/trampcheck/trampcheck/checks/trampxcheck"
 	"github.com/trampcheck/trampcheck/cparse"
+	"github.com/trampcheck/trampcheck/cparse/emit"
 	"github.com/trampcheck/trampcheck/cparse/patchset"
 	"github.com/trampcheck/trampcheck/driver"
 	"github.com/trampcheck/trampcheck/driver/report"
@@ -64,6 +69,20 @@ var DefaultStyles = map[string]driver.Style{
 	builderrors.Analyzer.Name:  {Severity: "error", SplitFlag: builderrors.SplitFlag},
 }
 
+// earlyChecks are the checks that read from the front end only what the
+// hermetic parse gives (no File.TU, TUErr or HeaderProtos): they run on
+// the JIT file's early result, beside its translation unit
+// (driver.Options.Early). TestEarlyChecksReadNoUnit holds them to it.
+var earlyChecks = map[*analysis.Analyzer]bool{
+	emit.Analyzer:          true,
+	asmcomment.Analyzer:    true,
+	emitmacro.Analyzer:     true,
+	fieldoverflow.Analyzer: true,
+	trampgen.Analyzer:      true,
+	trampxcheck.Analyzer:   true,
+	trampexec.Analyzer:     true,
+}
+
 // options returns the driver options of a run against the tree root.
 func (c *Config) options(root string) driver.Options {
 	styles := c.Styles
@@ -71,6 +90,7 @@ func (c *Config) options(root string) driver.Options {
 		styles = DefaultStyles
 	}
 	return driver.Options{
+		Early: func(a *analysis.Analyzer) bool { return earlyChecks[a] },
 		Front: cparse.Options{
 			Tree: root, IncludeDirs: c.Includes, Defines: c.Defines,
 			SkipTypeErrors: !needsTypeErrors(c.Analyzers),
@@ -322,9 +342,6 @@ func CheckSeries(tree *treefs.Dir, patches []*patchset.Patch, analyzers []*analy
 			jit = JITFile
 		}
 	}
-	if touchedAll[JITFile] || jit != "" {
-		prefetchEnv(tree, analyzers)
-	}
 	units := make([]driver.Unit, len(states)+1)
 	base := map[string][]byte{}
 	var baseFiles []string
@@ -374,8 +391,51 @@ func CheckSeries(tree *treefs.Dir, patches []*patchset.Patch, analyzers []*analy
 	if allCached && len(units[0].Files) > 0 {
 		findings[0], cached[0] = driver.CachedFindings(units[0], checksFound(analyzers, findings[1:]), opt)
 	}
+	if touchedAll[JITFile] || jit != "" {
+		for i := range units {
+			if len(units[i].Files) > 0 && !cached[i] {
+				// Not for a series the cache answers.
+				prefetchEnv(tree, analyzers)
+				break
+			}
+		}
+	}
 	base0 := driver.NewSession(units[0], opt)
+	// Each state runs its early checks (driver.ExecEarly: the JIT file's
+	// trampoline and encoding checks) beside its translation unit; the
+	// base runs those that found something in a patched state as soon as
+	// every patched state's early checks are done, beside its own unit.
+	found := make([]map[string]bool, len(units))
+	var earlyWG sync.WaitGroup
+	for i := 1; i < len(units); i++ {
+		switch {
+		case cached[i]:
+			found[i] = map[string]bool{}
+			for _, f := range findings[i] {
+				found[i][f.Check] = true
+			}
+		case len(units[i].Files) > 0:
+			earlyWG.Add(1)
+		}
+	}
 	var wg sync.WaitGroup
+	if len(units[0].Files) > 0 && !cached[0] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			earlyWG.Wait()
+			var sub []*analysis.Analyzer
+			for _, a := range analyzers {
+				for _, m := range found[1:] {
+					if m[a.Name] {
+						sub = append(sub, a)
+						break
+					}
+				}
+			}
+			_ = base0.ExecEarly(sub) // an error comes again from base0.Run
+		}()
+	}
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	for i := range units {
 		if len(units[i].Files) == 0 || cached[i] {
@@ -390,7 +450,20 @@ func CheckSeries(tree *treefs.Dir, patches []*patchset.Patch, analyzers []*analy
 				errs[0] = base0.RunOne(cparse.Analyzer)
 				return
 			}
-			findings[i], failed[i], errs[i] = driver.CachedAnalyze(units[i], analyzers, opt)
+			s := driver.NewSession(units[i], opt)
+			func() {
+				defer earlyWG.Done()
+				_ = s.ExecEarly(analyzers) // an error comes again from s.Run
+				found[i] = map[string]bool{}
+				for _, d := range s.Diagnostics() {
+					found[i][d.Analyzer.Name] = true
+				}
+			}()
+			findings[i], errs[i] = s.Run(analyzers)
+			if errs[i] == nil {
+				s.StoreFindings(analyzers, findings[i])
+				failed[i] = s.Failed()
+			}
 		}(i)
 	}
 	wg.Wait()
@@ -398,6 +471,11 @@ func CheckSeries(tree *treefs.Dir, patches []*patchset.Patch, analyzers []*analy
 		sub := checksFound(analyzers, findings[1:])
 		findings[0], errs[0] = base0.Run(sub)
 		if errs[0] == nil {
+			// Only the checks of sub: an early check that ran on a
+			// result that proved stale may have run for nothing.
+			findings[0] = slices.DeleteFunc(findings[0], func(f report.Finding) bool {
+				return !slices.ContainsFunc(sub, func(a *analysis.Analyzer) bool { return a.Name == f.Check })
+			})
 			base0.StoreFindings(sub, findings[0])
 			failed[0] = base0.Failed()
 		}

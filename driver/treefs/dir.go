@@ -176,7 +176,15 @@ func (t *Dir) ReadFile(name string) ([]byte, error) {
 	}
 	// The base and every patched state of a series read the same headers,
 	// concurrently: each file is read from disk once per run.
-	v, _ := t.files.LoadOrStore(clean, &cachedFile{})
+	v, ok := t.files.Load(clean)
+	if !ok {
+		// A file in a directory that does not exist (most of an include
+		// path's probes): the directory's answer is remembered already.
+		if _, err := t.resolve(clean); errors.Is(err, fs.ErrNotExist) {
+			return nil, err // as readDisk gives it
+		}
+		v, _ = t.files.LoadOrStore(clean, &cachedFile{})
+	}
 	cf := v.(*cachedFile)
 	cf.once.Do(func() { cf.data, cf.st, cf.err = t.readDisk(clean) })
 	return cf.data, cf.err
