@@ -231,6 +231,9 @@ func translationUnit(rel string, src []byte, opts Options, read func(string) ([]
 		if strings.HasPrefix(d.Msg, "redefinition of '") {
 			notes = previousDefinition(unit, sc.Decls, d, cfg.Read)
 		}
+		if at, msg, ok := ctype.PreviousDeclaration(unit, d.Index, d.Msg); ok {
+			notes = previousNote(unit.Token(at).Pos, msg, cfg.Read)
+		}
 		t.Notes = append(t.Notes, notes)
 	}
 	// The compile command is a dependency too: a Makefile's flags are
@@ -302,6 +305,23 @@ func previousDefinition(unit *cpp.Stream, decls []tu.Decl, d tu.Diag, read func(
 		return []Note{{Pos: p.Pos, Col: DisplayColumn(line, p.Pos.Col), Msg: msg}}
 	}
 	return nil
+}
+
+// previousNote returns the note msg at p (a declaration's name, as
+// ctype.PreviousDeclaration gives it), nil when its line cannot be read.
+func previousNote(p cpp.Pos, msg string, read func(string) ([]byte, error)) []Note {
+	if strings.HasPrefix(p.File, "<") {
+		return nil
+	}
+	b, err := read(p.File)
+	if err != nil {
+		return nil
+	}
+	line, ok := lineText(b, p.Line)
+	if !ok {
+		return nil
+	}
+	return []Note{{Pos: p, Col: DisplayColumn(line, p.Col), Msg: msg}}
 }
 
 // commandText is the compile command of a unit (everything of cfg but

@@ -21,7 +21,7 @@ import (
 // compile in a file read as its real translation unit.
 var Analyzer = &analysis.Analyzer{
 	Name:     "builderrors",
-	Doc:      "report the errors GCC would stop the build with\n\nPreprocessing errors, implicit declarations, argument counts, redefinitions, unknown members, undefined struct types and undeclared identifiers, in GCC's words; see the package documentation.",
+	Doc:      "report the errors GCC would stop the build with\n\nPreprocessing errors, implicit declarations, argument counts, redefinitions, conflicting types, unknown members, undefined struct types and undeclared identifiers, in GCC's words; see the package documentation.",
 	URL:      "https://github.com/trampcheck/trampcheck/tree/main/checks/builderrors",
 	Requires: []*analysis.Analyzer{cparse.Analyzer},
 	Run:      run,

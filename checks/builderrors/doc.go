@@ -20,14 +20,24 @@
 //     including errors that follow from the first ('M' undeclared);
 //   - "redefinition of 'f'" for a second file-scope definition of f whose
 //     declaration is token for token the first one's (then the types are
-//     the same; a definition with a different declaration may be
-//     "conflicting types", which is not reported), with GCC's note
+//     the same; a different one may be "conflicting types", below), with GCC's note
 //     "previous definition of 'f' with type 'int(int,  u32)' {aka
 //     'int(int,  unsigned int)'}" where cparse/ctype.FuncType can spell
 //     the type as GCC does (not for function pointer parameters, typeof,
 //     restrict, typedefs other than of a plain type). A first definition
 //     that is extern inline (GNU inline semantics, the kernel's inline)
 //     may be redefined and is left alone;
+//   - "conflicting types for 'f'; have 'long int(int)'" at the name of a
+//     file-scope declaration or definition of f in the file whose type
+//     differs from that of the earlier file-scope declarations of f (in
+//     the file or its headers), with GCC's note "previous declaration of
+//     'f' with type 'int(int)'" ("previous definition" after a definition;
+//     " {aka '...'}" as above), where ctype spells every declaration of f
+//     up to it: prototypes only (no "int f()"), one declarator, no enum
+//     (compatible with its integer type), no qualifier on a parameter
+//     itself (it does not count), f declared before any other use, not
+//     static after non-static (another error); only the first conflict
+//     of each name, and a name whose tokens a macro produced gives none;
 //   - "implicit declaration of function 'f'
 //     [-Werror=implicit-function-declaration]" for a call in a function
 //     body whose name no token of the unit spelled before (so nothing

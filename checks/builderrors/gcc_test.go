@@ -167,7 +167,7 @@ type entry struct {
 }
 
 // macroNote matches GCC's notes that the check prints.
-var macroNote = regexp.MustCompile(`^\S+:\d+:\d+: note: (in (expansion|definition) of macro '|previous definition of ')`)
+var macroNote = regexp.MustCompile(`^\S+:\d+:\d+: note: (in (expansion|definition) of macro '|previous (definition|declaration) of ')`)
 
 // otherNote matches any other note of GCC.
 var otherNote = regexp.MustCompile(`^\S+:\d+(:\d+)?: note: `)

@@ -150,6 +150,7 @@ func Check(toks Tokens, bodies []Body, typedef func(string) bool) []Diag {
 		}
 	}
 	c.undeclared(bodies)
+	c.conflicts(main)
 	sort.SliceStable(c.diags, func(i, j int) bool { return c.diags[i].Index < c.diags[j].Index })
 	c.genericRecovery()
 	return c.diags

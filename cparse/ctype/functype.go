@@ -24,25 +24,65 @@ func FuncType(toks Tokens, name int) (typ, aka string, ok bool) {
 	if start < 0 {
 		return "", "", false
 	}
-	tds := c.typedefs(start)
+	d, ok := c.funcDecl(name, c.typedefs(start))
+	if !ok || !d.def {
+		return "", "", false
+	}
+	return d.typ, d.aka, true
+}
+
+// funcDecl is a file-scope declaration or definition of a function read
+// by (*checker).funcDecl.
+type funcDecl struct {
+	typ, aka string // GCC's spellings of its type, as FuncType
+	def      bool   // a definition (a body follows)
+	static   bool   // storage class static
+	empty    bool   // an empty parameter list "()" (no prototype)
+}
+
+// funcDecl reads the declaration whose only declarator names a function
+// at token index name, with the typedefs tds: a definition (the
+// parameter list followed by attributes and '{') or a prototype (followed
+// by attributes and ';'); ok is false for any other form, and where
+// FuncType could not spell the type.
+func (c *checker) funcDecl(name int, tds map[string]string) (funcDecl, bool) {
+	start := c.declStart(name)
+	if start < 0 || !c.ident(name) || c.text(name+1) != "(" {
+		return funcDecl{}, false
+	}
 	ret, next, ok := c.specs(start, name, tds, true)
 	if !ok {
-		return "", "", false
+		return funcDecl{}, false
 	}
 	ptr, k, ok := c.stars(next)
 	if !ok || k != name {
-		return "", "", false
+		return funcDecl{}, false
 	}
 	close := c.match(name + 1)
-	if close < 0 || c.text(c.skipAttrs(close+1)) != "{" {
-		return "", "", false
+	if close < 0 {
+		return funcDecl{}, false
+	}
+	var d funcDecl
+	switch c.text(c.skipAttrs(close + 1)) {
+	case "{":
+		d.def = true
+	case ";":
+	default:
+		return funcDecl{}, false
 	}
 	params, pAka, ok := c.params(name+1, close, tds)
 	if !ok {
-		return "", "", false
+		return funcDecl{}, false
 	}
+	for i := start; i < name; i++ {
+		if c.text(i) == "static" {
+			d.static = true
+		}
+	}
+	d.empty = close == name+2
 	retT, retA := ret.spell(ptr)
-	return retT + "(" + params + ")", retA + "(" + pAka + ")", true
+	d.typ, d.aka = retT+"("+params+")", retA+"("+pAka+")"
+	return d, true
 }
 
 // spec is a type specifier as GCC spells it, with typedef names (as) and
